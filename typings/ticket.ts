@@ -1,0 +1,109 @@
+// The ticket contract (v1) shared by the signer and the mini programs.
+// See DESIGN.md "The ticket contract". Additions are fine; renames break clients.
+// Mini program code may only `import type` from here: neither IDE packs files
+// outside its own root, and type-only imports vanish when compiled.
+
+/** The dialect a ticket speaks. `local` (the dev bucket) issues `s3` tickets. */
+export type TicketProvider = 's3' | 'oss' | 'oss-v1' | 'cos' | 'obs';
+
+/** What `UPLOAD_PROVIDER` may say; `/healthz` reports it. */
+export type ProviderSetting = 'local' | TicketProvider;
+
+export interface TicketRequestFile {
+  /** Used only for its extension; never becomes part of a path. */
+  name: string;
+  /** Exact size in bytes. */
+  size: number;
+  /** MIME type; optional when the extension says it. */
+  type?: string;
+}
+
+export interface TicketRequest {
+  files: TicketRequestFile[];
+}
+
+export interface UploadTicket {
+  provider: TicketProvider;
+  method: 'POST' | 'PUT';
+  /** POST: the bucket's form endpoint. PUT: the full signed object URL. */
+  url: string;
+  /** The object key the server chose. */
+  key: string;
+  /** Multipart field that carries the file; it goes after every field in `fields`. */
+  fileField: string;
+  /** Form fields exactly as the provider documents them; every value a string. */
+  fields: Record<string, string>;
+  /** Headers the request must send (PUT: Content-Type, Authorization…). */
+  headers: Record<string, string>;
+  contentType: string;
+  maxBytes: number;
+  /** ISO 8601, by the signer's clock. */
+  expiresAt: string;
+  /** The HTTP status the store answers on success. */
+  successStatus: number;
+  /** Where the object can be read (public bucket or `UPLOAD_PUBLIC_BASE_URL`). */
+  objectUrl: string;
+}
+
+export interface TicketResponse {
+  /** The signer's clock, so a client can tell a skewed phone clock from an expired ticket. */
+  serverTime: string;
+  tickets: UploadTicket[];
+  /** The limits the tickets were issued under (addition to v1). */
+  limits?: UploadLimits;
+}
+
+/** Limits the signer enforces; the app checks against these before sending anything. */
+export interface UploadLimits {
+  maxBytes: number;
+  maxFiles: number;
+  /** MIME patterns such as `image/*`. */
+  allowedTypes: string[];
+}
+
+export interface HealthResponse {
+  ok: true;
+  provider: ProviderSetting;
+  bucket: string;
+  /** Addition to v1: lets the app check files before asking for tickets. */
+  limits: UploadLimits;
+  /** Addition: true when object links must be fetched from /api/object-urls. */
+  privateBucket?: boolean;
+}
+
+export type ApiErrorCode =
+  | 'InvalidJson'
+  | 'BodyTooLarge'
+  | 'UnsupportedMediaType'
+  | 'NoFiles'
+  | 'TooManyFiles'
+  | 'InvalidFile'
+  | 'InvalidSize'
+  | 'FileTooLarge'
+  | 'InvalidName'
+  | 'UnknownType'
+  | 'TypeNotAllowed'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'MethodNotAllowed'
+  | 'NotConfigured'
+  | 'InternalError';
+
+export interface ApiError {
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    /** Which file of the batch, when one file is at fault. */
+    index?: number;
+  };
+}
+
+export interface ObjectUrlsRequest {
+  keys: string[];
+}
+
+export interface ObjectUrlsResponse {
+  serverTime: string;
+  urls: { key: string; url: string; expiresAt: string }[];
+}
