@@ -1,0 +1,128 @@
+// The `s3` dialect: an S3 POST Object form signed with a SigV4 POST policy.
+// Works against AWS S3, MinIO and any S3-compatible endpoint, and is what the
+// embedded dev bucket verifies. Tests check it is byte-identical to the
+// official `createPresignedPost` for the same inputs and clock.
+import type { UploadTicket } from '../../../typings/ticket';
+import type { SigningCrypto } from './crypto';
+import type { Dialect, TicketInput } from './dialect';
+import { buildPolicy, type PolicyCondition } from './policy';
+import {
+  S3_SERVICE,
+  SIGV4_ALGORITHM,
+  amzDate,
+  credentialScope,
+  dateStamp,
+  iso8601Seconds,
+  signPolicy,
+  truncateToSeconds,
+} from './sigv4';
+
+/** Form field names exactly as S3 documents them (S3 reads them case-insensitively). */
+export const S3_FIELDS = {
+  key: 'key',
+  bucket: 'bucket',
+  contentType: 'Content-Type',
+  successActionStatus: 'success_action_status',
+  algorithm: 'X-Amz-Algorithm',
+  credential: 'X-Amz-Credential',
+  date: 'X-Amz-Date',
+  securityToken: 'X-Amz-Security-Token',
+  policy: 'Policy',
+  signature: 'X-Amz-Signature',
+} as const;
+
+export const S3_FILE_FIELD = 'file';
+
+/**
+ * 201 makes S3 answer with a small XML PostResponse (Location, Bucket, Key,
+ * ETag) instead of an empty 204, so a client can confirm what was stored.
+ */
+export const S3_SUCCESS_STATUS = 201;
+
+/** RFC 3986 escaping of one path segment, as S3 does (encodeURIComponent leaves !'()* alone). */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** `<base>/<key>` with each key segment escaped and the slashes kept. */
+export function s3ObjectUrl(baseUrl: string, key: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeSegment).join('/')}`;
+}
+
+/**
+ * S3 requires every form field to be covered by a policy condition. Beyond the
+ * narrowing conditions (exact key, content type, size range), each signed field
+ * is also stated as an exact-match condition, skipping one already present in the
+ * same form: the same rule AWS's own SDK applies, hence byte-identical policies.
+ */
+function withExactFieldConditions(base: PolicyCondition[], fields: Record<string, string>): PolicyCondition[] {
+  const seen = new Set(base.map((condition) => JSON.stringify(condition)));
+  const conditions = [...base];
+  for (const [name, value] of Object.entries(fields)) {
+    const condition = { [name]: value };
+    const text = JSON.stringify(condition);
+    if (!seen.has(text)) {
+      seen.add(text);
+      conditions.push(condition);
+    }
+  }
+  return conditions;
+}
+
+function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicket {
+  const signedAt = truncateToSeconds(input.now);
+  const day = dateStamp(signedAt);
+  const { accessKeyId, accessKeySecret, securityToken } = input.credentials;
+
+  // Insertion order is the order the form sends them in; the file goes last.
+  const signedFields: Record<string, string> = {
+    [S3_FIELDS.contentType]: input.contentType,
+    [S3_FIELDS.successActionStatus]: String(S3_SUCCESS_STATUS),
+    [S3_FIELDS.bucket]: input.bucket,
+    [S3_FIELDS.algorithm]: SIGV4_ALGORITHM,
+    [S3_FIELDS.credential]: `${accessKeyId}/${credentialScope(day, input.region, S3_SERVICE)}`,
+    [S3_FIELDS.date]: amzDate(signedAt),
+    ...(securityToken ? { [S3_FIELDS.securityToken]: securityToken } : {}),
+  };
+  const narrowing = buildPolicy({
+    bucket: input.bucket,
+    key: input.key,
+    contentType: input.contentType,
+    contentTypeField: S3_FIELDS.contentType,
+    maxBytes: input.maxBytes,
+    now: signedAt,
+    ttlSeconds: input.ttlSeconds,
+  });
+  const expiration = new Date(narrowing.expiration);
+  const policy = {
+    expiration: iso8601Seconds(expiration),
+    conditions: withExactFieldConditions(narrowing.conditions, { ...signedFields, [S3_FIELDS.key]: input.key }),
+  };
+  const encodedPolicy = crypto.base64Utf8(JSON.stringify(policy));
+  const signature = signPolicy(crypto, accessKeySecret, { day, region: input.region, service: S3_SERVICE }, encodedPolicy);
+
+  return {
+    provider: 's3',
+    method: 'POST',
+    url: input.endpoint,
+    key: input.key,
+    fileField: S3_FILE_FIELD,
+    fields: {
+      ...signedFields,
+      [S3_FIELDS.key]: input.key,
+      [S3_FIELDS.policy]: encodedPolicy,
+      [S3_FIELDS.signature]: signature,
+    },
+    headers: {},
+    contentType: input.contentType,
+    maxBytes: input.maxBytes,
+    expiresAt: expiration.toISOString(),
+    successStatus: S3_SUCCESS_STATUS,
+    objectUrl: s3ObjectUrl(input.publicBaseUrl, input.key),
+  };
+}
+
+export const s3Dialect: Dialect = {
+  provider: 's3',
+  signUpload,
+};
