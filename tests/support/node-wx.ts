@@ -1,0 +1,267 @@
+// A `wx` for tests, backed by real I/O: `uploadFile` is a real multipart POST and
+// `request` real HTTP (node-wx-network.ts), pickers hand out real files copied to a
+// temp dir (as WeChat hands out temp copies), the file system reads the disk, and
+// the UI calls (toast, modal, clipboard, preview) are recorded so tests can assert
+// them. Shapes follow the WeChat docs: callbacks get `errMsg` "<api>:ok" or
+// "<api>:fail <why>", and a call without callbacks returns a Promise.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Buffer } from 'node:buffer';
+// From node:timers, not the global: jest's jsdom environment has no setImmediate.
+import { setImmediate } from 'node:timers';
+import {
+  NetworkStats,
+  WECHAT_DEFAULT_TIMEOUT_MS,
+  WECHAT_MAX_NETWORK_TASKS,
+  mimeOf,
+  request,
+  uploadFile,
+  type NetworkOptions,
+} from './node-wx-network';
+
+export { NetworkStats, WECHAT_DEFAULT_TIMEOUT_MS, WECHAT_MAX_NETWORK_TASKS, type NetworkRecord } from './node-wx-network';
+
+/** A file a picker will hand out. */
+export interface PickableFile {
+  /** A real file on disk; the picker gives the app a temp copy of it. */
+  path: string;
+  /** Name shown by chooseMessageFile (default: the file's base name). */
+  name?: string;
+  /**
+   * The size the picker reports (default: the real size). Setting it lower than the
+   * real size models a file that changed after it was picked.
+   */
+  declaredSize?: number;
+}
+
+/** What the next picker call does: hand out these files, or behave as if the person cancelled. */
+export type PickPlan = PickableFile[] | 'cancel';
+
+export interface NodeWxOptions {
+  /** Answers to wx.chooseMedia, one per call (the last one repeats). */
+  media?: PickPlan[];
+  /** Answers to wx.chooseMessageFile, one per call (the last one repeats). */
+  messageFiles?: PickPlan[];
+  language?: string;
+  SDKVersion?: string;
+  /** Default 10, as WeChat. */
+  maxNetworkTasks?: number;
+  /** Default 60 s, as WeChat. */
+  defaultTimeoutMs?: number;
+  beforeUpload?: NetworkOptions['beforeUpload'];
+  /** What wx.showModal answers (default: the person taps confirm). */
+  modalAnswer?: { confirm: boolean };
+}
+
+/** What tests inspect and steer; lives beside the wx APIs as `wx.node`. */
+export interface NodeWxControl {
+  readonly network: NetworkStats;
+  readonly toasts: { title: string; icon?: string }[];
+  readonly modals: { title?: string; content?: string }[];
+  readonly previews: { urls: string[]; current?: string }[];
+  readonly navigations: string[];
+  clipboard: string;
+  /** Key → the value as JSON text (WeChat stores only what serialises). */
+  readonly storage: Map<string, string>;
+  /** Temp copies handed out by the pickers, in order. */
+  readonly picked: { source: string; tempPath: string }[];
+  /** Queue answers for the next picker calls. */
+  planMedia(...plans: PickPlan[]): void;
+  planMessageFiles(...plans: PickPlan[]): void;
+  /** Removes the temp copies. */
+  dispose(): void;
+}
+
+type AnyOptions = { success?: (r: any) => void; fail?: (r: any) => void; complete?: (r: any) => void; [k: string]: any };
+
+/** Calls back like WeChat (async, success/fail then complete), or returns a Promise when no callback was given. */
+function answer(api: string, o: AnyOptions | undefined, work: () => Record<string, unknown>) {
+  const options = o ?? {};
+  const wantsPromise = !options.success && !options.fail && !options.complete;
+  const run = () => {
+    try {
+      return { ok: true, result: { ...work(), errMsg: `${api}:ok` } };
+    } catch (e: any) {
+      return { ok: false, result: { errMsg: `${api}:fail ${e?.message ?? e}` } };
+    }
+  };
+  const outcome = new Promise<{ ok: boolean; result: any }>((resolve) => setImmediate(() => resolve(run())));
+  if (wantsPromise) return outcome.then(({ ok, result }) => (ok ? result : Promise.reject(result)));
+  void outcome.then(({ ok, result }) => {
+    (ok ? options.success : options.fail)?.(result);
+    options.complete?.(result);
+  });
+  return undefined;
+}
+
+export type NodeWx = ReturnType<typeof createNodeWx>;
+
+export function createNodeWx(options: NodeWxOptions = {}) {
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-wx-tmp-'));
+  const network: NetworkOptions = {
+    maxTasks: options.maxNetworkTasks ?? WECHAT_MAX_NETWORK_TASKS,
+    defaultTimeoutMs: options.defaultTimeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
+    stats: new NetworkStats(),
+    beforeUpload: options.beforeUpload,
+  };
+  const mediaPlans = [...(options.media ?? [])];
+  const messagePlans = [...(options.messageFiles ?? [])];
+  let copies = 0;
+
+  const control: NodeWxControl = {
+    network: network.stats,
+    toasts: [],
+    modals: [],
+    previews: [],
+    navigations: [],
+    clipboard: '',
+    storage: new Map(),
+    picked: [],
+    planMedia: (...plans) => void mediaPlans.push(...plans),
+    planMessageFiles: (...plans) => void messagePlans.push(...plans),
+    dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
+  };
+
+  const nextPlan = (plans: PickPlan[]): PickPlan => (plans.length > 1 ? plans.shift()! : plans[0] ?? 'cancel');
+  /** WeChat hands out temp copies named by itself, not the original name. */
+  const copyToTemp = (file: PickableFile) => {
+    const tempPath = path.join(tempDir, `tmp_${++copies}${path.extname(file.path)}`);
+    fs.copyFileSync(file.path, tempPath);
+    control.picked.push({ source: file.path, tempPath });
+    return { tempPath, size: file.declaredSize ?? fs.statSync(file.path).size };
+  };
+  const kindOf = (file: string) => {
+    const mime = mimeOf(file);
+    return mime.startsWith('image/') ? 'image' : mime.startsWith('video/') ? 'video' : 'file';
+  };
+  const cancelled = (api: string, o: AnyOptions | undefined) => {
+    const result = { errMsg: `${api}:fail cancel` };
+    if (!o?.success && !o?.fail && !o?.complete) return new Promise((_, reject) => setImmediate(() => reject(result)));
+    setImmediate(() => {
+      o.fail?.(result);
+      o.complete?.(result);
+    });
+    return undefined;
+  };
+
+  const fileSystemManager = {
+    readFile(o: AnyOptions) {
+      return answer('readFile', o, () => {
+        const bytes = readBytes(o.filePath, o.position, o.length);
+        return { data: o.encoding ? bytes.toString(o.encoding) : toArrayBuffer(bytes) };
+      });
+    },
+    readFileSync(filePath: string, encoding?: BufferEncoding, position?: number, length?: number) {
+      const bytes = readBytes(filePath, position, length);
+      return encoding ? bytes.toString(encoding) : toArrayBuffer(bytes);
+    },
+    getFileInfo(o: AnyOptions) {
+      return answer('getFileInfo', o, () => ({ size: fs.statSync(o.filePath).size }));
+    },
+  };
+
+  const systemInfo = () => ({
+    language: options.language ?? 'zh_CN',
+    SDKVersion: options.SDKVersion ?? '3.5.0',
+    version: '8.0.50',
+    platform: 'devtools',
+    system: `Node ${process.version}`,
+    windowWidth: 375,
+    windowHeight: 667,
+    pixelRatio: 2,
+  });
+
+  return {
+    node: control,
+    uploadFile: (o: WechatMiniprogram.UploadFileOption) => uploadFile(network, o),
+    request: (o: WechatMiniprogram.RequestOption) => request(network, o),
+    getFileSystemManager: () => fileSystemManager,
+
+    chooseMedia(o: WechatMiniprogram.ChooseMediaOption = {}) {
+      const plan = nextPlan(mediaPlans);
+      if (plan === 'cancel') return cancelled('chooseMedia', o as AnyOptions);
+      return answer('chooseMedia', o as AnyOptions, () => {
+        const tempFiles = plan.slice(0, o.count ?? 9).map((file) => {
+          const { tempPath, size } = copyToTemp(file);
+          const fileType = kindOf(file.path) === 'video' ? 'video' : 'image';
+          // Photos need no separate thumbnail: the page shows the temp file itself.
+          return { tempFilePath: tempPath, size, fileType, thumbTempFilePath: fileType === 'video' ? tempPath : '', width: 64, height: 48, duration: 0 };
+        });
+        const types = new Set(tempFiles.map((f) => f.fileType));
+        return { tempFiles, type: types.size > 1 ? 'mix' : [...types][0] ?? 'image' };
+      });
+    },
+    chooseMessageFile(o: WechatMiniprogram.ChooseMessageFileOption) {
+      const plan = nextPlan(messagePlans);
+      if (plan === 'cancel') return cancelled('chooseMessageFile', o as AnyOptions);
+      return answer('chooseMessageFile', o as AnyOptions, () => ({
+        tempFiles: plan.slice(0, o.count ?? 100).map((file) => {
+          const { tempPath, size } = copyToTemp(file);
+          return { path: tempPath, size, name: file.name ?? path.basename(file.path), type: kindOf(file.path), time: Math.floor(Date.now() / 1000) };
+        }),
+      }));
+    },
+
+    setClipboardData: (o: AnyOptions) => answer('setClipboardData', o, () => ((control.clipboard = String(o.data)), {})),
+    getClipboardData: (o?: AnyOptions) => answer('getClipboardData', o, () => ({ data: control.clipboard })),
+    previewImage: (o: AnyOptions) => answer('previewImage', o, () => (control.previews.push({ urls: [...o.urls], current: o.current }), {})),
+    showToast: (o: AnyOptions) => answer('showToast', o, () => (control.toasts.push({ title: o.title, icon: o.icon }), {})),
+    hideToast: (o?: AnyOptions) => answer('hideToast', o, () => ({})),
+    showLoading: (o: AnyOptions) => answer('showLoading', o, () => ({})),
+    hideLoading: (o?: AnyOptions) => answer('hideLoading', o, () => ({})),
+    showModal: (o: AnyOptions) =>
+      answer('showModal', o, () => {
+        control.modals.push({ title: o.title, content: o.content });
+        const confirm = options.modalAnswer?.confirm ?? true;
+        return { confirm, cancel: !confirm };
+      }),
+    navigateTo: (o: AnyOptions) => answer('navigateTo', o, () => (control.navigations.push(o.url), {})),
+    switchTab: (o: AnyOptions) => answer('switchTab', o, () => (control.navigations.push(o.url), {})),
+
+    // Storage like WeChat: a missing key reads as '' (not undefined); values are stored as JSON.
+    getStorageSync: (key: string) => (control.storage.has(key) ? JSON.parse(control.storage.get(key)!) : ''),
+    setStorageSync: (key: string, value: unknown) => void control.storage.set(key, JSON.stringify(value)),
+    removeStorageSync: (key: string) => void control.storage.delete(key),
+    clearStorageSync: () => control.storage.clear(),
+
+    getSystemInfoSync: systemInfo,
+    getAppBaseInfo: () => {
+      const { language, SDKVersion, version } = systemInfo();
+      return { language, SDKVersion, version, enableDebug: false, host: { appId: '' }, theme: 'light' };
+    },
+    getWindowInfo: () => {
+      const { windowWidth, windowHeight, pixelRatio } = systemInfo();
+      return { windowWidth, windowHeight, pixelRatio, screenWidth: windowWidth, screenHeight: windowHeight };
+    },
+  };
+}
+
+function readBytes(filePath: string, position = 0, length?: number) {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch {
+    throw new Error(`no such file or directory, open ${filePath}`);
+  }
+  return bytes.subarray(position, length === undefined ? undefined : position + length);
+}
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+}
+
+/**
+ * Puts the Node-backed APIs onto the simulator's global `wx` (its mock keeps the
+ * ~400 APIs we do not back), and gives back a function that restores the mock.
+ */
+export function installNodeWx(nodeWx: NodeWx, target: Record<string, unknown> = ((globalThis as any).wx ??= {})) {
+  const saved = new Map(Object.keys(nodeWx).map((k) => [k, target[k]]));
+  Object.assign(target, nodeWx);
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete target[k];
+      else target[k] = v;
+    }
+  };
+}
