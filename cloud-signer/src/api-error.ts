@@ -1,0 +1,60 @@
+// JSON replies and the one error type routes throw. Every error a client sees is
+// {"error":{"code","message","index"?}} (typings/ticket.ts): a specific code to branch
+// on, a plain message for a person, never a stack trace or a secret.
+import type { ServerResponse } from 'node:http';
+import type { ApiError, ApiErrorCode } from '../../typings/ticket';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    /** Which file of the batch is at fault. */
+    readonly index?: number,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Sends an already serialised JSON body (callers on the hot path serialise once). */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  extraHeaders?: Record<string, string>,
+): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': JSON_CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    // Tickets are single-use secrets of a sort: no proxy or browser should keep them.
+    'Cache-Control': 'no-store',
+  };
+  if (extraHeaders) Object.assign(headers, extraHeaders);
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+export function errorBody(code: ApiErrorCode, message: string, index?: number): ApiError {
+  return { error: index === undefined ? { code, message } : { code, message, index } };
+}
+
+export function sendFailure(res: ServerResponse, failure: ApiFailure, extraHeaders?: Record<string, string>): void {
+  sendJsonText(res, failure.status, JSON.stringify(errorBody(failure.code, failure.message, failure.index)), extraHeaders);
+}
+
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+  extraHeaders?: Record<string, string>,
+): void {
+  sendJsonText(res, status, JSON.stringify(errorBody(code, message)), extraHeaders);
+}

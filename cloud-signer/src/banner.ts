@@ -1,0 +1,57 @@
+// The lines the signer prints when it starts: where to reach it (from this machine and
+// from a phone on the same Wi-Fi), what it signs for and where objects are kept.
+// Never a secret: no key, no token.
+import type { NetworkInterfaceInfo } from 'node:os';
+import { isLoopbackHost } from './auth';
+import type { Config } from './config';
+
+type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** A private-range IPv4 a phone on the same network could reach, preferring 192.168/10/172.16. */
+export function lanIPv4(interfaces: Interfaces): string | undefined {
+  const candidates: string[] = [];
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      if (info.family === 'IPv4' && !info.internal) candidates.push(info.address);
+    }
+  }
+  const isPrivate = (a: string) => /^(192\.168\.|10\.|172\.(1[6-9]|2\d|3[01])\.)/.test(a);
+  return candidates.find(isPrivate) ?? candidates[0];
+}
+
+export interface BannerFacts {
+  config: Config;
+  /** The port actually bound (PORT=0 picks one). */
+  port: number;
+  interfaces: Interfaces;
+}
+
+export function bannerLines({ config, port, interfaces }: BannerFacts): string[] {
+  const lines = [`Signer listening on http://${urlHost(config.host)}:${port}`];
+  const lan = lanIPv4(interfaces);
+  if (WILDCARD_HOSTS.has(config.host)) {
+    lines.push(lan ? `  Phone on the same network (debug mode): http://${lan}:${port}` : '  No LAN IPv4 address found for a phone to use.');
+  } else if (isLoopbackHost(config.host)) {
+    lines.push('  Reachable from this machine only; for a phone in debug mode set HOST=0.0.0.0 (and UPLOAD_AUTH_TOKENS).');
+  }
+  if (config.provider === 'local') {
+    lines.push(`  Provider: local (embedded dev bucket, S3 POST policy), bucket "${config.bucket}"`);
+    lines.push(`  Objects kept in: ${config.dataDir}`);
+    lines.push(`  Console: http://${urlHost(WILDCARD_HOSTS.has(config.host) ? '127.0.0.1' : config.host)}:${port}/`);
+  } else {
+    lines.push(`  Provider: ${config.provider}, bucket "${config.bucket}" in ${config.region}`);
+    lines.push(`  Uploads go to: ${config.endpoint}`);
+  }
+  lines.push(
+    config.authTokens.length > 0
+      ? `  /api/* requires a bearer token (${config.authTokens.length} configured)`
+      : '  /api/* is open (no UPLOAD_AUTH_TOKENS)',
+  );
+  return lines;
+}

@@ -1,0 +1,23 @@
+// Provider -> dialect. One file per provider lives in miniprogram/core/signing/ (shared
+// with the mini program); this table is the only place the signer chooses among them.
+import type { TicketProvider } from '../../typings/ticket';
+import type { Dialect } from '../../miniprogram/core/signing/dialect';
+import { s3Dialect } from '../../miniprogram/core/signing/s3';
+import { ConfigError, type UploadMethod } from './config';
+
+const POST_DIALECTS: Partial<Record<TicketProvider, Dialect>> = {
+  s3: s3Dialect,
+};
+
+const PUT_DIALECTS: Partial<Record<TicketProvider, Dialect>> = {};
+
+/** The dialect for a provider and upload method; a ConfigError when there is none (checked at startup). */
+export function dialectFor(provider: TicketProvider, method: UploadMethod): Dialect {
+  const dialect = (method === 'put' ? PUT_DIALECTS : POST_DIALECTS)[provider];
+  if (dialect === undefined) {
+    throw new ConfigError(
+      `UPLOAD_PROVIDER=${provider} with UPLOAD_METHOD=${method} is not supported by this signer yet.`,
+    );
+  }
+  return dialect;
+}

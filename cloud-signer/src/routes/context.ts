@@ -1,0 +1,24 @@
+// What every route needs, computed once when the server is created so the request
+// path only reads it.
+import type { IncomingMessage } from 'node:http';
+import type { UploadLimits } from '../../../typings/ticket';
+import type { Dialect } from '../../../miniprogram/core/signing/dialect';
+import type { Config } from '../config';
+import type { CredentialSource } from '../credentials';
+
+/** The bucket URLs for one request: fixed for clouds, from the Host header for the dev bucket. */
+export interface RequestTarget {
+  endpoint: string;
+  publicBaseUrl: string;
+}
+
+export interface RouteContext {
+  config: Config;
+  dialect: Dialect;
+  credentials: CredentialSource;
+  now: () => Date;
+  limits: UploadLimits;
+  /** JSON text of `limits`, serialised once. */
+  limitsJson: string;
+  targetFor(req: IncomingMessage): RequestTarget;
+}

@@ -1,0 +1,20 @@
+// GET /healthz: liveness plus what the app needs to check files before asking for tickets.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HealthResponse } from '../../../typings/ticket';
+import { sendJsonText } from '../api-error';
+import type { RouteContext } from './context';
+
+export const HEALTHZ_PATH = '/healthz';
+
+export function healthzRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const health: HealthResponse = {
+    ok: true,
+    provider: ctx.config.provider,
+    bucket: ctx.config.bucket,
+    limits: ctx.limits,
+    privateBucket: ctx.config.privateBucket,
+  };
+  // Nothing in it changes while the process runs.
+  const body = JSON.stringify(health);
+  return (_req, res) => sendJsonText(res, 200, body);
+}

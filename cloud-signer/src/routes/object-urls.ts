@@ -1,0 +1,71 @@
+// POST /api/object-urls: short-lived GET links for objects in a private bucket. Only
+// keys this signer could have issued (under the prefix, our naming) are signed, so
+// the endpoint cannot be used to read anything else in the bucket.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ObjectUrlsResponse } from '../../../typings/ticket';
+import { ApiFailure, sendJson } from '../api-error';
+import { checkJsonContentType, readJsonBody } from '../json-body';
+import { isIssuedKeyShape } from '../keys';
+import { nodeCrypto } from '../node-crypto';
+import { expiresAt } from '../../../miniprogram/core/signing/policy';
+import type { RouteContext } from './context';
+
+export const OBJECT_URLS_PATH = '/api/object-urls';
+
+/** A history page shows at most this many items at once. */
+export const MAX_OBJECT_URL_KEYS = 100;
+
+function checkKeys(body: unknown, prefix: string): string[] {
+  const keys = typeof body === 'object' && body !== null ? (body as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_OBJECT_URL_KEYS) {
+    throw new ApiFailure(400, 'InvalidJson', `Send {"keys":[...]} with 1 to ${MAX_OBJECT_URL_KEYS} object keys.`);
+  }
+  keys.forEach((key, index) => {
+    if (typeof key !== 'string' || !isIssuedKeyShape(key, prefix)) {
+      throw new ApiFailure(403, 'Forbidden', `Key ${index + 1} is not an upload this signer issued; links are only signed for keys under "${prefix}".`, index);
+    }
+  });
+  return keys as string[];
+}
+
+export function objectUrlsRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { config, dialect } = ctx;
+  return async (req, res) => {
+    checkJsonContentType(req);
+    const keys = checkKeys(await readJsonBody(req), config.keyPrefix);
+    const signObjectUrl = dialect.signObjectUrl;
+    if (signObjectUrl === undefined) {
+      throw new ApiFailure(
+        501,
+        'NotConfigured',
+        `This signer cannot sign object links for provider ${config.ticketProvider}; make the bucket publicly readable or use UPLOAD_PUBLIC_BASE_URL.`,
+      );
+    }
+    const now = ctx.now();
+    const credentials = await ctx.credentials.get(now);
+    const { endpoint, publicBaseUrl } = ctx.targetFor(req);
+    const expires = expiresAt(now, config.objectUrlTtlSeconds).toISOString();
+    const response: ObjectUrlsResponse = {
+      serverTime: now.toISOString(),
+      urls: keys.map((key) => ({
+        key,
+        url: signObjectUrl.call(
+          dialect,
+          {
+            credentials,
+            bucket: config.bucket,
+            region: config.region,
+            endpoint,
+            publicBaseUrl,
+            key,
+            now,
+            ttlSeconds: config.objectUrlTtlSeconds,
+          },
+          nodeCrypto,
+        ),
+        expiresAt: expires,
+      })),
+    };
+    sendJson(res, 200, response);
+  };
+}

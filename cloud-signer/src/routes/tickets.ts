@@ -1,0 +1,44 @@
+// POST /api/tickets: one request signs a whole batch. The server picks every key.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJsonText } from '../api-error';
+import { checkJsonContentType, readJsonBody } from '../json-body';
+import { objectKey } from '../keys';
+import { nodeCrypto } from '../node-crypto';
+import { validateTicketRequest } from '../validate-tickets';
+import type { RouteContext } from './context';
+
+export const TICKETS_PATH = '/api/tickets';
+
+export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { config, dialect } = ctx;
+  return async (req, res) => {
+    checkJsonContentType(req);
+    const files = validateTicketRequest(await readJsonBody(req), ctx.limits);
+    const now = ctx.now();
+    const credentials = await ctx.credentials.get(now);
+    const { endpoint, publicBaseUrl } = ctx.targetFor(req);
+    const tickets = new Array(files.length);
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      tickets[i] = dialect.signUpload(
+        {
+          credentials,
+          bucket: config.bucket,
+          region: config.region,
+          endpoint,
+          publicBaseUrl,
+          key: objectKey(config.keyPrefix, now, file.extension),
+          contentType: file.contentType,
+          size: file.size,
+          maxBytes: config.maxBytes,
+          now,
+          ttlSeconds: config.ticketTtlSeconds,
+        },
+        nodeCrypto,
+      );
+    }
+    // Assembled by hand so the constant parts are serialised once, not per request.
+    const body = `{"serverTime":"${now.toISOString()}","tickets":${JSON.stringify(tickets)},"limits":${ctx.limitsJson}}`;
+    sendJsonText(res, 200, body);
+  };
+}

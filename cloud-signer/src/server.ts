@@ -1,0 +1,164 @@
+// The signer's HTTP server: plain node:http and a handful of exact-match routes. The
+// ticket path is benchmarked against a bare node:http server, so routing does string
+// compares only and everything that does not depend on the request is prepared here.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { UploadLimits } from '../../typings/ticket';
+import { ApiFailure, sendError, sendFailure } from './api-error';
+import { createAuthorizer } from './auth';
+import type { Config } from './config';
+import { staticCredentials, type CredentialSource } from './credentials';
+import { dialectFor } from './dialects';
+import { healthzRoute, HEALTHZ_PATH } from './routes/healthz';
+import { objectUrlsRoute, OBJECT_URLS_PATH } from './routes/object-urls';
+import type { RequestTarget, RouteContext } from './routes/context';
+import { ticketsRoute, TICKETS_PATH } from './routes/tickets';
+import { MAX_FILES_PER_REQUEST } from './validate-tickets';
+
+/** Where the dev bucket answers; must equal DEV_BUCKET_PATH in ./devbucket. */
+export const DEV_BUCKET_PATH = '/dev-bucket';
+
+/** The part of the dev bucket the server routes to (structurally the devbucket's DevBucket). */
+export interface DevBucketRoutes {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  handleConsole(req: IncomingMessage, res: ServerResponse): void;
+}
+
+export interface SignerDeps {
+  config: Config;
+  devBucket?: DevBucketRoutes;
+  now?: () => Date;
+  credentials?: CredentialSource;
+  /** Where unexpected errors are reported (secrets are redacted first). Defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+interface Route {
+  /** e.g. "POST" — also the Allow header of a 405. */
+  allow: string;
+  methods: readonly string[];
+  handler: Handler;
+}
+
+const API_PREFIX = '/api/';
+// Host headers we are willing to put into ticket URLs: a name or IP, optional port.
+const SAFE_HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** For the dev bucket the bucket lives on this server, so its URL is whatever the client called us by. */
+function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget {
+  if (config.endpoint !== undefined) {
+    const fixed: RequestTarget = { endpoint: config.endpoint, publicBaseUrl: config.publicBaseUrl ?? config.endpoint };
+    return () => fixed;
+  }
+  let lastHost = '';
+  let last: RequestTarget = { endpoint: '', publicBaseUrl: '' };
+  return (req) => {
+    let host = req.headers.host;
+    if (host === undefined || !SAFE_HOST_HEADER.test(host)) {
+      // No usable Host: name the socket we were reached on instead of trusting junk.
+      const address = req.socket.localAddress ?? '127.0.0.1';
+      host = `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`;
+    }
+    if (host !== lastHost) {
+      const endpoint = `http://${host}${DEV_BUCKET_PATH}`;
+      last = { endpoint, publicBaseUrl: config.publicBaseUrl ?? endpoint };
+      lastHost = host;
+    }
+    return last;
+  };
+}
+
+/** Every configured secret, longest first, so log lines can be scrubbed before they leave. */
+function redactor(config: Config): (text: string) => string {
+  const { accessKeySecret, securityToken } = config.credentials;
+  const secrets = [accessKeySecret, securityToken, ...config.authTokens]
+    .filter((s): s is string => typeof s === 'string' && s.length > 0)
+    .sort((a, b) => b.length - a.length);
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
+export function createSignerServer(deps: SignerDeps): http.Server {
+  const { config, devBucket } = deps;
+  const limits: UploadLimits = {
+    maxBytes: config.maxBytes,
+    maxFiles: MAX_FILES_PER_REQUEST,
+    allowedTypes: config.allowedTypes,
+  };
+  const ctx: RouteContext = {
+    config,
+    // Resolved now so an unsupported provider/method stops startup, not the first upload.
+    dialect: dialectFor(config.ticketProvider, config.method),
+    credentials: deps.credentials ?? staticCredentials(config.credentials),
+    now: deps.now ?? (() => new Date()),
+    limits,
+    limitsJson: JSON.stringify(limits),
+    targetFor: targetResolver(config),
+  };
+  const authorize = createAuthorizer(config.authTokens);
+  const redact = redactor(config);
+  const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
+
+  const routes = new Map<string, Route>([
+    [TICKETS_PATH, { allow: 'POST', methods: ['POST'], handler: ticketsRoute(ctx) }],
+    [OBJECT_URLS_PATH, { allow: 'POST', methods: ['POST'], handler: objectUrlsRoute(ctx) }],
+    [HEALTHZ_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx) }],
+  ]);
+  if (devBucket) {
+    routes.set('/', { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: (req, res) => devBucket.handleConsole(req, res) });
+  }
+
+  const fail = (res: ServerResponse, error: unknown) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof ApiFailure) {
+      // A body we refused to read must not be drained: close the connection instead.
+      sendFailure(res, error, error.code === 'BodyTooLarge' ? { Connection: 'close' } : undefined);
+      return;
+    }
+    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    log(`signer: unexpected error: ${redact(detail)}`);
+    sendError(res, 500, 'InternalError', 'The signer hit an unexpected error; try again, and check the signer log if it persists.');
+  };
+
+  const run = (handler: Handler, req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const pending = handler(req, res);
+      if (pending !== undefined) pending.catch((error: unknown) => fail(res, error));
+    } catch (error) {
+      fail(res, error);
+    }
+  };
+
+  return http.createServer((req, res) => {
+    const path = pathOf(req.url);
+    if (devBucket && (path === DEV_BUCKET_PATH || path.startsWith(DEV_BUCKET_PATH + '/'))) {
+      run(devBucket.handle.bind(devBucket), req, res);
+      return;
+    }
+    if (authorize !== undefined && path.startsWith(API_PREFIX) && !authorize(req.headers.authorization)) {
+      sendError(res, 401, 'Unauthorized', 'This signer needs "Authorization: Bearer <token>" with a valid token.', {
+        'WWW-Authenticate': 'Bearer',
+      });
+      return;
+    }
+    const route = routes.get(path);
+    if (route === undefined) {
+      sendError(res, 404, 'NotFound', `There is nothing at ${path.length > 100 ? path.slice(0, 100) + '…' : path}.`);
+      return;
+    }
+    if (!route.methods.includes(req.method ?? '')) {
+      sendError(res, 405, 'MethodNotAllowed', `${path} accepts ${route.allow} only.`, { Allow: route.allow });
+      return;
+    }
+    run(route.handler, req, res);
+  });
+}

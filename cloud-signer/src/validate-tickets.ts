@@ -1,0 +1,157 @@
+// Validation of a ticket request body. Each problem has its own code and a message a
+// person can act on; a problem with one file names it by index. Nothing here trusts
+// the client: the name is only ever used to guess an extension, and only from a fixed table.
+import { ApiFailure } from './api-error';
+import {
+  FALLBACK_EXTENSION,
+  GENERIC_TYPE,
+  extensionForType,
+  extensionOfName,
+  normaliseType,
+  typeAllowed,
+  typeForExtension,
+} from './mime';
+
+/** One batch = one tap of "upload": WeChat's chooseMedia picks at most 20. */
+export const MAX_FILES_PER_REQUEST = 20;
+/** Common file-system limit; a longer "name" is not a file name but an attack or a bug. */
+export const MAX_NAME_LENGTH = 255;
+
+export interface TicketLimits {
+  maxBytes: number;
+  allowedTypes: readonly string[];
+}
+
+/** A file the signer agreed to issue a ticket for. */
+export interface ValidFile {
+  size: number;
+  contentType: string;
+  /** Canonical extension for the key, without the dot. */
+  extension: string;
+}
+
+const BAD = 400;
+
+// NUL and the other C0 controls plus DEL: no legitimate file name has them, and they
+// break logs and headers.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function fileLabel(index: number): string {
+  return `File ${index + 1}`;
+}
+
+export function formatBytes(bytes: number): string {
+  const MIB = 1024 * 1024;
+  if (bytes >= MIB) return `${Math.round((bytes / MIB) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
+  return `${bytes} bytes`;
+}
+
+function checkName(name: unknown, index: number): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)} has no name; send the file's name (e.g. "IMG_1.jpg").`, index);
+  }
+  // Length first, so a 10 KB name is refused before anything scans it.
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name is longer than ${MAX_NAME_LENGTH} characters.`, index);
+  }
+  if (name.includes('/') || name.includes('\\')) {
+    throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name must not contain "/" or "\\" (send a file name, not a path).`, index);
+  }
+  if (CONTROL_CHARACTER.test(name)) {
+    throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name contains control characters.`, index);
+  }
+  return name;
+}
+
+function checkSize(size: unknown, index: number, maxBytes: number): number {
+  if (size === undefined || size === null) {
+    throw new ApiFailure(BAD, 'InvalidSize', `${fileLabel(index)} has no size; send its exact size in bytes.`, index);
+  }
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
+    throw new ApiFailure(BAD, 'InvalidSize', `${fileLabel(index)}: size must be a whole number of bytes, at least 1.`, index);
+  }
+  if (size > maxBytes) {
+    throw new ApiFailure(
+      BAD,
+      'FileTooLarge',
+      `${fileLabel(index)} is ${formatBytes(size)}; the largest file accepted is ${formatBytes(maxBytes)}.`,
+      index,
+    );
+  }
+  return size;
+}
+
+/** The declared type, canonical, or undefined when absent/empty. */
+function checkType(type: unknown, index: number): string | undefined {
+  if (type === undefined || type === null || type === '') return undefined;
+  const normalised = typeof type === 'string' ? normaliseType(type) : undefined;
+  if (normalised === undefined) {
+    throw new ApiFailure(BAD, 'InvalidFile', `${fileLabel(index)}: type must be a MIME type such as "image/jpeg".`, index);
+  }
+  return normalised;
+}
+
+/**
+ * Decide content type and extension. A specific declared type wins (the policy binds
+ * it, so the stored object is served as what the client said); a generic or missing
+ * type defers to the name's extension.
+ */
+function resolveType(name: string, declared: string | undefined, index: number): { contentType: string; extension: string } {
+  if (declared !== undefined && declared !== GENERIC_TYPE) {
+    return { contentType: declared, extension: extensionForType(declared) ?? FALLBACK_EXTENSION };
+  }
+  const fromName = extensionOfName(name);
+  if (fromName !== undefined) return { contentType: typeForExtension(fromName), extension: fromName };
+  if (declared !== undefined) return { contentType: declared, extension: FALLBACK_EXTENSION };
+  throw new ApiFailure(
+    BAD,
+    'UnknownType',
+    `${fileLabel(index)}: cannot tell the file type from its name; send its MIME type in "type".`,
+    index,
+  );
+}
+
+export function validateTicketRequest(body: unknown, limits: TicketLimits): ValidFile[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiFailure(BAD, 'InvalidJson', 'The body must be a JSON object such as {"files":[{"name":"a.jpg","size":1234}]}.');
+  }
+  const files = (body as { files?: unknown }).files;
+  if (files === undefined) {
+    throw new ApiFailure(BAD, 'NoFiles', 'The request has no "files" list.');
+  }
+  if (!Array.isArray(files)) {
+    throw new ApiFailure(BAD, 'NoFiles', `"files" must be a list of 1 to ${MAX_FILES_PER_REQUEST} files.`);
+  }
+  if (files.length === 0) {
+    throw new ApiFailure(BAD, 'NoFiles', 'The "files" list is empty; send at least one file.');
+  }
+  if (files.length > MAX_FILES_PER_REQUEST) {
+    throw new ApiFailure(
+      BAD,
+      'TooManyFiles',
+      `${files.length} files in one request; at most ${MAX_FILES_PER_REQUEST} are accepted at a time.`,
+    );
+  }
+  const valid: ValidFile[] = new Array(files.length);
+  for (let index = 0; index < files.length; index++) {
+    const file: unknown = files[index];
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) {
+      throw new ApiFailure(BAD, 'InvalidFile', `${fileLabel(index)} must be an object such as {"name":"a.jpg","size":1234}.`, index);
+    }
+    const { name, size, type } = file as { name?: unknown; size?: unknown; type?: unknown };
+    const checkedName = checkName(name, index);
+    const checkedSize = checkSize(size, index, limits.maxBytes);
+    const resolved = resolveType(checkedName, checkType(type, index), index);
+    if (!typeAllowed(resolved.contentType, limits.allowedTypes)) {
+      throw new ApiFailure(
+        BAD,
+        'TypeNotAllowed',
+        `${fileLabel(index)} is ${resolved.contentType}; accepted types are ${limits.allowedTypes.join(', ')}.`,
+        index,
+      );
+    }
+    valid[index] = { size: checkedSize, contentType: resolved.contentType, extension: resolved.extension };
+  }
+  return valid;
+}
