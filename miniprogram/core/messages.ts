@@ -1,0 +1,129 @@
+// What a person reads when a file cannot go or did not arrive: plain, specific,
+// and saying what to do next. `Record<FailureReason, …>` makes the compiler refuse
+// a reason without a text in either language.
+import type { FailureReason, Lang, RejectionReason } from './types';
+
+/** What a text may mention; each text uses what it needs and copes without it. */
+export interface MessageContext {
+  /** The limit that applied (bytes). */
+  maxBytes?: number;
+  maxFiles?: number;
+  allowedTypes?: readonly string[];
+  fileSize?: number;
+  fileType?: string;
+  status?: number;
+  /** Provider or signer error code. */
+  code?: string;
+  /** The signer's own sentence, shown as is. */
+  detail?: string;
+  /** Host that the platform refused (domain allow-list). */
+  host?: string;
+}
+
+const BYTES_PER_KB = 1024;
+const UNITS = ['B', 'KB', 'MB', 'GB'];
+
+/** 20971520 -> "20 MB", 1572864 -> "1.5 MB" (binary units, as phones show them). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= BYTES_PER_KB && unit < UNITS.length - 1) {
+    value /= BYTES_PER_KB;
+    unit += 1;
+  }
+  const rounded = unit === 0 ? String(value) : String(Math.round(value * 10) / 10);
+  return `${rounded} ${UNITS[unit]}`;
+}
+
+const TYPE_NAMES: Record<Lang, Record<string, string>> = {
+  zh: { 'image/*': '图片', 'video/*': '视频', 'audio/*': '音频', 'text/*': '文本文件', '*/*': '任意文件', '*': '任意文件' },
+  en: { 'image/*': 'images', 'video/*': 'videos', 'audio/*': 'audio', 'text/*': 'text files', '*/*': 'any file', '*': 'any file' },
+};
+
+/** ['image/*', 'application/pdf'] -> "图片、application/pdf". */
+export function describeTypes(patterns: readonly string[], lang: Lang): string {
+  const names = patterns.map((p) => TYPE_NAMES[lang][p.trim().toLowerCase()] ?? p.trim());
+  return names.join(lang === 'zh' ? '、' : ', ');
+}
+
+const size = (c: MessageContext) => (c.maxBytes !== undefined ? formatBytes(c.maxBytes) : undefined);
+const httpStatus = (c: MessageContext) => (c.status !== undefined ? `HTTP ${c.status}` : undefined);
+const withParens = (lang: Lang, ...parts: (string | undefined)[]) => {
+  const text = parts.filter(Boolean).join(', ');
+  if (!text) return '';
+  return lang === 'zh' ? `（${text}）` : ` (${text})`;
+};
+
+type Texts<R extends string> = Record<Lang, Record<R, (c: MessageContext) => string>>;
+
+const FAILURES: Texts<FailureReason> = {
+  zh: {
+    network: () => '网络连接失败，请检查网络后重试',
+    timeout: () => '上传超时，请在网络较好时重试',
+    server: (c) => `服务器暂时出错${withParens('zh', httpStatus(c), c.code)}，请稍后重试`,
+    tooLarge: (c) => (size(c) ? `文件超过 ${size(c)} 上限，请压缩后再传` : '文件超过大小上限，请压缩后再传'),
+    typeNotAllowed: (c) =>
+      `不支持此文件类型${withParens('zh', c.fileType)}` +
+      (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
+    expired: () => '上传凭证已过期，请确认手机的日期和时间准确后重试',
+    denied: (c) => `存储服务拒绝了这次上传${withParens('zh', c.code)}，请重试；仍失败请联系管理员`,
+    unauthorized: () => '没有上传权限：上传服务需要有效的访问令牌，请联系管理员',
+    signerUnreachable: () => '连不上上传服务，请检查网络后重试',
+    signerRejected: (c) => `上传服务拒绝了请求${c.detail ? `：${c.detail}` : withParens('zh', httpStatus(c), c.code)}`,
+    badResponse: () => '上传服务的回应无法识别，请稍后重试；仍失败请联系管理员',
+    domain: (c) => `${c.host ? `域名 ${c.host} ` : '该地址'}不在小程序的合法域名列表中，请在后台添加后重试`,
+    file: () => '无法读取这个文件，请重新选择',
+    unknown: (c) => `上传失败${withParens('zh', httpStatus(c), c.code)}，请重试`,
+  },
+  en: {
+    network: () => 'No network connection. Check your connection and try again.',
+    timeout: () => 'The upload timed out. Try again on a better connection.',
+    server: (c) => `The server had a temporary problem${withParens('en', httpStatus(c), c.code)}. Try again in a moment.`,
+    tooLarge: (c) =>
+      size(c) ? `The file is larger than the ${size(c)} limit. Compress it and try again.` : 'The file is too large.',
+    typeNotAllowed: (c) =>
+      `This file type is not allowed${withParens('en', c.fileType)}.` +
+      (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be uploaded.` : ''),
+    expired: () => "The upload permission expired. Check that the phone's date and time are correct, then retry.",
+    denied: (c) => `The storage service refused this upload${withParens('en', c.code)}. Retry; if it keeps failing, contact the administrator.`,
+    unauthorized: () => 'Not allowed to upload: the upload service needs a valid access token. Contact the administrator.',
+    signerUnreachable: () => 'Cannot reach the upload service. Check your connection and try again.',
+    signerRejected: (c) =>
+      `The upload service refused the request${c.detail ? `: ${c.detail}` : withParens('en', httpStatus(c), c.code)}`,
+    badResponse: () => 'The upload service sent an answer the app does not understand. Try again later or contact the administrator.',
+    domain: (c) => `${c.host ? `The domain ${c.host} is` : 'This address is'} not on the mini program's allowed domain list. Add it in the admin console, then retry.`,
+    file: () => 'This file cannot be read. Pick it again.',
+    unknown: (c) => `The upload failed${withParens('en', httpStatus(c), c.code)}. Try again.`,
+  },
+};
+
+const REJECTIONS: Texts<RejectionReason> = {
+  zh: {
+    tooLarge: (c) =>
+      `文件超过 ${size(c) ?? '大小'} 上限` + (c.fileSize !== undefined ? `（此文件 ${formatBytes(c.fileSize)}）` : ''),
+    typeNotAllowed: (c) =>
+      `不支持此文件类型${withParens('zh', c.fileType)}` +
+      (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
+    tooMany: (c) => (c.maxFiles !== undefined ? `一次最多上传 ${c.maxFiles} 个文件，请分批添加` : '一次添加的文件太多，请分批添加'),
+    empty: () => '文件是空的（0 字节），无法上传',
+  },
+  en: {
+    tooLarge: (c) =>
+      `The file is larger than the ${size(c) ?? 'size'} limit` +
+      (c.fileSize !== undefined ? ` (this one is ${formatBytes(c.fileSize)}).` : '.'),
+    typeNotAllowed: (c) =>
+      `This file type is not allowed${withParens('en', c.fileType)}.` +
+      (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be uploaded.` : ''),
+    tooMany: (c) =>
+      c.maxFiles !== undefined ? `At most ${c.maxFiles} files can be added at once. Add the rest in another batch.` : 'Too many files at once.',
+    empty: () => 'The file is empty (0 bytes) and cannot be uploaded.',
+  },
+};
+
+export function failureMessage(reason: FailureReason, lang: Lang, context: MessageContext = {}): string {
+  return FAILURES[lang][reason](context);
+}
+
+export function rejectionMessage(reason: RejectionReason, lang: Lang, context: MessageContext = {}): string {
+  return REJECTIONS[lang][reason](context);
+}

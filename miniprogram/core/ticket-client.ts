@@ -1,0 +1,191 @@
+// Talks to the signer: GET /healthz for the limits, POST /api/tickets for a batch.
+// JSON in and out through Transport.request; every answer is checked field by field,
+// because a proxy's error page or an older signer must end as a clear `badResponse`,
+// never as a half-built upload.
+import type {
+  ApiErrorCode,
+  HealthResponse,
+  TicketRequestFile,
+  TicketResponse,
+  UploadLimits,
+  UploadTicket,
+} from '../../typings/ticket';
+import { TransportError, type HttpRequest, type HttpResponse, type Transport } from './transport';
+import { problem, hostOf, type Problem } from './failure';
+
+export const HEALTH_PATH = '/healthz';
+export const TICKETS_PATH = '/api/tickets';
+
+/** A signer call that failed, classified. `index` names the file of the batch at fault, when the signer said. */
+export class SignerError extends Error {
+  constructor(
+    readonly problem: Problem,
+    readonly index?: number,
+  ) {
+    super(`signer: ${problem.reason}${problem.code ? ` ${problem.code}` : ''}`);
+    this.name = 'SignerError';
+  }
+}
+
+export interface TicketBatch {
+  tickets: UploadTicket[];
+  /** Signer clock minus local clock (ms) when the answer arrived; judges `expiresAt` on a phone whose clock is off. */
+  serverOffsetMs: number;
+  limits?: UploadLimits;
+}
+
+export interface TicketClient {
+  health(): Promise<HealthResponse>;
+  /** Exactly one ticket per file, in order. */
+  tickets(files: TicketRequestFile[]): Promise<TicketBatch>;
+}
+
+export interface TicketClientOptions {
+  signerUrl: string;
+  transport: Transport;
+  authToken?: string;
+  timeoutMs?: number;
+  now: () => number;
+}
+
+/** Signer error codes that mean something the app already has its own words for. */
+const REASON_FOR_CODE: Partial<Record<ApiErrorCode, Problem['reason']>> = {
+  FileTooLarge: 'tooLarge',
+  TypeNotAllowed: 'typeNotAllowed',
+  UnknownType: 'typeNotAllowed',
+  Unauthorized: 'unauthorized',
+};
+
+// ---- shape checks (strict: an unexpected shape is a bad response, not a guess) ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isHttpUrl = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\/[^/?#\s]+/i.test(v);
+const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.keys(v).every((k) => typeof v[k] === 'string');
+const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const PROVIDERS: readonly string[] = ['s3', 'oss', 'oss-v1', 'cos', 'obs'];
+
+export function isUploadLimits(v: unknown): v is UploadLimits {
+  return (
+    isObject(v) &&
+    isPositiveInteger(v.maxBytes) &&
+    isPositiveInteger(v.maxFiles) &&
+    Array.isArray(v.allowedTypes) &&
+    v.allowedTypes.length > 0 &&
+    v.allowedTypes.every(isNonEmptyString)
+  );
+}
+
+export function isUploadTicket(v: unknown): v is UploadTicket {
+  if (!isObject(v)) return false;
+  return (
+    typeof v.provider === 'string' &&
+    PROVIDERS.includes(v.provider) &&
+    (v.method === 'POST' || v.method === 'PUT') &&
+    isHttpUrl(v.url) &&
+    isNonEmptyString(v.key) &&
+    isNonEmptyString(v.fileField) &&
+    isStringRecord(v.fields) &&
+    isStringRecord(v.headers) &&
+    isNonEmptyString(v.contentType) &&
+    isPositiveInteger(v.maxBytes) &&
+    isDate(v.expiresAt) &&
+    typeof v.successStatus === 'number' &&
+    v.successStatus >= 200 &&
+    v.successStatus < 300 &&
+    isHttpUrl(v.objectUrl)
+  );
+}
+
+function isTicketResponse(v: unknown, count: number): v is TicketResponse {
+  return (
+    isObject(v) &&
+    isDate(v.serverTime) &&
+    Array.isArray(v.tickets) &&
+    v.tickets.length === count &&
+    v.tickets.every(isUploadTicket) &&
+    (v.limits === undefined || isUploadLimits(v.limits))
+  );
+}
+
+function isHealthResponse(v: unknown): v is HealthResponse {
+  return isObject(v) && v.ok === true && isNonEmptyString(v.provider) && isUploadLimits(v.limits);
+}
+
+// ---- errors ----
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFromResponse(response: HttpResponse): SignerError {
+  const status = response.statusCode;
+  const parsed = parseJson(response.body);
+  const error = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
+  const code = error && isNonEmptyString(error.code) ? error.code : undefined;
+  const detail = error && isNonEmptyString(error.message) ? error.message : undefined;
+  const index = error && typeof error.index === 'number' && Number.isInteger(error.index) ? error.index : undefined;
+
+  if (status === 401) return new SignerError(problem('unauthorized', { status, code }));
+  if (status >= 500) return new SignerError(problem('server', { status, code }));
+  if (status >= 400) {
+    const mapped = code ? REASON_FOR_CODE[code as ApiErrorCode] : undefined;
+    const reason = mapped ?? 'signerRejected';
+    return new SignerError(problem(reason, { status, code, context: { detail } }), index);
+  }
+  // 1xx/3xx: the signer never answers that; most likely a captive portal or proxy.
+  return new SignerError(problem('badResponse', { status }));
+}
+
+function errorFromTransport(error: unknown, url: string): SignerError {
+  if (error instanceof TransportError && error.kind === 'domain') {
+    return new SignerError(problem('domain', { context: { host: hostOf(url) } }));
+  }
+  return new SignerError(problem('signerUnreachable', { code: error instanceof TransportError ? error.kind : undefined }));
+}
+
+export function createTicketClient(options: TicketClientOptions): TicketClient {
+  const base = options.signerUrl.replace(/\/+$/, '');
+
+  async function call(request: HttpRequest): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+    if (options.authToken) headers.Authorization = `Bearer ${options.authToken}`;
+    let response: HttpResponse;
+    try {
+      response = await options.transport.request({ ...request, headers, timeoutMs: options.timeoutMs });
+    } catch (error) {
+      throw errorFromTransport(error, request.url);
+    }
+    if (response.statusCode !== 200) throw errorFromResponse(response);
+    const parsed = parseJson(response.body);
+    if (parsed === undefined) throw new SignerError(problem('badResponse', { status: response.statusCode }));
+    return parsed;
+  }
+
+  return {
+    async health() {
+      const body = await call({ url: base + HEALTH_PATH, method: 'GET' });
+      if (!isHealthResponse(body)) throw new SignerError(problem('badResponse'));
+      return body;
+    },
+
+    async tickets(files) {
+      const body = await call({
+        url: base + TICKETS_PATH,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ files }),
+      });
+      // Measured on arrival: the signer's clock minus ours, so expiry is judged by the signer's time.
+      const arrivedAt = options.now();
+      if (!isTicketResponse(body, files.length)) throw new SignerError(problem('badResponse'));
+      return { tickets: body.tickets, serverOffsetMs: Date.parse(body.serverTime) - arrivedAt, limits: body.limits };
+    },
+  };
+}
