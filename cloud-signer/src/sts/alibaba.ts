@@ -1,0 +1,66 @@
+// Alibaba Cloud STS (RAM role) through the official SDK, @alicloud/sts20150401.
+import Sts20150401, { AssumeRoleRequest } from '@alicloud/sts20150401';
+import { Config as OpenApiConfig } from '@alicloud/openapi-client';
+import type { StsConfig } from './config';
+import { parseExpiration, StsError, toStsError } from './errors';
+import { ROLE_SESSION_NAME, scopedObjectPattern, STS_TIMEOUT_MS } from './session';
+import type { AssumeRole, TemporaryCredentials, UploadScope } from './types';
+
+/**
+ * RAM policy: PutObject (which also authorises PostObject) on `bucket/prefix*` only.
+ * The session gets the intersection of this and the role's own policy.
+ */
+export function alibabaSessionPolicy(scope: UploadScope): string {
+  return JSON.stringify({
+    Version: '1',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['oss:PutObject'],
+        Resource: [`acs:oss:*:*:${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`],
+      },
+    ],
+  });
+}
+
+export function alibabaAssumeRole(config: StsConfig): AssumeRole {
+  const client = new Sts20150401(
+    new OpenApiConfig({
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      regionId: config.region,
+      // Without an endpoint the SDK derives sts.<region>.aliyuncs.com (or sts.aliyuncs.com).
+      endpoint: config.endpoint?.host,
+      protocol: config.endpoint?.protocol.replace(':', ''),
+      connectTimeout: STS_TIMEOUT_MS,
+      readTimeout: STS_TIMEOUT_MS,
+    }),
+  );
+  const secrets = [config.accessKeySecret];
+
+  return async (scope) => {
+    const request = new AssumeRoleRequest({
+      roleArn: config.roleArn,
+      roleSessionName: ROLE_SESSION_NAME,
+      durationSeconds: config.durationSeconds,
+      policy: alibabaSessionPolicy(scope),
+    });
+    let answer;
+    try {
+      answer = await client.assumeRole(request);
+    } catch (error) {
+      throw toStsError('alibaba', error, secrets);
+    }
+    const credentials = answer.body?.credentials;
+    if (!credentials?.accessKeyId || !credentials.accessKeySecret || !credentials.securityToken) {
+      throw new StsError('alibaba', 'MalformedResponse', 'the answer has no Credentials');
+    }
+    const temporary: TemporaryCredentials = {
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      securityToken: credentials.securityToken,
+      expiration: parseExpiration('alibaba', credentials.expiration),
+    };
+    return temporary;
+  };
+}

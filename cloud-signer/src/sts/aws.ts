@@ -1,0 +1,61 @@
+// AWS STS through the official SDK, @aws-sdk/client-sts.
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { StsConfig } from './config';
+import { parseExpiration, StsError, toStsError } from './errors';
+import { ROLE_SESSION_NAME, scopedObjectPattern, STS_TIMEOUT_MS } from './session';
+import type { AssumeRole, UploadScope } from './types';
+
+/**
+ * IAM session policy: s3:PutObject (POST uploads are authorised as PutObject) on
+ * `bucket/prefix*` only. `partition` follows the role (aws, aws-cn, aws-us-gov).
+ */
+export function awsSessionPolicy(scope: UploadScope, partition = 'aws'): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: `arn:${partition}:s3:::${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`,
+      },
+    ],
+  });
+}
+
+export function awsAssumeRole(config: StsConfig): AssumeRole {
+  const client = new STSClient({
+    region: config.region,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.accessKeySecret },
+    // Without an endpoint the SDK picks the regional STS endpoint.
+    endpoint: config.endpoint?.origin,
+    requestHandler: { requestTimeout: STS_TIMEOUT_MS, connectionTimeout: STS_TIMEOUT_MS },
+  });
+  const partition = config.roleArn.split(':')[1];
+  const secrets = [config.accessKeySecret];
+
+  return async (scope) => {
+    let answer;
+    try {
+      answer = await client.send(
+        new AssumeRoleCommand({
+          RoleArn: config.roleArn,
+          RoleSessionName: ROLE_SESSION_NAME,
+          DurationSeconds: config.durationSeconds,
+          Policy: awsSessionPolicy(scope, partition),
+        }),
+      );
+    } catch (error) {
+      throw toStsError('aws', error, secrets);
+    }
+    const credentials = answer.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
+      throw new StsError('aws', 'MalformedResponse', 'the answer has no Credentials');
+    }
+    return {
+      accessKeyId: credentials.AccessKeyId,
+      accessKeySecret: credentials.SecretAccessKey,
+      securityToken: credentials.SessionToken,
+      expiration: parseExpiration('aws', credentials.Expiration),
+    };
+  };
+}

@@ -1,0 +1,55 @@
+// Temporary credentials by AssumeRole: pick the vendor from the config, scope the
+// session to the upload prefix, and (for the signer's own tickets) cache it.
+import { alibabaAssumeRole } from './alibaba';
+import { awsAssumeRole } from './aws';
+import { cachingCredentialSource, MIN_REMAINING_MS, REFRESH_MARGIN_MS, type CachingOptions } from './caching';
+import { StsConfigError, type StsConfig } from './config';
+import { tencentAssumeRole } from './tencent';
+import type { AssumeRole, StsVendor, TemporaryCredentialSource, UploadScope } from './types';
+
+export { loadStsConfig, StsConfigError, type StsConfig } from './config';
+export { StsError } from './errors';
+export { cachingCredentialSource, MIN_REMAINING_MS, REFRESH_MARGIN_MS } from './caching';
+export type { AssumeRole, TemporaryCredentials, TemporaryCredentialSource, UploadScope } from './types';
+
+const ASSUME_ROLE_BY_VENDOR: Readonly<Record<StsVendor, (config: StsConfig) => AssumeRole>> = {
+  alibaba: alibabaAssumeRole,
+  tencent: tencentAssumeRole,
+  aws: awsAssumeRole,
+};
+
+/** One AssumeRole per call, each scoped to the prefix it is given (for per-client grants). */
+export function createAssumeRole(config: StsConfig): AssumeRole {
+  return ASSUME_ROLE_BY_VENDOR[config.vendor](config);
+}
+
+export interface StsSourceOptions extends CachingOptions {
+  /**
+   * UPLOAD_TICKET_TTL_SECONDS. The store checks the credentials when the upload arrives,
+   * up to a ticket's lifetime after signing, so they are refreshed at least that long
+   * before they expire.
+   */
+  ticketTtlSeconds?: number;
+}
+
+/**
+ * The signer's CredentialSource when UPLOAD_STS_ROLE_ARN is set: credentials scoped to
+ * put-object under `scope.keyPrefix`, cached and refreshed before they expire.
+ */
+export function stsCredentialSource(
+  config: StsConfig,
+  scope: UploadScope,
+  options: StsSourceOptions = {},
+): TemporaryCredentialSource {
+  const refreshMarginMs = Math.max(options.refreshMarginMs ?? REFRESH_MARGIN_MS, (options.ticketTtlSeconds ?? 0) * 1000);
+  // Credentials that enter the refresh window as soon as they arrive would cost one STS call per ticket.
+  if (config.durationSeconds * 1000 <= refreshMarginMs + MIN_REMAINING_MS) {
+    throw new StsConfigError(
+      `UPLOAD_STS_DURATION_SECONDS (${config.durationSeconds}) must be longer than ` +
+        `${Math.ceil((refreshMarginMs + MIN_REMAINING_MS) / 1000)} s: tickets must stay usable for their whole lifetime ` +
+        `(UPLOAD_TICKET_TTL_SECONDS) and credentials are refreshed that long before they expire`,
+    );
+  }
+  const assumeRole = createAssumeRole(config);
+  return cachingCredentialSource(() => assumeRole(scope), { ...options, refreshMarginMs });
+}

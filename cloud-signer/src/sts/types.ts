@@ -1,0 +1,26 @@
+// What every STS vendor module produces and what the rest of the signer consumes.
+import type { Credentials } from '../../../miniprogram/core/signing/dialect';
+
+/** Credentials from AssumeRole: always with a token, always with an end. */
+export interface TemporaryCredentials extends Credentials {
+  securityToken: string;
+  expiration: Date;
+}
+
+/** A CredentialSource whose answers also say until when they are valid. */
+export interface TemporaryCredentialSource {
+  get(now: Date): Promise<TemporaryCredentials>;
+}
+
+/** Where the temporary credentials may write: put-object on `bucket/keyPrefix*`, nothing else. */
+export interface UploadScope {
+  bucket: string;
+  /** The bucket's region (COS resources name it). */
+  region: string;
+  keyPrefix: string;
+}
+
+/** One AssumeRole call through a vendor's SDK, with a session policy narrowed to `scope`. */
+export type AssumeRole = (scope: UploadScope) => Promise<TemporaryCredentials>;
+
+export type StsVendor = 'alibaba' | 'tencent' | 'aws';
