@@ -62,6 +62,12 @@ const TYPE_ALIASES: Readonly<Record<string, string>> = {
   'audio/x-wav': 'audio/wav',
 };
 
+// Lookups go through own properties only: a name ending in ".constructor" must not
+// find Object.prototype.constructor.
+function own(table: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 const EXTENSION_BY_TYPE: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(TYPE_BY_EXTENSION).map(([ext, type]) => [type, ext]),
 );
@@ -80,8 +86,8 @@ export function extensionOfName(name: string): string | undefined {
   const dot = name.lastIndexOf('.');
   if (dot < 0 || dot === name.length - 1) return undefined;
   const raw = name.slice(dot + 1).toLowerCase();
-  const ext = EXTENSION_ALIASES[raw] ?? raw;
-  return Object.prototype.hasOwnProperty.call(TYPE_BY_EXTENSION, ext) ? ext : undefined;
+  const ext = own(EXTENSION_ALIASES, raw) ?? raw;
+  return own(TYPE_BY_EXTENSION, ext) === undefined ? undefined : ext;
 }
 
 export function typeForExtension(ext: string): string {
@@ -90,7 +96,7 @@ export function typeForExtension(ext: string): string {
 
 /** The canonical extension for a canonical type, or undefined when we have none. */
 export function extensionForType(type: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(EXTENSION_BY_TYPE, type) ? EXTENSION_BY_TYPE[type] : undefined;
+  return own(EXTENSION_BY_TYPE, type);
 }
 
 /**
@@ -101,7 +107,7 @@ export function normaliseType(raw: string): string | undefined {
   const semicolon = raw.indexOf(';');
   const bare = (semicolon < 0 ? raw : raw.slice(0, semicolon)).trim().toLowerCase();
   if (!MIME_TYPE_PATTERN.test(bare)) return undefined;
-  return TYPE_ALIASES[bare] ?? bare;
+  return own(TYPE_ALIASES, bare) ?? bare;
 }
 
 // Whether `type` matches one of the patterns ("image/*", "*/*", "application/pdf").
