@@ -62,6 +62,8 @@ export interface NodeWxControl {
   readonly previews: { urls: string[]; current?: string }[];
   readonly navigations: string[];
   clipboard: string;
+  /** The last navigation bar title set. */
+  title: string;
   /** Key → the value as JSON text (WeChat stores only what serialises). */
   readonly storage: Map<string, string>;
   /** Temp copies handed out by the pickers, in order. */
@@ -116,6 +118,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     previews: [],
     navigations: [],
     clipboard: '',
+    title: '',
     storage: new Map(),
     picked: [],
     planMedia: (...plans) => void mediaPlans.push(...plans),
@@ -218,6 +221,8 @@ export function createNodeWx(options: NodeWxOptions = {}) {
       }),
     navigateTo: (o: AnyOptions) => answer('navigateTo', o, () => (control.navigations.push(o.url), {})),
     switchTab: (o: AnyOptions) => answer('switchTab', o, () => (control.navigations.push(o.url), {})),
+    setNavigationBarTitle: (o: AnyOptions) => answer('setNavigationBarTitle', o, () => ((control.title = o.title), {})),
+    setTabBarItem: (o: AnyOptions) => answer('setTabBarItem', o, () => ({})),
 
     // Storage like WeChat: a missing key reads as '' (not undefined); values are stored as JSON.
     getStorageSync: (key: string) => (control.storage.has(key) ? JSON.parse(control.storage.get(key)!) : ''),
