@@ -99,7 +99,7 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
 function parseDuration(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_DURATION_SECONDS;
   const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
+  if (!/^\d+$/.test(raw) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
     throw new StsConfigError(
       `UPLOAD_STS_DURATION_SECONDS must be a whole number from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}, got "${raw}"`,
     );
