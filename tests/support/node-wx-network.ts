@@ -19,6 +19,11 @@ export const WECHAT_DEFAULT_TIMEOUT_MS = 60_000;
  */
 export const WECHAT_MAX_NETWORK_TASKS = 10;
 const EXCEED_MAX_TASK_ERRNO = 600007;
+/** Enough of a body to hold a store's XML error code and message. */
+const RECORDED_BODY_CHARS = 1000;
+
+/** How long an upload whose write failed waits for the answer already on its way. */
+const ANSWER_GRACE_MS = 50;
 
 type Callback<T> = ((result: T) => void) | undefined;
 interface Callbacks<T> {
@@ -36,6 +41,8 @@ export interface NetworkRecord {
   formData?: Record<string, string>;
   /** How the task ended: the status, or the errMsg. */
   outcome?: number | string;
+  /** The start of the answer's body, for assertions and failure messages. */
+  response?: string;
 }
 
 /** What tests read back: every task, and the most that ran at once. */
@@ -115,6 +122,7 @@ export function uploadFile(options: NetworkOptions, o: WechatMiniprogram.UploadF
     release?.();
     request?.destroy();
     record.outcome = ok ? result.statusCode : result.errMsg;
+    if (ok) record.response = result.data.slice(0, RECORDED_BODY_CHARS);
     settle(o as Callbacks<any>, ok as any, result);
   };
   const fail = (why: string, errno?: number) => finish(false, { errMsg: `uploadFile:fail ${why}`, ...(errno ? { errno } : {}) });
@@ -197,8 +205,6 @@ export function uploadFile(options: NetworkOptions, o: WechatMiniprogram.UploadF
   return task;
 }
 
-/** How long an upload whose write failed waits for the answer already on its way. */
-const ANSWER_GRACE_MS = 50;
 
 function encodeQuery(data: Record<string, unknown>) {
   return Object.entries(data)
