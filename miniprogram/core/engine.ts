@@ -2,8 +2,8 @@
 // (one request per batch), uploads N at a time with retries and fresh tickets, and
 // makes sure every file ends done, failed (with why) or cancelled. It orchestrates;
 // item state lives in items.ts, decisions in retry.ts, signer calls in ticket-client.ts.
-import type { TicketRequestFile, UploadLimits, UploadTicket } from '../../typings/ticket';
-import type { EngineEvents, Lang, PickedFile, Rejection, UploadEngineApi, UploadItem } from './types';
+import type { UploadLimits, UploadTicket } from '../../typings/ticket';
+import type { EngineEvents, Lang, Rejection, UploadEngineApi, UploadItem } from './types';
 import { TransportError, type FileUploadRequest, type Transport } from './transport';
 import { ConcurrencyQueue } from './queue';
 import { Emitter } from './emitter';
@@ -11,9 +11,9 @@ import { CANCELLED, ItemStore, type Entry, type Run } from './items';
 import { checkBatch } from './restrictions';
 import { batchProgress } from './progress';
 import { rejectionMessage } from './messages';
-import { effectiveType, UNKNOWN_TYPE } from './mime';
+import { effectiveType } from './mime';
 import { problem, toFailure, type Problem } from './failure';
-import { createTicketClient, SignerError } from './ticket-client';
+import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch } from './ticket-client';
 import {
   classifyResponse,
   classifyTransportError,
@@ -21,6 +21,7 @@ import {
   retryPolicy,
   ticketIsStale,
   type AttemptOutcome,
+  type HeldTicket,
   type RetryPolicy,
 } from './retry';
 
@@ -61,16 +62,6 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** A failure that leaves the ticket worth reusing on a manual retry (the store never judged it). */
 const KEEPS_TICKET: readonly string[] = ['network', 'timeout', 'server'];
 
-function problemOf(error: unknown): Problem {
-  if (error instanceof SignerError) return error.problem;
-  return problem('unknown', { code: error instanceof Error ? error.name : undefined });
-}
-
-function ticketRequestFile(file: PickedFile): TicketRequestFile {
-  const type = effectiveType(file);
-  return type === UNKNOWN_TYPE ? { name: file.name, size: file.size } : { name: file.name, size: file.size, type };
-}
-
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < list.length; i += size) result.push(list.slice(i, i + size));
@@ -107,6 +98,11 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     return loadingLimits;
   }
 
+  function hold(entry: Entry, batch: TicketBatch, index: number): void {
+    if (batch.limits) limits = batch.limits;
+    entry.held = { ticket: batch.tickets[index], serverOffsetMs: batch.serverOffsetMs, serverTimeMs: batch.serverTimeMs };
+  }
+
   /** Tickets for waiting entries, in contract-sized requests one after another (uploads of the first start meanwhile). */
   async function issueTickets(entries: Entry[]): Promise<void> {
     const size = Math.min(TICKETS_PER_REQUEST, limits?.maxFiles ?? TICKETS_PER_REQUEST);
@@ -121,16 +117,14 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (pending.length === 0) return;
       try {
         const batch = await client.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file)));
-        if (batch.limits) limits = batch.limits;
         pending.forEach(({ entry, run }, i) => {
           if (!isCurrent(entry, run)) return;
-          entry.ticket = batch.tickets[i];
-          entry.serverOffsetMs = batch.serverOffsetMs;
+          hold(entry, batch, i);
           void queue.run(() => transfer(entry, run));
         });
         return;
       } catch (error) {
-        const p = problemOf(error);
+        const p = signerProblem(error);
         const index = error instanceof SignerError ? error.index : undefined;
         if (index !== undefined && index >= 0 && index < pending.length && pending.length > 1) {
           // One file is at fault: it alone fails with the signer's reason; the rest ask again without it.
@@ -150,12 +144,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     try {
       const batch = await run.race(client.tickets([ticketRequestFile(entry.item.file)]));
       if (batch === CANCELLED || !isCurrent(entry, run)) return false;
-      if (batch.limits) limits = batch.limits;
-      entry.ticket = batch.tickets[0];
-      entry.serverOffsetMs = batch.serverOffsetMs;
+      hold(entry, batch, 0);
       return true;
     } catch (error) {
-      if (isCurrent(entry, run)) fail(entry, problemOf(error));
+      if (isCurrent(entry, run)) fail(entry, signerProblem(error));
       return false;
     }
   }
@@ -185,7 +177,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       return classifyResponse(response, ticket);
     } catch (error) {
       if (error instanceof TransportError) return classifyTransportError(error, ticket.url);
-      return { kind: 'fatal', problem: problemOf(error) };
+      return { kind: 'fatal', problem: signerProblem(error) };
     } finally {
       if (entry.run === run) entry.task = undefined;
     }
@@ -195,14 +187,14 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   async function transfer(entry: Entry, run: Run): Promise<void> {
     for (;;) {
       if (!isCurrent(entry, run)) return; // cancelled before start (or between tries): never starts
-      const ticket = entry.ticket;
-      const stale = !ticket || ticketIsStale(ticket, entry.serverOffsetMs, now(), policy.ticketMarginMs);
+      const held = entry.held;
+      const stale = !held || ticketIsStale(held, now(), policy.ticketMarginMs);
       // Out of fresh tickets, a stale one is still tried: the store has the last word on expiry.
-      if (stale && (!ticket || entry.budget.freshTickets < policy.freshTickets)) {
+      if (stale && (!held || entry.budget.freshTickets < policy.freshTickets)) {
         if (!(await renewTicket(entry, run))) return;
         continue;
       }
-      const current = ticket as UploadTicket;
+      const current = (held as HeldTicket).ticket;
       store.startAttempt(entry);
       let outcome = await attempt(entry, current, run);
       if (!isCurrent(entry, run)) return;
@@ -218,7 +210,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         return;
       }
       if (step.action === 'freshTicket') {
-        entry.ticket = undefined;
+        entry.held = undefined;
         continue;
       }
       entry.budget.retries += 1;
@@ -230,8 +222,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   function schedule(entries: Entry[]): void {
     const needTickets: Entry[] = [];
     for (const entry of entries) {
-      const ticket = entry.ticket;
-      if (ticket && !ticketIsStale(ticket, entry.serverOffsetMs, now(), policy.ticketMarginMs)) {
+      if (entry.held && !ticketIsStale(entry.held, now(), policy.ticketMarginMs)) {
         const run = entry.run;
         void queue.run(() => transfer(entry, run));
       } else {
@@ -246,7 +237,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       const error = entry.item.error;
       const status = entry.item.status;
       if (status !== 'failed' && status !== 'cancelled') return false;
-      if (status === 'failed' && !(error && KEEPS_TICKET.includes(error.reason))) entry.ticket = undefined;
+      if (status === 'failed' && !(error && KEEPS_TICKET.includes(error.reason))) entry.held = undefined;
       return store.requeue(entry);
     });
     schedule(again);
@@ -263,7 +254,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         // Nothing can be checked or sent without the signer; the files still appear, failed with
         // why, so the person sees it and a retry (which asks the signer again) can pick them up.
         const entries = files.map((file) => store.create(file));
-        for (const entry of entries) fail(entry, problemOf(error));
+        for (const entry of entries) fail(entry, signerProblem(error));
         return { accepted: entries.map((entry) => store.snapshot(entry)), rejected: [] };
       }
       const check = checkBatch(files, current);

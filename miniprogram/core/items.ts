@@ -5,7 +5,7 @@
 import type { UploadTicket } from '../../typings/ticket';
 import type { EngineEvents, PickedFile, UploadFailure, UploadItem, UploadStatus } from './types';
 import type { TransferProgress, UploadTask } from './transport';
-import type { RetryBudget } from './retry';
+import type { HeldTicket, RetryBudget } from './retry';
 import { Emitter } from './emitter';
 
 export const CANCELLED: unique symbol = Symbol('cancelled');
@@ -35,9 +35,7 @@ export class Run {
 
 export interface Entry {
   readonly item: UploadItem;
-  ticket?: UploadTicket;
-  /** Signer clock minus local clock when `ticket` arrived. */
-  serverOffsetMs: number;
+  held?: HeldTicket;
   run: Run;
   task?: UploadTask;
   budget: RetryBudget;
@@ -89,7 +87,7 @@ export class ItemStore {
       percent: 0,
       attempts: 0,
     };
-    const entry: Entry = { item, serverOffsetMs: 0, run: new Run(), budget: { retries: 0, freshTickets: 0 } };
+    const entry: Entry = { item, run: new Run(), budget: { retries: 0, freshTickets: 0 } };
     this.entries.set(item.id, entry);
     this.events.emit('change', this.snapshot(entry));
     return entry;

@@ -105,8 +105,19 @@ export function nextStep(
   return { action: 'fail', problem: { ...outcome.problem, retryable: true } };
 }
 
-/** True when the ticket is gone (or nearly) by the signer's clock: `serverOffsetMs` = signer time − local time. */
-export function ticketIsStale(ticket: UploadTicket, serverOffsetMs: number, localNowMs: number, marginMs: number): boolean {
-  const expiresAt = Date.parse(ticket.expiresAt);
-  return expiresAt - (localNowMs + serverOffsetMs) <= marginMs;
+/** A ticket with the signer clock it came with. */
+export interface HeldTicket {
+  ticket: UploadTicket;
+  /** Signer time minus local time when it arrived. */
+  serverOffsetMs: number;
+  /** The signer's `serverTime` when it was issued. */
+  serverTimeMs: number;
+}
+
+/** True when the ticket is gone (or nearly) by the signer's clock, whatever the phone's clock says. */
+export function ticketIsStale(held: HeldTicket, localNowMs: number, marginMs: number): boolean {
+  const expiresAt = Date.parse(held.ticket.expiresAt);
+  // A signer with a short TTL must not make every ticket look stale on arrival: at most half its lifetime.
+  const margin = Math.min(marginMs, (expiresAt - held.serverTimeMs) / 2);
+  return expiresAt - (localNowMs + held.serverOffsetMs) <= margin;
 }

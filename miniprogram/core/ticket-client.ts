@@ -12,6 +12,7 @@ import type {
 } from '../../typings/ticket';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from './transport';
 import { problem, hostOf, type Problem } from './failure';
+import { effectiveType, UNKNOWN_TYPE } from './mime';
 
 export const HEALTH_PATH = '/healthz';
 export const TICKETS_PATH = '/api/tickets';
@@ -31,7 +32,20 @@ export interface TicketBatch {
   tickets: UploadTicket[];
   /** Signer clock minus local clock (ms) when the answer arrived; judges `expiresAt` on a phone whose clock is off. */
   serverOffsetMs: number;
+  serverTimeMs: number;
   limits?: UploadLimits;
+}
+
+/** What the signer is told about a file: its type only when we know one (else the signer reads the extension). */
+export function ticketRequestFile(file: { name: string; size: number; type: string }): TicketRequestFile {
+  const type = effectiveType(file);
+  return type === UNKNOWN_TYPE ? { name: file.name, size: file.size } : { name: file.name, size: file.size, type };
+}
+
+/** The classified problem of any error a signer call threw. */
+export function signerProblem(error: unknown): Problem {
+  if (error instanceof SignerError) return error.problem;
+  return problem('unknown', { code: error instanceof Error ? error.name : undefined });
 }
 
 export interface TicketClient {
@@ -185,7 +199,8 @@ export function createTicketClient(options: TicketClientOptions): TicketClient {
       // Measured on arrival: the signer's clock minus ours, so expiry is judged by the signer's time.
       const arrivedAt = options.now();
       if (!isTicketResponse(body, files.length)) throw new SignerError(problem('badResponse'));
-      return { tickets: body.tickets, serverOffsetMs: Date.parse(body.serverTime) - arrivedAt, limits: body.limits };
+      const serverTimeMs = Date.parse(body.serverTime);
+      return { tickets: body.tickets, serverOffsetMs: serverTimeMs - arrivedAt, serverTimeMs, limits: body.limits };
     },
   };
 }

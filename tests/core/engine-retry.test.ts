@@ -73,6 +73,16 @@ describe('engine: retries and fresh tickets', () => {
     expect(next.request.fields.Policy).toBe('policy-3');
   });
 
+  test('a signer with a short ticket lifetime does not cause needless renewals', async () => {
+    const { engine, fake } = setup();
+    fake.ticketTtlMs = 20_000; // shorter than the 30 s margin
+    await engine.add([photo()]);
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(fake.ticketRequests()).toHaveLength(1);
+    expect(engine.items()[0].status).toBe('done');
+  });
+
   test('a phone clock an hour off does not make a fresh ticket look expired (judged by serverTime)', async () => {
     const { engine, fake } = setup();
     fake.serverSkewMs = -60 * 60 * 1000; // the phone is an hour ahead of the signer

@@ -29,10 +29,19 @@ describe('retry policy', () => {
   test('a ticket is stale when the signer clock says it has less than the margin left', () => {
     const ticket = new FakeTransport(() => T0).ticket('a.jpg'); // expires T0 + 10 min
     const tenMinutes = 600_000;
-    expect(ticketIsStale(ticket, 0, T0, 30_000)).toBe(false);
-    expect(ticketIsStale(ticket, 0, T0 + tenMinutes - 30_000, 30_000)).toBe(true);
+    const held = { ticket, serverOffsetMs: 0, serverTimeMs: T0 };
+    expect(ticketIsStale(held, T0, 30_000)).toBe(false);
+    expect(ticketIsStale(held, T0 + tenMinutes - 30_000, 30_000)).toBe(true);
     // Phone an hour ahead: local time is past expiry, the signer's is not.
-    expect(ticketIsStale(ticket, -3_600_000, T0 + 3_600_000, 30_000)).toBe(false);
+    expect(ticketIsStale({ ...held, serverOffsetMs: -3_600_000, serverTimeMs: T0 }, T0 + 3_600_000, 30_000)).toBe(false);
+  });
+
+  test('a short-lived ticket is not stale on arrival: the margin is at most half its lifetime', () => {
+    const fake = new FakeTransport(() => T0);
+    fake.ticketTtlMs = 20_000;
+    const held = { ticket: fake.ticket('a.jpg'), serverOffsetMs: 0, serverTimeMs: T0 };
+    expect(ticketIsStale(held, T0, 30_000)).toBe(false);
+    expect(ticketIsStale(held, T0 + 10_000, 30_000)).toBe(true);
   });
 });
 
