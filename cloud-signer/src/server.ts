@@ -8,11 +8,13 @@ import { createAuthorizer } from './auth';
 import type { Config } from './config';
 import { staticCredentials, type CredentialSource } from './credentials';
 import { dialectFor } from './dialects';
+import { CREDENTIALS_PATH, handleCredentials } from './routes/credentials';
 import { healthzRoute, HEALTHZ_PATH } from './routes/healthz';
 import { objectUrlsRoute, OBJECT_URLS_PATH } from './routes/object-urls';
 import type { RequestTarget, RouteContext } from './routes/context';
 import { ticketsRoute, TICKETS_PATH } from './routes/tickets';
 import { MAX_FILES_PER_REQUEST } from './validate-tickets';
+import type { AssumeRole } from './sts/types';
 
 /** Where the dev bucket answers; must equal DEV_BUCKET_PATH in ./devbucket. */
 export const DEV_BUCKET_PATH = '/dev-bucket';
@@ -28,6 +30,8 @@ export interface SignerDeps {
   devBucket?: DevBucketRoutes;
   now?: () => Date;
   credentials?: CredentialSource;
+  /** Per-client temporary credentials for GET /api/credentials (set when UPLOAD_STS_ROLE_ARN is). */
+  assumeRole?: AssumeRole;
   /** Where unexpected errors are reported (secrets are redacted first). Defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -109,6 +113,10 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     [TICKETS_PATH, { allow: 'POST', methods: ['POST'], handler: ticketsRoute(ctx) }],
     [OBJECT_URLS_PATH, { allow: 'POST', methods: ['POST'], handler: objectUrlsRoute(ctx) }],
     [HEALTHZ_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx) }],
+    [
+      CREDENTIALS_PATH,
+      { allow: 'GET', methods: ['GET'], handler: handleCredentials({ config, limits, assumeRole: deps.assumeRole, now: ctx.now, log }) },
+    ],
   ]);
   if (devBucket) {
     routes.set('/', { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: (req, res) => devBucket.handleConsole(req, res) });
