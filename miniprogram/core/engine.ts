@@ -140,7 +140,6 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
 
   /** A single-file ticket during an upload (expired, skewed clock). False when the file ended meanwhile. */
   async function renewTicket(entry: Entry, run: Run): Promise<boolean> {
-    entry.budget.freshTickets += 1;
     try {
       const batch = await run.race(client.tickets([ticketRequestFile(entry.item.file)]));
       if (batch === CANCELLED || !isCurrent(entry, run)) return false;
@@ -177,7 +176,8 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       return classifyResponse(response, ticket);
     } catch (error) {
       if (error instanceof TransportError) return classifyTransportError(error, ticket.url);
-      return { kind: 'fatal', problem: signerProblem(error) };
+      // A transport that throws instead of rejecting: an adapter bug, but the file must still end.
+      return { kind: 'fatal', problem: problem('unknown', { code: error instanceof Error ? error.name : undefined }) };
     } finally {
       if (entry.run === run) entry.task = undefined;
     }
@@ -191,6 +191,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       const stale = !held || ticketIsStale(held, now(), policy.ticketMarginMs);
       // Out of fresh tickets, a stale one is still tried: the store has the last word on expiry.
       if (stale && (!held || entry.budget.freshTickets < policy.freshTickets)) {
+        if (held) entry.budget.freshTickets += 1;
         if (!(await renewTicket(entry, run))) return;
         continue;
       }
@@ -210,6 +211,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         return;
       }
       if (step.action === 'freshTicket') {
+        entry.budget.freshTickets += 1;
         entry.held = undefined;
         continue;
       }

@@ -85,6 +85,24 @@ describe('engine: cancel, remove, and nothing ends silent', () => {
     expect(engine.progress()).toMatchObject({ failed: 3, percent: 0 });
   });
 
+  test('a transport that throws instead of rejecting still ends the file failed, and the queue goes on', async () => {
+    const { engine, fake } = setup({ concurrency: 1 });
+    const upload = fake.upload.bind(fake);
+    let calls = 0;
+    fake.upload = (request) => {
+      calls += 1;
+      if (calls === 1) throw new Error('adapter bug');
+      return upload(request);
+    };
+    await engine.add([photo(10, 'boom.jpg'), photo(10, 'fine.jpg')]);
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(engine.items().map((i) => [i.status, i.error?.reason])).toEqual([
+      ['failed', 'unknown'],
+      ['done', undefined],
+    ]);
+  });
+
   test('retry of a cancelled file re-uses its ticket and uploads it', async () => {
     const { engine, fake } = setup();
     const { accepted } = await engine.add([photo(10, 'again.jpg')]);
