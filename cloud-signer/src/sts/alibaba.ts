@@ -7,7 +7,8 @@ import { ROLE_SESSION_NAME, scopedObjectPattern, STS_TIMEOUT_MS } from './sessio
 import type { AssumeRole, TemporaryCredentials, UploadScope } from './types';
 
 /**
- * RAM policy: PutObject (which also authorises PostObject) on `bucket/prefix*` only.
+ * RAM policy: PutObject (which also authorises PostObject) on `bucket/prefix*` only
+ * (plus GetObject when `scope.allowGet`).
  * The session gets the intersection of this and the role's own policy.
  */
 export function alibabaSessionPolicy(scope: UploadScope): string {
@@ -16,7 +17,7 @@ export function alibabaSessionPolicy(scope: UploadScope): string {
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['oss:PutObject'],
+        Action: scope.allowGet ? ['oss:PutObject', 'oss:GetObject'] : ['oss:PutObject'],
         Resource: [`acs:oss:*:*:${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`],
       },
     ],

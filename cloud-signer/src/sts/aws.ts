@@ -7,7 +7,8 @@ import type { AssumeRole, UploadScope } from './types';
 
 /**
  * IAM session policy: s3:PutObject (POST uploads are authorised as PutObject) on
- * `bucket/prefix*` only. `partition` follows the role (aws, aws-cn, aws-us-gov).
+ * `bucket/prefix*` only (plus s3:GetObject when `scope.allowGet`). `partition` follows
+ * the role (aws, aws-cn, aws-us-gov).
  */
 export function awsSessionPolicy(scope: UploadScope, partition = 'aws'): string {
   return JSON.stringify({
@@ -15,7 +16,7 @@ export function awsSessionPolicy(scope: UploadScope, partition = 'aws'): string 
     Statement: [
       {
         Effect: 'Allow',
-        Action: 's3:PutObject',
+        Action: scope.allowGet ? ['s3:PutObject', 's3:GetObject'] : 's3:PutObject',
         Resource: `arn:${partition}:s3:::${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`,
       },
     ],

@@ -3,7 +3,7 @@
 import { alibabaAssumeRole } from './alibaba';
 import { awsAssumeRole } from './aws';
 import { cachingCredentialSource, MIN_REMAINING_MS, REFRESH_MARGIN_MS, type CachingOptions } from './caching';
-import { StsConfigError, type StsConfig } from './config';
+import { loadStsConfig, StsConfigError, type StsConfig } from './config';
 import { tencentAssumeRole } from './tencent';
 import type { AssumeRole, StsVendor, TemporaryCredentialSource, UploadScope } from './types';
 
@@ -52,4 +52,39 @@ export function stsCredentialSource(
   }
   const assumeRole = createAssumeRole(config);
   return cachingCredentialSource(() => assumeRole(scope), { ...options, refreshMarginMs });
+}
+
+/** What the signer needs from its main config to scope and time the sessions. */
+export interface StsUploadSettings {
+  bucket: string;
+  region: string;
+  keyPrefix: string;
+  ticketTtlSeconds: number;
+  privateBucket: boolean;
+}
+
+/**
+ * Everything temporary credentials add to the signer, from the environment: the cached
+ * source its tickets are signed with and the per-client AssumeRole behind
+ * GET /api/credentials. Both undefined when UPLOAD_STS_ROLE_ARN is not set, so
+ * `createSignerServer({ config, ...temporaryCredentialsFromEnv(env, config) })` just works.
+ * Throws StsConfigError for a bad setting.
+ */
+export function temporaryCredentialsFromEnv(
+  env: Record<string, string | undefined>,
+  upload: StsUploadSettings,
+): { credentials?: TemporaryCredentialSource; assumeRole?: AssumeRole } {
+  const config = loadStsConfig(env);
+  if (config === undefined) return {};
+  const scope: UploadScope = {
+    bucket: upload.bucket,
+    region: upload.region,
+    keyPrefix: upload.keyPrefix,
+    // Presigned download links for a private bucket are signed with the same session.
+    allowGet: upload.privateBucket,
+  };
+  return {
+    credentials: stsCredentialSource(config, scope, { ticketTtlSeconds: upload.ticketTtlSeconds }),
+    assumeRole: createAssumeRole(config),
+  };
 }

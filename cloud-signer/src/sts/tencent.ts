@@ -11,7 +11,8 @@ const StsClient = sts.v20180813.Client;
 const COS_BUCKET_APPID = /-(\d+)$/;
 
 /**
- * CAM policy: PostObject and PutObject on `bucket/prefix*` in the bucket's region only.
+ * CAM policy: PostObject and PutObject on `bucket/prefix*` in the bucket's region only
+ * (plus GetObject when `scope.allowGet`).
  * The session gets the intersection of this and the role's own policy.
  */
 export function tencentSessionPolicy(scope: UploadScope): string {
@@ -24,7 +25,7 @@ export function tencentSessionPolicy(scope: UploadScope): string {
     statement: [
       {
         effect: 'allow',
-        action: ['name/cos:PostObject', 'name/cos:PutObject'],
+        action: ['name/cos:PostObject', 'name/cos:PutObject', ...(scope.allowGet ? ['name/cos:GetObject'] : [])],
         resource: [`qcs::cos:${scope.region}:uid/${appId}:${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`],
       },
     ],

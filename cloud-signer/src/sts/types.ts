@@ -18,6 +18,12 @@ export interface UploadScope {
   /** The bucket's region (COS resources name it). */
   region: string;
   keyPrefix: string;
+  /**
+   * Also allow get-object there. Only for the signer's own session when the bucket is
+   * private (UPLOAD_PRIVATE_BUCKET): its presigned download links are signed with these
+   * credentials. Never for credentials handed to an app.
+   */
+  allowGet?: boolean;
 }
 
 /** One AssumeRole call through a vendor's SDK, with a session policy narrowed to `scope`. */

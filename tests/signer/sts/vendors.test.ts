@@ -2,6 +2,9 @@
 // vendor's STS API: what the SDK sends (role, duration, a session policy narrowed to
 // the upload prefix), how the answer becomes credentials, and how a refusal is reported.
 import { createAssumeRole, loadStsConfig, stsCredentialSource, StsError } from '../../../cloud-signer/src/sts';
+import { alibabaSessionPolicy } from '../../../cloud-signer/src/sts/alibaba';
+import { awsSessionPolicy } from '../../../cloud-signer/src/sts/aws';
+import { tencentSessionPolicy } from '../../../cloud-signer/src/sts/tencent';
 import type { StsVendor, UploadScope } from '../../../cloud-signer/src/sts/types';
 import { deniedReply, okReply, startStandIn, type IssuedCredentials, type StandIn } from './stand-in';
 
@@ -142,5 +145,28 @@ describe.each(CASES)('$vendor STS through the official SDK', (c) => {
     const refreshed = await Promise.all(Array.from({ length: 5 }, () => source.get(nearExpiry)));
     expect(standIn.calls).toHaveLength(2);
     expect(refreshed.every((r) => r.accessKeyId === 'STS.TempKey2')).toBe(true);
+  });
+});
+
+describe('session policies', () => {
+  const scope = { bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', keyPrefix: 'uploads/' };
+
+  test('get-object is added only for the signer\'s own session on a private bucket', () => {
+    for (const policyOf of [alibabaSessionPolicy, tencentSessionPolicy, awsSessionPolicy]) {
+      expect(policyOf(scope)).not.toMatch(/GetObject/);
+      expect(policyOf({ ...scope, allowGet: true })).toMatch(/GetObject/);
+    }
+  });
+
+  test('a key prefix holding a policy wildcard is refused rather than widened', () => {
+    expect(() => awsSessionPolicy({ ...scope, keyPrefix: 'uploads/*/' })).toThrow(/policy wildcard/);
+  });
+
+  test('a COS bucket without its APPID suffix cannot be scoped', () => {
+    expect(() => tencentSessionPolicy({ ...scope, bucket: 'examplebucket' })).toThrow(/must end in -<APPID>/);
+  });
+
+  test('AWS resources follow the role\'s partition (China regions)', () => {
+    expect(awsSessionPolicy({ ...scope, bucket: 'b' }, 'aws-cn')).toContain('arn:aws-cn:s3:::b/uploads/*');
   });
 });
