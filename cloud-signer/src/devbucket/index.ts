@@ -1,0 +1,122 @@
+// The embedded dev bucket: an S3 POST Object endpoint that verifies SigV4 POST
+// policies as strictly as S3, stores objects under dataDir (they survive restarts),
+// serves them back, and lists them on a console page. Path-style, one bucket:
+//   POST      /dev-bucket         the upload form endpoint (a ticket's `url`)
+//   GET/HEAD  /dev-bucket/<key>   a stored object
+//   GET       /                   the console page (mounted by the signer)
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Credentials } from '../../../miniprogram/core/signing/dialect';
+import { s3ObjectUrl } from '../../../miniprogram/core/signing/s3';
+import { CONSOLE_CSP, renderConsole } from './console-page';
+import { handlePostObject } from './post-object';
+import { answerPreflight, newRequestId, sendError } from './respond';
+import { S3Error, invalidArgument } from './s3-error';
+import { serveObject } from './serve-object';
+import { ObjectStore, type StoredObject } from './storage';
+
+export type { StoredObject } from './storage';
+
+export const DEV_BUCKET_PATH = '/dev-bucket';
+
+export interface DevBucketOptions {
+  dataDir: string;
+  bucket: string;
+  region: string;
+  /** The keys tickets are signed with; a securityToken, when set, must come with every form. */
+  credentials: Credentials;
+  /** Tests pin the clock. */
+  now?: () => Date;
+  /** Unexpected failures (never a client's mistake), for the signer's log. */
+  onError?: (error: unknown) => void;
+}
+
+export interface DevBucket {
+  /** Any request whose path starts with DEV_BUCKET_PATH. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** The console page at GET /. */
+  handleConsole(req: IncomingMessage, res: ServerResponse): void;
+  /** Newest first. */
+  list(): Promise<StoredObject[]>;
+  /** Resolves once dataDir is prepared (requests wait for it on their own). */
+  ready: Promise<void>;
+}
+
+/** `http://<Host>/dev-bucket/<key>`: the URL a client used to reach us reaches the object too. */
+function objectUrlFor(req: IncomingMessage, key: string): string {
+  const host = req.headers.host ?? '127.0.0.1';
+  return s3ObjectUrl(`http://${host}${DEV_BUCKET_PATH}`, key);
+}
+
+const methodNotAllowed = (method: string | undefined) =>
+  new S3Error(405, 'MethodNotAllowed', `The specified method ${method ?? ''} is not allowed against this resource.`);
+
+export function createDevBucket(options: DevBucketOptions): DevBucket {
+  const store = new ObjectStore(options.dataDir);
+  const now = options.now ?? (() => new Date());
+  const identity = { bucket: options.bucket, region: options.region, credentials: options.credentials };
+  const failSafe = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
+    options.onError?.(error);
+    sendError(req, res, new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'), newRequestId());
+  };
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (req.method === 'OPTIONS') {
+      answerPreflight(res);
+      return;
+    }
+    if (pathname === DEV_BUCKET_PATH || pathname === `${DEV_BUCKET_PATH}/`) {
+      if (req.method !== 'POST') {
+        sendError(req, res, methodNotAllowed(req.method), newRequestId());
+        return;
+      }
+      // Parsing starts only once dataDir exists; until then the body waits in the socket.
+      store.ready
+        .then(() => handlePostObject(req, res, { store, identity, now, objectUrl: objectUrlFor, onError: options.onError }))
+        .catch(failSafe(req, res));
+      return;
+    }
+    if (!pathname.startsWith(`${DEV_BUCKET_PATH}/`) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      sendError(req, res, methodNotAllowed(req.method), newRequestId());
+      return;
+    }
+    let key: string;
+    try {
+      key = decodeURIComponent(pathname.slice(DEV_BUCKET_PATH.length + 1));
+    } catch {
+      sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
+      return;
+    }
+    store.ready.then(() => serveObject(req, res, store, key)).catch(failSafe(req, res));
+  }
+
+  function handleConsole(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Only GET and HEAD are allowed here.\n');
+      return;
+    }
+    list()
+      .then((objects) => {
+        const html = renderConsole({ bucket: options.bucket, region: options.region, objectsPath: DEV_BUCKET_PATH, objects });
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Length': Buffer.byteLength(html),
+          'Content-Security-Policy': CONSOLE_CSP,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        });
+        res.end(req.method === 'HEAD' ? undefined : html);
+      })
+      .catch((error) => {
+        options.onError?.(error);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The dev bucket could not list its objects.\n');
+      });
+  }
+
+  async function list(): Promise<StoredObject[]> {
+    await store.ready;
+    return store.list();
+  }
+
+  return { handle, handleConsole, list, ready: store.ready };
+}

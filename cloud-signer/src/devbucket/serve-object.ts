@@ -1,0 +1,47 @@
+// GET and HEAD of a stored object: streamed from disk with the Content-Type it was
+// uploaded with, its length and ETag. Uploaded content is whatever a client sent, so
+// it is served inert: no MIME sniffing, and a sandbox CSP in case a policy ever let
+// HTML or SVG through (an <img> of it still renders; a page of it cannot run script).
+import { promises as fs } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { keyProblem } from './object-key';
+import { corsHeaders, newRequestId, sendError, toS3Error } from './respond';
+import { noSuchKey } from './s3-error';
+import type { ObjectStore } from './storage';
+
+export async function serveObject(req: IncomingMessage, res: ServerResponse, store: ObjectStore, key: string): Promise<void> {
+  const requestId = newRequestId();
+  try {
+    // A key the bucket would never have stored cannot exist; don't touch the disk for it.
+    const found = keyProblem(key) ? undefined : await store.find(key);
+    // Open before answering: an overwrite may replace the bytes between find and open.
+    const handle = found ? await fs.open(found.filePath, 'r').catch(() => undefined) : undefined;
+    if (!found || !handle) throw noSuchKey();
+    corsHeaders(res);
+    const headers = {
+      'Content-Type': found.contentType,
+      ETag: found.etag,
+      'Last-Modified': found.lastModified.toUTCString(),
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'x-amz-request-id': requestId,
+    };
+    if (req.headers['if-none-match'] === found.etag) {
+      await handle.close();
+      res.writeHead(304, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': found.size });
+    if (req.method === 'HEAD') {
+      await handle.close();
+      res.end();
+      return;
+    }
+    const body = handle.createReadStream();
+    body.on('error', () => res.destroy());
+    body.pipe(res);
+  } catch (error) {
+    sendError(req, res, toS3Error(error), requestId);
+  }
+}
