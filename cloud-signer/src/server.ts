@@ -5,6 +5,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { UploadLimits } from '../../typings/ticket';
 import { ApiFailure, sendError, sendFailure } from './api-error';
 import { createAuthorizer } from './auth';
+import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
 import { staticCredentials, type CredentialSource } from './credentials';
 import { dialectFor } from './dialects';
@@ -13,6 +14,7 @@ import { healthzRoute, HEALTHZ_PATH } from './routes/healthz';
 import { objectUrlsRoute, OBJECT_URLS_PATH } from './routes/object-urls';
 import type { RequestTarget, RouteContext } from './routes/context';
 import { ticketsRoute, TICKETS_PATH } from './routes/tickets';
+import { nodeCrypto } from './node-crypto';
 import { MAX_FILES_PER_REQUEST } from './validate-tickets';
 import type { AssumeRole } from './sts/types';
 
@@ -100,6 +102,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     // Resolved now so an unsupported provider/method stops startup, not the first upload.
     dialect: dialectFor(config.ticketProvider, config.method),
     credentials: deps.credentials ?? staticCredentials(config.credentials),
+    crypto: cachingCrypto(nodeCrypto),
     now: deps.now ?? (() => new Date()),
     limits,
     limitsJson: JSON.stringify(limits),

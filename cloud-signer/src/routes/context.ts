@@ -2,6 +2,7 @@
 // path only reads it.
 import type { IncomingMessage } from 'node:http';
 import type { UploadLimits } from '../../../typings/ticket';
+import type { SigningCrypto } from '../../../miniprogram/core/signing/crypto';
 import type { Dialect } from '../../../miniprogram/core/signing/dialect';
 import type { Config } from '../config';
 import type { CredentialSource } from '../credentials';
@@ -16,6 +17,8 @@ export interface RouteContext {
   config: Config;
   dialect: Dialect;
   credentials: CredentialSource;
+  /** Node's crypto behind a cache of derived signing keys (see caching-crypto.ts). */
+  crypto: SigningCrypto<Buffer>;
   now: () => Date;
   limits: UploadLimits;
   /** JSON text of `limits`, serialised once. */

@@ -6,7 +6,6 @@ import type { ObjectUrlsResponse } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { isIssuedKeyShape } from '../keys';
-import { nodeCrypto } from '../node-crypto';
 import { expiresAt } from '../../../miniprogram/core/signing/policy';
 import type { RouteContext } from './context';
 
@@ -61,7 +60,7 @@ export function objectUrlsRoute(ctx: RouteContext): (req: IncomingMessage, res: 
             now,
             ttlSeconds: config.objectUrlTtlSeconds,
           },
-          nodeCrypto,
+          ctx.crypto,
         ),
         expiresAt: expires,
       })),

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJsonText } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { objectKey } from '../keys';
-import { nodeCrypto } from '../node-crypto';
 import { validateTicketRequest } from '../validate-tickets';
 import type { RouteContext } from './context';
 
@@ -34,7 +33,7 @@ export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: Ser
           now,
           ttlSeconds: config.ticketTtlSeconds,
         },
-        nodeCrypto,
+        ctx.crypto,
       );
     }
     // Assembled by hand so the constant parts are serialised once, not per request.

@@ -1,0 +1,76 @@
+// Entry point: `node cloud-signer/dist/signer.js`. Reads .env when present, validates
+// the configuration, refuses an unsafe exposure, starts the server (and the dev bucket
+// for UPLOAD_PROVIDER=local), prints where it is, and shuts down cleanly on a signal.
+import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { exposureRefusal } from './auth';
+import { bannerLines } from './banner';
+import { ConfigError, loadConfig } from './config';
+import { createDevBucket } from './devbucket';
+import { createSignerServer } from './server';
+
+/** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+function loadDotEnv(): void {
+  // Variables already in the environment win over .env (process.loadEnvFile does not overwrite).
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+function stop(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function main(): void {
+  let config;
+  try {
+    loadDotEnv();
+    config = loadConfig(process.env);
+  } catch (error) {
+    stop(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Cannot read configuration: ${(error as Error).message}`);
+  }
+  const refusal = exposureRefusal(config);
+  if (refusal !== undefined) stop(refusal);
+
+  let server;
+  try {
+    const devBucket =
+      config.provider === 'local'
+        ? createDevBucket({ dataDir: config.dataDir, bucket: config.bucket, region: config.region, credentials: config.credentials })
+        : undefined;
+    server = createSignerServer({ config, devBucket });
+  } catch (error) {
+    stop(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Cannot start: ${(error as Error).message}`);
+  }
+
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    stop(
+      error.code === 'EADDRINUSE'
+        ? `Port ${config.port} on ${config.host} is already in use; set PORT to another port.`
+        : `Cannot listen on ${config.host}:${config.port}: ${error.message}`,
+    );
+  });
+  server.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    process.stdout.write(bannerLines({ config, port, interfaces: networkInterfaces() }).join('\n') + '\n');
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: closing the signer\n`);
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main();
