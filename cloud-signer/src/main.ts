@@ -37,7 +37,13 @@ function main(): void {
   try {
     const devBucket =
       config.provider === 'local'
-        ? createDevBucket({ dataDir: config.dataDir, bucket: config.bucket, region: config.region, credentials: config.credentials })
+        ? createDevBucket({
+            dataDir: config.dataDir,
+            bucket: config.bucket,
+            region: config.region,
+            credentials: config.credentials,
+            onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
+          })
         : undefined;
     server = createSignerServer({ config, devBucket });
   } catch (error) {

@@ -8,6 +8,7 @@ import { createAuthorizer } from './auth';
 import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
 import { staticCredentials, type CredentialSource } from './credentials';
+import { DEV_BUCKET_PATH } from './devbucket';
 import { dialectFor } from './dialects';
 import { CREDENTIALS_PATH, handleCredentials } from './routes/credentials';
 import { healthzRoute, HEALTHZ_PATH } from './routes/healthz';
@@ -18,10 +19,9 @@ import { nodeCrypto } from './node-crypto';
 import { MAX_FILES_PER_REQUEST } from './validate-tickets';
 import type { AssumeRole } from './sts/types';
 
-/** Where the dev bucket answers; must equal DEV_BUCKET_PATH in ./devbucket. */
-export const DEV_BUCKET_PATH = '/dev-bucket';
+export { DEV_BUCKET_PATH };
 
-/** The part of the dev bucket the server routes to (structurally the devbucket's DevBucket). */
+/** The part of the dev bucket the server routes to (a DevBucket from ./devbucket fits). */
 export interface DevBucketRoutes {
   handle(req: IncomingMessage, res: ServerResponse): void;
   handleConsole(req: IncomingMessage, res: ServerResponse): void;

@@ -32,6 +32,7 @@ export async function startSigner(
             region: config.region,
             credentials: config.credentials,
             now: opts.now,
+            onError: (error) => console.error('dev bucket: unexpected error', error),
           })
         : undefined;
     const server = createSignerServer({ config, devBucket, now: opts.now });
