@@ -1,0 +1,46 @@
+// The Alipay history page: binds the template to the shared controller
+// (miniprogram/pages/history/history-controller.ts) and nothing more.
+import {
+  createHistoryController,
+  initialHistoryData,
+  type HistoryController,
+  type HistoryPageData,
+} from '../../shared/miniprogram/pages/history/history-controller';
+import { getServices } from '../../services';
+
+const controllers = new WeakMap<object, HistoryController>();
+
+interface TapEvent {
+  currentTarget?: { dataset?: Record<string, unknown> };
+  target?: { dataset?: Record<string, unknown> };
+}
+
+/** The link a tapped element carries in data-url. */
+const urlOf = (e: TapEvent) => String(e.currentTarget?.dataset?.url ?? e.target?.dataset?.url ?? '');
+
+Page({
+  data: initialHistoryData(),
+
+  onLoad() {
+    const host = this as unknown as { data: HistoryPageData; setData(patch: Record<string, unknown>): void };
+    const controller = createHistoryController(host, getServices());
+    controllers.set(this, controller);
+    controller.load();
+  },
+  onShow() {
+    controllers.get(this)?.show();
+  },
+  onUnload() {
+    controllers.delete(this);
+  },
+
+  onCopy(e: TapEvent) {
+    return controllers.get(this)?.copy(urlOf(e));
+  },
+  onPreview(e: TapEvent) {
+    controllers.get(this)?.preview(urlOf(e));
+  },
+  onClear() {
+    return controllers.get(this)?.clear();
+  },
+});
