@@ -1,0 +1,21 @@
+// THE one place a developer edits to point the mini program at their signer.
+// (Documented in the README.) Nothing else in the app holds settings.
+
+export interface AppConfig {
+  /**
+   * Where the signer runs. On a phone, 127.0.0.1 is the phone itself: use your
+   * laptop's LAN address (and start the signer with HOST=0.0.0.0) or an HTTPS
+   * domain registered in the mini program's "request" domain list.
+   */
+  signerUrl: string;
+  /** Files uploading at the same time; the engine clamps it below WeChat's 10-request limit. */
+  concurrency: number;
+  /** Bearer token when the signer sets UPLOAD_AUTH_TOKENS; '' for none. */
+  authToken: string;
+}
+
+export const appConfig: AppConfig = {
+  signerUrl: 'http://127.0.0.1:3000',
+  concurrency: 3,
+  authToken: '',
+};

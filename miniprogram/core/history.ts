@@ -1,0 +1,89 @@
+// The device's list of finished uploads (newest first, bounded), kept in the
+// platform's key-value storage. Stored data is never trusted: anything that
+// does not look like an entry (older app version, manual edits) is dropped.
+import type { KeyValueStore } from '../platform/types';
+import type { PickedFile, UploadItem } from './types';
+
+export const HISTORY_STORAGE_KEY = 'upload-history.v1';
+/** Enough to find last week's uploads, small next to WeChat's 1 MB-per-key storage limit. */
+export const HISTORY_LIMIT = 200;
+
+export interface HistoryEntry {
+  key: string;
+  url: string;
+  name: string;
+  size: number;
+  type: string;
+  kind: PickedFile['kind'];
+  finishedAt: number;
+}
+
+export interface UploadHistory {
+  list(): HistoryEntry[];
+  /** Adds (or moves to the top) an entry; false when the device refused to store it. */
+  add(entry: HistoryEntry): boolean;
+  clear(): void;
+}
+
+const KINDS: ReadonlyArray<PickedFile['kind']> = ['image', 'video', 'file'];
+
+function isEntry(value: unknown): value is HistoryEntry {
+  if (!value || typeof value !== 'object') return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.key === 'string' &&
+    e.key.length > 0 &&
+    typeof e.url === 'string' &&
+    e.url.length > 0 &&
+    typeof e.name === 'string' &&
+    typeof e.size === 'number' &&
+    Number.isFinite(e.size) &&
+    typeof e.type === 'string' &&
+    KINDS.includes(e.kind as PickedFile['kind']) &&
+    typeof e.finishedAt === 'number' &&
+    Number.isFinite(e.finishedAt)
+  );
+}
+
+/** The entry for a finished upload, or undefined when it is not done. */
+export function historyEntryFrom(item: UploadItem, now: () => number): HistoryEntry | undefined {
+  if (item.status !== 'done' || !item.objectUrl || !item.key) return undefined;
+  return {
+    key: item.key,
+    url: item.objectUrl,
+    name: item.file.name,
+    size: item.file.size,
+    type: item.file.type,
+    kind: item.file.kind,
+    finishedAt: item.finishedAt ?? now(),
+  };
+}
+
+export function createUploadHistory(store: KeyValueStore, limit = HISTORY_LIMIT): UploadHistory {
+  const read = (): HistoryEntry[] => {
+    let stored: unknown;
+    try {
+      stored = store.get<unknown>(HISTORY_STORAGE_KEY);
+    } catch {
+      return [];
+    }
+    return Array.isArray(stored) ? stored.filter(isEntry).slice(0, limit) : [];
+  };
+
+  return {
+    list: read,
+    add(entry) {
+      const entries = [entry, ...read().filter((e) => e.key !== entry.key)].slice(0, limit);
+      try {
+        store.set(HISTORY_STORAGE_KEY, entries);
+        return true;
+      } catch {
+        // Storage full or refused: the upload itself succeeded, history is a convenience.
+        return false;
+      }
+    },
+    clear() {
+      store.remove(HISTORY_STORAGE_KEY);
+    },
+  };
+}
