@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Credentials } from '../../../miniprogram/core/signing/dialect';
 import { s3ObjectUrl } from '../../../miniprogram/core/signing/s3';
 import { CONSOLE_CSP, renderConsole } from './console-page';
+import { startMd5Worker } from './md5';
 import { handlePostObject } from './post-object';
 import { answerPreflight, newRequestId, sendError } from './respond';
 import { S3Error, invalidArgument } from './s3-error';
@@ -52,6 +53,7 @@ const methodNotAllowed = (method: string | undefined) =>
 
 export function createDevBucket(options: DevBucketOptions): DevBucket {
   const store = new ObjectStore(options.dataDir);
+  startMd5Worker();
   const now = options.now ?? (() => new Date());
   const identity = { bucket: options.bucket, region: options.region, credentials: options.credentials };
   const failSafe = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {

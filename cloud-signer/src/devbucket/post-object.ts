@@ -4,10 +4,10 @@
 // appears under its key only after everything has checked out; any failure, a
 // client that goes away included, deletes the temp file before anything is answered.
 import Busboy from 'busboy';
-import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { md5For, type Md5Sink } from './md5';
 import { assertSafeKey } from './object-key';
 import { answerAfterBody, corsHeaders, newRequestId, sendError, toS3Error } from './respond';
 import { S3Error, invalidArgument, malformedPost } from './s3-error';
@@ -20,6 +20,12 @@ export const MAX_PRE_DATA_BYTES = 20 * 1024;
 /** Far more fields than any real form has; a bound so a hostile form cannot grow the map. */
 const MAX_FIELDS = 100;
 const FILE_FIELD = 'file';
+/**
+ * Buffer sizes along the path socket → parser → file → disk. Node's defaults
+ * (16 KiB) make every stage pause and resume thousands of times per gigabyte;
+ * 1 MiB each keeps the pipeline busy while bounding what one upload holds in memory.
+ */
+const STREAM_BUFFER_BYTES = 1024 * 1024;
 const FILENAME_PLACEHOLDER = '${filename}';
 
 export interface PostContext {
@@ -36,7 +42,7 @@ interface FileUpload {
   key: string;
   tempPath: string;
   out: WriteStream;
-  md5: Hash;
+  md5: Md5Sink;
   size: number;
   written: boolean;
 }
@@ -67,6 +73,8 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
     parser = Busboy({
       headers: req.headers,
       limits: { fieldSize: MAX_PRE_DATA_BYTES, fields: MAX_FIELDS, fieldNameSize: MAX_PRE_DATA_BYTES },
+      highWaterMark: STREAM_BUFFER_BYTES,
+      fileHwm: STREAM_BUFFER_BYTES,
     });
   } catch {
     answerAfterBody(req, res, () => sendError(req, res, malformedPost(), requestId));
@@ -108,7 +116,7 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
       const verified = verifyPost(fields, ctx.identity, ctx.now());
       const key = verified.key.split(FILENAME_PLACEHOLDER).join(info.filename ?? '');
       assertSafeKey(key);
-      upload = startUpload(ctx.store, verified, key);
+      upload = startUpload(ctx.store, verified, key, Number(req.headers['content-length'] ?? 0));
     } catch (error) {
       stream.resume();
       fail(error);
@@ -141,10 +149,13 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
       return;
     }
     settled = true;
-    const etag = `"${done.md5.digest('hex')}"`;
-    ctx.store
-      .commit(done.tempPath, { key: done.key, size: done.size, contentType: done.verified.contentType, etag, lastModified: ctx.now() })
-      .then(() => answerSuccess(req, res, ctx, done, etag, requestId))
+    done.md5
+      .digestHex()
+      .then(async (hex) => {
+        const etag = `"${hex}"`;
+        await ctx.store.commit(done.tempPath, { key: done.key, size: done.size, contentType: done.verified.contentType, etag, lastModified: ctx.now() });
+        answerSuccess(req, res, ctx, done, etag, requestId);
+      })
       .catch(async (error) => {
         ctx.onError?.(error);
         await fs.rm(done.tempPath, { force: true });
@@ -155,11 +166,11 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
   req.pipe(parser);
 }
 
-function startUpload(store: ObjectStore, verified: VerifiedPost, key: string): FileUpload {
+function startUpload(store: ObjectStore, verified: VerifiedPost, key: string, contentLength: number): FileUpload {
   const tempPath = store.tempPath();
   // 'wx': a temp name is never reused, and never follows a link someone left there.
-  const out = createWriteStream(tempPath, { flags: 'wx' });
-  return { verified, key, tempPath, out, md5: createHash('md5'), size: 0, written: false };
+  const out = createWriteStream(tempPath, { flags: 'wx', highWaterMark: STREAM_BUFFER_BYTES });
+  return { verified, key, tempPath, out, md5: md5For(contentLength), size: 0, written: false };
 }
 
 function streamToDisk(file: Readable, upload: FileUpload, fail: (error: unknown) => void, written: () => void): void {
@@ -174,11 +185,18 @@ function streamToDisk(file: Readable, upload: FileUpload, fail: (error: unknown)
       fail(new S3Error(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${max} bytes.`));
       return;
     }
-    md5.update(chunk);
-    if (!out.write(chunk)) {
-      file.pause();
-      out.once('drain', () => file.resume());
-    }
+    const hashReady = md5.update(chunk);
+    const diskReady = out.write(chunk);
+    if (hashReady && diskReady) return;
+    // Pause until both the disk and the hasher have caught up.
+    file.pause();
+    let waiting = Number(!hashReady) + Number(!diskReady);
+    const caughtUp = () => {
+      waiting -= 1;
+      if (waiting === 0) file.resume();
+    };
+    if (!hashReady) md5.onDrain(caughtUp);
+    if (!diskReady) out.once('drain', caughtUp);
   });
   file.once('end', () => out.end());
   out.once('finish', () => {
@@ -191,6 +209,7 @@ function streamToDisk(file: Readable, upload: FileUpload, fail: (error: unknown)
 async function discard(upload: FileUpload | undefined): Promise<void> {
   if (!upload) return;
   const { out } = upload;
+  upload.md5.abort();
   if (!out.closed) {
     // Wait for the stream to close: deleting before a pending open would let it recreate the file.
     await new Promise<void>((resolve) => {

@@ -129,9 +129,16 @@ export interface Answer {
   text: string;
 }
 
+/**
+ * `url` is sent as written: WHATWG URL parsing would quietly resolve `..` and `%2e%2e`
+ * on the client side, and the traversal tests must put them on the wire.
+ */
 export function request(url: string, opts: { method?: string; body?: Buffer; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const { protocol, host } = new URL(url);
+  const rawPath = url.slice(`${protocol}//${host}`.length) || '/';
+  const [hostname, port] = host.split(':');
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+    const req = http.request({ hostname, port: Number(port), path: rawPath, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
