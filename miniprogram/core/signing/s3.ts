@@ -11,7 +11,6 @@ import {
   SIGV4_ALGORITHM,
   amzDate,
   credentialScope,
-  dateStamp,
   iso8601Seconds,
   signPolicy,
   truncateToSeconds,
@@ -33,6 +32,9 @@ export const S3_FIELDS = {
 
 export const S3_FILE_FIELD = 'file';
 
+/** `yyyymmdd`, the head of an X-Amz-Date (what dateStamp returns, without formatting twice). */
+const AMZ_DAY_LENGTH = 8;
+
 /**
  * 201 makes S3 answer with a small XML PostResponse (Location, Bucket, Key,
  * ETag) instead of an empty 204, so a client can confirm what was stored.
@@ -44,9 +46,15 @@ function encodeSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** Characters RFC 3986 leaves unescaped in a path segment, plus the slash we keep. */
+const URL_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
+
 /** `<base>/<key>` with each key segment escaped and the slashes kept. */
 export function s3ObjectUrl(baseUrl: string, key: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeSegment).join('/')}`;
+  const base = baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl;
+  // Keys the signer names are already URL-safe: skip the per-segment escaping (ticket hot path).
+  if (URL_SAFE_KEY.test(key)) return `${base}/${key}`;
+  return `${base}/${key.split('/').map(encodeSegment).join('/')}`;
 }
 
 /**
@@ -56,22 +64,21 @@ export function s3ObjectUrl(baseUrl: string, key: string): string {
  * same form: the same rule AWS's own SDK applies, hence byte-identical policies.
  */
 function withExactFieldConditions(base: PolicyCondition[], fields: Record<string, string>): PolicyCondition[] {
-  const seen = new Set(base.map((condition) => JSON.stringify(condition)));
-  const conditions = [...base];
-  for (const [name, value] of Object.entries(fields)) {
-    const condition = { [name]: value };
-    const text = JSON.stringify(condition);
-    if (!seen.has(text)) {
-      seen.add(text);
-      conditions.push(condition);
-    }
+  const conditions = base.slice();
+  for (const name of Object.keys(fields)) {
+    const value = fields[name];
+    // `{name: value}` is already there only as a one-entry object condition with the same
+    // value (what comparing JSON texts would find, without serialising each condition).
+    const present = base.some((c) => !Array.isArray(c) && c[name] === value && Object.keys(c).length === 1);
+    if (!present) conditions.push({ [name]: value });
   }
   return conditions;
 }
 
 function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicket {
   const signedAt = truncateToSeconds(input.now);
-  const day = dateStamp(signedAt);
+  const signedAtAmz = amzDate(signedAt);
+  const day = signedAtAmz.slice(0, AMZ_DAY_LENGTH);
   const { accessKeyId, accessKeySecret, securityToken } = input.credentials;
 
   // Insertion order is the order the form sends them in; the file goes last.
@@ -81,7 +88,7 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicke
     [S3_FIELDS.bucket]: input.bucket,
     [S3_FIELDS.algorithm]: SIGV4_ALGORITHM,
     [S3_FIELDS.credential]: `${accessKeyId}/${credentialScope(day, input.region, S3_SERVICE)}`,
-    [S3_FIELDS.date]: amzDate(signedAt),
+    [S3_FIELDS.date]: signedAtAmz,
     ...(securityToken ? { [S3_FIELDS.securityToken]: securityToken } : {}),
   };
   const narrowing = buildPolicy({
