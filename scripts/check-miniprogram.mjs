@@ -57,6 +57,8 @@ function checkWxml() {
  * A full offline compile: `privateKey` is never used because nothing is uploaded,
  * and `attr` (normally fetched from WeChat's servers with the appid's key) is
  * replaced by the SDK's own defaults — an internal hook, see platform-notes.md.
+ * The SDK also tries servicewechat.com once for its file-extension allow-list and
+ * logs "[error] ... ENOTFOUND" when offline; it falls back to its built-in list.
  */
 async function compileProject() {
   const ci = require('miniprogram-ci');
