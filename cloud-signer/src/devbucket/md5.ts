@@ -77,8 +77,6 @@ function sharedWorker(): Worker {
   if (worker) return worker;
   // The worker only holds small messages and hash states: a small heap keeps its RSS small.
   const started = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: WORKER_HEAP_LIMITS });
-  // An idle hasher must never keep the signer (or a test run) alive.
-  started.unref();
   started.on('message', (m: { type: string; id: number; slot?: number; hex?: string }) => {
     const session = sessions.get(m.id);
     if (m.type === 'ack') session?.acked(m.slot ?? 0);
@@ -91,6 +89,9 @@ function sharedWorker(): Worker {
   };
   started.on('error', fail);
   started.on('exit', (code) => fail(new Error(`The MD5 worker stopped (exit code ${code}).`)));
+  // An idle hasher must never keep the signer (or a test run) alive. Last: adding a
+  // 'message' listener refs the worker again.
+  started.unref();
   worker = started;
   return started;
 }
