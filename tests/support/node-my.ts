@@ -1,0 +1,137 @@
+// A `my` for end-to-end tests, backed by real I/O in Alipay's shapes: uploadFile is a
+// real multipart POST streamed from disk (multipart-post.ts) answering `statusCode`
+// as a string as the IDE does, request is real HTTP that fails non-2xx answers with
+// error 19 carrying status/data/headers, chooseImage hands out temp copies of real
+// files, and the file system reads the disk. The rest (clipboard, storage, toasts,
+// preview) is fake-my.ts's, so both follow the same documented shapes.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createFakeMy, type FakeMyOptions } from './fake-my';
+import type { DeviceFake } from './device-script';
+import { postMultipart } from './multipart-post';
+
+type Options = Record<string, any>;
+
+const UPLOAD_DEFAULT_TIMEOUT_MS = 60_000;
+const REQUEST_DEFAULT_TIMEOUT_MS = 30_000;
+const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif' };
+
+export interface NodeMy {
+  my: Record<string, any>;
+  device: DeviceFake;
+  /** Files the next chooseImage calls hand out (one list per call). */
+  planPicks(...lists: string[][]): void;
+  /** Every uploadFile call: its URL and the outcome (status or error code). */
+  readonly uploads: Array<{ url: string; fileType: string; outcome?: number | string }>;
+  dispose(): void;
+}
+
+export function createNodeMy(options: FakeMyOptions = {}): NodeMy {
+  const { my, device } = createFakeMy(options);
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-my-tmp-'));
+  const picks: string[][] = [];
+  const uploads: NodeMy['uploads'] = [];
+  let copies = 0;
+
+  my.uploadFile = (o: Options) => {
+    const listeners: Array<(p: Record<string, number>) => void> = [];
+    const record: NodeMy['uploads'][number] = { url: o.url, fileType: o.fileType };
+    uploads.push(record);
+    const fail = (error: number, errorMessage: string) => {
+      record.outcome = `error ${error}`;
+      setImmediate(() => o.fail?.({ error, errorMessage }));
+    };
+    if (!['image', 'video', 'audio'].includes(o.fileType)) {
+      fail(11, '无效参数: fileType');
+      return { abort: () => undefined, onProgressUpdate: () => undefined };
+    }
+    const task = postMultipart(
+      {
+        url: o.url,
+        filePath: o.filePath,
+        fileField: o.name ?? o.fileName,
+        fields: o.formData ?? {},
+        headers: o.header ?? {},
+        contentType: MIME[path.extname(o.filePath).toLowerCase()] ?? 'application/octet-stream',
+        timeoutMs: o.timeout ?? UPLOAD_DEFAULT_TIMEOUT_MS,
+        onProgress: (sent, total) =>
+          listeners.forEach((l) => l({ progress: Math.floor((sent / total) * 100), totalBytesWritten: sent, totalBytesExpectedToWrite: total })),
+      },
+      (outcome) => {
+        if (!outcome.ok) {
+          const code = outcome.cause === 'abort' ? 9 : outcome.cause === 'missingFile' ? 11 : 12;
+          return fail(code, outcome.cause === 'abort' ? 'uploadFile:fail abort' : outcome.cause === 'missingFile' ? '文件不存在' : '上传文件失败');
+        }
+        record.outcome = outcome.status;
+        // The IDE answers statusCode as a string.
+        setImmediate(() => o.success?.({ statusCode: String(outcome.status), data: outcome.body, header: outcome.headers }));
+      },
+    );
+    return { abort: task.abort, onProgressUpdate: (l: (p: Record<string, number>) => void) => void listeners.push(l) };
+  };
+
+  my.request = (o: Options) => {
+    let finished = false;
+    const end = (fn: () => void) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      req.destroy();
+      setImmediate(fn);
+    };
+    const timer = setTimeout(() => end(() => o.fail?.({ error: 13, errorMessage: '请求超时' })), o.timeout ?? REQUEST_DEFAULT_TIMEOUT_MS);
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(o.headers ?? o.header) };
+    const data = o.data;
+    const body =
+      data === undefined ? undefined : Object.prototype.toString.call(data) === '[object ArrayBuffer]' ? Buffer.from(data) : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data));
+    const url = new URL(o.url);
+    const req = http.request(url, { method: o.method ?? 'GET', headers: body ? { ...headers, 'content-length': String(body.length) } : headers });
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const text = Buffer.concat(parts).toString('utf8');
+        const resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
+        if (status < 200 || status >= 300) return end(() => o.fail?.({ error: 19, errorMessage: 'http status error', status, data: text, headers: resHeaders }));
+        let payload: unknown = text;
+        if ((o.dataType ?? 'json') === 'json') {
+          try {
+            payload = JSON.parse(text);
+          } catch {
+            return end(() => o.fail?.({ error: 14, errorMessage: 'JSON parse data error', status, data: text, headers: resHeaders }));
+          }
+        }
+        end(() => o.success?.({ status, statusCode: status, data: payload, headers: resHeaders, header: resHeaders }));
+      });
+    });
+    req.on('error', (e) => end(() => o.fail?.({ error: 12, errorMessage: `网络出错: ${e.message}` })));
+    req.end(body);
+    return { abort: () => end(() => o.fail?.({ error: 9, errorMessage: 'request:fail abort' })) };
+  };
+
+  my.chooseImage = (o: Options = {}) => {
+    const files = picks.length > 0 ? picks.shift()! : [];
+    setImmediate(() => {
+      if (files.length === 0) return o.fail?.({ error: 11, errorMessage: '用户取消操作' });
+      // Alipay hands out its own temp copies, not the originals.
+      const temp = files.slice(0, o.count ?? 1).map((file) => {
+        const tempPath = path.join(tempDir, `ap_tmp_${++copies}${path.extname(file)}`);
+        fs.copyFileSync(file, tempPath);
+        return { path: tempPath, size: fs.statSync(tempPath).size };
+      });
+      const paths = temp.map((t) => t.path);
+      o.success?.({ tempFilePaths: paths, apFilePaths: paths, tempFiles: temp });
+    });
+  };
+
+  return {
+    my,
+    device,
+    uploads,
+    planPicks: (...lists) => void picks.push(...lists),
+    dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
+  };
+}
