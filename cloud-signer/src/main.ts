@@ -8,6 +8,7 @@ import { bannerLines } from './banner';
 import { ConfigError, loadConfig } from './config';
 import { createDevBucket } from './devbucket';
 import { createSignerServer } from './server';
+import { StsConfigError, temporaryCredentialsFromEnv } from './sts';
 
 /** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -45,9 +46,11 @@ function main(): void {
             onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
           })
         : undefined;
-    server = createSignerServer({ config, devBucket });
+    // With UPLOAD_STS_ROLE_ARN the tickets are signed with AssumeRole credentials, refreshed before expiry.
+    server = createSignerServer({ config, devBucket, ...temporaryCredentialsFromEnv(process.env, config) });
   } catch (error) {
-    stop(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Cannot start: ${(error as Error).message}`);
+    const isConfig = error instanceof ConfigError || error instanceof StsConfigError;
+    stop(isConfig ? `Configuration error: ${(error as Error).message}` : `Cannot start: ${(error as Error).message}`);
   }
 
   server.on('error', (error: NodeJS.ErrnoException) => {
