@@ -47,6 +47,16 @@ export function describeTypes(patterns: readonly string[], lang: Lang): string {
 }
 
 const size = (c: MessageContext) => (c.maxBytes !== undefined ? formatBytes(c.maxBytes) : undefined);
+
+/**
+ * The refused file's size, told apart from the limit: a file a few bytes over
+ * "20 MB" would otherwise read "larger than 20 MB (this one is 20 MB)".
+ */
+const fileSize = (c: MessageContext) => {
+  if (c.fileSize === undefined) return undefined;
+  const text = formatBytes(c.fileSize);
+  return text === size(c) ? `${c.fileSize} B` : text;
+};
 const httpStatus = (c: MessageContext) => (c.status !== undefined ? `HTTP ${c.status}` : undefined);
 const withParens = (lang: Lang, ...parts: (string | undefined)[]) => {
   const text = parts.filter(Boolean).join(', ');
@@ -100,7 +110,7 @@ const FAILURES: Texts<FailureReason> = {
 const REJECTIONS: Texts<RejectionReason> = {
   zh: {
     tooLarge: (c) =>
-      `文件超过 ${size(c) ?? '大小'} 上限` + (c.fileSize !== undefined ? `（此文件 ${formatBytes(c.fileSize)}）` : ''),
+      `文件超过 ${size(c) ?? '大小'} 上限` + (fileSize(c) !== undefined ? `（此文件 ${fileSize(c)}）` : ''),
     typeNotAllowed: (c) =>
       `不支持此文件类型${withParens('zh', c.fileType)}` +
       (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
@@ -110,7 +120,7 @@ const REJECTIONS: Texts<RejectionReason> = {
   en: {
     tooLarge: (c) =>
       `The file is larger than the ${size(c) ?? 'size'} limit` +
-      (c.fileSize !== undefined ? ` (this one is ${formatBytes(c.fileSize)}).` : '.'),
+      (fileSize(c) !== undefined ? ` (this one is ${fileSize(c)}).` : '.'),
     typeNotAllowed: (c) =>
       `This file type is not allowed${withParens('en', c.fileType)}.` +
       (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be uploaded.` : ''),

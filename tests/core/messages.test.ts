@@ -24,6 +24,9 @@ describe('messages', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(10 * 1024 ** 3)).toBe('10 GB');
     expect(rejectionMessage('tooLarge', 'zh', { maxBytes: 20971520, fileSize: 26214400 })).toBe('文件超过 20 MB 上限（此文件 25 MB）');
+    // Just over the limit rounds to the limit's own text: the exact bytes tell them apart.
+    expect(rejectionMessage('tooLarge', 'zh', { maxBytes: 20971520, fileSize: 20971530 })).toBe('文件超过 20 MB 上限（此文件 20971530 B）');
+    expect(rejectionMessage('tooLarge', 'en', { maxBytes: 20971520, fileSize: 20971530 })).toContain('(this one is 20971530 B)');
     expect(failureMessage('tooLarge', 'en', { maxBytes: 5 * 1024 * 1024 })).toBe('The file is larger than the 5 MB limit. Compress it and try again.');
     expect(describeTypes(['image/*', 'video/*', 'application/pdf'], 'zh')).toBe('图片、视频、application/pdf');
     expect(rejectionMessage('typeNotAllowed', 'en', { fileType: 'text/plain', allowedTypes: ['image/*'] })).toBe(
