@@ -1,51 +1,19 @@
 // Builds the app's long-lived objects once, when a page first needs them (never
 // at import time, so tests and DevTools can load any module freely). Tests
 // inject their own with setServices().
-import { appConfig, type AppConfig } from './config';
-import { createUploadEngine } from './core/engine';
-import { createUploadHistory, historyEntryFrom, type UploadHistory } from './core/history';
-import type { UploadEngineApi } from './core/types';
-import { uiMessages, type UiMessages } from './i18n';
+// The shared builder (app-services.ts, also used by Alipay) does the work; this file
+// only picks the WeChat adapter.
+import { buildAppServices, type AppServiceOptions, type AppServices } from './app-services';
 import { createWechatPlatform, type WechatPlatform } from './platform/wechat';
 
-export interface Services {
-  config: AppConfig;
-  platform: WechatPlatform;
-  engine: UploadEngineApi;
-  history: UploadHistory;
-  messages: UiMessages;
-}
+export type Services = AppServices<WechatPlatform>;
 
-export interface ServiceOverrides {
-  config?: AppConfig;
+export interface ServiceOverrides extends AppServiceOptions<WechatPlatform> {
   platform?: WechatPlatform;
-  /** Builds the engine; tests pass a fake or a real engine over a scripted transport. */
-  createEngine?: (platform: WechatPlatform, config: AppConfig) => UploadEngineApi;
-  now?: () => number;
 }
 
 export function buildServices(overrides: ServiceOverrides = {}): Services {
-  const config = overrides.config ?? appConfig;
-  const platform = overrides.platform ?? createWechatPlatform();
-  const now = overrides.now ?? (() => Date.now());
-  const lang = platform.language();
-  const engine = overrides.createEngine
-    ? overrides.createEngine(platform, config)
-    : createUploadEngine({
-        signerUrl: config.signerUrl,
-        transport: platform,
-        lang,
-        concurrency: config.concurrency,
-        authToken: config.authToken,
-      });
-  const history = createUploadHistory(platform.storage);
-  // Recorded here rather than in a page so an upload that finishes while another
-  // page is showing still lands in the history, exactly once.
-  engine.on('settled', (item) => {
-    const entry = historyEntryFrom(item, now);
-    if (entry) history.add(entry);
-  });
-  return { config, platform, engine, history, messages: uiMessages(lang) };
+  return buildAppServices(overrides.platform ?? createWechatPlatform(), overrides);
 }
 
 let current: Services | undefined;

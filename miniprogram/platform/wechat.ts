@@ -2,7 +2,8 @@
 // plus the transport from wechat-transport.ts. Nothing here runs at import time:
 // the app calls createWechatPlatform() once it is running.
 import type { Lang, PickedFile } from '../core/types';
-import { PlatformError, type KeyValueStore, type Platform, type PlatformErrorKind } from './types';
+import { PlatformError, type KeyValueStore, type PlatformErrorKind } from './types';
+import type { AppPlatform } from './app-platform';
 import { toPickedFile } from './picked-file';
 import { createWechatTransport, errMsgOf } from './wechat-transport';
 
@@ -13,12 +14,9 @@ const MEDIA_COUNT_MAX_SINCE = '2.25.0';
 /** chooseMessageFile's documented maximum. */
 export const CHAT_FILE_COUNT_MAX = 100;
 
-/** WeChat-only extras the pages use on top of the shared Platform. */
-export interface WechatPlatform extends Platform {
+/** The WeChat adapter: the Platform plus what the shared page controllers need. */
+export interface WechatPlatform extends AppPlatform {
   readonly name: 'wechat';
-  confirm(options: { title: string; content: string; confirmText?: string; cancelText?: string }): Promise<boolean>;
-  setPageTitle(title: string): void;
-  setTabTitles(titles: string[]): void;
 }
 
 /** "2.25.0" vs "2.9.1", numerically part by part. */

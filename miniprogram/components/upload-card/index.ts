@@ -2,14 +2,9 @@
 // actions that make sense for its state. It only renders and reports taps; the
 // page decides what a tap does (events carry the card's id).
 import type { CardView } from '../../pages/upload/view';
+import type { CardLabels } from '../../pages/upload/upload-controller';
 
-export interface CardLabels {
-  cancel: string;
-  retry: string;
-  remove: string;
-  copyLink: string;
-  preview: string;
-}
+export type { CardLabels };
 
 export type CardAction = 'cancel' | 'retry' | 'remove' | 'copy' | 'preview';
 
