@@ -5,7 +5,7 @@
 // mirroring the repo layout so every relative import inside it stays valid. Only
 // the files actually reached from alipay/*.ts are copied (the import graph), plus
 // the WeChat styles the .acss files @import (renamed .acss). alipay/shared/ is
-// generated and gitignored: edit the originals, then run `npm run build:alipay`.
+// generated and gitignored: edit the originals, then run `node scripts/build-alipay.mjs`.
 //
 // Usage: node scripts/build-alipay.mjs [alipayRoot]   (default: <repo>/alipay)
 import fs from 'node:fs';
