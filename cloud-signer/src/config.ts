@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ProviderSetting, TicketProvider } from '../../typings/ticket';
 import type { Credentials } from '../../miniprogram/core/signing/dialect';
+import { cosEndpoint } from '../../miniprogram/core/signing/cos';
+import { obsEndpoint } from '../../miniprogram/core/signing/obs';
+import { ossEndpoint } from '../../miniprogram/core/signing/oss';
 import { isTypePattern } from './mime';
 
 export class ConfigError extends Error {
@@ -171,16 +174,17 @@ function authTokens(env: Env): string[] {
 
 /** Where a cloud bucket lives when UPLOAD_ENDPOINT does not say. */
 export function derivedEndpoint(provider: TicketProvider, bucket: string, region: string): string {
+  // The dialects own their providers' host names (OSS also accepts "oss-cn-hangzhou" as a region).
   switch (provider) {
     case 's3':
       return `https://${bucket}.s3.${region}.amazonaws.com`;
     case 'oss':
     case 'oss-v1':
-      return `https://${bucket}.oss-${region}.aliyuncs.com`;
+      return ossEndpoint(bucket, region);
     case 'cos':
-      return `https://${bucket}.cos.${region}.myqcloud.com`;
+      return cosEndpoint(bucket, region);
     case 'obs':
-      return `https://${bucket}.obs.${region}.myhuaweicloud.com`;
+      return obsEndpoint(bucket, region);
   }
 }
 

@@ -64,6 +64,11 @@ test.each([
   expect(config.ephemeralCredentials).toBe(false);
 });
 
+test('an OSS region written the console way (oss-cn-hangzhou) does not double the prefix', () => {
+  const config = loadConfig({ ...CLOUD, UPLOAD_PROVIDER: 'oss', UPLOAD_REGION: 'oss-cn-hangzhou' });
+  expect(config.endpoint).toBe('https://examplebucket.oss-cn-hangzhou.aliyuncs.com');
+});
+
 test('UPLOAD_ENDPOINT (MinIO) and UPLOAD_PUBLIC_BASE_URL override, without a trailing slash', () => {
   const config = loadConfig({
     ...CLOUD,
