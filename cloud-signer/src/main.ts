@@ -43,6 +43,7 @@ function main(): void {
             bucket: config.bucket,
             region: config.region,
             credentials: config.credentials,
+            privateReads: config.privateBucket,
             onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
           })
         : undefined;

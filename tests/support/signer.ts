@@ -31,6 +31,7 @@ export async function startSigner(
             bucket: config.bucket,
             region: config.region,
             credentials: config.credentials,
+            privateReads: config.privateBucket,
             now: opts.now,
             onError: (error) => console.error('dev bucket: unexpected error', error),
           })

@@ -31,10 +31,12 @@ export interface ConsoleView {
   /** Path objects are served under, e.g. /dev-bucket. */
   objectsPath: string;
   objects: StoredObject[];
+  /** A private bucket's presigned link per key; default: the plain path under objectsPath. */
+  objectHref?: (key: string) => string;
 }
 
-function row(object: StoredObject, objectsPath: string): string {
-  const href = escapeHtml(s3ObjectUrl(objectsPath, object.key));
+function row(object: StoredObject, view: ConsoleView): string {
+  const href = escapeHtml(view.objectHref ? view.objectHref(object.key) : s3ObjectUrl(view.objectsPath, object.key));
   const key = escapeHtml(object.key);
   const preview = object.contentType.startsWith('image/')
     ? `<img class="thumb" src="${href}" alt="${key}" loading="lazy">`
@@ -57,7 +59,7 @@ export function renderConsole(view: ConsoleView): string {
       : `<table>
 <thead><tr><th>Preview</th><th>Key</th><th>Type</th><th>Size</th><th>Uploaded</th></tr></thead>
 <tbody>
-${view.objects.map((o) => row(o, view.objectsPath)).join('\n')}
+${view.objects.map((o) => row(o, view)).join('\n')}
 </tbody>
 </table>`;
   return `<!doctype html>

@@ -10,7 +10,10 @@ import { s3ObjectUrl } from '../../../miniprogram/core/signing/s3';
 import { CONSOLE_CSP, renderConsole } from './console-page';
 import { startMd5Worker } from './md5';
 import { handlePostObject } from './post-object';
-import { answerPreflight, newRequestId, sendError } from './respond';
+import { answerPreflight, newRequestId, sendError, toS3Error } from './respond';
+import { verifyPresignedGet } from './presigned-get';
+import { signS3ObjectUrl } from '../../../miniprogram/core/signing/s3-presign';
+import { nodeCrypto } from '../node-crypto';
 import { S3Error, invalidArgument } from './s3-error';
 import { serveObject } from './serve-object';
 import { ObjectStore, type StoredObject } from './storage';
@@ -25,6 +28,11 @@ export interface DevBucketOptions {
   region: string;
   /** The keys tickets are signed with; a securityToken, when set, must come with every form. */
   credentials: Credentials;
+  /**
+   * UPLOAD_PRIVATE_BUCKET=true: objects are served only to presigned SigV4 GETs (the
+   * links /api/object-urls hands out), like a private S3 bucket. Default: public reads.
+   */
+  privateReads?: boolean;
   /** Tests pin the clock. */
   now?: () => Date;
   /** Unexpected failures (never a client's mistake), for the signer's log. */
@@ -44,9 +52,16 @@ export interface DevBucket {
 
 /** `http://<Host>/dev-bucket/<key>`: the URL a client used to reach us reaches the object too. */
 function objectUrlFor(req: IncomingMessage, key: string): string {
-  const host = req.headers.host ?? '127.0.0.1';
-  return s3ObjectUrl(`http://${host}${DEV_BUCKET_PATH}`, key);
+  return s3ObjectUrl(endpointFor(req), key);
 }
+
+/** The bucket base URL as this client reached it (what the signer puts in tickets and links). */
+function endpointFor(req: IncomingMessage): string {
+  return `http://${req.headers.host ?? '127.0.0.1'}${DEV_BUCKET_PATH}`;
+}
+
+/** The console's own thumbnail links on a private bucket: short, it only renders once. */
+const CONSOLE_LINK_TTL_SECONDS = 300;
 
 const methodNotAllowed = (method: string | undefined) =>
   new S3Error(405, 'MethodNotAllowed', `The specified method ${method ?? ''} is not allowed against this resource.`);
@@ -89,6 +104,14 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
       sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
       return;
     }
+    if (options.privateReads) {
+      try {
+        verifyPresignedGet(req, key, endpointFor(req), identity, now());
+      } catch (error) {
+        sendError(req, res, toS3Error(error), newRequestId());
+        return;
+      }
+    }
     store.ready.then(() => serveObject(req, res, store, key)).catch(failSafe(req, res));
   }
 
@@ -99,7 +122,15 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     }
     list()
       .then((objects) => {
-        const html = renderConsole({ bucket: options.bucket, region: options.region, objectsPath: DEV_BUCKET_PATH, objects });
+        const endpoint = endpointFor(req);
+        const objectHref = options.privateReads
+          ? (key: string) =>
+              signS3ObjectUrl(
+                { ...identity, endpoint, publicBaseUrl: endpoint, key, now: now(), ttlSeconds: CONSOLE_LINK_TTL_SECONDS },
+                nodeCrypto,
+              )
+          : undefined;
+        const html = renderConsole({ bucket: options.bucket, region: options.region, objectsPath: DEV_BUCKET_PATH, objects, objectHref });
         res.writeHead(200, {
           'Content-Type': 'text/html; charset=utf-8',
           'Content-Length': Buffer.byteLength(html),

@@ -6,6 +6,7 @@ import type { UploadTicket } from '../../../typings/ticket';
 import type { SigningCrypto } from './crypto';
 import type { Dialect, TicketInput } from './dialect';
 import { buildPolicy, type PolicyCondition } from './policy';
+import { signS3ObjectUrl } from './s3-presign';
 import {
   S3_SERVICE,
   SIGV4_ALGORITHM,
@@ -132,4 +133,6 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicke
 export const s3Dialect: Dialect = {
   provider: 's3',
   signUpload,
+  // Private buckets: the same SigV4 query presigning as the PUT mode's links.
+  signObjectUrl: signS3ObjectUrl,
 };

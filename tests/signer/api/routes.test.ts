@@ -1,6 +1,5 @@
 // Routing and the error envelope: 404, 405 with Allow, /healthz, /api/object-urls, and
 // an unexpected failure that becomes a generic 500 without leaking anything.
-import { s3Dialect } from '../../../miniprogram/core/signing/s3';
 import type { CredentialSource } from '../../../cloud-signer/src/credentials';
 import { askTickets, photo, postJson, request, startApi, type ApiServer } from './helpers';
 
@@ -73,18 +72,20 @@ describe('/api/object-urls', () => {
     expect(reply.status).toBe(400);
   });
 
-  // The s3 dialect may gain presigned GETs; until then the signer must say so plainly.
-  test('signs a link for an issued key, or says plainly the provider cannot', async () => {
-    const reply = await postJson(api.origin, '/api/object-urls', { keys: ['uploads/2026/11/22/0123456789abcdef.jpg'] });
-    if (s3Dialect.signObjectUrl === undefined) {
-      expect(reply.status).toBe(501);
-      expect(reply.json.error.code).toBe('NotConfigured');
-      expect(reply.json.error.message).toContain('s3');
-    } else {
-      expect(reply.status).toBe(200);
-      expect(reply.json.urls[0]).toMatchObject({ key: 'uploads/2026/11/22/0123456789abcdef.jpg' });
-      expect(reply.json.urls[0].url).toContain('0123456789abcdef.jpg');
-    }
+  test('signs a presigned SigV4 GET for an issued key, pointing at the bucket the client reached', async () => {
+    const key = 'uploads/2026/11/22/0123456789abcdef.jpg';
+    const reply = await postJson(api.origin, '/api/object-urls', { keys: [key] });
+    expect(reply.status).toBe(200);
+    expect(reply.json.urls).toHaveLength(1);
+    const { url, expiresAt } = reply.json.urls[0];
+    expect(reply.json.urls[0].key).toBe(key);
+    const link = new URL(url);
+    expect(`${link.origin}${link.pathname}`).toBe(`${api.origin}/dev-bucket/${key}`);
+    expect(link.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(link.searchParams.get('X-Amz-Expires')).toBe('3600'); // UPLOAD_OBJECT_URL_TTL_SECONDS default
+    expect(link.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(expiresAt) - Date.parse(reply.json.serverTime)).toBe(3_600_000);
   });
 
   test('/healthz tells the app the bucket is private', async () => {

@@ -30,7 +30,9 @@ export interface RunningBucket {
   close(): Promise<void>;
 }
 
-export async function startBucket(opts: { now?: Date; root?: string; credentials?: Credentials } = {}): Promise<RunningBucket> {
+export async function startBucket(
+  opts: { now?: Date; root?: string; credentials?: Credentials; privateReads?: boolean } = {},
+): Promise<RunningBucket> {
   const root = opts.root ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'devbucket-test-')));
   const dataDir = path.join(root, 'data');
   let now = opts.now ?? new Date('2026-11-22T10:00:00.000Z');
@@ -39,6 +41,7 @@ export async function startBucket(opts: { now?: Date; root?: string; credentials
     bucket: BUCKET,
     region: REGION,
     credentials: opts.credentials ?? CREDENTIALS,
+    privateReads: opts.privateReads,
     now: () => now,
   });
   await bucket.ready;

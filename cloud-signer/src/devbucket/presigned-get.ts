@@ -1,0 +1,98 @@
+// A private dev bucket (UPLOAD_PRIVATE_BUCKET=true) serves an object only to a GET or
+// HEAD that carries a valid SigV4 presigned query, as S3 does for a private bucket:
+// the signature is recomputed with the same presigning code the signer uses for
+// /api/object-urls, so a link that works here works the same way on S3, and an
+// unsigned, tampered, foreign or expired link gets S3's 403.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { S3_MAX_PRESIGN_SECONDS, S3_QUERY, S3_UNSIGNED_PAYLOAD, presignS3 } from '../../../miniprogram/core/signing/s3-presign';
+import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential } from '../../../miniprogram/core/signing/sigv4';
+import { nodeCrypto } from '../node-crypto';
+import type { BucketIdentity } from './verify-post';
+import { S3Error, invalidArgument } from './s3-error';
+
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+/** S3 refuses a presigned request dated this far in the future ("not yet valid"). */
+const MAX_FUTURE_SKEW_MS = 15 * 60 * 1000;
+/** Headers the presigner signs; we only ever sign `host`, so anything else is not ours. */
+const SIGNED_HEADERS = 'host';
+
+const accessDenied = (message: string) => new S3Error(403, 'AccessDenied', message);
+
+function parseAmzDate(text: string): Date | undefined {
+  const m = AMZ_DATE.exec(text);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Throws the S3Error a private S3 bucket would answer unless `req` is a presigned GET
+ * for `key` by this bucket's credentials, still valid at `now`.
+ * `endpoint` is the bucket base URL the client reached (`http://<Host>/dev-bucket`).
+ */
+export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: string, identity: BucketIdentity, now: Date): void {
+  const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
+  if (req.method !== 'GET') {
+    // The method is part of what a presigned link signs, and the signer only signs GETs.
+    throw accessDenied('Access Denied: this bucket is private and its presigned links are for GET only.');
+  }
+  const signature = query.get(S3_QUERY.signature);
+  if (signature === null) {
+    throw accessDenied('Access Denied: this bucket is private; use a presigned link from the signer (/api/object-urls).');
+  }
+  if (query.get(S3_QUERY.algorithm) !== SIGV4_ALGORITHM) {
+    throw invalidArgument(`X-Amz-Algorithm only supports "${SIGV4_ALGORITHM}".`);
+  }
+  const credential = parseCredential(query.get(S3_QUERY.credential) ?? '');
+  const signedAt = parseAmzDate(query.get(S3_QUERY.date) ?? '');
+  const expiresText = query.get(S3_QUERY.expires) ?? '';
+  const expiresSeconds = /^\d{1,7}$/.test(expiresText) ? Number(expiresText) : NaN;
+  if (!credential || !signedAt || !(expiresSeconds >= 1 && expiresSeconds <= S3_MAX_PRESIGN_SECONDS)) {
+    throw invalidArgument('X-Amz-Credential, X-Amz-Date or X-Amz-Expires is missing or malformed.');
+  }
+  if (credential.accessKeyId !== identity.credentials.accessKeyId) {
+    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  }
+  const day = query.get(S3_QUERY.date)!.slice(0, 8);
+  if (credential.day !== day || credential.region !== identity.region || credential.service !== S3_SERVICE || credential.terminator !== SIGV4_TERMINATOR) {
+    throw new S3Error(400, 'AuthorizationQueryParametersError', `The credential scope must be ${day}/${identity.region}/s3/aws4_request.`);
+  }
+  if (query.get(S3_QUERY.signedHeaders) !== SIGNED_HEADERS || query.get(S3_QUERY.contentSha256) !== S3_UNSIGNED_PAYLOAD) {
+    throw accessDenied('Access Denied: only presigned links signing the host header alone are accepted here.');
+  }
+  const token = identity.credentials.securityToken;
+  if (token !== undefined && query.get(S3_QUERY.securityToken) !== token) {
+    throw accessDenied('Access Denied: the security token is missing or does not match.');
+  }
+  const expected = presignS3(
+    {
+      method: 'GET',
+      endpoint,
+      region: identity.region,
+      key,
+      credentials: identity.credentials,
+      now: signedAt,
+      ttlSeconds: expiresSeconds,
+      headers: {},
+    },
+    nodeCrypto,
+  );
+  const expectedSignature = new URL(expected).searchParams.get(S3_QUERY.signature) ?? '';
+  if (!sameText(signature, expectedSignature)) {
+    throw new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+  }
+  // Checked after the signature, as S3 does: an expired link is only reported for a genuine one.
+  if (now.getTime() > signedAt.getTime() + expiresSeconds * 1000) {
+    throw accessDenied('Request has expired');
+  }
+  if (signedAt.getTime() - now.getTime() > MAX_FUTURE_SKEW_MS) {
+    throw accessDenied('Request is not valid yet: X-Amz-Date is in the future (check the signer clock).');
+  }
+}
