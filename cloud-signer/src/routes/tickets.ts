@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJsonText } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { objectKey } from '../keys';
+import { preparedSigners } from '../prepared-signers';
 import { validateTicketRequest } from '../validate-tickets';
 import type { RouteContext } from './context';
 
@@ -10,6 +11,7 @@ export const TICKETS_PATH = '/api/tickets';
 
 export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { config, dialect } = ctx;
+  const prepared = preparedSigners(dialect, ctx.crypto);
   return async (req, res) => {
     checkJsonContentType(req);
     const files = validateTicketRequest(await readJsonBody(req), ctx.limits);
@@ -19,22 +21,19 @@ export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: Ser
     const tickets = new Array(files.length);
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
-      tickets[i] = dialect.signUpload(
-        {
-          credentials,
-          bucket: config.bucket,
-          region: config.region,
-          endpoint,
-          publicBaseUrl,
-          key: objectKey(config.keyPrefix, now, file.extension),
-          contentType: file.contentType,
-          size: file.size,
-          maxBytes: config.maxBytes,
-          now,
-          ttlSeconds: config.ticketTtlSeconds,
-        },
-        ctx.crypto,
-      );
+      const input = {
+        credentials,
+        bucket: config.bucket,
+        region: config.region,
+        endpoint,
+        publicBaseUrl,
+        contentType: file.contentType,
+        maxBytes: config.maxBytes,
+        now,
+        ttlSeconds: config.ticketTtlSeconds,
+      };
+      const key = objectKey(config.keyPrefix, now, file.extension);
+      tickets[i] = prepared ? prepared(input)(key) : dialect.signUpload({ ...input, key, size: file.size }, ctx.crypto);
     }
     // Assembled by hand so the constant parts are serialised once, not per request.
     const body = `{"serverTime":"${now.toISOString()}","tickets":${JSON.stringify(tickets)},"limits":${ctx.limitsJson}}`;

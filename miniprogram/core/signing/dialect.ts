@@ -39,10 +39,23 @@ export interface ObjectUrlInput extends BucketTarget {
   ttlSeconds: number;
 }
 
+/** What a POST ticket depends on besides its key (a POST policy caps the size; it never pins it). */
+export type PreparableInput = Omit<TicketInput, 'key' | 'size'>;
+
+/** Signs one key with everything else already worked out. */
+export type KeySigner = (key: string) => UploadTicket;
+
 export interface Dialect {
   provider: TicketProvider;
   /** POST policy by default; some dialects sign a PUT (COS PUT mode, S3 presigned PUT for R2). */
   signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicket;
+  /**
+   * The same signing split in two, for the signer's hot path: everything that does
+   * not depend on the key (dates, credential scope, signing key, policy text around the
+   * key) once per second and content type, then one HMAC per key. Where present,
+   * `signUpload(input)` is `prepareUpload(input)(input.key)`: one code path, not two.
+   */
+  prepareUpload?(input: PreparableInput, crypto: SigningCrypto<any>): KeySigner;
   /** A presigned GET for private buckets. */
   signObjectUrl?(input: ObjectUrlInput, crypto: SigningCrypto<any>): string;
 }

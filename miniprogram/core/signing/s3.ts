@@ -4,7 +4,7 @@
 // official `createPresignedPost` for the same inputs and clock.
 import type { UploadTicket } from '../../../typings/ticket';
 import type { SigningCrypto } from './crypto';
-import type { Dialect, TicketInput } from './dialect';
+import type { Dialect, KeySigner, PreparableInput } from './dialect';
 import { buildPolicy, type PolicyCondition } from './policy';
 import { signS3ObjectUrl } from './s3-presign';
 import {
@@ -13,7 +13,7 @@ import {
   amzDate,
   credentialScope,
   iso8601Seconds,
-  signPolicy,
+  signingKey,
   truncateToSeconds,
 } from './sigv4';
 
@@ -76,7 +76,20 @@ function withExactFieldConditions(base: PolicyCondition[], fields: Record<string
   return conditions;
 }
 
-function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicket {
+/**
+ * Stands in for the key while the policy text is built once: the key is the only
+ * part of a POST ticket that changes from file to file within a second. A NUL can
+ * never be part of a key we sign, so it cannot collide with real policy content.
+ */
+const KEY_PLACEHOLDER = '\u0000key\u0000';
+const KEY_PLACEHOLDER_JSON = JSON.stringify(KEY_PLACEHOLDER).slice(1, -1);
+
+/** The key as it appears inside a JSON string (the signer's keys need no escaping). */
+function jsonStringContent(key: string): string {
+  return URL_SAFE_KEY.test(key) ? key : JSON.stringify(key).slice(1, -1);
+}
+
+function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeySigner {
   const signedAt = truncateToSeconds(input.now);
   const signedAtAmz = amzDate(signedAt);
   const day = signedAtAmz.slice(0, AMZ_DAY_LENGTH);
@@ -94,7 +107,7 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicke
   };
   const narrowing = buildPolicy({
     bucket: input.bucket,
-    key: input.key,
+    key: KEY_PLACEHOLDER,
     contentType: input.contentType,
     contentTypeField: S3_FIELDS.contentType,
     maxBytes: input.maxBytes,
@@ -102,37 +115,41 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>): UploadTicke
     ttlSeconds: input.ttlSeconds,
   });
   const expiration = new Date(narrowing.expiration);
-  const policy = {
+  const policyText = JSON.stringify({
     expiration: iso8601Seconds(expiration),
-    conditions: withExactFieldConditions(narrowing.conditions, { ...signedFields, [S3_FIELDS.key]: input.key }),
-  };
-  const encodedPolicy = crypto.base64Utf8(JSON.stringify(policy));
-  const signature = signPolicy(crypto, accessKeySecret, { day, region: input.region, service: S3_SERVICE }, encodedPolicy);
+    conditions: withExactFieldConditions(narrowing.conditions, { ...signedFields, [S3_FIELDS.key]: KEY_PLACEHOLDER }),
+  });
+  const policyAroundKey = policyText.split(KEY_PLACEHOLDER_JSON);
+  const key = signingKey(crypto, accessKeySecret, day, input.region, S3_SERVICE);
+  const expiresAt = expiration.toISOString();
 
-  return {
-    provider: 's3',
-    method: 'POST',
-    url: input.endpoint,
-    key: input.key,
-    fileField: S3_FILE_FIELD,
-    fields: {
-      ...signedFields,
-      [S3_FIELDS.key]: input.key,
-      [S3_FIELDS.policy]: encodedPolicy,
-      [S3_FIELDS.signature]: signature,
-    },
-    headers: {},
-    contentType: input.contentType,
-    maxBytes: input.maxBytes,
-    expiresAt: expiration.toISOString(),
-    successStatus: S3_SUCCESS_STATUS,
-    objectUrl: s3ObjectUrl(input.publicBaseUrl, input.key),
+  return (objectKey) => {
+    const encodedPolicy = crypto.base64Utf8(policyAroundKey.join(jsonStringContent(objectKey)));
+    return {
+      provider: 's3',
+      method: 'POST',
+      url: input.endpoint,
+      key: objectKey,
+      fileField: S3_FILE_FIELD,
+      fields: {
+        ...signedFields,
+        [S3_FIELDS.key]: objectKey,
+        [S3_FIELDS.policy]: encodedPolicy,
+        [S3_FIELDS.signature]: crypto.hex(crypto.hmacSha256(key, encodedPolicy)),
+      },
+      headers: {},
+      contentType: input.contentType,
+      maxBytes: input.maxBytes,
+      expiresAt,
+      successStatus: S3_SUCCESS_STATUS,
+      objectUrl: s3ObjectUrl(input.publicBaseUrl, objectKey),
+    };
   };
 }
 
 export const s3Dialect: Dialect = {
   provider: 's3',
-  signUpload,
-  // Private buckets: the same SigV4 query presigning as the PUT mode's links.
+  signUpload: (input, crypto) => prepareUpload(input, crypto)(input.key),
+  prepareUpload,
   signObjectUrl: signS3ObjectUrl,
 };
