@@ -7,6 +7,7 @@ import { createUploadHistory, historyEntryFrom, type UploadHistory } from './cor
 import type { UploadEngineApi } from './core/types';
 import { uiMessages, type UiMessages } from './i18n';
 import type { AppPlatform } from './platform/app-platform';
+import type { ClientSigningOptions, SignTicket } from './core/client-tickets';
 
 export interface AppServices<P extends AppPlatform = AppPlatform> {
   config: AppConfig;
@@ -18,9 +19,25 @@ export interface AppServices<P extends AppPlatform = AppPlatform> {
 
 export interface AppServiceOptions<P extends AppPlatform> {
   config?: AppConfig;
+  /**
+   * Loads the client-side signing code (crypto-js) for `signing: 'client'`, lazily: a
+   * platform passes a function that requires it only when first called. Absent: the
+   * platform cannot sign in the app, and client mode says so on the first upload.
+   */
+  loadClientSigner?: () => SignTicket;
   /** Builds the engine; tests pass a fake or a real engine over a scripted transport. */
   createEngine?: (platform: P, config: AppConfig) => UploadEngineApi;
   now?: () => number;
+}
+
+function clientSigning(platform: AppPlatform, load: (() => SignTicket) | undefined): ClientSigningOptions {
+  return {
+    loadSigner: () => {
+      if (!load) throw new Error('no client-side signing on this platform');
+      return load();
+    },
+    secureRandom: platform.secureRandom ? (length) => platform.secureRandom!(length) : undefined,
+  };
 }
 
 export function buildAppServices<P extends AppPlatform>(platform: P, options: AppServiceOptions<P> = {}): AppServices<P> {
@@ -35,6 +52,7 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
         lang,
         concurrency: config.concurrency,
         authToken: config.authToken,
+        clientSigning: config.signing === 'client' ? clientSigning(platform, options.loadClientSigner) : undefined,
       });
   const history = createUploadHistory(platform.storage);
   // Recorded here rather than in a page so an upload that finishes while another

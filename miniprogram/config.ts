@@ -12,10 +12,18 @@ export interface AppConfig {
   concurrency: number;
   /** Bearer token when the signer sets UPLOAD_AUTH_TOKENS; '' for none. */
   authToken: string;
+  /**
+   * 'server' (default): the signer signs every upload (POST /api/tickets).
+   * 'client': the app signs its own uploads with temporary credentials from
+   * GET /api/credentials (the signer needs UPLOAD_STS_ROLE_ARN) and crypto-js,
+   * which must be built into miniprogram_npm first: `npm run pack:mp`. Unset = 'server'.
+   */
+  signing?: 'server' | 'client';
 }
 
 export const appConfig: AppConfig = {
   signerUrl: 'http://127.0.0.1:3000',
   concurrency: 3,
   authToken: '',
+  signing: 'server',
 };

@@ -36,6 +36,10 @@ export interface UiMessages {
   pickPermission: string;
   addFailed: (reason: string) => string;
   copyFailed: string;
+  /** A private bucket's link while it is being signed. */
+  linkLoading: string;
+  /** When signing a link failed for a reason without its own words. */
+  linkFailed: string;
   historyEmptyTitle: string;
   historyEmptyHint: string;
   historyClear: string;
@@ -77,6 +81,8 @@ const zh: UiMessages = {
   pickPermission: '没有相册或相机权限，请在设置中允许后重试',
   addFailed: (reason) => `添加失败：${reason}`,
   copyFailed: '复制失败，请重试',
+  linkLoading: '正在获取链接…',
+  linkFailed: '没能取得访问链接，请点“复制链接”重试',
   historyEmptyTitle: '还没有上传记录',
   historyEmptyHint: '上传完成的文件会保存在这台手机上，方便再次复制链接',
   historyClear: '清空记录',
@@ -118,6 +124,8 @@ const en: UiMessages = {
   pickPermission: 'No access to the album or camera. Allow it in Settings and try again.',
   addFailed: (reason) => `Could not add the files: ${reason}`,
   copyFailed: 'Copy failed. Try again.',
+  linkLoading: 'Fetching the link…',
+  linkFailed: 'The link could not be fetched. Tap "Copy link" to try again.',
   historyEmptyTitle: 'No uploads yet',
   historyEmptyHint: 'Finished uploads are kept on this phone so you can copy their links again.',
   historyClear: 'Clear history',

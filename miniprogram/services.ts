@@ -5,6 +5,7 @@
 // only picks the WeChat adapter.
 import { buildAppServices, type AppServiceOptions, type AppServices } from './app-services';
 import { createWechatPlatform, type WechatPlatform } from './platform/wechat';
+import type { SignTicket } from './core/client-tickets';
 
 export type Services = AppServices<WechatPlatform>;
 
@@ -12,8 +13,17 @@ export interface ServiceOverrides extends AppServiceOptions<WechatPlatform> {
   platform?: WechatPlatform;
 }
 
+/**
+ * signing: 'client' only: crypto-js and the dialects, required on first use so the
+ * default app never touches miniprogram_npm (which exists only after `npm run pack:mp`).
+ */
+function loadClientSigner(): SignTicket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./core/signing/client-kit') as { signWithCryptoJs: SignTicket }).signWithCryptoJs;
+}
+
 export function buildServices(overrides: ServiceOverrides = {}): Services {
-  return buildAppServices(overrides.platform ?? createWechatPlatform(), overrides);
+  return buildAppServices(overrides.platform ?? createWechatPlatform(), { loadClientSigner, ...overrides });
 }
 
 let current: Services | undefined;

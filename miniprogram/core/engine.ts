@@ -13,7 +13,9 @@ import { batchProgress } from './progress';
 import { rejectionMessage } from './messages';
 import { effectiveType } from './mime';
 import { problem, toFailure, type Problem } from './failure';
-import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch } from './ticket-client';
+import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch, type TicketSource } from './ticket-client';
+import { createClientTicketSource, type ClientSigningOptions } from './client-tickets';
+import { createBatchLinks, createObjectLinks } from './object-links';
 import {
   classifyResponse,
   classifyTransportError,
@@ -40,6 +42,8 @@ export interface EngineOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Per request/upload, handed to the transport. */
   timeoutMs?: number;
+  /** Set for `signing: 'client'`: tickets are signed on the phone from /api/credentials grants. */
+  clientSigning?: ClientSigningOptions;
 }
 
 export const DEFAULT_CONCURRENCY = 3;
@@ -75,11 +79,16 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   const policy = retryPolicy(options.retry);
   const { transport, timeoutMs } = options;
   const client = createTicketClient({ signerUrl: options.signerUrl, transport, authToken: options.authToken, timeoutMs, now });
+  // One engine, two ticket sources: the signer signs, or the app signs from a credentials grant.
+  const source: TicketSource = options.clientSigning ? createClientTicketSource(client, options.clientSigning, now) : client;
+  const links = createObjectLinks({ client, now, lang });
   const queue = new ConcurrencyQueue(clampConcurrency(options.concurrency));
   const events = new Emitter<EngineEvents>();
   const store = new ItemStore(events, now);
   let limits: UploadLimits | undefined;
   let loadingLimits: Promise<UploadLimits> | undefined;
+  /** From /healthz: links come from /api/object-urls instead of the ticket's objectUrl. */
+  let privateBucket = false;
 
   const fail = (entry: Entry, p: Problem) => store.fail(entry, toFailure(p, lang));
   const isCurrent = (entry: Entry, run: Run) => entry.run === run && run.active;
@@ -88,7 +97,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     if (limits) return Promise.resolve(limits);
     if (!loadingLimits) {
       loadingLimits = client.health().then(
-        (health) => (limits = health.limits),
+        (health) => {
+          privateBucket = health.privateBucket === true;
+          return (limits = health.limits);
+        },
         (error: unknown) => {
           loadingLimits = undefined; // the next add() asks again
           throw error;
@@ -116,7 +128,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       pending = pending.filter(({ entry, run }) => isCurrent(entry, run)); // cancelled meanwhile: not asked for
       if (pending.length === 0) return;
       try {
-        const batch = await client.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file)));
+        const batch = await source.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file)));
         pending.forEach(({ entry, run }, i) => {
           if (!isCurrent(entry, run)) return;
           hold(entry, batch, i);
@@ -141,7 +153,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   /** A single-file ticket during an upload (expired, skewed clock). False when the file ended meanwhile. */
   async function renewTicket(entry: Entry, run: Run): Promise<boolean> {
     try {
-      const batch = await run.race(client.tickets([ticketRequestFile(entry.item.file)]));
+      const batch = await run.race(source.tickets([ticketRequestFile(entry.item.file)]));
       if (batch === CANCELLED || !isCurrent(entry, run)) return false;
       hold(entry, batch, 0);
       return true;
@@ -200,7 +212,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       let outcome = await attempt(entry, current, run);
       if (!isCurrent(entry, run)) return;
       if (outcome.kind === 'done') {
-        store.done(entry, current);
+        store.done(entry, current, privateBucket);
         return;
       }
       // Aborted while we still wanted it (the platform dropped it, e.g. app sent to background): a network failure.
@@ -234,7 +246,15 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     if (needTickets.length > 0) void issueTickets(needTickets);
   }
 
+  // Private buckets: a batch's links are signed together once its last file has ended.
+  const batchLinks = createBatchLinks({ store, links, lang, isPrivate: () => privateBucket });
+  events.on('settled', (item) => {
+    const entry = store.get(item.id);
+    if (entry) batchLinks.settled(entry);
+  });
+
   function retryEntries(entries: Entry[]): void {
+    batchLinks.retry(entries);
     const again = entries.filter((entry) => {
       const error = entry.item.error;
       const status = entry.item.status;
@@ -272,6 +292,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         }),
       }));
       const entries = check.accepted.map((file) => store.create(file));
+      batchLinks.group(entries);
       schedule(entries);
       return { accepted: entries.map((entry) => store.snapshot(entry)), rejected };
     },
@@ -291,7 +312,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     },
 
     retryAllFailed() {
-      retryEntries(store.all().filter((entry) => entry.item.status === 'failed'));
+      retryEntries(store.all().filter((entry) => entry.item.status === 'failed' || entry.item.link?.state === 'failed'));
     },
 
     remove(id) {
@@ -309,6 +330,11 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
 
     on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]) {
       return events.on(event, listener);
+    },
+
+    async objectLinks(keys) {
+      const signed = await links.links(keys);
+      return new Map(Array.from(signed, ([key, link]) => [key, link.url]));
     },
   };
 }

@@ -27,6 +27,7 @@ const RETRYABLE: Readonly<Record<FailureReason, boolean>> = Object.freeze({
   badResponse: true, // a proxy's error page is often transient
   domain: false,
   file: false,
+  clientSigning: false, // a developer must change the configuration first
   unknown: true,
 });
 

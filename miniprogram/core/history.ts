@@ -10,7 +10,10 @@ export const HISTORY_LIMIT = 200;
 
 export interface HistoryEntry {
   key: string;
+  /** The object's public link; '' when `signed` (a signed link expires, so it is not kept). */
   url: string;
+  /** A private bucket's object: its link is signed again from `key` whenever it is shown or used. */
+  signed?: true;
   name: string;
   size: number;
   type: string;
@@ -34,7 +37,8 @@ function isEntry(value: unknown): value is HistoryEntry {
     typeof e.key === 'string' &&
     e.key.length > 0 &&
     typeof e.url === 'string' &&
-    e.url.length > 0 &&
+    (e.url.length > 0 || e.signed === true) &&
+    (e.signed === undefined || e.signed === true) &&
     typeof e.name === 'string' &&
     typeof e.size === 'number' &&
     Number.isFinite(e.size) &&
@@ -47,10 +51,13 @@ function isEntry(value: unknown): value is HistoryEntry {
 
 /** The entry for a finished upload, or undefined when it is not done. */
 export function historyEntryFrom(item: UploadItem, now: () => number): HistoryEntry | undefined {
-  if (item.status !== 'done' || !item.objectUrl || !item.key) return undefined;
+  if (item.status !== 'done' || !item.key) return undefined;
+  const signed = item.link !== undefined;
+  if (!signed && !item.objectUrl) return undefined;
   return {
     key: item.key,
-    url: item.objectUrl,
+    url: signed ? '' : (item.objectUrl as string),
+    ...(signed ? { signed: true as const } : {}),
     name: item.file.name,
     size: item.file.size,
     type: item.file.type,

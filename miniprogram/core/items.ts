@@ -3,7 +3,7 @@
 // never become done, a done item never changes) and emits `change` only when the
 // status or the integer percent moved, so pages calling setData are not flooded.
 import type { UploadTicket } from '../../typings/ticket';
-import type { EngineEvents, PickedFile, UploadFailure, UploadItem, UploadStatus } from './types';
+import type { EngineEvents, LinkState, PickedFile, UploadFailure, UploadItem, UploadStatus } from './types';
 import type { TransferProgress, UploadTask } from './transport';
 import type { HeldTicket, RetryBudget } from './retry';
 import { Emitter } from './emitter';
@@ -127,13 +127,25 @@ export class ItemStore {
     if (item.percent !== before) this.events.emit('change', this.snapshot(entry));
   }
 
-  done(entry: Entry, ticket: UploadTicket): boolean {
+  /** `signedLink`: a private bucket, whose link is signed afterwards (the ticket's objectUrl would answer 403). */
+  done(entry: Entry, ticket: UploadTicket, signedLink = false): boolean {
     return this.move(entry, 'done', (item) => {
       item.bytesSent = item.totalBytes;
       item.percent = 100;
       item.key = ticket.key;
-      item.objectUrl = ticket.objectUrl;
+      if (signedLink) item.link = { state: 'signing' };
+      else item.objectUrl = ticket.objectUrl;
     });
+  }
+
+  /** A done item's private link: being signed (again), signed, or failed. Status stays done. */
+  setLink(entry: Entry, link: LinkState, url?: string): void {
+    const item = entry.item;
+    if (item.status !== 'done' || !item.link) return;
+    item.link = link;
+    if (url !== undefined) item.objectUrl = url;
+    else if (link.state !== 'ready') delete item.objectUrl;
+    this.events.emit('change', this.snapshot(entry));
   }
 
   fail(entry: Entry, failure: UploadFailure): boolean {

@@ -64,6 +64,36 @@ const withParens = (lang: Lang, ...parts: (string | undefined)[]) => {
   return lang === 'zh' ? `（${text}）` : ` (${text})`;
 };
 
+/**
+ * signing: 'client' problems. They can only be fixed by the app's developer, so the
+ * text names the setting or command that fixes each one.
+ */
+const CLIENT_SIGNING: Record<Lang, Record<string, string>> = {
+  zh: {
+    NotConfigured:
+      "上传服务没有开启临时密钥（/api/credentials 未配置）：请在 miniprogram/config.ts 中把 signing 改为 'server'，或在签名服务上配置 UPLOAD_STS_ROLE_ARN",
+    NpmNotBuilt: "客户端签名需要 crypto-js，但小程序的 npm 还没有构建：请运行 npm run pack:mp（或在开发者工具中点“构建 npm”），或把 signing 改为 'server'",
+    NoSecureRandom: "这个平台没有安全随机数接口，无法在手机上签名：请在 miniprogram/config.ts 中把 signing 改为 'server'",
+    SignFailed: '无法在手机上生成上传凭证',
+  },
+  en: {
+    NotConfigured:
+      "The upload service does not hand out temporary credentials (/api/credentials is not configured): set signing: 'server' in miniprogram/config.ts, or configure UPLOAD_STS_ROLE_ARN on the signer.",
+    NpmNotBuilt:
+      "Client-side signing needs crypto-js, but the mini program's npm packages are not built: run npm run pack:mp (or DevTools' Build npm), or set signing: 'server'.",
+    NoSecureRandom: "This platform has no secure random source, so the app cannot sign: set signing: 'server' in miniprogram/config.ts.",
+    SignFailed: 'The app could not sign this upload',
+  },
+};
+
+function clientSigningText(lang: Lang, c: MessageContext): string {
+  const texts = CLIENT_SIGNING[lang];
+  const known = c.code !== undefined && c.code !== 'SignFailed' && Object.prototype.hasOwnProperty.call(texts, c.code) ? texts[c.code] : undefined;
+  if (known) return known;
+  const detail = c.detail ? (lang === 'zh' ? `：${c.detail}` : `: ${c.detail}`) : '';
+  return texts.SignFailed + detail + (lang === 'zh' ? '' : '.');
+}
+
 type Texts<R extends string> = Record<Lang, Record<R, (c: MessageContext) => string>>;
 
 const FAILURES: Texts<FailureReason> = {
@@ -83,6 +113,7 @@ const FAILURES: Texts<FailureReason> = {
     badResponse: () => '上传服务的回应无法识别，请稍后重试；仍失败请联系管理员',
     domain: (c) => `${c.host ? `域名 ${c.host} ` : '该地址'}不在小程序的合法域名列表中，请在后台添加后重试`,
     file: () => '无法读取这个文件，请重新选择',
+    clientSigning: (c) => clientSigningText('zh', c),
     unknown: (c) => `上传失败${withParens('zh', httpStatus(c), c.code)}，请重试`,
   },
   en: {
@@ -103,6 +134,7 @@ const FAILURES: Texts<FailureReason> = {
     badResponse: () => 'The upload service sent an answer the app does not understand. Try again later or contact the administrator.',
     domain: (c) => `${c.host ? `The domain ${c.host} is` : 'This address is'} not on the mini program's allowed domain list. Add it in the admin console, then retry.`,
     file: () => 'This file cannot be read. Pick it again.',
+    clientSigning: (c) => clientSigningText('en', c),
     unknown: (c) => `The upload failed${withParens('en', httpStatus(c), c.code)}. Try again.`,
   },
 };
@@ -136,4 +168,21 @@ export function failureMessage(reason: FailureReason, lang: Lang, context: Messa
 
 export function rejectionMessage(reason: RejectionReason, lang: Lang, context: MessageContext = {}): string {
   return REJECTIONS[lang][reason](context);
+}
+
+/** Reasons that mean the signer could not be reached at all. */
+const UNREACHABLE_REASONS: readonly FailureReason[] = ['signerUnreachable', 'network', 'timeout'];
+
+/**
+ * A private bucket's link could not be signed. The upload itself is done, and the
+ * text says so first: the person must not upload the file again, only retry the link.
+ */
+export function linkFailureMessage(reason: FailureReason, lang: Lang, c: MessageContext = {}): string {
+  const unreachable = UNREACHABLE_REASONS.includes(reason);
+  if (lang === 'zh') {
+    const why = unreachable ? '（连不上上传服务）' : c.detail ? `：${c.detail}` : withParens('zh', httpStatus(c), c.code);
+    return `文件已上传，但没能取得访问链接${why}。请点“重试”再取链接`;
+  }
+  const why = unreachable ? ' (cannot reach the upload service)' : c.detail ? `: ${c.detail}` : withParens('en', httpStatus(c), c.code);
+  return `Uploaded, but its link could not be fetched${why}. Tap Retry to fetch the link again.`;
 }

@@ -1,10 +1,14 @@
-// Talks to the signer: GET /healthz for the limits, POST /api/tickets for a batch.
+// Talks to the signer: GET /healthz for the limits, POST /api/tickets for a batch,
+// POST /api/object-urls for a private bucket's links, GET /api/credentials for
+// client-side signing.
 // JSON in and out through Transport.request; every answer is checked field by field,
 // because a proxy's error page or an older signer must end as a clear `badResponse`,
 // never as a half-built upload.
+import type { CredentialsResponse } from '../../typings/credentials';
 import type {
   ApiErrorCode,
   HealthResponse,
+  ObjectUrlsResponse,
   TicketRequestFile,
   TicketResponse,
   UploadLimits,
@@ -16,6 +20,20 @@ import { effectiveType, UNKNOWN_TYPE } from './mime';
 
 export const HEALTH_PATH = '/healthz';
 export const TICKETS_PATH = '/api/tickets';
+export const OBJECT_URLS_PATH = '/api/object-urls';
+export const CREDENTIALS_PATH = '/api/credentials';
+
+/** A signed link and when it stops working, by the local clock (the signer's expiry minus its offset). */
+export interface SignedLink {
+  url: string;
+  expiresAtMs: number;
+}
+
+/** A /api/credentials grant and the signer's clock minus ours when it arrived. */
+export interface CredentialsGrant {
+  grant: CredentialsResponse;
+  serverOffsetMs: number;
+}
 
 /** A signer call that failed, classified. `index` names the file of the batch at fault, when the signer said. */
 export class SignerError extends Error {
@@ -52,7 +70,14 @@ export interface TicketClient {
   health(): Promise<HealthResponse>;
   /** Exactly one ticket per file, in order. */
   tickets(files: TicketRequestFile[]): Promise<TicketBatch>;
+  /** Presigned GET links for keys of a private bucket, one request for all of them. */
+  objectUrls(keys: string[]): Promise<Map<string, SignedLink>>;
+  /** Temporary credentials for client-side signing. */
+  credentials(): Promise<CredentialsGrant>;
 }
+
+/** Where the engine gets tickets: the signer (POST /api/tickets) or the app's own signing (client-tickets.ts). */
+export type TicketSource = Pick<TicketClient, 'tickets'>;
 
 export interface TicketClientOptions {
   signerUrl: string;
@@ -121,6 +146,38 @@ function isTicketResponse(v: unknown, count: number): v is TicketResponse {
     v.tickets.length === count &&
     v.tickets.every(isUploadTicket) &&
     (v.limits === undefined || isUploadLimits(v.limits))
+  );
+}
+
+function isObjectUrlsResponse(v: unknown, keys: readonly string[]): v is ObjectUrlsResponse {
+  return (
+    isObject(v) &&
+    isDate(v.serverTime) &&
+    Array.isArray(v.urls) &&
+    v.urls.length === keys.length &&
+    v.urls.every((u, i) => isObject(u) && u.key === keys[i] && isHttpUrl(u.url) && isDate(u.expiresAt))
+  );
+}
+
+function isCredentialsResponse(v: unknown): v is CredentialsResponse {
+  if (!isObject(v) || !isObject(v.credentials)) return false;
+  const c = v.credentials;
+  return (
+    isDate(v.serverTime) &&
+    typeof v.provider === 'string' &&
+    PROVIDERS.includes(v.provider) &&
+    (v.method === 'post' || v.method === 'put') &&
+    isNonEmptyString(v.bucket) &&
+    isNonEmptyString(v.region) &&
+    isHttpUrl(v.endpoint) &&
+    isHttpUrl(v.publicBaseUrl) &&
+    isNonEmptyString(v.keyPrefix) &&
+    isPositiveInteger(v.ticketTtlSeconds) &&
+    isNonEmptyString(c.accessKeyId) &&
+    isNonEmptyString(c.accessKeySecret) &&
+    typeof c.securityToken === 'string' &&
+    isDate(c.expiration) &&
+    isUploadLimits(v.limits)
   );
 }
 
@@ -201,6 +258,26 @@ export function createTicketClient(options: TicketClientOptions): TicketClient {
       if (!isTicketResponse(body, files.length)) throw new SignerError(problem('badResponse'));
       const serverTimeMs = Date.parse(body.serverTime);
       return { tickets: body.tickets, serverOffsetMs: serverTimeMs - arrivedAt, serverTimeMs, limits: body.limits };
+    },
+
+    async objectUrls(keys) {
+      const body = await call({
+        url: base + OBJECT_URLS_PATH,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ keys }),
+      });
+      const arrivedAt = options.now();
+      if (!isObjectUrlsResponse(body, keys)) throw new SignerError(problem('badResponse'));
+      const offsetMs = Date.parse(body.serverTime) - arrivedAt;
+      return new Map(body.urls.map((u) => [u.key, { url: u.url, expiresAtMs: Date.parse(u.expiresAt) - offsetMs }]));
+    },
+
+    async credentials() {
+      const body = await call({ url: base + CREDENTIALS_PATH, method: 'GET' });
+      const arrivedAt = options.now();
+      if (!isCredentialsResponse(body)) throw new SignerError(problem('badResponse'));
+      return { grant: body, serverOffsetMs: Date.parse(body.serverTime) - arrivedAt };
     },
   };
 }

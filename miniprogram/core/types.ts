@@ -31,6 +31,7 @@ export type FailureReason =
   | 'badResponse' // the signer's answer is not a valid ticket response
   | 'domain' // the platform refused the domain (allow-list)
   | 'file' // the local file cannot be read
+  | 'clientSigning' // signing: 'client' cannot work as configured (code says why)
   | 'unknown';
 
 export interface UploadFailure {
@@ -58,8 +59,19 @@ export interface UploadItem {
   error?: UploadFailure;
   /** Set when done: the object key the signer chose and the link to it. */
   key?: string;
+  /** Public bucket: the ticket's objectUrl. Private bucket: a signed link, set once `link.state` is 'ready'. */
   objectUrl?: string;
   finishedAt?: number;
+  /** Private buckets only: where the signed link of a done upload stands. */
+  link?: LinkState;
+}
+
+export interface LinkState {
+  state: 'signing' | 'ready' | 'failed';
+  /** Local ms clock: when the signed link stops working. */
+  expiresAt?: number;
+  /** Why the link could not be signed; the upload itself is done. */
+  error?: UploadFailure;
 }
 
 export type RejectionReason = 'tooLarge' | 'typeNotAllowed' | 'tooMany' | 'empty';
@@ -108,4 +120,10 @@ export interface UploadEngineApi {
   items(): readonly UploadItem[];
   progress(): BatchProgress;
   on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): () => void;
+  /**
+   * Signed links for stored objects of a private bucket, by key: cached until shortly
+   * before they expire, the rest in one request. For items with `link` and history
+   * entries marked `signed` (a public object's URL never expires). Rejects with a LinkError.
+   */
+  objectLinks(keys: readonly string[]): Promise<Map<string, string>>;
 }

@@ -42,4 +42,10 @@ export interface Platform extends Transport {
   toast(message: string, kind?: 'success' | 'error' | 'info'): void;
   storage: KeyValueStore;
   language(): Lang;
+  /**
+   * `length` cryptographically secure random bytes (WeChat: getRandomValues). Client-side
+   * signing names object keys with them; never Math.random. Undefined where the
+   * platform has no such source (client-side signing is then refused plainly).
+   */
+  secureRandom?(length: number): Promise<Uint8Array>;
 }

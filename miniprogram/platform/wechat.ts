@@ -174,6 +174,20 @@ export function createWechatPlatform(): WechatPlatform {
 
     language: () => languageFrom(baseInfo().language),
 
+    secureRandom(length) {
+      return new Promise((resolve, reject) => {
+        if (typeof wx.getRandomValues !== 'function') {
+          reject(new PlatformError('unsupported', 'wx.getRandomValues needs base library 2.15.0 or later'));
+          return;
+        }
+        wx.getRandomValues({
+          length,
+          success: (res) => resolve(new Uint8Array(res.randomValues)),
+          fail: (err) => reject(toPlatformError(err)),
+        });
+      });
+    },
+
     confirm({ title, content, confirmText, cancelText }) {
       return new Promise((resolve) => {
         wx.showModal({

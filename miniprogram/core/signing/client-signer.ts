@@ -24,7 +24,7 @@ export interface ClientSignOptions<Bytes> {
   /** The dialect for `grant.provider` and `grant.method`, the same table the signer uses. */
   dialect: Dialect;
   crypto: SigningCrypto<Bytes>;
-  /** 16 lowercase hex characters from a secure source (e.g. wx.getRandomValues). */
+  /** 16 lowercase hex characters from a secure source (e.g. WeChat's getRandomValues). */
   random: string;
   /**
    * The signer's clock, not the phone's: `serverTime` of the grant plus the time since

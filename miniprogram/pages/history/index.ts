@@ -6,6 +6,8 @@ import { createHistoryController, initialHistoryData, type HistoryController, ty
 const controllers = new WeakMap<object, HistoryController>();
 
 const urlOf = (e: WechatMiniprogram.BaseEvent) => String(e.currentTarget.dataset.url ?? '');
+/** A private bucket's entry is found by key: its url is '' until its link is signed. */
+const keyOf = (e: WechatMiniprogram.BaseEvent) => (e.currentTarget.dataset.key ? String(e.currentTarget.dataset.key) : undefined);
 
 Component({
   data: initialHistoryData(),
@@ -27,10 +29,10 @@ Component({
       controllers.get(this)?.refresh();
     },
     onCopy(e: WechatMiniprogram.BaseEvent) {
-      return controllers.get(this)?.copy(urlOf(e));
+      return controllers.get(this)?.copy(urlOf(e), keyOf(e));
     },
     onPreview(e: WechatMiniprogram.BaseEvent) {
-      controllers.get(this)?.preview(urlOf(e));
+      controllers.get(this)?.preview(urlOf(e), keyOf(e));
     },
     onClear() {
       return controllers.get(this)?.clear();

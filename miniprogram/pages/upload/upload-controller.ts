@@ -113,6 +113,28 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     }, UI_FLUSH_MS);
   };
 
+  /**
+   * Private buckets: signed links expire, so the links of items with `link` are
+   * re-signed from their keys when near expiry (cached otherwise: no request). A link
+   * that cannot be re-signed is used as it is; it may still work.
+   */
+  const privateKeys = () =>
+    new Map(engine.items().filter((item) => item.link && item.key && item.objectUrl).map((item) => [item.objectUrl as string, item.key as string]));
+  const freshLinks = async (urls: string[], byUrl: Map<string, string>): Promise<string[]> => {
+    try {
+      const signed = await engine.objectLinks(urls.map((url) => byUrl.get(url)).filter((key): key is string => key !== undefined));
+      return urls.map((url) => signed.get(byUrl.get(url) ?? '') ?? url);
+    } catch {
+      return urls;
+    }
+  };
+  /** Calls `use` with usable links: at once for public links, after re-signing for private ones. */
+  const withFreshLinks = (urls: string[], use: (fresh: string[]) => void | Promise<void>): void | Promise<void> => {
+    const byUrl = privateKeys();
+    if (!urls.some((url) => byUrl.has(url))) return use(urls);
+    return freshLinks(urls, byUrl).then(use);
+  };
+
   const withEngine = (act: () => void) => {
     act();
     scheduleRender();
@@ -204,18 +226,21 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       if (!host.data.summary.canClear) return;
       withEngine(() => engine.items().forEach((item) => engine.remove(item.id)));
     },
-    async copy(url: string) {
+    copy(url: string) {
       if (!url) return;
-      try {
-        await platform.copyText(url);
-      } catch {
-        platform.toast(t.copyFailed, 'error');
-      }
+      return withFreshLinks([url], async ([fresh]) => {
+        try {
+          await platform.copyText(fresh);
+        } catch {
+          platform.toast(t.copyFailed, 'error');
+        }
+      });
     },
     preview(url: string) {
       if (!url) return;
-      const urls = host.data.items.filter((card) => card.canPreview).map((card) => card.objectUrl);
-      platform.previewImages(urls.length > 0 ? urls : [url], url);
+      const shown = host.data.items.filter((card) => card.canPreview).map((card) => card.objectUrl);
+      const urls = shown.length > 0 ? shown : [url];
+      return withFreshLinks(urls, (fresh) => platform.previewImages(fresh, fresh[urls.indexOf(url)] ?? url));
     },
     renderNow,
   };

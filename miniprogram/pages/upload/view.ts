@@ -44,6 +44,7 @@ export function cardView(item: UploadItem, t: UiMessages): CardView {
   const thumb = file.kind === 'image' ? file.path : file.thumbPath ?? '';
   const badge = (extensionOf(file.name) || 'FILE').slice(0, BADGE_MAX_CHARS).toUpperCase();
   const done = status === 'done';
+  const linkFailed = done && item.link?.state === 'failed';
   return {
     id: item.id,
     name: file.name,
@@ -54,10 +55,11 @@ export function cardView(item: UploadItem, t: UiMessages): CardView {
     statusText: t.status[status],
     percent: item.percent,
     percentText: `${item.percent}%`,
-    errorText: status === 'failed' && item.error ? item.error.message : '',
+    // A private bucket's link that could not be signed: the upload is done, the link is retryable.
+    errorText: status === 'failed' && item.error ? item.error.message : linkFailed ? (item.link?.error?.message ?? '') : '',
     objectUrl: done && item.objectUrl ? item.objectUrl : '',
     canCancel: status === 'waiting' || status === 'uploading',
-    canRetry: status === 'failed' ? item.error?.retryable !== false : status === 'cancelled',
+    canRetry: status === 'failed' ? item.error?.retryable !== false : status === 'cancelled' || linkFailed,
     canCopy: done && !!item.objectUrl,
     canPreview: done && !!item.objectUrl && file.kind === 'image',
   };
@@ -71,7 +73,7 @@ export function summaryView(items: readonly UploadItem[], progress: BatchProgres
     percent: progress.percent,
     countText: items.length > 0 ? t.doneCount(progress.done, counted) : '',
     failedText: progress.failed > 0 ? t.failedCount(progress.failed) : '',
-    canRetryAll: items.some((item) => item.status === 'failed' && item.error?.retryable !== false),
+    canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed'),
     canCancelAll: inFlight > 0,
     // Clearing while files are still going would hide uploads that keep running.
     canClear: items.length > 0 && inFlight === 0,

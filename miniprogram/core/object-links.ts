@@ -1,0 +1,131 @@
+// Links to stored objects of a private bucket (UPLOAD_PRIVATE_BUCKET=true). A private
+// bucket's plain object URL answers 403, so the app asks the signer for presigned GET
+// links, many keys per request, and keeps each one until shortly before it expires;
+// a link wanted after that is signed again from the key (which is what history keeps).
+import type { Lang, UploadFailure } from './types';
+import type { Entry, ItemStore } from './items';
+import { toFailure } from './failure';
+import type { SignedLink, TicketClient } from './ticket-client';
+import { signerProblem } from './ticket-client';
+import { linkFailureMessage } from './messages';
+
+/** The signer signs at most this many keys per /api/object-urls request (its MAX_OBJECT_URL_KEYS). */
+export const OBJECT_URLS_PER_REQUEST = 100;
+/**
+ * A link with less than this left is signed again before it is copied or previewed:
+ * a pasted link should keep working for a while. Capped at half the link's lifetime,
+ * so a short UPLOAD_OBJECT_URL_TTL_SECONDS does not make every use a new request.
+ */
+export const LINK_MARGIN_MS = 5 * 60 * 1000;
+
+/** Signing links failed; `failure` says why in the person's words (the upload itself is fine). */
+export class LinkError extends Error {
+  constructor(readonly failure: UploadFailure) {
+    super(failure.message);
+    this.name = 'LinkError';
+  }
+}
+
+export interface ObjectLinks {
+  /**
+   * A usable link per key: cached ones with time left, the rest signed in one request
+   * per OBJECT_URLS_PER_REQUEST keys. Rejects with a LinkError.
+   */
+  links(keys: readonly string[]): Promise<Map<string, SignedLink>>;
+}
+
+interface Cached extends SignedLink {
+  signedAtMs: number;
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < list.length; i += size) result.push(list.slice(i, i + size));
+  return result;
+}
+
+export function createObjectLinks(options: { client: Pick<TicketClient, 'objectUrls'>; now: () => number; lang: Lang }): ObjectLinks {
+  const cache = new Map<string, Cached>();
+
+  const usable = (link: Cached | undefined, at: number): link is Cached => {
+    if (!link) return false;
+    const margin = Math.min(LINK_MARGIN_MS, (link.expiresAtMs - link.signedAtMs) / 2);
+    return link.expiresAtMs - at > margin;
+  };
+
+  return {
+    async links(keys) {
+      const at = options.now();
+      const unique = Array.from(new Set(keys));
+      const missing = unique.filter((key) => !usable(cache.get(key), at));
+      if (missing.length > 0) {
+        let answers: Map<string, SignedLink>[];
+        try {
+          answers = await Promise.all(chunks(missing, OBJECT_URLS_PER_REQUEST).map((part) => options.client.objectUrls(part)));
+        } catch (error) {
+          const p = signerProblem(error);
+          throw new LinkError({
+            reason: p.reason,
+            message: linkFailureMessage(p.reason, options.lang, { status: p.status, code: p.code, ...p.context }),
+            // Every cause (signer down, a proxy page, a refused key) may be gone on the next try.
+            retryable: true,
+            ...(p.status !== undefined ? { status: p.status } : {}),
+            ...(p.code !== undefined ? { code: p.code } : {}),
+          });
+        }
+        for (const answer of answers) answer.forEach((link, key) => cache.set(key, { ...link, signedAtMs: at }));
+      }
+      const result = new Map<string, SignedLink>();
+      for (const key of unique) {
+        const link = cache.get(key);
+        if (link) result.set(key, { url: link.url, expiresAtMs: link.expiresAtMs });
+      }
+      return result;
+    },
+  };
+}
+
+/**
+ * The engine's side: the files of one add() are a batch, and when the last of them
+ * ends, the links of those that finished are signed in one request (not one per
+ * file). A failure leaves the uploads done, their links failed and retryable.
+ */
+export function createBatchLinks(deps: { store: ItemStore; links: ObjectLinks; lang: Lang; isPrivate: () => boolean }) {
+  const { store } = deps;
+  const batchOf = new WeakMap<Entry, Set<Entry>>();
+  const present = (entries: Iterable<Entry>) => Array.from(entries).filter((entry) => store.get(entry.item.id) === entry);
+
+  async function sign(entries: Entry[]): Promise<void> {
+    const keys = entries.map((entry) => entry.item.key as string);
+    try {
+      const signed = await deps.links.links(keys);
+      for (const entry of present(entries)) {
+        const link = signed.get(entry.item.key as string);
+        if (link) store.setLink(entry, { state: 'ready', expiresAt: link.expiresAtMs }, link.url);
+      }
+    } catch (error) {
+      const failure = error instanceof LinkError ? error.failure : toFailure(signerProblem(error), deps.lang);
+      for (const entry of present(entries)) store.setLink(entry, { state: 'failed', error: failure });
+    }
+  }
+
+  return {
+    group(entries: Entry[]): void {
+      if (!deps.isPrivate()) return;
+      const batch = new Set(entries);
+      for (const entry of entries) batchOf.set(entry, batch);
+    },
+    settled(entry: Entry): void {
+      const members = present(batchOf.get(entry) ?? [entry]);
+      if (members.some((m) => m.item.status === 'waiting' || m.item.status === 'uploading')) return;
+      const unsigned = members.filter((m) => m.item.status === 'done' && m.item.link?.state === 'signing');
+      if (unsigned.length > 0) void sign(unsigned);
+    },
+    /** Done entries whose link failed are asked for again, together. */
+    retry(entries: Entry[]): void {
+      const failed = entries.filter((entry) => entry.item.status === 'done' && entry.item.link?.state === 'failed');
+      for (const entry of failed) store.setLink(entry, { state: 'signing' });
+      if (failed.length > 0) void sign(failed);
+    },
+  };
+}
