@@ -27,7 +27,7 @@ let clock = new Date('2026-11-22T10:00:00.000Z');
 
 beforeAll(async () => {
   signer = await startSigner({}, { now: () => clock });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 30_000);
 afterAll(async () => {
   await browser?.close();
