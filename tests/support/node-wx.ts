@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 // From node:timers, not the global: jest's jsdom environment has no setImmediate.
 import { setImmediate } from 'node:timers';
 import {
@@ -206,6 +207,8 @@ export function createNodeWx(options: NodeWxOptions = {}) {
       }));
     },
 
+    // Node's CSPRNG stands in for WeChat's secure random source (client-side signing names keys with it).
+    getRandomValues: (o: AnyOptions) => answer('getRandomValues', o, () => ({ randomValues: toArrayBuffer(randomBytes(Number(o.length))) })),
     setClipboardData: (o: AnyOptions) => answer('setClipboardData', o, () => ((control.clipboard = String(o.data)), {})),
     getClipboardData: (o?: AnyOptions) => answer('getClipboardData', o, () => ({ data: control.clipboard })),
     previewImage: (o: AnyOptions) => answer('previewImage', o, () => (control.previews.push({ urls: [...o.urls], current: o.current }), {})),
