@@ -1,0 +1,114 @@
+// Private-bucket links on the pages: a done card whose link is still being signed
+// offers no copy yet; one whose link failed shows why and offers retry (the upload
+// stays done); history stores keys of private objects, and the history page shows
+// "fetching…", then the link, or the plain failure, with copy as the retry.
+import type { UploadItem } from '../../miniprogram/core/types';
+import { createUploadHistory, historyEntryFrom, HISTORY_STORAGE_KEY } from '../../miniprogram/core/history';
+import { LinkError } from '../../miniprogram/core/object-links';
+import { uiMessages } from '../../miniprogram/i18n';
+import { cardView, summaryView } from '../../miniprogram/pages/upload/view';
+import { createHistoryController, initialHistoryData } from '../../miniprogram/pages/history/history-controller';
+
+const zh = uiMessages('zh');
+const LINK_FAILURE = { reason: 'server' as const, message: '文件已上传，但没能取得访问链接（HTTP 503）。请点“重试”再取链接', retryable: true, status: 503 };
+const done = (extra: Partial<UploadItem> = {}): UploadItem => ({
+  id: 'a',
+  file: { path: 'wxfile://tmp/a.jpg', name: 'a.jpg', size: 2048, type: 'image/jpeg', kind: 'image' },
+  status: 'done',
+  bytesSent: 2048,
+  totalBytes: 2048,
+  percent: 100,
+  attempts: 1,
+  key: 'uploads/2026/11/22/0123456789abcdef.jpg',
+  finishedAt: 1,
+  ...extra,
+});
+
+describe('upload card', () => {
+  it('waits for a private link before offering copy and preview', () => {
+    expect(cardView(done({ link: { state: 'signing' } }), zh)).toMatchObject({ status: 'done', canCopy: false, canPreview: false, canRetry: false, errorText: '' });
+  });
+
+  it('shows a failed link plainly and offers retry, the upload still done', () => {
+    const card = cardView(done({ link: { state: 'failed', error: LINK_FAILURE } }), zh);
+    expect(card).toMatchObject({ status: 'done', statusText: '已完成', canRetry: true, canCopy: false, errorText: LINK_FAILURE.message });
+    const items = [done({ link: { state: 'failed', error: LINK_FAILURE } })];
+    const summary = summaryView(items, { total: 1, waiting: 0, uploading: 0, done: 1, failed: 0, cancelled: 0, bytesSent: 2048, totalBytes: 2048, percent: 100 }, zh);
+    expect(summary.canRetryAll).toBe(true);
+  });
+
+  it('copies the signed link once it is ready', () => {
+    const url = 'http://b.test/dev-bucket/uploads/2026/11/22/0123456789abcdef.jpg?X-Amz-Signature=abc';
+    expect(cardView(done({ link: { state: 'ready', expiresAt: 9 }, objectUrl: url }), zh)).toMatchObject({ canCopy: true, canPreview: true, objectUrl: url });
+  });
+});
+
+describe('history of a private bucket', () => {
+  function memoryStore() {
+    const data = new Map<string, unknown>();
+    return { data, get: <T>(k: string) => data.get(k) as T | undefined, set: (k: string, v: unknown) => void data.set(k, JSON.parse(JSON.stringify(v))), remove: (k: string) => void data.delete(k) };
+  }
+
+  it('keeps the key and no link (signed links expire), and reads it back', () => {
+    const store = memoryStore();
+    const history = createUploadHistory(store);
+    const entry = historyEntryFrom(done({ link: { state: 'signing' } }), () => 5)!;
+    expect(entry).toMatchObject({ key: 'uploads/2026/11/22/0123456789abcdef.jpg', url: '', signed: true });
+    history.add(entry);
+    expect(history.list()).toEqual([entry]);
+    // A public entry without a URL is still refused as damaged.
+    store.set(HISTORY_STORAGE_KEY, [{ ...entry, signed: undefined }]);
+    expect(history.list()).toEqual([]);
+  });
+
+  function page(objectLinks: (keys: readonly string[]) => Promise<Map<string, string>>) {
+    const store = memoryStore();
+    const history = createUploadHistory(store);
+    history.add(historyEntryFrom(done({ link: { state: 'signing' } }), () => 5)!);
+    const copied: string[] = [];
+    const toasts: string[] = [];
+    const platform = { copyText: async (t: string) => void copied.push(t), toast: (m: string) => void toasts.push(m), setPageTitle: () => undefined, setTabTitles: () => undefined } as never;
+    const host = {
+      data: initialHistoryData(),
+      setData(patch: Record<string, unknown>) {
+        for (const [field, value] of Object.entries(patch)) {
+          const m = /^entries\[(\d+)\]\.(\w+)$/.exec(field);
+          if (m) (this.data.entries[Number(m[1])] as unknown as Record<string, unknown>)[m[2]] = value;
+          else (this.data as unknown as Record<string, unknown>)[field] = value;
+        }
+      },
+    };
+    const controller = createHistoryController(host, { platform, history, messages: zh, engine: { objectLinks } });
+    return { controller, host, copied, toasts };
+  }
+
+  it('shows "fetching" until the link is signed, then the link', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { controller, host } = page(async (keys) => {
+      await gate;
+      return new Map(keys.map((k) => [k, `http://b.test/${k}?sig`]));
+    });
+    const loading = controller.load();
+    expect(host.data.entries[0]).toMatchObject({ url: '', linkText: '正在获取链接…', signed: true });
+    release();
+    await loading;
+    expect(host.data.entries[0]).toMatchObject({ url: 'http://b.test/uploads/2026/11/22/0123456789abcdef.jpg?sig', linkText: '' });
+  });
+
+  it('a failure shows the plain reason; tapping copy signs again and copies', async () => {
+    let fail = true;
+    const { controller, host, copied, toasts } = page(async (keys) => {
+      if (fail) throw new LinkError(LINK_FAILURE);
+      return new Map(keys.map((k) => [k, `http://b.test/${k}?sig2`]));
+    });
+    await controller.load();
+    expect(host.data.entries[0]).toMatchObject({ url: '', linkText: LINK_FAILURE.message });
+    expect(toasts).toEqual([LINK_FAILURE.message]);
+
+    fail = false;
+    await controller.copy('', host.data.entries[0].key);
+    expect(copied).toEqual(['http://b.test/uploads/2026/11/22/0123456789abcdef.jpg?sig2']);
+    expect(host.data.entries[0].linkText).toBe('');
+  });
+});
