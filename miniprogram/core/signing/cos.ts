@@ -5,18 +5,8 @@
 // text itself, not its base64.
 import type { SigningCrypto } from './crypto';
 import type { Dialect, ObjectUrlInput, TicketInput } from './dialect';
-import { buildPolicy, expiresAt } from './policy';
-import type { PolicyCondition } from './policy';
-import { assertPolicyIsNarrow } from './policy-guard';
-import {
-  FILE_FIELD,
-  KEY_FIELD,
-  SUCCESS_STATUS,
-  SUCCESS_STATUS_FIELD,
-  assertTicketInput,
-  encodePolicy,
-  unixSeconds,
-} from './post-ticket';
+import { signPostForm } from './post-form';
+import { KEY_FIELD, SUCCESS_STATUS_FIELD, assertTicketInput, unixSeconds } from './post-ticket';
 import { encodeRfc3986, objectUrlFor, parseEndpoint } from './url-encode';
 
 export const COS_SIGN_ALGORITHM = 'sha1';
@@ -109,43 +99,24 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>) {
   assertTicketInput(input);
   const { credentials } = input;
   const keyTime = cosKeyTime(input.now, input.ttlSeconds);
-  const extra: PolicyCondition[] = [
-    ['eq', `$${COS_FIELDS.successStatus}`, String(SUCCESS_STATUS)],
-    { [COS_FIELDS.signAlgorithm]: COS_SIGN_ALGORITHM },
-    { [COS_FIELDS.accessKeyId]: credentials.accessKeyId },
-    { [COS_POLICY_SIGN_TIME]: keyTime },
-  ];
-  if (credentials.securityToken) extra.push({ [COS_FIELDS.securityToken]: credentials.securityToken });
-  const policy = buildPolicy({ ...input, contentTypeField: COS_FIELDS.contentType }, extra);
-  assertPolicyIsNarrow(policy, {
-    securityTokenField: credentials.securityToken ? COS_FIELDS.securityToken : undefined,
+  return signPostForm(input, crypto, {
+    provider: 'cos',
+    names: COS_FIELDS,
+    conditions: [
+      { [COS_FIELDS.signAlgorithm]: COS_SIGN_ALGORITHM },
+      { [COS_FIELDS.accessKeyId]: credentials.accessKeyId },
+      { [COS_POLICY_SIGN_TIME]: keyTime },
+    ],
+    leadingFields: {},
+    // COS hashes the policy's JSON text, and documents its q-* fields after the policy.
+    sign: (policy) => ({
+      [COS_FIELDS.signAlgorithm]: COS_SIGN_ALGORITHM,
+      [COS_FIELDS.accessKeyId]: credentials.accessKeyId,
+      [COS_FIELDS.keyTime]: keyTime,
+      [COS_FIELDS.signature]: cosPolicySignature(crypto, credentials.accessKeySecret, keyTime, policy.text).signature,
+    }),
+    objectUrl: cosObjectUrl,
   });
-  const encoded = encodePolicy(policy, crypto);
-  const fields: Record<string, string> = {
-    [COS_FIELDS.key]: input.key,
-    [COS_FIELDS.contentType]: input.contentType,
-    [COS_FIELDS.successStatus]: String(SUCCESS_STATUS),
-  };
-  if (credentials.securityToken) fields[COS_FIELDS.securityToken] = credentials.securityToken;
-  fields[COS_FIELDS.policy] = encoded.base64;
-  fields[COS_FIELDS.signAlgorithm] = COS_SIGN_ALGORITHM;
-  fields[COS_FIELDS.accessKeyId] = credentials.accessKeyId;
-  fields[COS_FIELDS.keyTime] = keyTime;
-  fields[COS_FIELDS.signature] = cosPolicySignature(crypto, credentials.accessKeySecret, keyTime, encoded.text).signature;
-  return {
-    provider: 'cos' as const,
-    method: 'POST' as const,
-    url: input.endpoint,
-    key: input.key,
-    fileField: FILE_FIELD,
-    fields,
-    headers: {},
-    contentType: input.contentType,
-    maxBytes: input.maxBytes,
-    expiresAt: expiresAt(input.now, input.ttlSeconds).toISOString(),
-    successStatus: SUCCESS_STATUS,
-    objectUrl: cosObjectUrl(input),
-  };
 }
 
 /**

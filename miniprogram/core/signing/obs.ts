@@ -5,18 +5,8 @@
 // S3, wants every form field covered by a condition.
 import type { SigningCrypto } from './crypto';
 import type { Dialect, ObjectUrlInput, TicketInput } from './dialect';
-import { buildPolicy, expiresAt } from './policy';
-import type { PolicyCondition } from './policy';
-import { assertPolicyIsNarrow } from './policy-guard';
-import {
-  FILE_FIELD,
-  KEY_FIELD,
-  SUCCESS_STATUS,
-  SUCCESS_STATUS_FIELD,
-  assertTicketInput,
-  encodePolicy,
-  unixSeconds,
-} from './post-ticket';
+import { base64HmacSha1, signHmacSha1PostForm } from './post-form';
+import { KEY_FIELD, SUCCESS_STATUS_FIELD, assertTicketInput, unixSeconds } from './post-ticket';
 import { encodeKeyPath, encodeRfc3986, objectUrlFor, parseEndpoint } from './url-encode';
 
 /** Form fields as the OBS "POST upload" documentation names them. */
@@ -44,9 +34,7 @@ export function obsEndpoint(bucket: string, region: string): string {
 }
 
 /** base64 HMAC-SHA1(secret, text): the signature of a policy's base64 or of a canonical string. */
-export function obsSignature<B>(crypto: SigningCrypto<B>, secret: string, text: string): string {
-  return crypto.base64(crypto.hmacSha1(crypto.utf8(secret), text));
-}
+export const obsSignature = base64HmacSha1;
 
 export function obsObjectUrl(input: { publicBaseUrl: string; endpoint: string; key: string }): string {
   return objectUrlFor(input.publicBaseUrl || input.endpoint, input.key, 'strict');
@@ -54,37 +42,7 @@ export function obsObjectUrl(input: { publicBaseUrl: string; endpoint: string; k
 
 function signUpload(input: TicketInput, crypto: SigningCrypto<any>) {
   assertTicketInput(input);
-  const { credentials } = input;
-  const extra: PolicyCondition[] = [['eq', `$${OBS_FIELDS.successStatus}`, String(SUCCESS_STATUS)]];
-  if (credentials.securityToken) extra.push({ [OBS_FIELDS.securityToken]: credentials.securityToken });
-  const policy = buildPolicy({ ...input, contentTypeField: OBS_FIELDS.contentType }, extra);
-  assertPolicyIsNarrow(policy, {
-    securityTokenField: credentials.securityToken ? OBS_FIELDS.securityToken : undefined,
-  });
-  const encoded = encodePolicy(policy, crypto);
-  const fields: Record<string, string> = {
-    [OBS_FIELDS.key]: input.key,
-    [OBS_FIELDS.contentType]: input.contentType,
-    [OBS_FIELDS.successStatus]: String(SUCCESS_STATUS),
-    [OBS_FIELDS.accessKeyId]: credentials.accessKeyId,
-  };
-  if (credentials.securityToken) fields[OBS_FIELDS.securityToken] = credentials.securityToken;
-  fields[OBS_FIELDS.policy] = encoded.base64;
-  fields[OBS_FIELDS.signature] = obsSignature(crypto, credentials.accessKeySecret, encoded.base64);
-  return {
-    provider: 'obs' as const,
-    method: 'POST' as const,
-    url: input.endpoint,
-    key: input.key,
-    fileField: FILE_FIELD,
-    fields,
-    headers: {},
-    contentType: input.contentType,
-    maxBytes: input.maxBytes,
-    expiresAt: expiresAt(input.now, input.ttlSeconds).toISOString(),
-    successStatus: SUCCESS_STATUS,
-    objectUrl: obsObjectUrl(input),
-  };
+  return signHmacSha1PostForm(input, crypto, { provider: 'obs', names: OBS_FIELDS, objectUrl: obsObjectUrl });
 }
 
 /**

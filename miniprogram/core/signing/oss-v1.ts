@@ -3,18 +3,8 @@
 // kept for older accounts and OSS-compatible stores that never learned V4.
 import type { SigningCrypto } from './crypto';
 import type { Dialect, ObjectUrlInput, TicketInput } from './dialect';
-import { buildPolicy, expiresAt } from './policy';
-import type { PolicyCondition } from './policy';
-import { assertPolicyIsNarrow } from './policy-guard';
-import {
-  FILE_FIELD,
-  KEY_FIELD,
-  SUCCESS_STATUS,
-  SUCCESS_STATUS_FIELD,
-  assertTicketInput,
-  encodePolicy,
-  unixSeconds,
-} from './post-ticket';
+import { base64HmacSha1, signHmacSha1PostForm } from './post-form';
+import { KEY_FIELD, SUCCESS_STATUS_FIELD, assertTicketInput, unixSeconds } from './post-ticket';
 import { ossObjectUrl } from './oss';
 import { encodeKeyPath, encodeRfc3986, parseEndpoint } from './url-encode';
 
@@ -38,43 +28,11 @@ export const OSS_V1_QUERY = {
 } as const;
 
 /** base64 HMAC-SHA1(secret, text): the V1 signature of a policy or a canonical string. */
-export function ossV1Signature<B>(crypto: SigningCrypto<B>, secret: string, text: string): string {
-  return crypto.base64(crypto.hmacSha1(crypto.utf8(secret), text));
-}
+export const ossV1Signature = base64HmacSha1;
 
 function signUpload(input: TicketInput, crypto: SigningCrypto<any>) {
   assertTicketInput(input);
-  const { credentials } = input;
-  const extra: PolicyCondition[] = [['eq', `$${OSS_V1_FIELDS.successStatus}`, String(SUCCESS_STATUS)]];
-  if (credentials.securityToken) extra.push({ [OSS_V1_FIELDS.securityToken]: credentials.securityToken });
-  const policy = buildPolicy({ ...input, contentTypeField: OSS_V1_FIELDS.contentType }, extra);
-  assertPolicyIsNarrow(policy, {
-    securityTokenField: credentials.securityToken ? OSS_V1_FIELDS.securityToken : undefined,
-  });
-  const encoded = encodePolicy(policy, crypto);
-  const fields: Record<string, string> = {
-    [OSS_V1_FIELDS.key]: input.key,
-    [OSS_V1_FIELDS.contentType]: input.contentType,
-    [OSS_V1_FIELDS.successStatus]: String(SUCCESS_STATUS),
-    [OSS_V1_FIELDS.accessKeyId]: credentials.accessKeyId,
-  };
-  if (credentials.securityToken) fields[OSS_V1_FIELDS.securityToken] = credentials.securityToken;
-  fields[OSS_V1_FIELDS.policy] = encoded.base64;
-  fields[OSS_V1_FIELDS.signature] = ossV1Signature(crypto, credentials.accessKeySecret, encoded.base64);
-  return {
-    provider: 'oss-v1' as const,
-    method: 'POST' as const,
-    url: input.endpoint,
-    key: input.key,
-    fileField: FILE_FIELD,
-    fields,
-    headers: {},
-    contentType: input.contentType,
-    maxBytes: input.maxBytes,
-    expiresAt: expiresAt(input.now, input.ttlSeconds).toISOString(),
-    successStatus: SUCCESS_STATUS,
-    objectUrl: ossObjectUrl(input),
-  };
+  return signHmacSha1PostForm(input, crypto, { provider: 'oss-v1', names: OSS_V1_FIELDS, objectUrl: ossObjectUrl });
 }
 
 /**

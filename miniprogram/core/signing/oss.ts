@@ -5,17 +5,8 @@
 // with other values in those fields.
 import type { SigningCrypto } from './crypto';
 import type { Dialect, ObjectUrlInput, TicketInput } from './dialect';
-import { buildPolicy, expiresAt } from './policy';
-import type { PolicyCondition } from './policy';
-import { assertPolicyIsNarrow } from './policy-guard';
-import {
-  FILE_FIELD,
-  KEY_FIELD,
-  SUCCESS_STATUS,
-  SUCCESS_STATUS_FIELD,
-  assertTicketInput,
-  encodePolicy,
-} from './post-ticket';
+import { signPostForm } from './post-form';
+import { KEY_FIELD, SUCCESS_STATUS_FIELD, assertTicketInput } from './post-ticket';
 import { canonicalQuery, encodeKeyPath, objectUrlFor, parseEndpoint } from './url-encode';
 
 export const OSS_V4_ALGORITHM = 'OSS4-HMAC-SHA256';
@@ -93,44 +84,26 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>) {
   assertTicketInput(input);
   const { credentials } = input;
   const date = ossDate(input.now);
-  const credential = ossCredential(credentials.accessKeyId, date.slice(0, 8), input.region);
-  const signed: PolicyCondition[] = [
-    ['eq', `$${OSS_FIELDS.successStatus}`, String(SUCCESS_STATUS)],
-    { [OSS_FIELDS.signatureVersion]: OSS_V4_ALGORITHM },
-    { [OSS_FIELDS.credential]: credential },
-    { [OSS_FIELDS.date]: date },
-  ];
-  if (credentials.securityToken) signed.push({ [OSS_FIELDS.securityToken]: credentials.securityToken });
-  const policy = buildPolicy({ ...input, contentTypeField: OSS_FIELDS.contentType }, signed);
-  assertPolicyIsNarrow(policy, {
-    securityTokenField: credentials.securityToken ? OSS_FIELDS.securityToken : undefined,
+  const day = date.slice(0, 8);
+  const credential = ossCredential(credentials.accessKeyId, day, input.region);
+  return signPostForm(input, crypto, {
+    provider: 'oss',
+    names: OSS_FIELDS,
+    conditions: [
+      { [OSS_FIELDS.signatureVersion]: OSS_V4_ALGORITHM },
+      { [OSS_FIELDS.credential]: credential },
+      { [OSS_FIELDS.date]: date },
+    ],
+    leadingFields: {
+      [OSS_FIELDS.signatureVersion]: OSS_V4_ALGORITHM,
+      [OSS_FIELDS.credential]: credential,
+      [OSS_FIELDS.date]: date,
+    },
+    sign: (policy) => ({
+      [OSS_FIELDS.signature]: ossV4Signature(crypto, credentials.accessKeySecret, day, input.region, policy.base64),
+    }),
+    objectUrl: ossObjectUrl,
   });
-  const encoded = encodePolicy(policy, crypto);
-  const fields: Record<string, string> = {
-    [OSS_FIELDS.key]: input.key,
-    [OSS_FIELDS.contentType]: input.contentType,
-    [OSS_FIELDS.successStatus]: String(SUCCESS_STATUS),
-    [OSS_FIELDS.signatureVersion]: OSS_V4_ALGORITHM,
-    [OSS_FIELDS.credential]: credential,
-    [OSS_FIELDS.date]: date,
-  };
-  if (credentials.securityToken) fields[OSS_FIELDS.securityToken] = credentials.securityToken;
-  fields[OSS_FIELDS.policy] = encoded.base64;
-  fields[OSS_FIELDS.signature] = ossV4Signature(crypto, credentials.accessKeySecret, date.slice(0, 8), input.region, encoded.base64);
-  return {
-    provider: 'oss' as const,
-    method: 'POST' as const,
-    url: input.endpoint,
-    key: input.key,
-    fileField: FILE_FIELD,
-    fields,
-    headers: {},
-    contentType: input.contentType,
-    maxBytes: input.maxBytes,
-    expiresAt: expiresAt(input.now, input.ttlSeconds).toISOString(),
-    successStatus: SUCCESS_STATUS,
-    objectUrl: ossObjectUrl(input),
-  };
 }
 
 /**
