@@ -11,6 +11,7 @@ import {
   type TransportErrorKind,
   type UploadTask,
 } from '../core/transport';
+import { abortableUpload, bodyText, lowerCaseHeaders, uploadPutWith, type Abortable } from './transport-common';
 
 /** my.uploadFile's documented default; my.request's is 30 s, so we always pass one. */
 const ALIPAY_DEFAULT_TIMEOUT_MS = 60_000;
@@ -93,33 +94,6 @@ export function statusNumber(value: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-export function lowerCaseHeaders(header: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header || typeof header !== 'object') return out;
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
-    if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
-  }
-  return out;
-}
-
-function bodyText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (data === undefined || data === null) return '';
-  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return utf8Decode(new Uint8Array(data as ArrayBuffer));
-  return JSON.stringify(data);
-}
-
-/** Not every Alipay base library has TextDecoder. */
-function utf8Decode(bytes: Uint8Array): string {
-  let encoded = '';
-  for (let i = 0; i < bytes.length; i += 1) encoded += `%${bytes[i].toString(16).padStart(2, '0')}`;
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return '';
-  }
-}
-
 /**
  * my.request fails non-2xx answers with error 19 but hands the answer along; the
  * engine must see it as an HTTP response (a signer 401 or a store 403 says why).
@@ -132,8 +106,7 @@ function httpAnswerIn(raw: AlipayError): HttpResponse | undefined {
 }
 
 /** The documented task shape; the typings declare abort(object) but the documented call takes none. */
-interface AlipayTask {
-  abort(): void;
+interface AlipayTask extends Abortable {
   onProgressUpdate?(cb: (p: { progress: number; totalBytesWritten: number; totalBytesExpectedToWrite: number }) => void): void;
 }
 
@@ -174,10 +147,6 @@ function request(req: HttpRequest): Promise<HttpResponse> {
   });
 }
 
-function abortedError(): TransportError {
-  return new TransportError('aborted', 'upload aborted');
-}
-
 /**
  * my.uploadFile's `fileType` is deprecated but the IDE simulator still refuses
  * anything but image/video/audio; the phone ignores it. Files that are none of
@@ -208,11 +177,9 @@ function uploadFailure(raw: unknown, startedAt: number, timeoutMs: number): Tran
 }
 
 function uploadMultipart(req: FileUploadRequest): UploadTask {
-  let aborted = false;
-  let task: AlipayTask | undefined;
   const timeoutMs = req.timeoutMs ?? ALIPAY_DEFAULT_TIMEOUT_MS;
   const startedAt = Date.now();
-  const result = new Promise<HttpResponse>((resolve, reject) => {
+  return abortableUpload((control) => {
     const formData: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.fields)) formData[name] = String(value);
     const options: UploadFileOptions = {
@@ -228,70 +195,38 @@ function uploadMultipart(req: FileUploadRequest): UploadTask {
       // The page shows per-file progress; Alipay's full-screen loading would hide it.
       hideLoading: true,
       success: (res) => {
-        // A late success after abort() must never count as an upload.
-        if (aborted) return reject(abortedError());
         const r = res as { statusCode?: unknown; data?: unknown; header?: unknown };
-        resolve({ statusCode: statusNumber(r.statusCode), body: bodyText(r.data), headers: lowerCaseHeaders(r.header) });
+        control.succeed({ statusCode: statusNumber(r.statusCode), body: bodyText(r.data), headers: lowerCaseHeaders(r.header) });
       },
-      fail: (err) => reject(aborted ? abortedError() : uploadFailure(err, startedAt, timeoutMs)),
+      fail: (err) => control.fail(uploadFailure(err, startedAt, timeoutMs)),
     };
-    task = my.uploadFile(options) as unknown as AlipayTask | undefined;
+    const task = my.uploadFile(options) as unknown as AlipayTask | undefined;
+    control.track(task);
     if (req.onProgress && task && typeof task.onProgressUpdate === 'function') {
       const onProgress = req.onProgress;
       task.onProgressUpdate((p) => {
-        if (!aborted) onProgress({ bytesSent: p.totalBytesWritten, totalBytes: p.totalBytesExpectedToWrite });
+        if (!control.aborted) onProgress({ bytesSent: p.totalBytesWritten, totalBytes: p.totalBytesExpectedToWrite });
       });
     }
   });
-  return {
-    result,
-    abort: () => {
-      aborted = true;
-      task?.abort();
-    },
-  };
 }
 
-/**
- * PUT (COS PUT / presigned S3 PUT): my.uploadFile only does multipart POST, so the
- * file is read into memory and sent with my.request (ArrayBuffer bodies need Alipay
- * 10.1.95+). my.request has no upload progress: 0 at the start, all at the end.
- */
+/** PUT: the file read with the file system manager, then sent with my.request (ArrayBuffer bodies need Alipay 10.1.95+). */
 function uploadPut(req: FileUploadRequest): UploadTask {
-  let aborted = false;
-  let task: AlipayTask | undefined;
-  const result = new Promise<HttpResponse>((resolve, reject) => {
-    my.getFileSystemManager().readFile({
-      filePath: req.filePath,
-      success: ({ data }) => {
-        if (aborted) return reject(abortedError());
-        const body = data as ArrayBuffer;
-        const totalBytes = body.byteLength;
-        req.onProgress?.({ bytesSent: 0, totalBytes });
-        task = sendRequest(
-          { url: req.url, method: 'PUT', headers: req.headers, data: body, timeoutMs: req.timeoutMs },
-          (response) => {
-            if (aborted) return reject(abortedError());
-            req.onProgress?.({ bytesSent: totalBytes, totalBytes });
-            resolve(response);
-          },
-          (error) => reject(aborted ? abortedError() : error),
-        );
-      },
-      fail: (err) => {
-        if (aborted) return reject(abortedError());
-        const e = alipayErrorOf(err);
-        reject(new TransportError('file', `readFile:fail ${e.error ?? ''} ${e.errorMessage ?? ''}`.trim(), err));
-      },
-    });
-  });
-  return {
-    result,
-    abort: () => {
-      aborted = true;
-      task?.abort();
+  return uploadPutWith(req, {
+    readFile: (filePath, done, failed) => {
+      my.getFileSystemManager().readFile({
+        filePath,
+        success: ({ data }) => done(data as ArrayBuffer),
+        fail: (err) => {
+          const e = alipayErrorOf(err);
+          failed(new TransportError('file', `readFile:fail ${e.error ?? ''} ${e.errorMessage ?? ''}`.trim(), err));
+        },
+      });
     },
-  };
+    send: (body, answered, failed) =>
+      sendRequest({ url: req.url, method: 'PUT', headers: req.headers, data: body, timeoutMs: req.timeoutMs }, answered, failed),
+  });
 }
 
 export function createAlipayTransport(): Transport {

@@ -10,6 +10,7 @@ import {
   type TransportErrorKind,
   type UploadTask,
 } from '../core/transport';
+import { abortableUpload, bodyText, lowerCaseHeaders, uploadPutWith } from './transport-common';
 
 /** WeChat's own default when no `timeout` is passed (documented: 60 s). */
 const WECHAT_DEFAULT_TIMEOUT_MS = 60_000;
@@ -42,35 +43,6 @@ export function errMsgOf(raw: unknown): string {
   return String(raw);
 }
 
-/** Header names differ in case between iOS and Android; the engine reads them lower-cased. */
-export function lowerCaseHeaders(header: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header || typeof header !== 'object') return out;
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
-    if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
-  }
-  return out;
-}
-
-/** Bodies come back as text; anything else (ArrayBuffer, parsed object) is turned into text. */
-function bodyText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (data === undefined || data === null) return '';
-  if (data instanceof ArrayBuffer) return utf8Decode(new Uint8Array(data));
-  return JSON.stringify(data);
-}
-
-/** The mini program runtime has no TextDecoder on every base library. */
-function utf8Decode(bytes: Uint8Array): string {
-  let encoded = '';
-  for (let i = 0; i < bytes.length; i += 1) encoded += `%${bytes[i].toString(16).padStart(2, '0')}`;
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return '';
-  }
-}
-
 function request(req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     wx.request({
@@ -88,16 +60,10 @@ function request(req: HttpRequest): Promise<HttpResponse> {
   });
 }
 
-function abortedError(): TransportError {
-  return new TransportError('aborted', 'upload aborted');
-}
-
 /** Multipart POST. wx.uploadFile names the part after the temp file: `fileName` cannot be set. */
 function uploadMultipart(req: FileUploadRequest): UploadTask {
-  let aborted = false;
-  let task: WechatMiniprogram.UploadTask | undefined;
-  const result = new Promise<HttpResponse>((resolve, reject) => {
-    task = wx.uploadFile({
+  return abortableUpload((control) => {
+    const task = wx.uploadFile({
       url: req.url,
       filePath: req.filePath,
       name: req.fileField,
@@ -105,74 +71,44 @@ function uploadMultipart(req: FileUploadRequest): UploadTask {
       header: req.headers,
       timeout: req.timeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
       success: (res) => {
-        // A late success after abort() must never count as an upload.
-        if (aborted) return reject(abortedError());
         const header = (res as { header?: unknown }).header;
-        resolve({ statusCode: res.statusCode, body: bodyText(res.data), headers: lowerCaseHeaders(header) });
+        control.succeed({ statusCode: res.statusCode, body: bodyText(res.data), headers: lowerCaseHeaders(header) });
       },
-      fail: (err) => reject(aborted ? abortedError() : toTransportError(err)),
+      fail: (err) => control.fail(toTransportError(err)),
     });
+    control.track(task);
     if (req.onProgress && task && typeof task.onProgressUpdate === 'function') {
       const onProgress = req.onProgress;
       task.onProgressUpdate((p) => {
-        if (!aborted) onProgress({ bytesSent: p.totalBytesSent, totalBytes: p.totalBytesExpectedToSend });
+        if (!control.aborted) onProgress({ bytesSent: p.totalBytesSent, totalBytes: p.totalBytesExpectedToSend });
       });
     }
   });
-  return {
-    result,
-    abort: () => {
-      aborted = true;
-      task?.abort();
-    },
-  };
 }
 
-/**
- * PUT (COS PUT / presigned S3 PUT): wx.uploadFile only does multipart POST, so the
- * file is read into memory and sent with wx.request. wx.request has no upload
- * progress: we report 0 at the start and everything at the end.
- */
+/** PUT: the file read with the file system manager, then sent with wx.request. */
 function uploadPut(req: FileUploadRequest): UploadTask {
-  let aborted = false;
-  let task: WechatMiniprogram.RequestTask | undefined;
-  const result = new Promise<HttpResponse>((resolve, reject) => {
-    wx.getFileSystemManager().readFile({
-      filePath: req.filePath,
-      success: ({ data }) => {
-        if (aborted) return reject(abortedError());
-        const body = data as ArrayBuffer;
-        const totalBytes = body.byteLength;
-        req.onProgress?.({ bytesSent: 0, totalBytes });
-        task = wx.request({
-          url: req.url,
-          method: 'PUT',
-          header: req.headers,
-          data: body,
-          dataType: 'text',
-          responseType: 'text',
-          timeout: req.timeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
-          success: (res) => {
-            if (aborted) return reject(abortedError());
-            req.onProgress?.({ bytesSent: totalBytes, totalBytes });
-            resolve({ statusCode: res.statusCode, body: bodyText(res.data), headers: lowerCaseHeaders(res.header) });
-          },
-          fail: (err) => reject(aborted ? abortedError() : toTransportError(err)),
-        });
-      },
-      fail: (err) => {
-        if (aborted) return reject(abortedError());
-        reject(new TransportError('file', errMsgOf(err), err));
-      },
-    });
-  });
-  return {
-    result,
-    abort: () => {
-      aborted = true;
-      task?.abort();
+  return uploadPutWith(req, {
+    readFile: (filePath, done, failed) => {
+      wx.getFileSystemManager().readFile({
+        filePath,
+        success: ({ data }) => done(data as ArrayBuffer),
+        fail: (err) => failed(new TransportError('file', errMsgOf(err), err)),
+      });
     },
-  };
+    send: (body, answered, failed) =>
+      wx.request({
+        url: req.url,
+        method: 'PUT',
+        header: req.headers,
+        data: body,
+        dataType: 'text',
+        responseType: 'text',
+        timeout: req.timeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
+        success: (res) => answered({ statusCode: res.statusCode, body: bodyText(res.data), headers: lowerCaseHeaders(res.header) }),
+        fail: (err) => failed(toTransportError(err)),
+      }),
+  });
 }
 
 export function createWechatTransport(): Transport {
