@@ -22,7 +22,7 @@ export interface OpenPage {
   close(): void;
 }
 
-export async function openPage(pagePath: string, options: { language?: string; before?: (wx: ScriptedWx) => void } = {}): Promise<OpenPage> {
+export async function openPage(pagePath: string, options: { language?: string; concurrency?: number; before?: (wx: ScriptedWx) => void } = {}): Promise<OpenPage> {
   jest.resetModules();
   const wx = installScriptedWx();
   if (options.language) {
@@ -33,7 +33,7 @@ export async function openPage(pagePath: string, options: { language?: string; b
   const servicesModule: typeof import('../../../miniprogram/services') = require('../../../miniprogram/services');
   const engineModule: typeof import('../../../miniprogram/core/engine') = require('../../../miniprogram/core/engine');
   const services = servicesModule.buildServices({
-    config: { signerUrl: SIGNER_URL, concurrency: 3, authToken: '' },
+    config: { signerUrl: SIGNER_URL, concurrency: options.concurrency ?? 3, authToken: '' },
     // No automatic retries: a failure shows at once and the retry button is the test's to tap.
     createEngine: (platform, config) =>
       engineModule.createUploadEngine({
