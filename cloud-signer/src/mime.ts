@@ -1,72 +1,8 @@
 // File extensions <-> MIME types, and the normalisation that turns whatever a phone
 // says about a file ("IMG_1.JPEG", "image/jpg", "", "application/octet-stream") into
-// one canonical content type and one canonical extension for the object key.
-
-/** Canonical extension -> canonical MIME type. One entry per type: this is the key's extension. */
-const TYPE_BY_EXTENSION: Readonly<Record<string, string>> = {
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  heic: 'image/heic',
-  heif: 'image/heif',
-  avif: 'image/avif',
-  bmp: 'image/bmp',
-  tiff: 'image/tiff',
-  // SVG is left out on purpose: it can carry script, and a bucket (or the dev bucket,
-  // which shares the signer's origin) serving it inline would run that script.
-  mp4: 'video/mp4',
-  mov: 'video/quicktime',
-  webm: 'video/webm',
-  m4v: 'video/x-m4v',
-  '3gp': 'video/3gpp',
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  aac: 'audio/aac',
-  wav: 'audio/wav',
-  ogg: 'audio/ogg',
-  amr: 'audio/amr',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  csv: 'text/csv',
-  json: 'application/json',
-  zip: 'application/zip',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ppt: 'application/vnd.ms-powerpoint',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-};
-
-/** Spellings phones and file pickers use for the same extension. */
-const EXTENSION_ALIASES: Readonly<Record<string, string>> = {
-  jpeg: 'jpg',
-  jpe: 'jpg',
-  jfif: 'jpg',
-  tif: 'tiff',
-  hif: 'heif',
-  qt: 'mov',
-};
-
-/** Non-standard MIME spellings seen in the wild, mapped to the registered name. */
-const TYPE_ALIASES: Readonly<Record<string, string>> = {
-  'image/jpg': 'image/jpeg',
-  'image/pjpeg': 'image/jpeg',
-  'image/x-png': 'image/png',
-  'image/heic-sequence': 'image/heic',
-  'image/heif-sequence': 'image/heif',
-  'image/x-ms-bmp': 'image/bmp',
-  'audio/mp3': 'audio/mpeg',
-  'audio/x-m4a': 'audio/mp4',
-  'audio/x-wav': 'audio/wav',
-};
-
-// Lookups go through own properties only: a name ending in ".constructor" must not
-// find Object.prototype.constructor.
-function own(table: Readonly<Record<string, string>>, key: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-}
+// one canonical content type and one canonical extension for the object key. The
+// table itself is shared with the app: miniprogram/core/mime-table.ts.
+import { TYPE_ALIASES, TYPE_BY_EXTENSION, canonicalExtension, own } from '../../miniprogram/core/mime-table';
 
 const EXTENSION_BY_TYPE: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(TYPE_BY_EXTENSION).map(([ext, type]) => [type, ext]),
@@ -85,9 +21,7 @@ const MIME_TYPE_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$
 export function extensionOfName(name: string): string | undefined {
   const dot = name.lastIndexOf('.');
   if (dot < 0 || dot === name.length - 1) return undefined;
-  const raw = name.slice(dot + 1).toLowerCase();
-  const ext = own(EXTENSION_ALIASES, raw) ?? raw;
-  return own(TYPE_BY_EXTENSION, ext) === undefined ? undefined : ext;
+  return canonicalExtension(name.slice(dot + 1));
 }
 
 export function typeForExtension(ext: string): string {

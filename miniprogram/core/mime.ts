@@ -1,34 +1,15 @@
 // Name -> MIME type, for files whose platform did not say (picked photos and chat
-// files often arrive with only a temp path). Only the types people actually pick
-// on a phone; anything else is `application/octet-stream` and the signer decides.
+// files often arrive with only a temp path). The table is the signer's own
+// (mime-table.ts), so the app guesses what the signer would infer; anything else is
+// `application/octet-stream` and the signer decides.
+import { TYPE_BY_EXTENSION, canonicalExtension, own } from './mime-table';
 
-const TYPES_BY_EXTENSION: Readonly<Record<string, string>> = Object.freeze({
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  heic: 'image/heic',
-  heif: 'image/heif',
-  bmp: 'image/bmp',
+/**
+ * The one guess the app makes that the signer never does from a name: SVG can carry
+ * script, so the signer only takes it as a declared type (and its allow-list decides).
+ */
+const APP_ONLY_TYPES: Readonly<Record<string, string>> = Object.freeze({
   svg: 'image/svg+xml',
-  mp4: 'video/mp4',
-  mov: 'video/quicktime',
-  m4v: 'video/x-m4v',
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  wav: 'audio/wav',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  csv: 'text/csv',
-  json: 'application/json',
-  zip: 'application/zip',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ppt: 'application/vnd.ms-powerpoint',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 });
 
 export const UNKNOWN_TYPE = 'application/octet-stream';
@@ -40,7 +21,9 @@ export function extensionOf(name: string): string {
 }
 
 export function mimeFromName(name: string): string {
-  return TYPES_BY_EXTENSION[extensionOf(name)] ?? UNKNOWN_TYPE;
+  const raw = extensionOf(name);
+  const ext = canonicalExtension(raw);
+  return (ext === undefined ? own(APP_ONLY_TYPES, raw) : TYPE_BY_EXTENSION[ext]) ?? UNKNOWN_TYPE;
 }
 
 /** The file's own type when it has a real one, else a guess from its name. */
