@@ -62,6 +62,30 @@ export class ScriptQueue<T> {
 
 export const OK_ANSWER: NetworkScript = { answer: { status: 200, body: '' } };
 
+/**
+ * The state both fakes keep alike: the script queues the device's steering wheel
+ * fills, the logbook it records into, and the clipboard (set by the fake's own API).
+ */
+export function createDeviceState() {
+  const uploadScripts = new ScriptQueue<NetworkScript>(OK_ANSWER);
+  const requestScripts = new ScriptQueue<NetworkScript>(OK_ANSWER);
+  const pickScripts = new ScriptQueue<PickScript>('cancel');
+  const clipboard = { text: '' };
+  const device = {
+    scriptUpload: (...s: NetworkScript[]) => uploadScripts.push(...s),
+    scriptRequest: (...s: NetworkScript[]) => requestScripts.push(...s),
+    scriptPick: (...s: PickScript[]) => pickScripts.push(...s),
+    uploads: [] as UploadRecord[],
+    requests: [] as RequestRecord[],
+    picks: [] as Array<{ count: number; source: string }>,
+    aborts: 0,
+    clipboard: () => clipboard.text,
+    previews: [] as Array<{ urls: string[]; current: string }>,
+    toasts: [] as string[],
+  };
+  return { device, uploadScripts, requestScripts, pickScripts, clipboard };
+}
+
 /** How long a fake waits before answering, so answers are never synchronous (as on a phone). */
 export const ANSWER_DELAY_MS = 1;
 

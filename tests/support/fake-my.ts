@@ -13,15 +13,11 @@
 import fs from 'node:fs';
 import {
   ANSWER_DELAY_MS,
-  OK_ANSWER,
-  ScriptQueue,
+  createDeviceState,
   playNetworkScript,
   type ScriptAnswer,
   type DeviceFake,
   type NetworkScript,
-  type PickScript,
-  type RequestRecord,
-  type UploadRecord,
 } from './device-script';
 
 type Options = Record<string, any>;
@@ -56,23 +52,8 @@ export interface FakeMy {
 const later = (fn: () => void, ms = ANSWER_DELAY_MS) => setTimeout(fn, ms);
 
 export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
-  const uploadScripts = new ScriptQueue<NetworkScript>(OK_ANSWER);
-  const requestScripts = new ScriptQueue<NetworkScript>(OK_ANSWER);
-  const pickScripts = new ScriptQueue<PickScript>('cancel');
+  const { device, uploadScripts, requestScripts, pickScripts, clipboard } = createDeviceState();
   const storage = new Map<string, string>();
-  let clipboard = '';
-  const device = {
-    scriptUpload: (...s: NetworkScript[]) => uploadScripts.push(...s),
-    scriptRequest: (...s: NetworkScript[]) => requestScripts.push(...s),
-    scriptPick: (...s: PickScript[]) => pickScripts.push(...s),
-    uploads: [] as UploadRecord[],
-    requests: [] as RequestRecord[],
-    picks: [] as Array<{ count: number; source: string }>,
-    aborts: 0,
-    clipboard: () => clipboard,
-    previews: [] as Array<{ urls: string[]; current: string }>,
-    toasts: [] as string[],
-  };
 
   /** Runs one network task from its script; `respond` turns an answer into success or fail. */
   /** One task as Alipay runs it: the script decides, these rules give Alipay's shapes. */
@@ -191,12 +172,12 @@ export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
 
     setClipboard(o: Options) {
       later(() => {
-        clipboard = String(o.text);
+        clipboard.text = String(o.text);
         o.success?.({ success: true });
       });
     },
     getClipboard(o: Options) {
-      later(() => o.success?.({ text: clipboard }));
+      later(() => o.success?.({ text: clipboard.text }));
     },
     previewImage(o: Options) {
       const current = typeof o.current === 'number' ? o.current : 0;

@@ -7,15 +7,11 @@
 import fs from 'node:fs';
 import {
   ANSWER_DELAY_MS,
-  OK_ANSWER,
-  ScriptQueue,
+  createDeviceState,
   playNetworkScript,
   type DeviceFake,
   type FailCause,
   type NetworkScript,
-  type PickScript,
-  type RequestRecord,
-  type UploadRecord,
 } from './device-script';
 
 type Options = Record<string, any>;
@@ -40,23 +36,8 @@ export interface FakeWx {
 const later = (fn: () => void) => setTimeout(fn, ANSWER_DELAY_MS);
 
 export function createFakeWx(options: { language?: string } = {}): FakeWx {
-  const uploadScripts = new ScriptQueue<NetworkScript>(OK_ANSWER);
-  const requestScripts = new ScriptQueue<NetworkScript>(OK_ANSWER);
-  const pickScripts = new ScriptQueue<PickScript>('cancel');
+  const { device, uploadScripts, requestScripts, pickScripts, clipboard } = createDeviceState();
   const storage = new Map<string, string>();
-  let clipboard = '';
-  const device = {
-    scriptUpload: (...s: NetworkScript[]) => uploadScripts.push(...s),
-    scriptRequest: (...s: NetworkScript[]) => requestScripts.push(...s),
-    scriptPick: (...s: PickScript[]) => pickScripts.push(...s),
-    uploads: [] as UploadRecord[],
-    requests: [] as RequestRecord[],
-    picks: [] as Array<{ count: number; source: string }>,
-    aborts: 0,
-    clipboard: () => clipboard,
-    previews: [] as Array<{ urls: string[]; current: string }>,
-    toasts: [] as string[],
-  };
 
   const task = (api: string, script: NetworkScript, o: Options, respond: (a: { status: number; body: string; headers?: Record<string, string> }) => void, progress?: (sent: number, total: number) => void) => {
     const played = playNetworkScript(script, {
@@ -127,7 +108,7 @@ export function createFakeWx(options: { language?: string } = {}): FakeWx {
 
     setClipboardData(o: Options) {
       later(() => {
-        clipboard = String(o.data);
+        clipboard.text = String(o.data);
         o.success?.({ errMsg: 'setClipboardData:ok' });
       });
     },
