@@ -15,8 +15,11 @@ interface TapEvent {
   target?: { dataset?: Record<string, unknown> };
 }
 
+const datasetOf = (e: TapEvent) => e.currentTarget?.dataset ?? e.target?.dataset ?? {};
 /** The link a tapped element carries in data-url. */
-const urlOf = (e: TapEvent) => String(e.currentTarget?.dataset?.url ?? e.target?.dataset?.url ?? '');
+const urlOf = (e: TapEvent) => String(datasetOf(e).url ?? '');
+/** The object key in data-key: a private bucket's link is signed again from it when missing or stale. */
+const keyOf = (e: TapEvent) => (datasetOf(e).key ? String(datasetOf(e).key) : undefined);
 
 Page({
   data: initialHistoryData(),
@@ -35,10 +38,10 @@ Page({
   },
 
   onCopy(e: TapEvent) {
-    return controllers.get(this)?.copy(urlOf(e));
+    return controllers.get(this)?.copy(urlOf(e), keyOf(e));
   },
   onPreview(e: TapEvent) {
-    controllers.get(this)?.preview(urlOf(e));
+    controllers.get(this)?.preview(urlOf(e), keyOf(e));
   },
   onClear() {
     return controllers.get(this)?.clear();
