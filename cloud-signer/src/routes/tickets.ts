@@ -16,7 +16,7 @@ export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: Ser
     checkJsonContentType(req);
     const files = validateTicketRequest(await readJsonBody(req), ctx.limits);
     const now = ctx.now();
-    const credentials = await ctx.credentials.get(now);
+    const credentials = ctx.credentials.current?.(now) ?? (await ctx.credentials.get(now));
     const { endpoint, publicBaseUrl } = ctx.targetFor(req);
     const tickets = new Array(files.length);
     for (let i = 0; i < files.length; i++) {

@@ -95,16 +95,18 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
   const day = signedAtAmz.slice(0, AMZ_DAY_LENGTH);
   const { accessKeyId, accessKeySecret, securityToken } = input.credentials;
 
-  // Insertion order is the order the form sends them in; the file goes last.
+  // Insertion order is the order the form sends them in; the file goes last. The names
+  // are S3_FIELDS', spelled out: a literal with computed keys is built through V8's slow
+  // runtime path into an object every ticket then copies (the names are tested).
   const signedFields: Record<string, string> = {
-    [S3_FIELDS.contentType]: input.contentType,
-    [S3_FIELDS.successActionStatus]: String(S3_SUCCESS_STATUS),
-    [S3_FIELDS.bucket]: input.bucket,
-    [S3_FIELDS.algorithm]: SIGV4_ALGORITHM,
-    [S3_FIELDS.credential]: `${accessKeyId}/${credentialScope(day, input.region, S3_SERVICE)}`,
-    [S3_FIELDS.date]: signedAtAmz,
-    ...(securityToken ? { [S3_FIELDS.securityToken]: securityToken } : {}),
+    'Content-Type': input.contentType,
+    success_action_status: String(S3_SUCCESS_STATUS),
+    bucket: input.bucket,
+    'X-Amz-Algorithm': SIGV4_ALGORITHM,
+    'X-Amz-Credential': `${accessKeyId}/${credentialScope(day, input.region, S3_SERVICE)}`,
+    'X-Amz-Date': signedAtAmz,
   };
+  if (securityToken) signedFields['X-Amz-Security-Token'] = securityToken;
   const narrowing = buildPolicy({
     bucket: input.bucket,
     key: KEY_PLACEHOLDER,
@@ -125,18 +127,19 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
 
   return (objectKey) => {
     const encodedPolicy = crypto.base64Utf8(policyAroundKey.join(jsonStringContent(objectKey)));
+    // Object.assign then stores, not `{ ...signedFields, key, … }`: V8 defines properties
+    // after a spread through a slow runtime path, about 2.5 µs per ticket.
+    const fields = Object.assign({}, signedFields);
+    fields[S3_FIELDS.key] = objectKey;
+    fields[S3_FIELDS.policy] = encodedPolicy;
+    fields[S3_FIELDS.signature] = crypto.hex(crypto.hmacSha256(key, encodedPolicy));
     return {
       provider: 's3',
       method: 'POST',
       url: input.endpoint,
       key: objectKey,
       fileField: S3_FILE_FIELD,
-      fields: {
-        ...signedFields,
-        [S3_FIELDS.key]: objectKey,
-        [S3_FIELDS.policy]: encodedPolicy,
-        [S3_FIELDS.signature]: crypto.hex(crypto.hmacSha256(key, encodedPolicy)),
-      },
+      fields,
       headers: {},
       contentType: input.contentType,
       maxBytes: input.maxBytes,
