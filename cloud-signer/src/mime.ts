@@ -44,15 +44,8 @@ export function normaliseType(raw: string): string | undefined {
   return own(TYPE_ALIASES, bare) ?? bare;
 }
 
-// Whether `type` matches one of the patterns ("image/*", "*/*", "application/pdf").
-export function typeAllowed(type: string, patterns: readonly string[]): boolean {
-  for (const pattern of patterns) {
-    if (pattern === '*/*' || pattern === type) return true;
-    // "image/*" -> "image/": a type has one slash, so the prefix must end exactly there.
-    if (pattern.endsWith('/*') && type.startsWith(pattern.slice(0, -1))) return true;
-  }
-  return false;
-}
+// The same matching the app uses before it sends anything (script-capable types only by exact name).
+export { typeAllowed } from '../../miniprogram/core/type-patterns';
 
 // Whether a configured pattern is well formed: "type/subtype", "type/*" or "*/*".
 export function isTypePattern(pattern: string): boolean {

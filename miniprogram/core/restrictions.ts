@@ -3,19 +3,9 @@
 import type { UploadLimits } from '../../typings/ticket';
 import type { PickedFile, RejectionReason } from './types';
 import { effectiveType } from './mime';
+import { typeAllowed } from './type-patterns';
 
-/** `image/*`, `image/png`, `*` or `*\/*`; case-insensitive, parameters ignored. */
-export function typeMatches(type: string, pattern: string): boolean {
-  const wanted = pattern.trim().toLowerCase();
-  const actual = type.split(';')[0].trim().toLowerCase();
-  if (wanted === '*' || wanted === '*/*') return true;
-  if (wanted.endsWith('/*')) return actual.startsWith(wanted.slice(0, -1));
-  return actual === wanted;
-}
-
-export function typeAllowed(type: string, allowedTypes: readonly string[]): boolean {
-  return allowedTypes.some((pattern) => typeMatches(type, pattern));
-}
+export { typeAllowed, typeMatches } from './type-patterns';
 
 /** Why one file cannot be sent, or undefined when it may. Count is checked by `checkBatch`. */
 export function checkFile(file: PickedFile, limits: UploadLimits): Exclude<RejectionReason, 'tooMany'> | undefined {

@@ -14,6 +14,9 @@ describe('restrictions', () => {
     ['imagex/png', 'image/*', false],
     ['application/pdf', '*/*', true],
     ['application/zip', '*', true],
+    ['image/svg+xml', 'image/*', false],
+    ['text/html', '*/*', false],
+    ['image/svg+xml', 'image/svg+xml', true],
   ])('%s matches %s: %s', (type, pattern, expected) => {
     expect(typeMatches(type, pattern)).toBe(expected);
   });

@@ -44,5 +44,8 @@ test('types normalise and match patterns exactly', () => {
   expect(typeAllowed('imagex/png', ['image/*'])).toBe(false);
   expect(typeAllowed('application/pdf', ['image/*', 'application/pdf'])).toBe(true);
   expect(typeAllowed('application/pdfx', ['application/pdf'])).toBe(false);
-  expect(typeAllowed('text/html', ['*/*'])).toBe(true);
+  // Script-capable types would run on the bucket's domain when a link is opened: never by wildcard, only by name.
+  expect(typeAllowed('text/html', ['*/*'])).toBe(false);
+  expect(typeAllowed('image/svg+xml', ['image/*'])).toBe(false);
+  expect(typeAllowed('image/svg+xml', ['image/*', 'image/svg+xml'])).toBe(true);
 });

@@ -175,6 +175,10 @@ describe('a file type', () => {
     expectError(await askTickets(api.origin, { files: [photo({ name: 'a.jpg', type: 'text/html' })] }), 400, 'TypeNotAllowed', 0);
   });
 
+  test('that is script-capable (SVG) is refused under image/* — it would run on the bucket domain', async () => {
+    expectError(await askTickets(api.origin, { files: [photo({ name: 'logo.svg', type: 'image/svg+xml' })] }), 400, 'TypeNotAllowed', 0);
+  });
+
   test('that is not a MIME type is InvalidFile', async () => {
     expectError(await askTickets(api.origin, { files: [photo({ type: 'jpeg' })] }), 400, 'InvalidFile', 0);
     expectError(await askTickets(api.origin, { files: [photo({ type: 'image/jpeg\r\nX-Evil: 1' })] }), 400, 'InvalidFile', 0);
