@@ -13,7 +13,13 @@ function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-/** A private-range IPv4 a phone on the same network could reach, preferring 192.168/10/172.16. */
+/**
+ * Private ranges in the order a phone's Wi-Fi is likely to share them: home and office
+ * routers hand out 192.168/16, then 10/8; 172.16/12 is mostly container bridges (docker0).
+ */
+const LAN_PREFERENCE = [/^192\.168\./, /^10\./, /^172\.(1[6-9]|2\d|3[01])\./];
+
+/** The IPv4 a phone on the same network could most likely reach, or undefined. */
 export function lanIPv4(interfaces: Interfaces): string | undefined {
   const candidates: string[] = [];
   for (const infos of Object.values(interfaces)) {
@@ -21,8 +27,11 @@ export function lanIPv4(interfaces: Interfaces): string | undefined {
       if (info.family === 'IPv4' && !info.internal) candidates.push(info.address);
     }
   }
-  const isPrivate = (a: string) => /^(192\.168\.|10\.|172\.(1[6-9]|2\d|3[01])\.)/.test(a);
-  return candidates.find(isPrivate) ?? candidates[0];
+  for (const range of LAN_PREFERENCE) {
+    const match = candidates.find((address) => range.test(address));
+    if (match) return match;
+  }
+  return candidates[0];
 }
 
 export interface BannerFacts {
@@ -38,7 +47,11 @@ export function bannerLines({ config, port, interfaces }: BannerFacts): string[]
   if (WILDCARD_HOSTS.has(config.host)) {
     lines.push(lan ? `  Phone on the same network (debug mode): http://${lan}:${port}` : '  No LAN IPv4 address found for a phone to use.');
   } else if (isLoopbackHost(config.host)) {
-    lines.push('  Reachable from this machine only; for a phone in debug mode set HOST=0.0.0.0 (and UPLOAD_AUTH_TOKENS).');
+    lines.push(
+      lan
+        ? `  Reachable from this machine only. For a phone in debug mode, start with HOST=0.0.0.0 (and UPLOAD_AUTH_TOKENS) and use http://${lan}:${port}`
+        : '  Reachable from this machine only; for a phone in debug mode set HOST=0.0.0.0 (and UPLOAD_AUTH_TOKENS).',
+    );
   }
   if (config.provider === 'local') {
     lines.push(`  Provider: local (embedded dev bucket, S3 POST policy), bucket "${config.bucket}"`);
