@@ -1,0 +1,98 @@
+// `npm start` as a developer meets it: the bundled signer as a real process. It prints
+// where it listens, answers /healthz, stops cleanly on SIGTERM, and refuses unsafe or
+// broken configuration with a plain message and exit code 1.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+jest.setTimeout(60_000);
+
+const root = path.resolve(__dirname, '../..');
+let workDir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-main-'));
+  bundle = path.join(workDir, 'signer.js');
+  // Same entry and options as scripts/build-signer.mjs, into a private file so a parallel build cannot race it.
+  await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
+});
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the signer with `env` (cwd: an empty dir, so no .env applies); `whenReady` runs once it prints its URL. */
+function runSigner(env: Record<string, string>, whenReady?: (origin: string, stop: () => void) => Promise<void>): Promise<Run> {
+  const child = spawn(process.execPath, [bundle], {
+    cwd: workDir,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', UPLOAD_DATA_DIR: path.join(workDir, 'data'), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  let readyCalled = false;
+  let failure: unknown;
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    const match = /listening on (http:\/\/[^\s]+)/.exec(stdout);
+    if (match && whenReady && !readyCalled) {
+      readyCalled = true;
+      whenReady(match[1], () => child.kill('SIGTERM')).catch((error) => {
+        failure = error;
+        child.kill('SIGKILL');
+      });
+    }
+  });
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => (failure ? reject(failure) : resolve({ code, stdout, stderr })));
+  });
+}
+
+test('starts with the dev bucket, answers /healthz, prints no secret, and stops cleanly on SIGTERM', async () => {
+  let health: unknown;
+  const run = await runSigner({ UPLOAD_ACCESS_KEY_ID: 'dev-key-id', UPLOAD_ACCESS_KEY_SECRET: 'dev-secret-that-must-not-print' }, async (origin, stop) => {
+    health = await (await fetch(`${origin}/healthz`)).json();
+    stop();
+  });
+  expect(run.code).toBe(0);
+  expect(health).toMatchObject({ ok: true, provider: 'local', bucket: 'dev-bucket' });
+  expect(run.stdout).toContain('Objects kept in:');
+  expect(run.stdout).toContain('SIGTERM: closing the signer');
+  expect(run.stdout + run.stderr).not.toContain('dev-secret-that-must-not-print');
+});
+
+test('refuses to listen beyond this machine without tokens, and says what to do', async () => {
+  const run = await runSigner({ HOST: '0.0.0.0' });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(/UPLOAD_AUTH_TOKENS/);
+  expect(run.stdout).not.toContain('listening');
+});
+
+test('a cloud provider without its settings stops with the missing variable names', async () => {
+  const run = await runSigner({ UPLOAD_PROVIDER: 'oss' });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('Configuration error');
+  expect(run.stderr).toContain('UPLOAD_BUCKET');
+  expect(run.stderr).toContain('UPLOAD_ACCESS_KEY_SECRET');
+});
+
+test('a port already taken is a plain message, not a stack trace', async () => {
+  const net = await import('node:net');
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const run = await runSigner({ PORT: String(port) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Port ${port}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  } finally {
+    server.close();
+  }
+});
