@@ -42,7 +42,7 @@ beforeAll(async () => {
     UPLOAD_BUCKET: BUCKET,
     UPLOAD_REGION: REGION,
     UPLOAD_ENDPOINT: bucket.endpoint,
-    UPLOAD_ACCESS_KEY_ID: 'AKIALONGTERMKEY00001',
+    UPLOAD_ACCESS_KEY_ID: 'long-term-key-id-0001',
     UPLOAD_ACCESS_KEY_SECRET: 'long-term-secret-never-on-a-phone',
     UPLOAD_STS_ROLE_ARN: 'arn:aws:iam::123456789012:role/uploader',
     UPLOAD_STS_ENDPOINT: standIn.endpoint,

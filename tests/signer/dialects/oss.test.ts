@@ -51,7 +51,7 @@ describe('oss (V4) POST policy', () => {
     expect(ticket.url).toBe('https://examplebucket.oss-cn-hangzhou.aliyuncs.com');
     expect(ticket.fields).toMatchObject({
       'x-oss-signature-version': 'OSS4-HMAC-SHA256',
-      'x-oss-credential': 'LTAI5tEXAMPLEKEYID/20261122/cn-hangzhou/oss/aliyun_v4_request',
+      'x-oss-credential': 'example-oss-key-id/20261122/cn-hangzhou/oss/aliyun_v4_request',
       'x-oss-date': '20261122T100000Z',
       'x-oss-security-token': STS_CREDENTIALS.securityToken,
       success_action_status: '200',

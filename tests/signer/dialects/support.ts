@@ -14,7 +14,7 @@ export const AWKWARD_KEY = "uploads/2026/11/22/a b(1)!'*照片.jpg";
 export const PLAIN_KEY = 'uploads/2026/11/22/9f1c0e5b6a7d4c2e.jpg';
 
 export const STATIC_CREDENTIALS: Credentials = {
-  accessKeyId: 'LTAI5tEXAMPLEKEYID',
+  accessKeyId: 'example-oss-key-id',
   accessKeySecret: 'exampleSecret/with+odd=chars',
 };
 export const STS_CREDENTIALS: Credentials = {
