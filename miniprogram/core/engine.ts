@@ -312,7 +312,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     },
 
     retryAllFailed() {
-      retryEntries(store.all().filter((entry) => entry.item.status === 'failed' || entry.item.link?.state === 'failed'));
+      // Like the cards' retry buttons: a refusal that repeating cannot change (too large, wrong type)
+      // stays failed rather than being sent again over the person's data plan.
+      const again = (item: UploadItem) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed';
+      retryEntries(store.all().filter((entry) => again(entry.item)));
     },
 
     remove(id) {

@@ -114,6 +114,7 @@ export interface UploadEngineApi {
   cancel(id: string): void;
   cancelAll(): void;
   retry(id: string): void;
+  /** Failed files that a retry may help (not those refused as too large, wrong type…) and failed private links. */
   retryAllFailed(): void;
   /** Cancels it first when it is still running, then forgets it. */
   remove(id: string): void;

@@ -140,6 +140,23 @@ describe('engine: retries and fresh tickets', () => {
     expect(engine.items().map((i) => [i.attempts, i.error])).toEqual([[2, undefined], [2, undefined]]); // attempts count every transfer started
   });
 
+  test('retry all sends again only what may work: a file the store refused as too large stays failed, unsent', async () => {
+    const { engine, fake } = setup({ retry: { delays: [] } });
+    await engine.add([photo(10, 'net.jpg'), photo(10, 'big.jpg')]);
+    (await fake.nextUpload()).fail('network');
+    (await fake.nextUpload()).respond(400, s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
+    await flush();
+
+    engine.retryAllFailed();
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(fake.uploads.map((u) => u.request.fileName)).toEqual(['net.jpg', 'big.jpg', 'net.jpg']);
+    expect(engine.items().map((i) => [i.file.name, i.status, i.error?.reason])).toEqual([
+      ['net.jpg', 'done', undefined],
+      ['big.jpg', 'failed', 'tooLarge'],
+    ]);
+  });
+
   test('manual retry of a file whose ticket is near expiry gets a fresh ticket', async () => {
     const { engine, fake, clock } = setup({ retry: { delays: [] } });
     const { accepted } = await engine.add([photo(10, 'late.jpg')]);
