@@ -4,6 +4,7 @@
 // HTML or SVG through (an <img> of it still renders; a page of it cannot run script).
 import { promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import { keyProblem } from './object-key';
 import { corsHeaders, newRequestId, sendError, toS3Error } from './respond';
 import { noSuchKey } from './s3-error';
@@ -38,9 +39,8 @@ export async function serveObject(req: IncomingMessage, res: ServerResponse, sto
       res.end();
       return;
     }
-    const body = handle.createReadStream();
-    body.on('error', () => res.destroy());
-    body.pipe(res);
+    // pipeline, not pipe: a reader that hangs up must also close the file (pipe only unpipes).
+    pipeline(handle.createReadStream(), res, () => undefined);
   } catch (error) {
     sendError(req, res, toS3Error(error), requestId);
   }
