@@ -68,7 +68,7 @@ export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: 
     throw accessDenied('Access Denied: only presigned links signing the host header alone are accepted here.');
   }
   const token = identity.credentials.securityToken;
-  if (token !== undefined && query.get(S3_QUERY.securityToken) !== token) {
+  if (token !== undefined && !sameText(query.get(S3_QUERY.securityToken) ?? '', token)) {
     throw accessDenied('Access Denied: the security token is missing or does not match.');
   }
   const expected = presignS3(
