@@ -61,3 +61,12 @@ export function exposureRefusal(settings: ExposureSettings): string | undefined 
     `or listen on 127.0.0.1.`
   );
 }
+
+/**
+ * The dev bucket console lists every object (and signs links to them on a private
+ * bucket) with no token. Once tokens are configured the signer may face a network,
+ * so the console is then shown only to this machine.
+ */
+export function consoleVisibleTo(remoteAddress: string | undefined, tokensConfigured: boolean): boolean {
+  return !tokensConfigured || (remoteAddress !== undefined && isLoopbackHost(remoteAddress));
+}

@@ -4,7 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { UploadLimits } from '../../typings/ticket';
 import { ApiFailure, sendError, sendFailure } from './api-error';
-import { createAuthorizer } from './auth';
+import { consoleVisibleTo, createAuthorizer } from './auth';
 import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
 import { staticCredentials, type CredentialSource } from './credentials';
@@ -122,7 +122,18 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     ],
   ]);
   if (devBucket) {
-    routes.set('/', { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: (req, res) => devBucket.handleConsole(req, res) });
+    const tokensConfigured = authorize !== undefined;
+    routes.set('/', {
+      allow: 'GET, HEAD',
+      methods: ['GET', 'HEAD'],
+      handler: (req, res) => {
+        if (!consoleVisibleTo(req.socket.remoteAddress, tokensConfigured)) {
+          sendError(res, 403, 'Forbidden', 'With UPLOAD_AUTH_TOKENS set, the dev bucket console is shown on the signer\'s own machine only.');
+          return;
+        }
+        devBucket.handleConsole(req, res);
+      },
+    });
   }
 
   const fail = (res: ServerResponse, error: unknown) => {
