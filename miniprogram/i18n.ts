@@ -18,6 +18,8 @@ export interface UiMessages {
   clearList: string;
   emptyTitle: string;
   emptyHint: string;
+  /** The empty hint where the platform has no chat-file picker (Alipay). */
+  emptyHintPhotos: string;
   limitsLoading: string;
   limitsHint: (limits: UploadLimits) => string;
   signerUnreachable: (signerUrl: string) => string;
@@ -63,6 +65,7 @@ const zh: UiMessages = {
   clearList: '清空列表',
   emptyTitle: '还没有文件',
   emptyHint: '点击“添加照片”从相册选择，或从聊天记录里选文件，上传后可复制链接',
+  emptyHintPhotos: '点击“添加照片”从相册选择或拍照，上传后可复制链接',
   limitsLoading: '正在连接上传服务…',
   limitsHint: (l) => `单个文件不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 个，可上传：${describeTypes(l.allowedTypes, 'zh')}`,
   signerUnreachable: (url) => `连不上上传服务（${url}）。请确认服务已启动、手机和电脑在同一网络，然后重试。`,
@@ -106,6 +109,7 @@ const en: UiMessages = {
   clearList: 'Clear list',
   emptyTitle: 'No files yet',
   emptyHint: 'Tap "Add photos" to pick from the album, or pick files from a chat. You get a link to copy when each one is done.',
+  emptyHintPhotos: 'Tap "Add photos" to pick from the album, or "Camera" to take one. You get a link to copy when each one is done.',
   limitsLoading: 'Connecting to the upload service…',
   limitsHint: (l) => `Up to ${formatBytes(l.maxBytes)} per file, ${l.maxFiles} files at a time. Allowed: ${describeTypes(l.allowedTypes, 'en')}`,
   signerUnreachable: (url) => `Cannot reach the upload service (${url}). Check that it is running and that the phone is on the same network, then retry.`,

@@ -182,6 +182,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   return {
     load() {
       unsubscribe = [engine.on('change', scheduleRender), engine.on('settled', scheduleRender)];
+      const canChatFiles = typeof platform.chooseChatFiles === 'function';
       host.setData({
         t: {
           addPhotos: t.addPhotos,
@@ -191,12 +192,13 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
           cancelAll: t.cancelAll,
           clearList: t.clearList,
           emptyTitle: t.emptyTitle,
-          emptyHint: t.emptyHint,
+          // Only point to a chat-file picker the platform has.
+          emptyHint: canChatFiles ? t.emptyHint : t.emptyHintPhotos,
           retryConnect: t.retryConnect,
           dismiss: t.dismiss,
         },
         cardLabels: { cancel: t.cancel, retry: t.retry, remove: t.remove, copyLink: t.copyLink, preview: t.preview },
-        canChatFiles: typeof platform.chooseChatFiles === 'function',
+        canChatFiles,
       });
       renderNow();
       return loadLimits();

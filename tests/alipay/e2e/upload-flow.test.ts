@@ -54,6 +54,16 @@ async function openUploadPage(): Promise<Session> {
 
 const cards = (s: Session) => s.page.data.items as CardView[];
 
+it('the empty page points to what Alipay can pick (photos), not to chat files it has no picker for', async () => {
+  const session = await openUploadPage();
+  try {
+    expect(session.page.data.canChatFiles).toBe(false);
+    expect(session.page.data.t.emptyHint).toBe('点击“添加照片”从相册选择或拍照，上传后可复制链接');
+  } finally {
+    session.close();
+  }
+});
+
 it('picks nine photos, uploads them for real and shows a link for each; the bucket holds the same bytes', async () => {
   const session = await openUploadPage();
   try {
