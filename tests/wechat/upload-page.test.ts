@@ -72,7 +72,8 @@ describe('upload page', () => {
 
     wx.health = { limits: TEST_LIMITS };
     tap(page, '.btn-reconnect');
-    await waitFor(() => !!page.querySelector('.limits'), 'the limits show after reconnecting');
+    // Not just `.limits`: it shows "connecting…" too, before the signer has answered.
+    await waitFor(() => textOf(page.querySelector('.limits')) === zh.limitsHint(TEST_LIMITS), 'the limits show after reconnecting');
     expect(page.querySelector('.signer-error')).toBeUndefined();
     expect(hasClass(page.querySelector('.btn-add'), 'is-disabled')).toBe(false);
   });
