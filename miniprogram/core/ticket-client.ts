@@ -204,7 +204,9 @@ function errorFromResponse(response: HttpResponse): SignerError {
   const index = error && typeof error.index === 'number' && Number.isInteger(error.index) ? error.index : undefined;
 
   if (status === 401) return new SignerError(problem('unauthorized', { status, code }));
-  if (status >= 500) return new SignerError(problem('server', { status, code }));
+  // 408/429 come from a gateway or rate limiter in front of the signer: waiting helps,
+  // so they are as retryable as a 5xx rather than a verdict on the file.
+  if (status >= 500 || status === 408 || status === 429) return new SignerError(problem('server', { status, code }));
   if (status >= 400) {
     const mapped = code ? REASON_FOR_CODE[code as ApiErrorCode] : undefined;
     const reason = mapped ?? 'signerRejected';

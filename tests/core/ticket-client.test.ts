@@ -54,6 +54,12 @@ describe('ticket client', () => {
     expect((await signerError(tickets.tickets([{ name: 'a.jpg', size: 1 }]))).problem.reason).toBe('badResponse');
   });
 
+  test.each([429, 408, 503])('a %s (a gateway or rate limiter in front of the signer) is retryable, not a verdict on the file', async (status) => {
+    const { fake, tickets } = client();
+    fake.routes['POST /api/tickets'] = () => ({ statusCode: status, headers: {}, body: 'Too Many Requests' });
+    expect((await signerError(tickets.tickets([{ name: 'a.jpg', size: 1 }]))).problem).toMatchObject({ reason: 'server', retryable: true, status });
+  });
+
   test('a domain refusal names the signer host', async () => {
     const { fake, tickets } = client();
     const { TransportError } = await import('../../miniprogram/core/transport');
