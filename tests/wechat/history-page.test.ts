@@ -52,6 +52,13 @@ describe('history page', () => {
     expect(page.querySelector('.empty')).toBeUndefined();
   });
 
+  it('gives a file without a picture a type badge in the thumbnail square, so the rows line up', async () => {
+    const pdf: HistoryEntry = { ...entry(1, 'file'), name: 'report.pdf', key: 'uploads/2026/11/22/1.pdf' };
+    const { page } = await openWith([entry(2), pdf]);
+    expect(page.querySelectorAll('.entry-thumb')).toHaveLength(2); // the photo's picture and the PDF's badge: one square per row
+    expect(page.querySelectorAll('.entry-badge').map(textOf)).toEqual(['PDF']);
+  });
+
   it('still opens when the stored history is corrupt', async () => {
     const { page } = await openWith('{not json');
     expect(page.querySelector('.empty')).toBeDefined();

@@ -9,6 +9,7 @@ import { LinkError } from '../../core/object-links';
 import { formatBytes, formatTime, type UiMessages } from '../../i18n';
 import type { AppServices } from '../../app-services';
 import type { PageHost } from '../upload/upload-controller';
+import { fileBadge } from '../upload/view';
 
 export interface EntryView {
   key: string;
@@ -18,6 +19,8 @@ export interface EntryView {
   sizeText: string;
   timeText: string;
   isImage: boolean;
+  /** Shown in the thumbnail square when there is no picture (a file, or a private link still signing). */
+  badge: string;
   /** A private bucket's object: the link is signed from the key. */
   signed: boolean;
   /** Shown instead of the link while it is missing: "fetching…" or why it failed. */
@@ -42,6 +45,7 @@ export function entryView(entry: HistoryEntry, t?: Pick<UiMessages, 'linkLoading
     sizeText: formatBytes(entry.size),
     timeText: formatTime(entry.finishedAt),
     isImage: entry.kind === 'image',
+    badge: fileBadge(entry.name),
     signed,
     linkText: signed ? (t?.linkLoading ?? '') : '',
   };

@@ -39,10 +39,15 @@ export interface SummaryView {
 /** Longest badge that fits the card's icon square. */
 const BADGE_MAX_CHARS = 4;
 
+/** "PDF", "ZIP"…: what stands in the thumbnail square for a file without a picture. */
+export function fileBadge(name: string): string {
+  return (extensionOf(name) || 'FILE').slice(0, BADGE_MAX_CHARS).toUpperCase();
+}
+
 export function cardView(item: UploadItem, t: UiMessages): CardView {
   const { file, status } = item;
   const thumb = file.kind === 'image' ? file.path : file.thumbPath ?? '';
-  const badge = (extensionOf(file.name) || 'FILE').slice(0, BADGE_MAX_CHARS).toUpperCase();
+  const badge = fileBadge(file.name);
   const done = status === 'done';
   const linkFailed = done && item.link?.state === 'failed';
   return {
