@@ -7,6 +7,9 @@ import type { AppPlatform } from './app-platform';
 import { toPickedFile } from './picked-file';
 import { createWechatTransport, errMsgOf } from './wechat-transport';
 
+/** An icon-less toast shows two lines, about 14 Chinese characters each; longer errors would be cut. */
+const TOAST_MAX_CHARS = 28;
+
 /** chooseMedia allows 20 files per pick from base library 2.25.0, 9 before. */
 export const MEDIA_COUNT_MAX = 20;
 export const MEDIA_COUNT_MAX_LEGACY = 9;
@@ -167,6 +170,11 @@ export function createWechatPlatform(): WechatPlatform {
     },
 
     toast(message, kind = 'info') {
+      // An error the toast would cut (two lines at most) goes into a modal, so the reason is read whole.
+      if (kind === 'error' && message.length > TOAST_MAX_CHARS) {
+        wx.showModal({ content: message, showCancel: false });
+        return;
+      }
       // Toasts with an icon cut the title at 7 Chinese characters; errors need their full text.
       const icon: ToastIcon = kind === 'success' ? 'success' : 'none';
       wx.showToast({ title: message, icon, duration: kind === 'error' ? 3000 : 1500 });

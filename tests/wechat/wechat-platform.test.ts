@@ -234,6 +234,15 @@ describe('clipboard, toast, storage, language', () => {
     expect(calls.showToast.map((o) => o.icon)).toEqual(['none', 'success']);
   });
 
+  it('puts an error too long for a toast (two lines) into a modal with only an OK button, so the reason is not cut', () => {
+    fakeWx({ showToast: () => undefined, showModal: () => undefined });
+    const long = '无法选择文件：chooseMedia:fail the storage space of the phone is insufficient, free some space and retry';
+    createWechatPlatform().toast(long, 'error');
+    createWechatPlatform().toast('网络连接失败，请检查网络后重试', 'error');
+    expect(calls.showModal).toEqual([expect.objectContaining({ content: long, showCancel: false })]);
+    expect(calls.showToast.map((o) => o.title)).toEqual(['网络连接失败，请检查网络后重试']);
+  });
+
   it('reads a never-stored key ("" on WeChat) as undefined and turns a refused write into a PlatformError', () => {
     fakeWx({
       getStorageSync: () => '',
