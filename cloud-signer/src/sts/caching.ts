@@ -1,6 +1,12 @@
 // Temporary credentials shared by every ticket the signer issues: fetched once,
 // reused until shortly before they expire, refreshed by exactly one STS call however
 // many requests arrive meanwhile, and never handed out once (nearly) expired.
+//
+// Two stages before expiry. From the lead point on, a request still gets the current
+// credentials at once and starts a background refresh, so a slow STS costs no request
+// any time. Inside the refresh margin a request waits for the refresh, because a ticket
+// signed then could outlive the credentials; normally the background refresh has
+// already replaced them by then.
 import type { TemporaryCredentials, TemporaryCredentialSource } from './types';
 
 /**
@@ -22,6 +28,28 @@ export const MIN_REMAINING_MS = 60_000;
  * asking STS again, so a failing STS is not called once per incoming request.
  */
 export const RETRY_AFTER_FAILURE_MS = 15_000;
+
+/**
+ * The background refresh starts at most this long before the refresh margin: room for a
+ * slow STS (SDK retries and timeouts take tens of seconds) and several failed attempts
+ * RETRY_AFTER_FAILURE_MS apart, without refreshing long-lived (e.g. one-hour)
+ * credentials much earlier than they need to be.
+ */
+export const BACKGROUND_LEAD_MAX_MS = 5 * 60_000;
+
+/**
+ * ...but never before this share of the time from fetch to the refresh margin has gone
+ * by. Proportional, so that however short the credentials (or long the margin), each set
+ * serves at least half its span and the lead can never mean one STS call per request.
+ */
+export const BACKGROUND_LEAD_EARLIEST_FRACTION = 0.5;
+
+/** When to start refreshing in the background credentials fetched at `fetchedAtMs`. */
+function backgroundLeadStartMs(credentials: TemporaryCredentials, fetchedAtMs: number, refreshMarginMs: number): number {
+  const marginStartMs = credentials.expiration.getTime() - refreshMarginMs;
+  const proportional = fetchedAtMs + (marginStartMs - fetchedAtMs) * BACKGROUND_LEAD_EARLIEST_FRACTION;
+  return Math.max(proportional, marginStartMs - BACKGROUND_LEAD_MAX_MS);
+}
 
 export interface CachingOptions {
   refreshMarginMs?: number;
@@ -45,6 +73,7 @@ export function cachingCredentialSource(
   const refreshMarginMs = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
   const onStaleServe = options.onStaleServe ?? logStaleServe;
   let current: TemporaryCredentials | undefined;
+  let leadStartMs = Infinity;
   let inFlight: Promise<TemporaryCredentials> | undefined;
   let noRetryBefore = 0;
 
@@ -58,6 +87,7 @@ export function cachingCredentialSource(
             throw new Error(`STS answered with credentials that expire at ${fresh.expiration.toISOString()}, too soon to use (check the signer's clock)`);
           }
           current = fresh;
+          leadStartMs = backgroundLeadStartMs(fresh, now.getTime(), refreshMarginMs);
           return fresh;
         })
         .catch((error: Error) => {
@@ -77,7 +107,15 @@ export function cachingCredentialSource(
 
   return {
     async get(now: Date): Promise<TemporaryCredentials> {
-      if (current && remainingMs(current, now) > refreshMarginMs) return current;
+      if (current && remainingMs(current, now) > refreshMarginMs) {
+        if (now.getTime() >= leadStartMs && !inFlight && now.getTime() >= noRetryBefore) {
+          // Not awaited: this caller and everyone until the margin keep the current ones.
+          // A failure is already reported through onStaleServe and backs off inside
+          // refresh(); caught here only so that it is not an unhandled rejection.
+          refresh(now).catch(() => undefined);
+        }
+        return current;
+      }
 
       const usable = current && remainingMs(current, now) >= MIN_REMAINING_MS ? current : undefined;
       if (usable && !inFlight && now.getTime() < noRetryBefore) return usable;

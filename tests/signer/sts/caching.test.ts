@@ -1,6 +1,7 @@
 // The caching source's promises, with the clock pinned by passing `now` and STS played
 // by a scripted function whose answers the test releases when it chooses.
 import {
+  BACKGROUND_LEAD_MAX_MS,
   cachingCredentialSource,
   MIN_REMAINING_MS,
   REFRESH_MARGIN_MS,
@@ -52,7 +53,7 @@ describe('cachingCredentialSource', () => {
     expect(sts.fetch).toHaveBeenCalledTimes(1);
   });
 
-  test('serves from the cache until the refresh margin, then refreshes once', async () => {
+  test('serves from the cache until the background lead point; inside the margin callers wait for one refresh', async () => {
     const sts = scriptedSts();
     const source = cachingCredentialSource(sts.fetch);
     const first = source.get(at(0));
@@ -60,8 +61,9 @@ describe('cachingCredentialSource', () => {
     sts.answer(credentials(1, 0));
     await first;
 
-    const justBeforeMargin = LIFETIME_MS - REFRESH_MARGIN_MS - 1;
-    await expect(source.get(at(justBeforeMargin))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    // 15 min credentials, 5 min margin: the background lead starts half way to the margin.
+    const justBeforeLead = (LIFETIME_MS - REFRESH_MARGIN_MS) / 2 - 1;
+    await expect(source.get(at(justBeforeLead))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
     expect(sts.fetch).toHaveBeenCalledTimes(1);
 
     const inMargin = LIFETIME_MS - REFRESH_MARGIN_MS + 1;
@@ -139,5 +141,103 @@ describe('cachingCredentialSource', () => {
       throw new Error('SDK misconfigured');
     });
     await expect(Promise.all([source.get(at(0)), source.get(at(0))])).rejects.toThrow('SDK misconfigured');
+  });
+});
+
+describe('cachingCredentialSource: background refresh before the margin', () => {
+  const MIN = 60_000;
+
+  /** `promise`'s value if it settles before already-queued work has run, else 'waited'. */
+  const atOnce = <T>(promise: Promise<T>) => Promise.race([promise, settle().then(() => 'waited' as const)]);
+
+  /** A source holding STS.1, fetched at 0, and the scripted STS behind it. */
+  async function primedSource(lifetimeMs: number, refreshMarginMs: number, onStaleServe = jest.fn()) {
+    const sts = scriptedSts();
+    const source = cachingCredentialSource(sts.fetch, { refreshMarginMs, onStaleServe });
+    const first = source.get(at(0));
+    await settle();
+    sts.answer(credentials(1, 0, lifetimeMs));
+    await first;
+    return { sts, source, onStaleServe };
+  }
+
+  test.each([
+    // UPLOAD_TICKET_TTL_SECONDS=600 makes the margin 10 min: half of the 5 min before it.
+    { lifetimeMin: 15, marginMin: 10, leadMin: 2.5 },
+    { lifetimeMin: 15, marginMin: 5, leadMin: 5 },
+    // Long-lived credentials: BACKGROUND_LEAD_MAX_MS before the margin, not half way.
+    { lifetimeMin: 60, marginMin: 5, leadMin: 55 - BACKGROUND_LEAD_MAX_MS / MIN },
+  ])('$lifetimeMin min credentials, $marginMin min margin: no STS call until $leadMin min after fetch', async ({ lifetimeMin, marginMin, leadMin }) => {
+    const { sts, source } = await primedSource(lifetimeMin * MIN, marginMin * MIN);
+
+    for (const now of [0, leadMin * MIN - 1]) {
+      await expect(atOnce(source.get(at(now)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    }
+    expect(sts.fetch).toHaveBeenCalledTimes(1);
+    await expect(atOnce(source.get(at(leadMin * MIN)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+  });
+
+  test('at the lead point callers get the old credentials at once while one STS call runs, then the new ones', async () => {
+    const { sts, source } = await primedSource(15 * MIN, 10 * MIN);
+    const lead = 2.5 * MIN;
+
+    await expect(atOnce(source.get(at(lead)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    expect(sts.fetch).toHaveBeenCalledTimes(1 + 1);
+    const during = await Promise.all(Array.from({ length: 20 }, (_, i) => atOnce(source.get(at(lead + i * 1000)))));
+    expect(during.every((c) => c !== 'waited' && c.accessKeyId === 'STS.1')).toBe(true);
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+
+    sts.answer(credentials(2, lead));
+    await settle();
+    await expect(atOnce(source.get(at(lead + 30_000)))).resolves.toMatchObject({ accessKeyId: 'STS.2' });
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+  });
+
+  test('a failed background refresh is reported once, backs off, and rejects nothing unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { sts, source, onStaleServe } = await primedSource(15 * MIN, 10 * MIN);
+      const lead = 2.5 * MIN;
+
+      await expect(atOnce(source.get(at(lead)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+      await expect(atOnce(source.get(at(lead)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+      sts.fail('Tencent Cloud STS AssumeRole failed (RequestLimitExceeded): slow down');
+      await settle();
+      await settle();
+      expect(unhandled).toEqual([]);
+      expect(onStaleServe).toHaveBeenCalledTimes(1);
+      expect(onStaleServe.mock.calls[0][0].message).toMatch(/RequestLimitExceeded/);
+      expect(onStaleServe.mock.calls[0][1]).toEqual(at(15 * MIN));
+
+      await expect(atOnce(source.get(at(lead + RETRY_AFTER_FAILURE_MS - 1)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+      expect(sts.fetch).toHaveBeenCalledTimes(2);
+      await expect(atOnce(source.get(at(lead + RETRY_AFTER_FAILURE_MS)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+      expect(sts.fetch).toHaveBeenCalledTimes(3);
+      sts.answer(credentials(3, lead + RETRY_AFTER_FAILURE_MS));
+      await settle();
+      await expect(source.get(at(lead + RETRY_AFTER_FAILURE_MS + 1))).resolves.toMatchObject({ accessKeyId: 'STS.3' });
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test('a hung background refresh delays nobody before the margin; inside it callers wait for that same call', async () => {
+    const { sts, source } = await primedSource(15 * MIN, 10 * MIN);
+    const marginStart = 5 * MIN;
+
+    for (const now of [2.5 * MIN, 4 * MIN, marginStart - 1]) {
+      await expect(atOnce(source.get(at(now)))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    }
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+
+    // A ticket signed now could outlive STS.1, so this caller waits, joining the running call.
+    const inMargin = source.get(at(marginStart + 1));
+    await expect(atOnce(inMargin)).resolves.toBe('waited');
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+    sts.answer(credentials(2, marginStart));
+    await expect(inMargin).resolves.toMatchObject({ accessKeyId: 'STS.2' });
   });
 });
