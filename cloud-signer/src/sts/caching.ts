@@ -3,8 +3,8 @@
 // many requests arrive meanwhile, and never handed out once (nearly) expired.
 //
 // Two stages before expiry. From the lead point on, a request still gets the current
-// credentials at once and starts a background refresh, so a slow STS costs no request
-// any time. Inside the refresh margin a request waits for the refresh, because a ticket
+// credentials at once and starts a background refresh, so a slow STS makes no request
+// wait. Inside the refresh margin a request waits for the refresh, because a ticket
 // signed then could outlive the credentials; normally the background refresh has
 // already replaced them by then.
 import type { TemporaryCredentials, TemporaryCredentialSource } from './types';
