@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { exposureRefusal } from './auth';
 import { bannerLines } from './banner';
 import { ConfigError, loadConfig } from './config';
-import { createDevBucket } from './devbucket';
+import { devBucketFor } from './dev-bucket-for';
 import { createSignerServer } from './server';
 import { StsConfigError, temporaryCredentialsFromEnv } from './sts';
 
@@ -36,17 +36,9 @@ function main(): void {
 
   let server;
   try {
-    const devBucket =
-      config.provider === 'local'
-        ? createDevBucket({
-            dataDir: config.dataDir,
-            bucket: config.bucket,
-            region: config.region,
-            credentials: config.credentials,
-            privateReads: config.privateBucket,
-            onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
-          })
-        : undefined;
+    const devBucket = devBucketFor(config, {
+      onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
+    });
     // With UPLOAD_STS_ROLE_ARN the tickets are signed with AssumeRole credentials, refreshed before expiry.
     server = createSignerServer({ config, devBucket, ...temporaryCredentialsFromEnv(process.env, config) });
   } catch (error) {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../cloud-signer/src/config';
-import { createDevBucket } from '../../cloud-signer/src/devbucket';
+import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
 import { createSignerServer } from '../../cloud-signer/src/server';
 
 export interface RunningSigner {
@@ -24,18 +24,7 @@ export async function startSigner(
   const dataDir = await mkdtemp(join(tmpdir(), 'signer-test-'));
   try {
     const config = loadConfig({ UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' });
-    const devBucket =
-      config.provider === 'local'
-        ? createDevBucket({
-            dataDir: config.dataDir,
-            bucket: config.bucket,
-            region: config.region,
-            credentials: config.credentials,
-            privateReads: config.privateBucket,
-            now: opts.now,
-            onError: (error) => console.error('dev bucket: unexpected error', error),
-          })
-        : undefined;
+    const devBucket = devBucketFor(config, { now: opts.now, onError: (error) => console.error('dev bucket: unexpected error', error) });
     const server = createSignerServer({ config, devBucket, now: opts.now });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
