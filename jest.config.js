@@ -9,12 +9,12 @@ const tsJest = (tsconfig) => ({
 // without extension, and jest would otherwise resolve `index.json`.
 const moduleFileExtensions = ['ts', 'js', 'json'];
 
-const project = (name, testEnvironment, tsconfig, extra = {}) => ({
+const project = (name, testEnvironment, tsconfig, testMatch, extra = {}) => ({
   displayName: name,
   testEnvironment,
   moduleFileExtensions,
   transform: tsJest(tsconfig),
-  testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
+  testMatch: testMatch.map((glob) => `<rootDir>/tests/${glob}`),
   ...extra,
 });
 
@@ -23,17 +23,19 @@ const project = (name, testEnvironment, tsconfig, extra = {}) => ({
 const signerExtra = { transformIgnorePatterns: ['/node_modules/(?!ali-oss/)'] };
 
 // The Alipay pages import shared code from alipay/shared/ (a copy the Alipay IDE
-// needs, made by scripts/build-alipay.mjs); tests run the originals instead, so
+// needs, made by scripts/build/alipay.mjs); tests run the originals instead, so
 // they never depend on a build.
 const alipayExtra = {
   moduleNameMapper: { '^(?:\\.\\./|\\./)+shared/(miniprogram|typings)/(.*)$': '<rootDir>/$1/$2' },
 };
 
+// Test folders are by subject (README "Tests"); projects only choose the runtime each needs:
+// the WeChat page tests need jsdom for miniprogram-simulate, the Alipay ones their own typings.
 module.exports = {
   projects: [
-    project('signer', 'node', '<rootDir>/tests/tsconfig.json', signerExtra),
-    project('core', 'node', '<rootDir>/tests/tsconfig.json'),
-    project('wechat', 'jsdom', '<rootDir>/tests/tsconfig.json'),
-    project('alipay', 'node', '<rootDir>/tests/alipay/tsconfig.json', alipayExtra),
+    project('node', 'node', '<rootDir>/tests/tsconfig.json',
+      ['{signing,signer,dev-bucket,engine,layout}/**/*.test.ts', 'e2e/!(wechat-*|alipay-*).test.ts'], signerExtra),
+    project('wechat', 'jsdom', '<rootDir>/tests/tsconfig.json', ['wechat/**/*.test.ts', 'e2e/wechat-*.test.ts']),
+    project('alipay', 'node', '<rootDir>/tests/alipay/tsconfig.json', ['alipay/**/*.test.ts', 'e2e/alipay-*.test.ts'], alipayExtra),
   ],
 };

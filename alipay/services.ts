@@ -1,8 +1,8 @@
 // The Alipay app's long-lived objects, built once when a page first needs them
 // (never at import time). The shared builder does the work; this file only picks
 // the Alipay adapter. Tests inject their own with setServices().
-import { buildAppServices, type AppServiceOptions, type AppServices } from './shared/miniprogram/app-services';
-import { createAlipayPlatform, type AlipayPlatform } from './shared/miniprogram/platform/alipay';
+import { buildAppServices, type AppServiceOptions, type AppServices } from './shared/miniprogram/shared/ui/index';
+import { createAlipayPlatform, type AlipayPlatform } from './platform/alipay';
 
 export type Services = AppServices<AlipayPlatform>;
 

@@ -3,9 +3,9 @@
 // inject their own with setServices().
 // The shared builder (app-services.ts, also used by Alipay) does the work; this file
 // only picks the WeChat adapter.
-import { buildAppServices, type AppServiceOptions, type AppServices } from './app-services';
+import { buildAppServices, type AppServiceOptions, type AppServices } from './shared/ui/index';
 import { createWechatPlatform, type WechatPlatform } from './platform/wechat';
-import type { SignTicket } from './core/client-tickets';
+import type { SignTicket } from './shared/core/index';
 
 export type Services = AppServices<WechatPlatform>;
 
@@ -19,7 +19,7 @@ export interface ServiceOverrides extends AppServiceOptions<WechatPlatform> {
  */
 function loadClientSigner(): SignTicket {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./core/signing/client-kit') as { signWithCryptoJs: SignTicket }).signWithCryptoJs;
+  return (require('./shared/signing/crypto-js/index') as { signWithCryptoJs: SignTicket }).signWithCryptoJs;
 }
 
 export function buildServices(overrides: ServiceOverrides = {}): Services {

@@ -3,7 +3,7 @@
 // the same for every ticket of a day, and four of the five HMACs a SigV4 ticket costs.
 // Remembering those results keeps ticket throughput close to a bare HTTP server's.
 // The mini program keeps plain crypto-js: it signs one file at a time.
-import type { SigningCrypto } from '../../miniprogram/core/signing/crypto';
+import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
 
 /**
  * Messages up to this length are key-derivation steps (a day, a region, a service

@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ProviderSetting, TicketProvider } from '../../typings/ticket';
-import type { Credentials } from '../../miniprogram/core/signing/dialect';
-import { cosEndpoint } from '../../miniprogram/core/signing/cos';
-import { obsEndpoint } from '../../miniprogram/core/signing/obs';
-import { ossEndpoint } from '../../miniprogram/core/signing/oss';
+import type { Credentials } from '../../miniprogram/shared/signing/index';
+import { cosEndpoint } from '../../miniprogram/shared/signing/index';
+import { obsEndpoint } from '../../miniprogram/shared/signing/index';
+import { ossEndpoint } from '../../miniprogram/shared/signing/index';
 import { isTypePattern } from './mime';
 
 export class ConfigError extends Error {

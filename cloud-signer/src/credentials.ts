@@ -1,6 +1,6 @@
 // Where signing credentials come from. Static keys today; STS sources (temporary keys
 // refreshed before they expire) implement the same interface later.
-import type { Credentials } from '../../miniprogram/core/signing/dialect';
+import type { Credentials } from '../../miniprogram/shared/signing/index';
 
 export interface CredentialSource {
   /** Credentials valid at `now` (an STS source may refresh here). */

@@ -1,8 +1,8 @@
 // File extensions <-> MIME types, and the normalisation that turns whatever a phone
 // says about a file ("IMG_1.JPEG", "image/jpg", "", "application/octet-stream") into
 // one canonical content type and one canonical extension for the object key. The
-// table itself is shared with the app: miniprogram/core/mime-table.ts.
-import { TYPE_ALIASES, TYPE_BY_EXTENSION, canonicalExtension, own } from '../../miniprogram/core/mime-table';
+// table itself is shared with the app: miniprogram/shared/core/mime-table.ts.
+import { TYPE_ALIASES, TYPE_BY_EXTENSION, canonicalExtension, own } from '../../miniprogram/shared/contract/index';
 
 const EXTENSION_BY_TYPE: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(TYPE_BY_EXTENSION).map(([ext, type]) => [type, ext]),
@@ -45,7 +45,7 @@ export function normaliseType(raw: string): string | undefined {
 }
 
 // The same matching the app uses before it sends anything (script-capable types only by exact name).
-export { typeAllowed } from '../../miniprogram/core/type-patterns';
+export { typeAllowed } from '../../miniprogram/shared/contract/index';
 
 // Whether a configured pattern is well formed: "type/subtype", "type/*" or "*/*".
 export function isTypePattern(pattern: string): boolean {

@@ -1,6 +1,6 @@
 // The signer's SigningCrypto: Node's crypto. The mini program injects crypto-js instead.
 import { createHash, createHmac } from 'node:crypto';
-import type { SigningCrypto } from '../../miniprogram/core/signing/crypto';
+import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
 
 export const nodeCrypto: SigningCrypto<Buffer> = {
   utf8: (text) => Buffer.from(text, 'utf8'),

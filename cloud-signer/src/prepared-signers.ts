@@ -2,8 +2,8 @@
 // key, policy text around the key) for every ticket of the same second, content type,
 // credentials and bucket URLs, so a ticket costs one HMAC. This is what lets the ticket
 // route keep pace with a bare HTTP server (see `npm run bench`).
-import type { SigningCrypto } from '../../miniprogram/core/signing/crypto';
-import type { Credentials, Dialect, KeySigner, PreparableInput } from '../../miniprogram/core/signing/dialect';
+import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
+import type { Credentials, Dialect, KeySigner, PreparableInput } from '../../miniprogram/shared/signing/index';
 
 /** Content types × bucket URLs seen within one second; past this the cache starts over. */
 const MAX_PREPARED = 64;

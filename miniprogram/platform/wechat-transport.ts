@@ -9,8 +9,8 @@ import {
   type Transport,
   type TransportErrorKind,
   type UploadTask,
-} from '../core/transport';
-import { abortableUpload, bodyText, lowerCaseHeaders, uploadPutWith } from './transport-common';
+} from '../shared/core/index';
+import { abortableUpload, bodyText, lowerCaseHeaders, uploadPutWith } from '../shared/adapter-kit/index';
 
 /** WeChat's own default when no `timeout` is passed (documented: 60 s). */
 const WECHAT_DEFAULT_TIMEOUT_MS = 60_000;

@@ -1,10 +1,10 @@
 // The WeChat platform: pickers, clipboard, preview, toast, storage and language,
 // plus the transport from wechat-transport.ts. Nothing here runs at import time:
 // the app calls createWechatPlatform() once it is running.
-import type { Lang, PickedFile } from '../core/types';
-import { PlatformError, type KeyValueStore, type PlatformErrorKind } from './types';
-import type { AppPlatform } from './app-platform';
-import { toPickedFile } from './picked-file';
+import type { Lang, PickedFile } from '../shared/core/index';
+import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../shared/core/index';
+import type { AppPlatform } from '../shared/core/index';
+import { toPickedFile } from '../shared/adapter-kit/index';
 import { createWechatTransport, errMsgOf } from './wechat-transport';
 
 /** An icon-less toast shows two lines, about 14 Chinese characters each; longer errors would be cut. */

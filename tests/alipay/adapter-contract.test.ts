@@ -3,7 +3,7 @@
 // failures, error 19 for HTTP errors on my.request).
 import { describeAdapterContract } from '../support/adapter-contract';
 import { createFakeMy } from '../support/fake-my';
-import { createAlipayPlatform } from '../../miniprogram/platform/alipay';
+import { createAlipayPlatform } from '../../alipay/platform/alipay';
 
 describeAdapterContract('alipay (my)', () => {
   const { my, device } = createFakeMy();

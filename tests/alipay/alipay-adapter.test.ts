@@ -4,9 +4,9 @@
 // picker's cap and older clients that return only paths.
 import { createFakeMy, type FakeMyOptions } from '../support/fake-my';
 import { photoPaths } from '../support/fixtures';
-import { createAlipayPlatform } from '../../miniprogram/platform/alipay';
-import { alipayFileType, transportErrorKind } from '../../miniprogram/platform/alipay-transport';
-import { PlatformError } from '../../miniprogram/platform/types';
+import { createAlipayPlatform } from '../../alipay/platform/alipay';
+import { alipayFileType, transportErrorKind } from '../../alipay/platform/alipay-transport';
+import { PlatformError } from '../../miniprogram/shared/core/ports';
 import fs from 'node:fs';
 
 const g = globalThis as Record<string, unknown>;

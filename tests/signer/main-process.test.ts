@@ -16,7 +16,7 @@ let bundle: string;
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-main-'));
   bundle = path.join(workDir, 'signer.js');
-  // Same entry and options as scripts/build-signer.mjs, into a private file so a parallel build cannot race it.
+  // Same entry and options as scripts/build/signer.mjs, into a private file so a parallel build cannot race it.
   await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 // The ticket hot path reuses one prepared signer for many keys; it must hand out
 // exactly the tickets whole signing would, and never outlive its second or credentials.
-import { s3Dialect } from '../../miniprogram/core/signing/s3';
-import { ossDialect } from '../../miniprogram/core/signing/oss';
+import { s3Dialect } from '../../miniprogram/shared/signing/dialects/s3';
+import { ossDialect } from '../../miniprogram/shared/signing/dialects/oss';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 import { cachingCrypto } from '../../cloud-signer/src/caching-crypto';
 import { preparedSigners } from '../../cloud-signer/src/prepared-signers';
-import type { PreparableInput } from '../../miniprogram/core/signing/dialect';
+import type { PreparableInput } from '../../miniprogram/shared/signing/dialects/dialect';
 
 const NOW = new Date('2026-11-22T10:00:00.250Z');
 const base: PreparableInput = {

@@ -4,8 +4,8 @@
 // my adapter over fake-my (tests/alipay/adapter-contract.test.ts). The fakes speak
 // their platform's native shapes; this file only speaks the neutral ones.
 import fs from 'node:fs';
-import { TransportError, type HttpResponse, type TransferProgress } from '../../miniprogram/core/transport';
-import { PlatformError, type Platform } from '../../miniprogram/platform/types';
+import { TransportError, type HttpResponse, type TransferProgress } from '../../miniprogram/shared/core/ports';
+import { PlatformError, type Platform } from '../../miniprogram/shared/core/ports';
 import type { DeviceFake } from './device-script';
 import { photoPaths } from './fixtures';
 

@@ -1,11 +1,13 @@
-// A real signer for tests: the same server main.ts starts (with the dev bucket when the
-// provider is local), on 127.0.0.1 and an ephemeral port, with a fresh temp data dir
-// that close() removes.
+// The one way tests start a signer: the same server main.ts starts, on 127.0.0.1 and an
+// ephemeral port, with a fresh temp data dir that close() removes. With the local provider
+// the dev bucket is mounted too, as `npm start` does; `devBucket: false` leaves it out for
+// tests of the signing API alone. Log lines are kept in `logged` instead of printed.
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../cloud-signer/src/config';
+import type { CredentialSource } from '../../cloud-signer/src/credentials';
 import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
 import { createSignerServer } from '../../cloud-signer/src/server';
 
@@ -14,18 +16,28 @@ export interface RunningSigner {
   origin: string;
   config: Config;
   dataDir: string;
+  /** What the signer logged (it never prints during tests). */
+  logged: string[];
   close(): Promise<void>;
 }
 
-export async function startSigner(
-  env: Record<string, string> = {},
-  opts: { now?: () => Date } = {},
-): Promise<RunningSigner> {
+export interface SignerOptions {
+  now?: () => Date;
+  credentials?: CredentialSource;
+  /** Mount the dev bucket when the provider is local (default true, like npm start). */
+  devBucket?: boolean;
+}
+
+export async function startSigner(env: Record<string, string> = {}, opts: SignerOptions = {}): Promise<RunningSigner> {
   const dataDir = await mkdtemp(join(tmpdir(), 'signer-test-'));
   try {
     const config = loadConfig({ UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' });
-    const devBucket = devBucketFor(config, { now: opts.now, onError: (error) => console.error('dev bucket: unexpected error', error) });
-    const server = createSignerServer({ config, devBucket, now: opts.now });
+    const logged: string[] = [];
+    const devBucket =
+      opts.devBucket === false
+        ? undefined
+        : devBucketFor(config, { now: opts.now, onError: (error) => console.error('dev bucket: unexpected error', error) });
+    const server = createSignerServer({ config, devBucket, now: opts.now, credentials: opts.credentials, log: (line) => logged.push(line) });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
@@ -35,6 +47,7 @@ export async function startSigner(
       origin: `http://127.0.0.1:${port}`,
       config,
       dataDir: config.dataDir,
+      logged,
       close: async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

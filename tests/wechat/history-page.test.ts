@@ -1,10 +1,10 @@
 // The history page in miniprogram-simulate over the scripted `wx`: what is stored on
 // the device is what the page lists, newest first, with copy, preview and a
 // confirmed clear.
-import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/core/history';
-import { uiMessages } from '../../miniprogram/i18n';
-import { openPage, tap, textOf, type OpenPage, type Rendered } from './support/open-page';
-import { waitFor } from './support/scripted-wx';
+import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/shared/core/history';
+import { uiMessages } from '../../miniprogram/shared/ui/i18n';
+import { openPage, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
+import { waitFor } from '../support/scripted-wx';
 
 const HISTORY_PAGE = 'pages/history/index';
 const zh = uiMessages('zh');

@@ -2,12 +2,12 @@
 // offers no copy yet; one whose link failed shows why and offers retry (the upload
 // stays done); history stores keys of private objects, and the history page shows
 // "fetching…", then the link, or the plain failure, with copy as the retry.
-import type { UploadItem } from '../../miniprogram/core/types';
-import { createUploadHistory, historyEntryFrom, HISTORY_STORAGE_KEY } from '../../miniprogram/core/history';
-import { LinkError } from '../../miniprogram/core/object-links';
-import { uiMessages } from '../../miniprogram/i18n';
-import { cardView, summaryView } from '../../miniprogram/pages/upload/view';
-import { createHistoryController, initialHistoryData } from '../../miniprogram/pages/history/history-controller';
+import type { UploadItem } from '../../miniprogram/shared/core/types';
+import { createUploadHistory, historyEntryFrom, HISTORY_STORAGE_KEY } from '../../miniprogram/shared/core/history';
+import { LinkError } from '../../miniprogram/shared/core/object-links';
+import { uiMessages } from '../../miniprogram/shared/ui/i18n';
+import { cardView, summaryView } from '../../miniprogram/shared/ui/upload-view';
+import { createHistoryController, initialHistoryData } from '../../miniprogram/shared/ui/history-controller';
 
 const zh = uiMessages('zh');
 const LINK_FAILURE = { reason: 'server' as const, message: '文件已上传，但没能取得访问链接（HTTP 503）。请点“重试”再取链接', retryable: true, status: 503 };

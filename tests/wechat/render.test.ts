@@ -8,16 +8,16 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/core/history';
-import { failureMessage } from '../../miniprogram/core/messages';
-import { uiMessages } from '../../miniprogram/i18n';
-import { openPage, tap, type OpenPage } from './support/open-page';
-import { PHONE_HEIGHT_PX, PHONE_WIDTH_PX, toHtml } from './support/render-html';
-import { TEST_LIMITS, waitFor } from './support/scripted-wx';
-import { measureLayout, type Layout } from './support/measure-layout';
+import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/shared/core/history';
+import { failureMessage } from '../../miniprogram/shared/core/messages';
+import { uiMessages } from '../../miniprogram/shared/ui/i18n';
+import { openPage, tap, type OpenPage } from '../support/open-page';
+import { PHONE_HEIGHT_PX, PHONE_WIDTH_PX, toHtml } from '../support/render-html';
+import { TEST_LIMITS, waitFor } from '../support/scripted-wx';
+import { measureLayout, type Layout } from '../support/measure-layout';
 
 const OUT_DIR = path.resolve(__dirname, '../../test-results/wechat-render');
-const SHOOTER = path.resolve(__dirname, 'support/shoot-pages.mjs');
+const SHOOTER = path.resolve(__dirname, '../support/shoot-pages.mjs');
 const UPLOAD_PAGE = 'pages/upload/index';
 const HISTORY_PAGE = 'pages/history/index';
 /** 22rpx: below this, Chinese glyphs at phone density stop being comfortable to read. */

@@ -1,9 +1,9 @@
 // The upload page in miniprogram-simulate with the real engine and WeChat adapter
 // over a step-by-step scripted `wx`: every assertion reads the rendered tree.
-import { failureMessage, rejectionMessage } from '../../miniprogram/core/messages';
-import { uiMessages } from '../../miniprogram/i18n';
-import { hasClass, openPage, SIGNER_URL, tap, textOf, type OpenPage, type Rendered } from './support/open-page';
-import { TEST_LIMITS, waitFor } from './support/scripted-wx';
+import { failureMessage, rejectionMessage } from '../../miniprogram/shared/core/messages';
+import { uiMessages } from '../../miniprogram/shared/ui/i18n';
+import { hasClass, openPage, SIGNER_URL, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
+import { TEST_LIMITS, waitFor } from '../support/scripted-wx';
 
 const UPLOAD_PAGE = 'pages/upload/index';
 const zh = uiMessages('zh');

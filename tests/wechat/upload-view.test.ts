@@ -1,8 +1,8 @@
 // The upload page's view model: what each card offers in each state, and the
 // setData patch that moves the screen (per-field paths unless the list changed).
-import type { BatchProgress, UploadItem } from '../../miniprogram/core/types';
-import { uiMessages } from '../../miniprogram/i18n';
-import { cardView, diffCards, summaryView } from '../../miniprogram/pages/upload/view';
+import type { BatchProgress, UploadItem } from '../../miniprogram/shared/core/types';
+import { uiMessages } from '../../miniprogram/shared/ui/i18n';
+import { cardView, diffCards, summaryView } from '../../miniprogram/shared/ui/upload-view';
 
 const zh = uiMessages('zh');
 const item = (id: string, extra: Partial<UploadItem> = {}): UploadItem => ({

@@ -1,8 +1,8 @@
 // Unit tests of the WeChat adapter's mapping: WeChat's raw results and errMsg texts
 // in, the app's one internal shape out. `wx` is a bare recorder per test; the
 // shared adapter contract (adapter-contract.test.ts) covers the common behaviour.
-import { TransportError } from '../../miniprogram/core/transport';
-import { PlatformError } from '../../miniprogram/platform/types';
+import { TransportError } from '../../miniprogram/shared/core/ports';
+import { PlatformError } from '../../miniprogram/shared/core/ports';
 import {
   CHAT_FILE_COUNT_MAX,
   MEDIA_COUNT_MAX,

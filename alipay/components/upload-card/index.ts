@@ -1,8 +1,8 @@
 // One file's card (Alipay): thumbnail or type badge, name, size, progress, status and
 // the actions its state allows. It only renders and reports taps through the onXxx
 // props the page passes (Alipay's way; WeChat's card uses triggerEvent).
-import type { CardView } from '../../shared/miniprogram/pages/upload/view';
-import type { CardLabels } from '../../shared/miniprogram/pages/upload/upload-controller';
+import type { CardView } from '../../shared/miniprogram/shared/ui/index';
+import type { CardLabels } from '../../shared/miniprogram/shared/ui/index';
 
 type CardCallback = (id: string, url: string) => void;
 

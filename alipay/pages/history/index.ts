@@ -1,11 +1,11 @@
 // The Alipay history page: binds the template to the shared controller
-// (miniprogram/pages/history/history-controller.ts) and nothing more.
+// (miniprogram/shared/ui/history-controller.ts) and nothing more.
 import {
   createHistoryController,
   initialHistoryData,
   type HistoryController,
   type HistoryPageData,
-} from '../../shared/miniprogram/pages/history/history-controller';
+} from '../../shared/miniprogram/shared/ui/index';
 import { getServices } from '../../services';
 
 const controllers = new WeakMap<object, HistoryController>();

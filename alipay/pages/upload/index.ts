@@ -1,12 +1,12 @@
 // The Alipay upload page: binds the template to the shared controller
-// (miniprogram/pages/upload/upload-controller.ts) and nothing more. Alipay pages put
+// (miniprogram/shared/ui/upload-controller.ts) and nothing more. Alipay pages put
 // handlers on the page object; the card component calls back through onXxx props.
 import {
   createUploadController,
   initialUploadData,
   type UploadController,
   type UploadPageData,
-} from '../../shared/miniprogram/pages/upload/upload-controller';
+} from '../../shared/miniprogram/shared/ui/index';
 import { getServices } from '../../services';
 
 /** Per-page controllers (Page() typings give no place for non-rendered state). */

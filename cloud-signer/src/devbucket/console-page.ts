@@ -1,7 +1,7 @@
 // The console page at `/`: the local twin of a cloud console's file list. Plain
 // HTML, no script. Keys and types come from uploads, so every one of them is
 // escaped, and the page's CSP forbids script outright in case one ever slips through.
-import { s3ObjectUrl } from '../../../miniprogram/core/signing/s3';
+import { s3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import type { StoredObject } from './storage';
 import { escapeXml as escapeHtml } from './xml';
 

@@ -5,14 +5,14 @@
 //   GET/HEAD  /dev-bucket/<key>   a stored object
 //   GET       /                   the console page (mounted by the signer)
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Credentials } from '../../../miniprogram/core/signing/dialect';
-import { s3ObjectUrl } from '../../../miniprogram/core/signing/s3';
+import type { Credentials } from '../../../miniprogram/shared/signing/index';
+import { s3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { CONSOLE_CSP, renderConsole } from './console-page';
 import { startMd5Worker } from './md5';
 import { handlePostObject } from './post-object';
 import { answerPreflight, newRequestId, sendError, toS3Error } from './respond';
 import { verifyPresignedGet } from './presigned-get';
-import { signS3ObjectUrl } from '../../../miniprogram/core/signing/s3-presign';
+import { signS3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { nodeCrypto } from '../node-crypto';
 import { S3Error, invalidArgument } from './s3-error';
 import { serveObject } from './serve-object';

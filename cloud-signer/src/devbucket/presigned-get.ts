@@ -5,8 +5,8 @@
 // unsigned, tampered, foreign or expired link gets S3's 403.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { S3_MAX_PRESIGN_SECONDS, S3_QUERY, S3_UNSIGNED_PAYLOAD, presignS3 } from '../../../miniprogram/core/signing/s3-presign';
-import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential } from '../../../miniprogram/core/signing/sigv4';
+import { S3_MAX_PRESIGN_SECONDS, S3_QUERY, S3_UNSIGNED_PAYLOAD, presignS3 } from '../../../miniprogram/shared/signing/index';
+import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential } from '../../../miniprogram/shared/signing/index';
 import { nodeCrypto } from '../node-crypto';
 import type { BucketIdentity } from './verify-post';
 import { S3Error, invalidArgument } from './s3-error';

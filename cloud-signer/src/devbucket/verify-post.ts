@@ -4,8 +4,8 @@
 // field is covered by some condition. Only the file's size is left for the
 // streaming stage to enforce (content-length-range).
 import { timingSafeEqual } from 'node:crypto';
-import type { Credentials } from '../../../miniprogram/core/signing/dialect';
-import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential, signPolicy } from '../../../miniprogram/core/signing/sigv4';
+import type { Credentials } from '../../../miniprogram/shared/signing/index';
+import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential, signPolicy } from '../../../miniprogram/shared/signing/index';
 import { nodeCrypto } from '../node-crypto';
 import { S3Error, invalidArgument, policyDenied } from './s3-error';
 

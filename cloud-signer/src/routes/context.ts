@@ -2,8 +2,8 @@
 // path only reads it.
 import type { IncomingMessage } from 'node:http';
 import type { UploadLimits } from '../../../typings/ticket';
-import type { SigningCrypto } from '../../../miniprogram/core/signing/crypto';
-import type { Dialect } from '../../../miniprogram/core/signing/dialect';
+import type { SigningCrypto } from '../../../miniprogram/shared/signing/index';
+import type { Dialect } from '../../../miniprogram/shared/signing/index';
 import type { Config } from '../config';
 import type { CredentialSource } from '../credentials';
 

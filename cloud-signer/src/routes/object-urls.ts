@@ -6,7 +6,7 @@ import type { ObjectUrlsResponse } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { isIssuedKeyShape } from '../keys';
-import { expiresAt } from '../../../miniprogram/core/signing/policy';
+import { expiresAt } from '../../../miniprogram/shared/signing/index';
 import type { RouteContext } from './context';
 
 export const OBJECT_URLS_PATH = '/api/object-urls';

@@ -1,5 +1,5 @@
 // What every STS vendor module produces and what the rest of the signer consumes.
-import type { Credentials } from '../../../miniprogram/core/signing/dialect';
+import type { Credentials } from '../../../miniprogram/shared/signing/index';
 
 /** Credentials from AssumeRole: always with a token, always with an end. */
 export interface TemporaryCredentials extends Credentials {

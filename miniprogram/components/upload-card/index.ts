@@ -1,8 +1,8 @@
 // One file's card: thumbnail or type badge, name, size, progress, status, and the
 // actions that make sense for its state. It only renders and reports taps; the
 // page decides what a tap does (events carry the card's id).
-import type { CardView } from '../../pages/upload/view';
-import type { CardLabels } from '../../pages/upload/upload-controller';
+import type { CardView } from '../../shared/ui/index';
+import type { CardLabels } from '../../shared/ui/index';
 
 export type { CardLabels };
 

@@ -1,7 +1,7 @@
 // The WeChat history page: binds the template to the shared controller
 // (history-controller.ts, also used by the Alipay page). Taps carry data-url.
 import { getServices } from '../../services';
-import { createHistoryController, initialHistoryData, type HistoryController, type HistoryPageData } from './history-controller';
+import { createHistoryController, initialHistoryData, type HistoryController, type HistoryPageData } from '../../shared/ui/index';
 
 const controllers = new WeakMap<object, HistoryController>();
 

@@ -2,9 +2,9 @@
 // and the simulator can load). It only binds the template to the shared controller
 // (upload-controller.ts, also used by the Alipay page): card events carry the id.
 import { getServices } from '../../services';
-import { createUploadController, initialUploadData, type UploadController, type UploadPageData } from './upload-controller';
+import { createUploadController, initialUploadData, type UploadController, type UploadPageData } from '../../shared/ui/index';
 
-export { UI_FLUSH_MS } from './upload-controller';
+export { UI_FLUSH_MS } from '../../shared/ui/index';
 
 /** Per-page controllers (the typings give Component() no place for non-rendered state). */
 const controllers = new WeakMap<object, UploadController>();

@@ -8,10 +8,10 @@ import { loadConfig } from '../../../cloud-signer/src/config';
 import { createSignerServer } from '../../../cloud-signer/src/server';
 import { createAssumeRole, loadStsConfig } from '../../../cloud-signer/src/sts';
 import { nodeCrypto } from '../../../cloud-signer/src/node-crypto';
-import { signClientTicket } from '../../../miniprogram/core/signing/client-signer';
-import { cryptoJs } from '../../../miniprogram/core/signing/crypto-js';
-import { ossDialect } from '../../../miniprogram/core/signing/oss';
-import { deniedReply, okReply, startStandIn, type StandIn } from './stand-in';
+import { signClientTicket } from '../../../miniprogram/shared/signing/client/client-signer';
+import { cryptoJs } from '../../../miniprogram/shared/signing/crypto-js/crypto-js';
+import { ossDialect } from '../../../miniprogram/shared/signing/dialects/oss';
+import { deniedReply, okReply, startStandIn, type StandIn } from '../../support/sts-stand-in';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const LONG_TERM_SECRET = 'LongTermSecret-must-never-leak-0123456789';

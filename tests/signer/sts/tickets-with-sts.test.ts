@@ -7,7 +7,7 @@ import { loadConfig } from '../../../cloud-signer/src/config';
 import { createSignerServer } from '../../../cloud-signer/src/server';
 import { temporaryCredentialsFromEnv } from '../../../cloud-signer/src/sts';
 import type { TicketResponse } from '../../../typings/ticket';
-import { deniedReply, okReply, startStandIn, type StandIn } from './stand-in';
+import { deniedReply, okReply, startStandIn, type StandIn } from '../../support/sts-stand-in';
 
 const T0 = new Date('2026-11-22T10:00:00Z').getTime();
 const DURATION_MS = 900_000;

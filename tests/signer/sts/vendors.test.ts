@@ -6,7 +6,7 @@ import { alibabaSessionPolicy } from '../../../cloud-signer/src/sts/alibaba';
 import { awsSessionPolicy } from '../../../cloud-signer/src/sts/aws';
 import { tencentSessionPolicy } from '../../../cloud-signer/src/sts/tencent';
 import type { StsVendor, UploadScope } from '../../../cloud-signer/src/sts/types';
-import { deniedReply, okReply, startStandIn, type IssuedCredentials, type StandIn } from './stand-in';
+import { deniedReply, okReply, startStandIn, type IssuedCredentials, type StandIn } from '../../support/sts-stand-in';
 
 const LONG_TERM_SECRET = 'LongTermSecret-must-never-leak-0123456789';
 

@@ -1,0 +1,183 @@
+// The Alipay platform: picker, clipboard, preview, toast, storage and language, plus
+// the transport from alipay-transport.ts. Nothing here runs at import time: the app
+// calls createAlipayPlatform() once it is running. Alipay has no chooseMedia and no
+// chat-file picker: photos come from my.chooseImage (album or camera).
+import type { Lang, PickedFile } from '../shared/miniprogram/shared/core/index';
+import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../shared/miniprogram/shared/core/index';
+import type { AppPlatform } from '../shared/miniprogram/shared/core/index';
+import { toPickedFile } from '../shared/miniprogram/shared/adapter-kit/index';
+import { alipayErrorOf, createAlipayTransport, type AlipayError } from './alipay-transport';
+
+/** my.chooseImage hands out at most 9 photos per pick. */
+export const IMAGE_COUNT_MAX = 9;
+
+/** Alipay's documented picker failures. */
+export const ALIPAY_PICK_ERROR = {
+  /** "用户取消操作": the person closed the picker — not an error. */
+  cancelled: 11,
+  /** "在申请授权时用户拒绝授权". */
+  authDenied: 2001,
+} as const;
+
+export interface AlipayPlatform extends AppPlatform {
+  readonly name: 'alipay';
+}
+
+export function languageFrom(systemLanguage: string): Lang {
+  return systemLanguage.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+export function platformErrorKind(raw: AlipayError): PlatformErrorKind {
+  if (raw.error === ALIPAY_PICK_ERROR.authDenied || /auth|permission|授权|权限/i.test(raw.errorMessage ?? '')) return 'permission';
+  if (/not support|unsupported|不支持/i.test(raw.errorMessage ?? '')) return 'unsupported';
+  return 'unknown';
+}
+
+function toPlatformError(raw: unknown): PlatformError {
+  const error = alipayErrorOf(raw);
+  return new PlatformError(platformErrorKind(error), error.errorMessage || `error ${error.error ?? 'unknown'}`, raw);
+}
+
+const clampCount = (count: number, max: number) => Math.max(1, Math.min(Math.floor(count) || 1, max));
+
+interface ChooseImageResult {
+  tempFilePaths?: string[];
+  /** The older name of tempFilePaths. */
+  apFilePaths?: string[];
+  tempFiles?: Array<{ path: string; size: number }>;
+}
+
+/** Size of a picked file when the client did not say (older clients return only paths). */
+function fileSize(path: string): Promise<number> {
+  return new Promise((resolve) => {
+    my.getFileSystemManager().getFileInfo({
+      filePath: path,
+      success: (res) => resolve(Number((res as { size?: unknown }).size) || 0),
+      // The signer and the store still enforce the size; 0 only skips the local check.
+      fail: () => resolve(0),
+    });
+  });
+}
+
+async function pickedFiles(res: ChooseImageResult): Promise<PickedFile[]> {
+  if (res.tempFiles && res.tempFiles.length > 0) {
+    return res.tempFiles.map((f) => toPickedFile({ path: f.path, size: f.size, kind: 'image' }));
+  }
+  const paths = res.tempFilePaths ?? res.apFilePaths ?? [];
+  const sizes = await Promise.all(paths.map(fileSize));
+  return paths.map((path, i) => toPickedFile({ path, size: sizes[i], kind: 'image' }));
+}
+
+function createStorage(): KeyValueStore {
+  return {
+    get<T>(key: string): T | undefined {
+      try {
+        const { data } = my.getStorageSync({ key });
+        // Alipay answers null (older clients: undefined) for a key never set.
+        return data === null || data === undefined || data === '' ? undefined : (data as T);
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, value) {
+      // Alipay reports a refused write (e.g. over the 10 MB quota) in the result, not by throwing.
+      const result = my.setStorageSync({ key, data: value }) as { success?: boolean; error?: number; errorMessage?: string } | undefined;
+      if (result && result.success === false) throw toPlatformError(result);
+    },
+    remove(key) {
+      try {
+        my.removeStorageSync({ key });
+      } catch {
+        // nothing stored: nothing to remove
+      }
+    },
+  };
+}
+
+export function createAlipayPlatform(): AlipayPlatform {
+  const transport = createAlipayTransport();
+  return {
+    name: 'alipay',
+    request: transport.request,
+    upload: transport.upload,
+    storage: createStorage(),
+
+    chooseMedia({ count, source }) {
+      return new Promise<PickedFile[]>((resolve, reject) => {
+        try {
+          my.chooseImage({
+            count: clampCount(count, IMAGE_COUNT_MAX),
+            sourceType: [source],
+            // The typings declare tempFiles as one object; the docs (and the phone) give an array.
+            success: (res) => pickedFiles(res as unknown as ChooseImageResult).then(resolve, reject),
+            fail: (err) => {
+              const error = alipayErrorOf(err);
+              if (error.error === ALIPAY_PICK_ERROR.cancelled) resolve([]);
+              else reject(toPlatformError(err));
+            },
+          });
+        } catch (err) {
+          reject(toPlatformError(err));
+        }
+      });
+    },
+
+    copyText(text) {
+      return new Promise((resolve, reject) => {
+        my.setClipboard({
+          text,
+          success: () => {
+            // Unlike WeChat, Alipay shows nothing when it copied.
+            my.showToast({ content: languageOf() === 'en' ? 'Copied' : '已复制', type: 'success', duration: 1500 });
+            resolve();
+          },
+          fail: (err) => reject(toPlatformError(err)),
+        });
+      });
+    },
+
+    previewImages(urls, current) {
+      // Alipay takes the index of the current image, not its URL.
+      const index = urls.indexOf(current);
+      my.previewImage({ urls: index >= 0 ? urls : [current, ...urls], current: Math.max(index, 0) });
+    },
+
+    toast(message, kind = 'info') {
+      const type = kind === 'success' ? 'success' : kind === 'error' ? 'fail' : 'none';
+      // Errors stay longer: they carry a sentence to read, not a tick.
+      my.showToast({ content: message, type, duration: kind === 'error' ? 3000 : 1500 });
+    },
+
+    language: languageOf,
+
+    confirm({ title, content, confirmText, cancelText }) {
+      return new Promise((resolve) => {
+        my.confirm({
+          title,
+          content,
+          ...(confirmText ? { confirmButtonText: confirmText } : {}),
+          ...(cancelText ? { cancelButtonText: cancelText } : {}),
+          success: (res) => resolve(res.confirm === true),
+          fail: () => resolve(false),
+        });
+      });
+    },
+
+    setPageTitle(title) {
+      my.setNavigationBar({ title });
+    },
+
+    setTabTitles(titles) {
+      // Only works while a tab page is showing; harmless to fail elsewhere.
+      titles.forEach((text, index) => my.setTabBarItem({ index, text, fail: () => undefined }));
+    },
+  };
+}
+
+function languageOf(): Lang {
+  try {
+    return languageFrom(my.getSystemInfoSync().language ?? '');
+  } catch {
+    return 'zh';
+  }
+}

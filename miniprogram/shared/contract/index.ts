@@ -1,0 +1,5 @@
+// The runtime half of the HTTP contract between the apps and the signer (the types are in
+// typings/): route paths, per-request limits, the provider list, response validators, the
+// byte formatter and the MIME table. The signer and both apps import it through this file.
+export * from './mime-table';
+export * from './type-patterns';

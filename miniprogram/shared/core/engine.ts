@@ -1,0 +1,343 @@
+// The upload engine: checks files against the signer's limits, asks for tickets
+// (one request per batch), uploads N at a time with retries and fresh tickets, and
+// makes sure every file ends done, failed (with why) or cancelled. It orchestrates;
+// item state lives in items.ts, decisions in retry.ts, signer calls in ticket-client.ts.
+import type { UploadLimits, UploadTicket } from '../../../typings/ticket';
+import type { EngineEvents, Lang, Rejection, UploadEngineApi, UploadItem } from './types';
+import { TransportError, type FileUploadRequest, type Transport } from './ports';
+import { ConcurrencyQueue } from './queue';
+import { Emitter } from './emitter';
+import { CANCELLED, ItemStore, type Entry, type Run } from './items';
+import { checkBatch } from './restrictions';
+import { batchProgress } from './progress';
+import { rejectionMessage } from './messages';
+import { effectiveType } from './mime';
+import { problem, toFailure, type Problem } from './failure';
+import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch, type TicketSource } from './ticket-client';
+import { createClientTicketSource, type ClientSigningOptions } from './client-tickets';
+import { createBatchLinks, createObjectLinks } from './object-links';
+import {
+  classifyResponse,
+  classifyTransportError,
+  nextStep,
+  retryPolicy,
+  ticketIsStale,
+  type AttemptOutcome,
+  type HeldTicket,
+  type RetryPolicy,
+} from './retry';
+
+export interface EngineOptions {
+  signerUrl: string;
+  transport: Transport;
+  /** 'zh' default: the language of the messages in failures and rejections. */
+  lang?: Lang;
+  /** Uploads at once; default 3, clamped to MAX_CONCURRENCY. */
+  concurrency?: number;
+  /** Bearer token for /api/*. */
+  authToken?: string;
+  retry?: Partial<RetryPolicy>;
+  /** ms clock; tests pin it. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Per request/upload, handed to the transport. */
+  timeoutMs?: number;
+  /** Set for `signing: 'client'`: tickets are signed on the phone from /api/credentials grants. */
+  clientSigning?: ClientSigningOptions;
+}
+
+export const DEFAULT_CONCURRENCY = 3;
+/**
+ * WeChat allows 10 concurrent network requests (request, uploadFile and downloadFile
+ * share them). Uploads take at most 8, leaving room for the next batch's ticket or
+ * health request and the page's own image loads, which would otherwise queue or fail.
+ */
+export const MAX_CONCURRENCY = 8;
+/** The ticket contract: one request carries 1 to 20 files. */
+export const TICKETS_PER_REQUEST = 20;
+
+export function clampConcurrency(requested: number | undefined): number {
+  if (requested === undefined || !Number.isFinite(requested)) return DEFAULT_CONCURRENCY;
+  return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(requested)));
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A failure that leaves the ticket worth reusing on a manual retry (the store never judged it). */
+const KEEPS_TICKET: readonly string[] = ['network', 'timeout', 'server'];
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < list.length; i += size) result.push(list.slice(i, i + size));
+  return result;
+}
+
+export function createUploadEngine(options: EngineOptions): UploadEngineApi {
+  const lang = options.lang ?? 'zh';
+  const now = options.now ?? (() => Date.now());
+  const sleep = options.sleep ?? defaultSleep;
+  const policy = retryPolicy(options.retry);
+  const { transport, timeoutMs } = options;
+  const client = createTicketClient({ signerUrl: options.signerUrl, transport, authToken: options.authToken, timeoutMs, now });
+  // One engine, two ticket sources: the signer signs, or the app signs from a credentials grant.
+  const source: TicketSource = options.clientSigning ? createClientTicketSource(client, options.clientSigning, now) : client;
+  const links = createObjectLinks({ client, now, lang });
+  const queue = new ConcurrencyQueue(clampConcurrency(options.concurrency));
+  const events = new Emitter<EngineEvents>();
+  const store = new ItemStore(events, now);
+  let limits: UploadLimits | undefined;
+  let loadingLimits: Promise<UploadLimits> | undefined;
+  /** From /healthz: links come from /api/object-urls instead of the ticket's objectUrl. */
+  let privateBucket = false;
+
+  const fail = (entry: Entry, p: Problem) => store.fail(entry, toFailure(p, lang));
+  const isCurrent = (entry: Entry, run: Run) => entry.run === run && run.active;
+
+  function loadLimits(): Promise<UploadLimits> {
+    if (limits) return Promise.resolve(limits);
+    if (!loadingLimits) {
+      loadingLimits = client.health().then(
+        (health) => {
+          privateBucket = health.privateBucket === true;
+          return (limits = health.limits);
+        },
+        (error: unknown) => {
+          loadingLimits = undefined; // the next add() asks again
+          throw error;
+        },
+      );
+    }
+    return loadingLimits;
+  }
+
+  function hold(entry: Entry, batch: TicketBatch, index: number): void {
+    if (batch.limits) limits = batch.limits;
+    entry.held = { ticket: batch.tickets[index], serverOffsetMs: batch.serverOffsetMs, serverTimeMs: batch.serverTimeMs };
+  }
+
+  /** Tickets for waiting entries, in contract-sized requests one after another (uploads of the first start meanwhile). */
+  async function issueTickets(entries: Entry[]): Promise<void> {
+    const size = Math.min(TICKETS_PER_REQUEST, limits?.maxFiles ?? TICKETS_PER_REQUEST);
+    for (const chunk of chunks(entries, size)) await issueChunk(chunk);
+  }
+
+  async function issueChunk(chunk: Entry[]): Promise<void> {
+    let pending = chunk.map((entry) => ({ entry, run: entry.run }));
+    // Each pass either succeeds, or fails everyone, or drops the one file the signer named: bounded by the chunk size.
+    for (;;) {
+      pending = pending.filter(({ entry, run }) => isCurrent(entry, run)); // cancelled meanwhile: not asked for
+      if (pending.length === 0) return;
+      try {
+        const batch = await source.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file)));
+        pending.forEach(({ entry, run }, i) => {
+          if (!isCurrent(entry, run)) return;
+          hold(entry, batch, i);
+          void queue.run(() => transfer(entry, run));
+        });
+        return;
+      } catch (error) {
+        const p = signerProblem(error);
+        const index = error instanceof SignerError ? error.index : undefined;
+        if (index !== undefined && index >= 0 && index < pending.length && pending.length > 1) {
+          // One file is at fault: it alone fails with the signer's reason; the rest ask again without it.
+          fail(pending[index].entry, p);
+          pending = pending.filter((_, i) => i !== index);
+          continue;
+        }
+        for (const { entry, run } of pending) if (isCurrent(entry, run)) fail(entry, p);
+        return;
+      }
+    }
+  }
+
+  /** A single-file ticket during an upload (expired, skewed clock). False when the file ended meanwhile. */
+  async function renewTicket(entry: Entry, run: Run): Promise<boolean> {
+    try {
+      const batch = await run.race(source.tickets([ticketRequestFile(entry.item.file)]));
+      if (batch === CANCELLED || !isCurrent(entry, run)) return false;
+      hold(entry, batch, 0);
+      return true;
+    } catch (error) {
+      if (isCurrent(entry, run)) fail(entry, signerProblem(error));
+      return false;
+    }
+  }
+
+  function uploadRequest(entry: Entry, ticket: UploadTicket, run: Run): FileUploadRequest {
+    return {
+      method: ticket.method,
+      url: ticket.url,
+      filePath: entry.item.file.path,
+      fileName: entry.item.file.name,
+      fileField: ticket.fileField,
+      fields: ticket.method === 'POST' ? ticket.fields : {},
+      headers: ticket.headers,
+      timeoutMs,
+      onProgress: (progress) => {
+        if (isCurrent(entry, run)) store.progress(entry, progress);
+      },
+    };
+  }
+
+  async function attempt(entry: Entry, ticket: UploadTicket, run: Run): Promise<AttemptOutcome> {
+    try {
+      const task = transport.upload(uploadRequest(entry, ticket, run));
+      entry.task = task;
+      const response = await run.race(task.result);
+      if (response === CANCELLED) return { kind: 'aborted' };
+      return classifyResponse(response, ticket);
+    } catch (error) {
+      if (error instanceof TransportError) return classifyTransportError(error, ticket.url);
+      // A transport that throws instead of rejecting: an adapter bug, but the file must still end.
+      return { kind: 'fatal', problem: problem('unknown', { code: error instanceof Error ? error.name : undefined }) };
+    } finally {
+      if (entry.run === run) entry.task = undefined;
+    }
+  }
+
+  /** One file's whole upload, holding one queue slot: attempts, pauses and fresh tickets. */
+  async function transfer(entry: Entry, run: Run): Promise<void> {
+    for (;;) {
+      if (!isCurrent(entry, run)) return; // cancelled before start (or between tries): never starts
+      const held = entry.held;
+      const stale = !held || ticketIsStale(held, now(), policy.ticketMarginMs);
+      // Out of fresh tickets, a stale one is still tried: the store has the last word on expiry.
+      if (stale && (!held || entry.budget.freshTickets < policy.freshTickets)) {
+        if (held) entry.budget.freshTickets += 1;
+        if (!(await renewTicket(entry, run))) return;
+        continue;
+      }
+      const current = (held as HeldTicket).ticket;
+      store.startAttempt(entry);
+      let outcome = await attempt(entry, current, run);
+      if (!isCurrent(entry, run)) return;
+      if (outcome.kind === 'done') {
+        store.done(entry, current, privateBucket);
+        return;
+      }
+      // Aborted while we still wanted it (the platform dropped it, e.g. app sent to background): a network failure.
+      if (outcome.kind === 'aborted') outcome = { kind: 'transient', problem: problem('network') };
+      const step = nextStep(outcome, entry.budget, policy);
+      if (step.action === 'fail') {
+        fail(entry, step.problem);
+        return;
+      }
+      if (step.action === 'freshTicket') {
+        entry.budget.freshTickets += 1;
+        entry.held = undefined;
+        continue;
+      }
+      entry.budget.retries += 1;
+      await run.race(sleep(step.delayMs));
+    }
+  }
+
+  /** (Re)starts entries: reusable tickets go straight to the queue, the rest share ticket requests. */
+  function schedule(entries: Entry[]): void {
+    const needTickets: Entry[] = [];
+    for (const entry of entries) {
+      if (entry.held && !ticketIsStale(entry.held, now(), policy.ticketMarginMs)) {
+        const run = entry.run;
+        void queue.run(() => transfer(entry, run));
+      } else {
+        needTickets.push(entry);
+      }
+    }
+    if (needTickets.length > 0) void issueTickets(needTickets);
+  }
+
+  // Private buckets: a batch's links are signed together once its last file has ended.
+  const batchLinks = createBatchLinks({ store, links, lang, isPrivate: () => privateBucket });
+  events.on('settled', (item) => {
+    const entry = store.get(item.id);
+    if (entry) batchLinks.settled(entry);
+  });
+
+  function retryEntries(entries: Entry[]): void {
+    batchLinks.retry(entries);
+    const again = entries.filter((entry) => {
+      const error = entry.item.error;
+      const status = entry.item.status;
+      if (status !== 'failed' && status !== 'cancelled') return false;
+      if (status === 'failed' && !(error && KEEPS_TICKET.includes(error.reason))) entry.held = undefined;
+      return store.requeue(entry);
+    });
+    schedule(again);
+  }
+
+  return {
+    loadLimits,
+
+    async add(files) {
+      let current: UploadLimits;
+      try {
+        current = await loadLimits();
+      } catch (error) {
+        // Nothing can be checked or sent without the signer; the files still appear, failed with
+        // why, so the person sees it and a retry (which asks the signer again) can pick them up.
+        const entries = files.map((file) => store.create(file));
+        for (const entry of entries) fail(entry, signerProblem(error));
+        return { accepted: entries.map((entry) => store.snapshot(entry)), rejected: [] };
+      }
+      const check = checkBatch(files, current);
+      const rejected: Rejection[] = check.rejected.map(({ file, reason }) => ({
+        file,
+        reason,
+        message: rejectionMessage(reason, lang, {
+          maxBytes: current.maxBytes,
+          maxFiles: current.maxFiles,
+          allowedTypes: current.allowedTypes,
+          fileSize: file.size,
+          fileType: effectiveType(file),
+        }),
+      }));
+      const entries = check.accepted.map((file) => store.create(file));
+      batchLinks.group(entries);
+      schedule(entries);
+      return { accepted: entries.map((entry) => store.snapshot(entry)), rejected };
+    },
+
+    cancel(id) {
+      const entry = store.get(id);
+      if (entry) store.cancel(entry);
+    },
+
+    cancelAll() {
+      for (const entry of store.all()) store.cancel(entry);
+    },
+
+    retry(id) {
+      const entry = store.get(id);
+      if (entry) retryEntries([entry]);
+    },
+
+    retryAllFailed() {
+      // Like the cards' retry buttons: a refusal that repeating cannot change (too large, wrong type)
+      // stays failed rather than being sent again over the person's data plan.
+      const again = (item: UploadItem) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed';
+      retryEntries(store.all().filter((entry) => again(entry.item)));
+    },
+
+    remove(id) {
+      const entry = store.get(id);
+      if (!entry) return;
+      store.cancel(entry);
+      store.forget(id);
+    },
+
+    items(): readonly UploadItem[] {
+      return store.all().map((entry) => store.snapshot(entry));
+    },
+
+    progress: () => batchProgress(store.all().map((entry) => entry.item)),
+
+    on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]) {
+      return events.on(event, listener);
+    },
+
+    async objectLinks(keys) {
+      const signed = await links.links(keys);
+      return new Map(Array.from(signed, ([key, link]) => [key, link.url]));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The device's list of finished uploads (newest first, bounded), kept in the
+// platform's key-value storage. Stored data is never trusted: anything that
+// does not look like an entry (older app version, manual edits) is dropped.
+import type { KeyValueStore } from './ports';
+import type { PickedFile, UploadItem } from './types';
+
+export const HISTORY_STORAGE_KEY = 'upload-history.v1';
+/** Enough to find last week's uploads, small next to WeChat's 1 MB-per-key storage limit. */
+export const HISTORY_LIMIT = 200;
+
+export interface HistoryEntry {
+  key: string;
+  /** The object's public link; '' when `signed` (a signed link expires, so it is not kept). */
+  url: string;
+  /** A private bucket's object: its link is signed again from `key` whenever it is shown or used. */
+  signed?: true;
+  name: string;
+  size: number;
+  type: string;
+  kind: PickedFile['kind'];
+  finishedAt: number;
+}
+
+export interface UploadHistory {
+  list(): HistoryEntry[];
+  /** Adds (or moves to the top) an entry; false when the device refused to store it. */
+  add(entry: HistoryEntry): boolean;
+  clear(): void;
+}
+
+const KINDS: ReadonlyArray<PickedFile['kind']> = ['image', 'video', 'file'];
+
+function isEntry(value: unknown): value is HistoryEntry {
+  if (!value || typeof value !== 'object') return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.key === 'string' &&
+    e.key.length > 0 &&
+    typeof e.url === 'string' &&
+    (e.url.length > 0 || e.signed === true) &&
+    (e.signed === undefined || e.signed === true) &&
+    typeof e.name === 'string' &&
+    typeof e.size === 'number' &&
+    Number.isFinite(e.size) &&
+    typeof e.type === 'string' &&
+    KINDS.includes(e.kind as PickedFile['kind']) &&
+    typeof e.finishedAt === 'number' &&
+    Number.isFinite(e.finishedAt)
+  );
+}
+
+/** The entry for a finished upload, or undefined when it is not done. */
+export function historyEntryFrom(item: UploadItem, now: () => number): HistoryEntry | undefined {
+  if (item.status !== 'done' || !item.key) return undefined;
+  const signed = item.link !== undefined;
+  if (!signed && !item.objectUrl) return undefined;
+  return {
+    key: item.key,
+    url: signed ? '' : (item.objectUrl as string),
+    ...(signed ? { signed: true as const } : {}),
+    name: item.file.name,
+    size: item.file.size,
+    type: item.file.type,
+    kind: item.file.kind,
+    finishedAt: item.finishedAt ?? now(),
+  };
+}
+
+export function createUploadHistory(store: KeyValueStore, limit = HISTORY_LIMIT): UploadHistory {
+  const read = (): HistoryEntry[] => {
+    let stored: unknown;
+    try {
+      stored = store.get<unknown>(HISTORY_STORAGE_KEY);
+    } catch {
+      return [];
+    }
+    return Array.isArray(stored) ? stored.filter(isEntry).slice(0, limit) : [];
+  };
+
+  return {
+    list: read,
+    add(entry) {
+      const entries = [entry, ...read().filter((e) => e.key !== entry.key)].slice(0, limit);
+      try {
+        store.set(HISTORY_STORAGE_KEY, entries);
+        return true;
+      } catch {
+        // Storage full or refused: the upload itself succeeded, history is a convenience.
+        return false;
+      }
+    },
+    clear() {
+      store.remove(HISTORY_STORAGE_KEY);
+    },
+  };
+}

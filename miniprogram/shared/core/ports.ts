@@ -1,0 +1,139 @@
+// Every interface a platform implements, in one place: the engine's transport (the
+// tus-js-client `HttpStack` idea), the phone's pickers/clipboard/storage, and what the
+// pages need on top. miniprogram/platform/wechat*.ts and alipay/platform/alipay*.ts
+// implement them, only there is `wx` or `my` touched, and never at import time: a
+// platform object is made by a function the app calls once it runs. Tests implement
+// them with scripted fakes or with real HTTP in Node.
+import type { PickedFile, Lang } from './types';
+
+// ---- The transport: HTTP requests and file uploads ----
+
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST' | 'PUT' | 'HEAD';
+  headers?: Record<string, string>;
+  /** A JSON text (the engine serialises it itself). */
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  /** The body as text (JSON or the store's XML error). */
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface TransferProgress {
+  bytesSent: number;
+  totalBytes: number;
+}
+
+export interface FileUploadRequest {
+  /** POST: multipart form to `url`; PUT: the raw file body to `url`. */
+  method: 'POST' | 'PUT';
+  url: string;
+  filePath: string;
+  /** The file name sent in the multipart part. */
+  fileName: string;
+  fileField: string;
+  fields: Record<string, string>;
+  headers: Record<string, string>;
+  timeoutMs?: number;
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+export interface UploadTask {
+  /** Resolves with any HTTP answer (the engine judges the status); rejects with TransportError. */
+  result: Promise<HttpResponse>;
+  abort(): void;
+}
+
+export type TransportErrorKind =
+  | 'network' // no connection, DNS, reset
+  | 'timeout'
+  | 'aborted' // our own abort()
+  | 'domain' // the platform refused the domain (not on the allow-list)
+  | 'file' // the local file could not be read
+  | 'unknown';
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportErrorKind,
+    message: string,
+    /** The platform's raw error (errMsg / {error, errorMessage}) for logs. */
+    readonly raw?: unknown,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface Transport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  upload(request: FileUploadRequest): UploadTask;
+}
+
+// ---- The phone: pickers, clipboard, storage, language ----
+
+export type PlatformName = 'wechat' | 'alipay';
+
+export type PickSource = 'album' | 'camera';
+
+export type PlatformErrorKind =
+  | 'permission' // the person (or the system) refused album/camera access
+  | 'unsupported' // the API does not exist on this platform or base library
+  | 'unknown';
+
+/** A picker/clipboard/storage failure. A cancelled picker is NOT an error: it resolves []. */
+export class PlatformError extends Error {
+  constructor(
+    readonly kind: PlatformErrorKind,
+    message: string,
+    readonly raw?: unknown,
+  ) {
+    super(message);
+    this.name = 'PlatformError';
+  }
+}
+
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  remove(key: string): void;
+}
+
+export interface Platform extends Transport {
+  readonly name: PlatformName;
+  /** Photos (and on WeChat videos) from the album or camera. Cancel resolves []. */
+  chooseMedia(options: { count: number; source: PickSource }): Promise<PickedFile[]>;
+  /** Files from chats (WeChat only; undefined elsewhere). Cancel resolves []. */
+  chooseChatFiles?(options: { count: number }): Promise<PickedFile[]>;
+  copyText(text: string): Promise<void>;
+  previewImages(urls: string[], current: string): void;
+  toast(message: string, kind?: 'success' | 'error' | 'info'): void;
+  storage: KeyValueStore;
+  language(): Lang;
+  /**
+   * `length` cryptographically secure random bytes (WeChat: getRandomValues). Client-side
+   * signing names object keys with them; never Math.random. Undefined where the
+   * platform has no such source (client-side signing is then refused plainly).
+   */
+  secureRandom?(length: number): Promise<Uint8Array>;
+}
+
+// ---- The pages: a confirm dialog and titles that follow the phone's language ----
+
+export interface ConfirmOptions {
+  title: string;
+  content: string;
+  confirmText?: string;
+  cancelText?: string;
+}
+
+export interface AppPlatform extends Platform {
+  /** Resolves true only when the person confirmed. */
+  confirm(options: ConfirmOptions): Promise<boolean>;
+  setPageTitle(title: string): void;
+  setTabTitles(titles: string[]): void;
+}

@@ -1,0 +1,285 @@
+// Talks to the signer: GET /healthz for the limits, POST /api/tickets for a batch,
+// POST /api/object-urls for a private bucket's links, GET /api/credentials for
+// client-side signing.
+// JSON in and out through Transport.request; every answer is checked field by field,
+// because a proxy's error page or an older signer must end as a clear `badResponse`,
+// never as a half-built upload.
+import type { CredentialsResponse } from '../../../typings/credentials';
+import type {
+  ApiErrorCode,
+  HealthResponse,
+  ObjectUrlsResponse,
+  TicketRequestFile,
+  TicketResponse,
+  UploadLimits,
+  UploadTicket,
+} from '../../../typings/ticket';
+import { TransportError, type HttpRequest, type HttpResponse, type Transport } from './ports';
+import { problem, hostOf, type Problem } from './failure';
+import { effectiveType, UNKNOWN_TYPE } from './mime';
+
+export const HEALTH_PATH = '/healthz';
+export const TICKETS_PATH = '/api/tickets';
+export const OBJECT_URLS_PATH = '/api/object-urls';
+export const CREDENTIALS_PATH = '/api/credentials';
+
+/** A signed link and when it stops working, by the local clock (the signer's expiry minus its offset). */
+export interface SignedLink {
+  url: string;
+  expiresAtMs: number;
+}
+
+/** A /api/credentials grant and the signer's clock minus ours when it arrived. */
+export interface CredentialsGrant {
+  grant: CredentialsResponse;
+  serverOffsetMs: number;
+}
+
+/** A signer call that failed, classified. `index` names the file of the batch at fault, when the signer said. */
+export class SignerError extends Error {
+  constructor(
+    readonly problem: Problem,
+    readonly index?: number,
+  ) {
+    super(`signer: ${problem.reason}${problem.code ? ` ${problem.code}` : ''}`);
+    this.name = 'SignerError';
+  }
+}
+
+export interface TicketBatch {
+  tickets: UploadTicket[];
+  /** Signer clock minus local clock (ms) when the answer arrived; judges `expiresAt` on a phone whose clock is off. */
+  serverOffsetMs: number;
+  serverTimeMs: number;
+  limits?: UploadLimits;
+}
+
+/** What the signer is told about a file: its type only when we know one (else the signer reads the extension). */
+export function ticketRequestFile(file: { name: string; size: number; type: string }): TicketRequestFile {
+  const type = effectiveType(file);
+  return type === UNKNOWN_TYPE ? { name: file.name, size: file.size } : { name: file.name, size: file.size, type };
+}
+
+/** The classified problem of any error a signer call threw. */
+export function signerProblem(error: unknown): Problem {
+  if (error instanceof SignerError) return error.problem;
+  return problem('unknown', { code: error instanceof Error ? error.name : undefined });
+}
+
+export interface TicketClient {
+  health(): Promise<HealthResponse>;
+  /** Exactly one ticket per file, in order. */
+  tickets(files: TicketRequestFile[]): Promise<TicketBatch>;
+  /** Presigned GET links for keys of a private bucket, one request for all of them. */
+  objectUrls(keys: string[]): Promise<Map<string, SignedLink>>;
+  /** Temporary credentials for client-side signing. */
+  credentials(): Promise<CredentialsGrant>;
+}
+
+/** Where the engine gets tickets: the signer (POST /api/tickets) or the app's own signing (client-tickets.ts). */
+export type TicketSource = Pick<TicketClient, 'tickets'>;
+
+export interface TicketClientOptions {
+  signerUrl: string;
+  transport: Transport;
+  authToken?: string;
+  timeoutMs?: number;
+  now: () => number;
+}
+
+/** Signer error codes that mean something the app already has its own words for. */
+const REASON_FOR_CODE: Partial<Record<ApiErrorCode, Problem['reason']>> = {
+  FileTooLarge: 'tooLarge',
+  TypeNotAllowed: 'typeNotAllowed',
+  UnknownType: 'typeNotAllowed',
+  Unauthorized: 'unauthorized',
+};
+
+// ---- shape checks (strict: an unexpected shape is a bad response, not a guess) ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isHttpUrl = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\/[^/?#\s]+/i.test(v);
+const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.keys(v).every((k) => typeof v[k] === 'string');
+const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const PROVIDERS: readonly string[] = ['s3', 'oss', 'oss-v1', 'cos', 'obs'];
+
+export function isUploadLimits(v: unknown): v is UploadLimits {
+  return (
+    isObject(v) &&
+    isPositiveInteger(v.maxBytes) &&
+    isPositiveInteger(v.maxFiles) &&
+    Array.isArray(v.allowedTypes) &&
+    v.allowedTypes.length > 0 &&
+    v.allowedTypes.every(isNonEmptyString)
+  );
+}
+
+export function isUploadTicket(v: unknown): v is UploadTicket {
+  if (!isObject(v)) return false;
+  return (
+    typeof v.provider === 'string' &&
+    PROVIDERS.includes(v.provider) &&
+    (v.method === 'POST' || v.method === 'PUT') &&
+    isHttpUrl(v.url) &&
+    isNonEmptyString(v.key) &&
+    isNonEmptyString(v.fileField) &&
+    isStringRecord(v.fields) &&
+    isStringRecord(v.headers) &&
+    isNonEmptyString(v.contentType) &&
+    isPositiveInteger(v.maxBytes) &&
+    isDate(v.expiresAt) &&
+    typeof v.successStatus === 'number' &&
+    v.successStatus >= 200 &&
+    v.successStatus < 300 &&
+    isHttpUrl(v.objectUrl)
+  );
+}
+
+function isTicketResponse(v: unknown, count: number): v is TicketResponse {
+  return (
+    isObject(v) &&
+    isDate(v.serverTime) &&
+    Array.isArray(v.tickets) &&
+    v.tickets.length === count &&
+    v.tickets.every(isUploadTicket) &&
+    (v.limits === undefined || isUploadLimits(v.limits))
+  );
+}
+
+function isObjectUrlsResponse(v: unknown, keys: readonly string[]): v is ObjectUrlsResponse {
+  return (
+    isObject(v) &&
+    isDate(v.serverTime) &&
+    Array.isArray(v.urls) &&
+    v.urls.length === keys.length &&
+    v.urls.every((u, i) => isObject(u) && u.key === keys[i] && isHttpUrl(u.url) && isDate(u.expiresAt))
+  );
+}
+
+function isCredentialsResponse(v: unknown): v is CredentialsResponse {
+  if (!isObject(v) || !isObject(v.credentials)) return false;
+  const c = v.credentials;
+  return (
+    isDate(v.serverTime) &&
+    typeof v.provider === 'string' &&
+    PROVIDERS.includes(v.provider) &&
+    (v.method === 'post' || v.method === 'put') &&
+    isNonEmptyString(v.bucket) &&
+    isNonEmptyString(v.region) &&
+    isHttpUrl(v.endpoint) &&
+    isHttpUrl(v.publicBaseUrl) &&
+    isNonEmptyString(v.keyPrefix) &&
+    isPositiveInteger(v.ticketTtlSeconds) &&
+    isNonEmptyString(c.accessKeyId) &&
+    isNonEmptyString(c.accessKeySecret) &&
+    typeof c.securityToken === 'string' &&
+    isDate(c.expiration) &&
+    isUploadLimits(v.limits)
+  );
+}
+
+function isHealthResponse(v: unknown): v is HealthResponse {
+  return isObject(v) && v.ok === true && isNonEmptyString(v.provider) && isUploadLimits(v.limits);
+}
+
+// ---- errors ----
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFromResponse(response: HttpResponse): SignerError {
+  const status = response.statusCode;
+  const parsed = parseJson(response.body);
+  const error = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
+  const code = error && isNonEmptyString(error.code) ? error.code : undefined;
+  const detail = error && isNonEmptyString(error.message) ? error.message : undefined;
+  const index = error && typeof error.index === 'number' && Number.isInteger(error.index) ? error.index : undefined;
+
+  if (status === 401) return new SignerError(problem('unauthorized', { status, code }));
+  // 408/429 come from a gateway or rate limiter in front of the signer: waiting helps,
+  // so they are as retryable as a 5xx rather than a verdict on the file.
+  if (status >= 500 || status === 408 || status === 429) return new SignerError(problem('server', { status, code }));
+  if (status >= 400) {
+    const mapped = code ? REASON_FOR_CODE[code as ApiErrorCode] : undefined;
+    const reason = mapped ?? 'signerRejected';
+    return new SignerError(problem(reason, { status, code, context: { detail } }), index);
+  }
+  // 1xx/3xx: the signer never answers that; most likely a captive portal or proxy.
+  return new SignerError(problem('badResponse', { status }));
+}
+
+function errorFromTransport(error: unknown, url: string): SignerError {
+  if (error instanceof TransportError && error.kind === 'domain') {
+    return new SignerError(problem('domain', { context: { host: hostOf(url) } }));
+  }
+  return new SignerError(problem('signerUnreachable', { code: error instanceof TransportError ? error.kind : undefined }));
+}
+
+export function createTicketClient(options: TicketClientOptions): TicketClient {
+  const base = options.signerUrl.replace(/\/+$/, '');
+
+  async function call(request: HttpRequest): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+    if (options.authToken) headers.Authorization = `Bearer ${options.authToken}`;
+    let response: HttpResponse;
+    try {
+      response = await options.transport.request({ ...request, headers, timeoutMs: options.timeoutMs });
+    } catch (error) {
+      throw errorFromTransport(error, request.url);
+    }
+    if (response.statusCode !== 200) throw errorFromResponse(response);
+    const parsed = parseJson(response.body);
+    if (parsed === undefined) throw new SignerError(problem('badResponse', { status: response.statusCode }));
+    return parsed;
+  }
+
+  return {
+    async health() {
+      const body = await call({ url: base + HEALTH_PATH, method: 'GET' });
+      if (!isHealthResponse(body)) throw new SignerError(problem('badResponse'));
+      return body;
+    },
+
+    async tickets(files) {
+      const body = await call({
+        url: base + TICKETS_PATH,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ files }),
+      });
+      // Measured on arrival: the signer's clock minus ours, so expiry is judged by the signer's time.
+      const arrivedAt = options.now();
+      if (!isTicketResponse(body, files.length)) throw new SignerError(problem('badResponse'));
+      const serverTimeMs = Date.parse(body.serverTime);
+      return { tickets: body.tickets, serverOffsetMs: serverTimeMs - arrivedAt, serverTimeMs, limits: body.limits };
+    },
+
+    async objectUrls(keys) {
+      const body = await call({
+        url: base + OBJECT_URLS_PATH,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ keys }),
+      });
+      const arrivedAt = options.now();
+      if (!isObjectUrlsResponse(body, keys)) throw new SignerError(problem('badResponse'));
+      const offsetMs = Date.parse(body.serverTime) - arrivedAt;
+      return new Map(body.urls.map((u) => [u.key, { url: u.url, expiresAtMs: Date.parse(u.expiresAt) - offsetMs }]));
+    },
+
+    async credentials() {
+      const body = await call({ url: base + CREDENTIALS_PATH, method: 'GET' });
+      const arrivedAt = options.now();
+      if (!isCredentialsResponse(body)) throw new SignerError(problem('badResponse'));
+      return { grant: body, serverOffsetMs: Date.parse(body.serverTime) - arrivedAt };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// The engine's public shapes: what pages render and what platform adapters produce.
+import type { UploadLimits } from '../../../typings/ticket';
+
+/** One file the person picked, whatever the platform called it. */
+export interface PickedFile {
+  /** Local temp path the platform gave us. */
+  path: string;
+  /** Display name (picked photos have none: derived from the path). */
+  name: string;
+  size: number;
+  /** MIME type, derived from the extension when the platform does not say. */
+  type: string;
+  kind: 'image' | 'video' | 'file';
+  /** A thumbnail path for videos; images use `path`. */
+  thumbPath?: string;
+}
+
+export type UploadStatus = 'waiting' | 'uploading' | 'done' | 'failed' | 'cancelled';
+
+export type FailureReason =
+  | 'network' // no connection / reset
+  | 'timeout'
+  | 'server' // 5xx from the store or the signer, after retries
+  | 'tooLarge' // the store or signer refused the size
+  | 'typeNotAllowed'
+  | 'expired' // ticket expired and a fresh one did not help
+  | 'denied' // 403 that is not expiry/skew (signature, policy)
+  | 'unauthorized' // the signer wants a token
+  | 'signerUnreachable'
+  | 'signerRejected' // 4xx from the signer with its own message
+  | 'badResponse' // the signer's answer is not a valid ticket response
+  | 'domain' // the platform refused the domain (allow-list)
+  | 'file' // the local file cannot be read
+  | 'clientSigning' // signing: 'client' cannot work as configured (code says why)
+  | 'unknown';
+
+export interface UploadFailure {
+  reason: FailureReason;
+  /** Plain words for the person, in their language. */
+  message: string;
+  /** Whether a retry button makes sense. */
+  retryable: boolean;
+  /** HTTP status when there was one. */
+  status?: number;
+  /** Provider or signer error code (e.g. `EntityTooLarge`), for logs and support. */
+  code?: string;
+}
+
+export interface UploadItem {
+  id: string;
+  file: PickedFile;
+  status: UploadStatus;
+  bytesSent: number;
+  totalBytes: number;
+  /** 0–100, integer. */
+  percent: number;
+  /** How many transfers were started for this file (retries included). */
+  attempts: number;
+  error?: UploadFailure;
+  /** Set when done: the object key the signer chose and the link to it. */
+  key?: string;
+  /** Public bucket: the ticket's objectUrl. Private bucket: a signed link, set once `link.state` is 'ready'. */
+  objectUrl?: string;
+  finishedAt?: number;
+  /** Private buckets only: where the signed link of a done upload stands. */
+  link?: LinkState;
+}
+
+export interface LinkState {
+  state: 'signing' | 'ready' | 'failed';
+  /** Local ms clock: when the signed link stops working. */
+  expiresAt?: number;
+  /** Why the link could not be signed; the upload itself is done. */
+  error?: UploadFailure;
+}
+
+export type RejectionReason = 'tooLarge' | 'typeNotAllowed' | 'tooMany' | 'empty';
+
+/** A file refused before anything was sent, with why. */
+export interface Rejection {
+  file: PickedFile;
+  reason: RejectionReason;
+  message: string;
+}
+
+export interface BatchProgress {
+  total: number;
+  waiting: number;
+  uploading: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  bytesSent: number;
+  totalBytes: number;
+  /** 0–100 over the files that are not cancelled. */
+  percent: number;
+}
+
+export interface EngineEvents {
+  /** An item changed (status, or its integer percent moved). */
+  change: (item: UploadItem) => void;
+  /** An item reached done/failed/cancelled. */
+  settled: (item: UploadItem) => void;
+}
+
+export type Lang = 'zh' | 'en';
+
+/** What pages use; core/engine.ts implements it. */
+export interface UploadEngineApi {
+  /** Loads (once) and returns the signer's limits from GET /healthz. */
+  loadLimits(): Promise<UploadLimits>;
+  /** Checks restrictions, queues what passes (one ticket request per batch) and starts it. */
+  add(files: PickedFile[]): Promise<{ accepted: UploadItem[]; rejected: Rejection[] }>;
+  cancel(id: string): void;
+  cancelAll(): void;
+  retry(id: string): void;
+  /** Failed files that a retry may help (not those refused as too large, wrong type…) and failed private links. */
+  retryAllFailed(): void;
+  /** Cancels it first when it is still running, then forgets it. */
+  remove(id: string): void;
+  items(): readonly UploadItem[];
+  progress(): BatchProgress;
+  on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): () => void;
+  /**
+   * Signed links for stored objects of a private bucket, by key: cached until shortly
+   * before they expire, the rest in one request. For items with `link` and history
+   * entries marked `signed` (a public object's URL never expires). Rejects with a LinkError.
+   */
+  objectLinks(keys: readonly string[]): Promise<Map<string, string>>;
+}

@@ -1,0 +1,146 @@
+// The history page's behaviour, written once for every platform: uploads that
+// finished on this phone, newest first, each with copy and preview, and a confirmed
+// way to clear the list. Re-read on every show because uploads finishing on the
+// upload page add to it. Entries of a private bucket keep only their key: their
+// links are signed when shown and again when used, if they are near expiry.
+import type { HistoryEntry } from '../core/index';
+import type { UploadEngineApi } from '../core/index';
+import { LinkError } from '../core/index';
+import { formatBytes, formatTime, type UiMessages } from './i18n';
+import type { AppServices } from './app-services';
+import type { PageHost } from './upload-controller';
+import { fileBadge } from './upload-view';
+
+export interface EntryView {
+  key: string;
+  /** '' while a private link is being signed or when signing failed (see linkText). */
+  url: string;
+  name: string;
+  sizeText: string;
+  timeText: string;
+  isImage: boolean;
+  /** Shown in the thumbnail square when there is no picture (a file, or a private link still signing). */
+  badge: string;
+  /** A private bucket's object: the link is signed from the key. */
+  signed: boolean;
+  /** Shown instead of the link while it is missing: "fetching…" or why it failed. */
+  linkText: string;
+}
+
+export interface HistoryPageData {
+  t: Record<string, string>;
+  entries: EntryView[];
+}
+
+export function initialHistoryData(): HistoryPageData {
+  return { t: {}, entries: [] };
+}
+
+export function entryView(entry: HistoryEntry, t?: Pick<UiMessages, 'linkLoading'>): EntryView {
+  const signed = entry.signed === true;
+  return {
+    key: entry.key,
+    url: signed ? '' : entry.url,
+    name: entry.name,
+    sizeText: formatBytes(entry.size),
+    timeText: formatTime(entry.finishedAt),
+    isImage: entry.kind === 'image',
+    badge: fileBadge(entry.name),
+    signed,
+    linkText: signed ? (t?.linkLoading ?? '') : '',
+  };
+}
+
+export type HistoryController = ReturnType<typeof createHistoryController>;
+
+type HistoryServices = Pick<AppServices, 'platform' | 'history' | 'messages'> & { engine?: Pick<UploadEngineApi, 'objectLinks'> };
+
+export function createHistoryController(host: PageHost<HistoryPageData>, services: HistoryServices) {
+  const { platform, history, messages: t, engine } = services;
+  const failureText = (error: unknown) => (error instanceof LinkError ? error.failure.message : t.linkFailed);
+
+  /** Signed links for the given entries, written into the view; the links by key (none on failure). */
+  async function sign(entries: EntryView[]): Promise<Map<string, string>> {
+    const keys = entries.filter((e) => e.signed).map((e) => e.key);
+    if (keys.length === 0 || !engine) return new Map();
+    let links: Map<string, string>;
+    let failure = '';
+    try {
+      links = await engine.objectLinks(keys);
+    } catch (error) {
+      links = new Map();
+      failure = failureText(error);
+    }
+    const patch: Record<string, unknown> = {};
+    host.data.entries.forEach((view, i) => {
+      if (!view.signed || !keys.includes(view.key)) return;
+      const url = links.get(view.key) ?? '';
+      if (url !== view.url) patch[`entries[${i}].url`] = url;
+      const text = url ? '' : failure || t.linkFailed;
+      if (text !== view.linkText) patch[`entries[${i}].linkText`] = text;
+    });
+    if (Object.keys(patch).length > 0) host.setData(patch);
+    if (failure) platform.toast(failure, 'error');
+    return links;
+  }
+
+  const refresh = () => {
+    host.setData({ entries: history.list().map((entry) => entryView(entry, t)) });
+    return sign(host.data.entries);
+  };
+
+  const find = (url: string, key?: string) => host.data.entries.find((e) => (key ? e.key === key : e.url === url));
+
+  return {
+    load() {
+      host.setData({
+        t: { emptyTitle: t.historyEmptyTitle, emptyHint: t.historyEmptyHint, clear: t.historyClear, copyLink: t.copyLink, preview: t.preview },
+      });
+      return refresh();
+    },
+    show() {
+      platform.setPageTitle(t.historyTitle);
+      platform.setTabTitles(t.tabs);
+      return refresh();
+    },
+    refresh,
+    /** `key` (when the page passes it) finds a private entry whose link is missing; its tap is the retry. */
+    async copy(url: string, key?: string) {
+      const entry = find(url, key);
+      const link = entry?.signed ? (await sign([entry])).get(entry.key) : url;
+      if (!link) return;
+      try {
+        await platform.copyText(link);
+      } catch {
+        platform.toast(t.copyFailed, 'error');
+      }
+    },
+    async preview(url: string, key?: string) {
+      const images = host.data.entries.filter((e) => e.isImage);
+      const current = find(url, key);
+      if (!current) {
+        if (url) platform.previewImages([url], url);
+        return;
+      }
+      const signed = images.some((e) => e.signed) ? await sign(images) : new Map<string, string>();
+      const urls = images.map((e) => (e.signed ? (signed.get(e.key) ?? '') : e.url)).filter((u) => u !== '');
+      const shown = current.signed ? signed.get(current.key) : current.url;
+      if (!shown) return;
+      platform.previewImages(urls.length > 0 ? urls : [shown], shown);
+    },
+    async clear() {
+      const count = host.data.entries.length;
+      if (count === 0) return;
+      const confirmed = await platform.confirm({
+        title: t.historyClearConfirmTitle,
+        content: t.historyClearConfirm(count),
+        confirmText: t.confirmClear,
+        cancelText: t.keepIt,
+      });
+      if (!confirmed) return;
+      history.clear();
+      refresh();
+      platform.toast(t.historyCleared, 'success');
+    },
+  };
+}

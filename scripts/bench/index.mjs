@@ -1,0 +1,184 @@
+// `npm run bench`: each figure next to a baseline measured in the same run on the
+// same machine, printed as a ratio. Not part of the test suite's pass/fail.
+//   1. ticket throughput of POST /api/tickets vs a bare node:http constant-JSON server
+//   2. a 1 GiB dev bucket upload (time, peak RSS growth) vs a bare pipe-to-file server
+//   3. 20 × 2 MiB through the engine vs raw parallel HTTP clients (scripts/bench/engine)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const CONNECTIONS = 64; // the issue's load shape: 64 connections, one file per request
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
+const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 ** 3); // 1 GiB
+const CHUNK = Buffer.alloc(1024 * 1024, 0x5a);
+
+const rows = [];
+const report = (name, value, baseline, unit, target, higherIsBetter) => {
+  const ratio = value / baseline;
+  const ok = higherIsBetter ? ratio >= target : ratio <= target;
+  rows.push({ name, value, baseline, unit, ratio, target: `${higherIsBetter ? '≥' : '≤'} ${target}`, ok });
+};
+
+async function freePort() {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startProcess(script, env, readyText) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes(readyText)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${out}`)));
+  });
+  child.stdout.resume();
+  return { child, origin: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+const statusKb = (pid, field) => {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
+  return Number(line.split(/\s+/)[1]);
+};
+
+async function throughput(origin, pathName, body) {
+  const result = await autocannon({
+    url: origin + pathName,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${origin}${pathName}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+async function benchTickets() {
+  const body = JSON.stringify({ files: [{ name: 'IMG_0001.jpg', size: 2345678, type: 'image/jpeg' }] });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-tickets-'));
+  const signer = await startProcess('cloud-signer/dist/signer.js', { UPLOAD_DATA_DIR: dataDir }, 'http://');
+  // A ticket's size, so both servers move the same bytes per answer.
+  const sample = await fetch(`${signer.origin}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const ticketBytes = (await sample.text()).length;
+  const bare = await startProcess('scripts/bench/bare-json-server.mjs', { BODY_BYTES: String(ticketBytes) }, 'listening');
+  try {
+    await throughput(bare.origin, '/', body); // warm-up both, then measure alternately
+    await throughput(signer.origin, '/api/tickets', body);
+    const baseline = await throughput(bare.origin, '/', body);
+    const tickets = await throughput(signer.origin, '/api/tickets', body);
+    report(`tickets/s (POST /api/tickets, ${CONNECTIONS} conns)`, tickets, baseline, 'req/s', 0.8, true);
+  } finally {
+    signer.stop();
+    bare.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Streams a multipart form of `bytes` zero-cost bytes to `url`; resolves with status and ms. */
+function postMultipart(url, fields, bytes) {
+  const boundary = '----bench' + Date.now();
+  const head =
+    Object.entries(fields)
+      .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+      .join('') +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
+    `Content-Type: ${fields['Content-Type'] ?? 'application/octet-stream'}\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  const length = Buffer.byteLength(head) + bytes + Buffer.byteLength(tail);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started, text }));
+    });
+    req.on('error', reject);
+    req.write(head);
+    let sent = 0;
+    const pump = () => {
+      while (sent < bytes) {
+        const n = Math.min(CHUNK.length, bytes - sent);
+        sent += n;
+        if (!req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) return req.once('drain', pump);
+      }
+      req.end(tail);
+    };
+    pump();
+  });
+}
+
+async function measureUpload(proc, url, fields) {
+  const before = statusKb(proc.child.pid, 'VmRSS:');
+  const result = await postMultipart(url, fields, UPLOAD_BYTES);
+  if (result.status >= 300) throw new Error(`upload answered ${result.status}: ${result.text.slice(0, 300)}`);
+  const peakGrowthMiB = (statusKb(proc.child.pid, 'VmHWM:') - before) / 1024;
+  return { mbps: UPLOAD_BYTES / 1024 ** 2 / (result.ms / 1000), peakGrowthMiB };
+}
+
+async function benchDevBucket() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bucket-'));
+  const signer = await startProcess(
+    'cloud-signer/dist/signer.js',
+    { UPLOAD_DATA_DIR: dataDir, UPLOAD_MAX_BYTES: String(UPLOAD_BYTES), UPLOAD_ALLOWED_TYPES: 'application/octet-stream' },
+    'http://',
+  );
+  const bare = await startProcess('scripts/bench/bare-pipe-server.mjs', { DATA_DIR: dataDir }, 'listening');
+  try {
+    const baseline = await measureUpload(bare, bare.origin, {});
+    const res = await fetch(`${signer.origin}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: [{ name: 'big.bin', size: UPLOAD_BYTES, type: 'application/octet-stream' }] }),
+    });
+    const { tickets } = await res.json();
+    if (!tickets) throw new Error(`no ticket: ${res.status}`);
+    const bucket = await measureUpload(signer, tickets[0].url, tickets[0].fields);
+    const gib = (UPLOAD_BYTES / 1024 ** 3).toFixed(2);
+    report(`dev bucket upload MiB/s (${gib} GiB)`, bucket.mbps, baseline.mbps, 'MiB/s', 0.5, true);
+    rows.push({ name: `dev bucket peak RSS growth (${gib} GiB)`, value: bucket.peakGrowthMiB, baseline: baseline.peakGrowthMiB,
+      unit: 'MiB', ratio: bucket.peakGrowthMiB / Math.max(baseline.peakGrowthMiB, 1), target: '< 64 MiB', ok: bucket.peakGrowthMiB < 64 });
+  } finally {
+    signer.stop();
+    bare.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchEngine() {
+  const bench = path.join(root, 'scripts/bench/engine.mjs');
+  if (!fs.existsSync(bench)) return;
+  const { runEngineBench } = await import(bench);
+  const r = await runEngineBench();
+  report(`engine: 20 × 2 MiB wall ms (${r.ticketRequests} ticket request)`, r.engineMs, r.rawMs, 'ms', 1.3, false);
+}
+
+const only = process.argv[2];
+for (const [name, run] of [['tickets', benchTickets], ['bucket', benchDevBucket], ['engine', benchEngine]]) {
+  if (!only || only === name) await run();
+}
+
+const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}\n`);
+for (const r of rows) {
+  console.log(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${fmt(r.value)} ${r.unit} vs baseline ${fmt(r.baseline)} ${r.unit} → ${r.ratio.toFixed(2)}× (target ${r.target})`);
+}

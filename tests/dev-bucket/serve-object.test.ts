@@ -1,0 +1,93 @@
+// Reading objects back: GET and HEAD with the stored type, length and ETag, S3's
+// NoSuchKey for anything else, and objects that outlive the process that stored them.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PHOTOS, errorCode, formFor, post, request, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
+
+let running: RunningBucket;
+let photo: Buffer;
+let key: string;
+let etag: string;
+
+beforeAll(async () => {
+  running = await startBucket();
+  photo = await fs.readFile(path.join(PHOTOS, 'photo-2.png'));
+  const ticket = ticketFor(running, { key: 'uploads/2026/11/22/a photo+1.png' });
+  key = ticket.key;
+  const answer = await post(running, formFor(ticket, photo));
+  expect(answer.status).toBe(201);
+  etag = `"${createHash('md5').update(photo).digest('hex')}"`;
+});
+afterAll(async () => {
+  await running.close();
+  await fs.rm(running.root, { recursive: true, force: true });
+});
+
+const urlOf = (base: string, k: string) => `${base}/${k.split('/').map(encodeURIComponent).join('/')}`;
+
+it('GET streams the bytes with their Content-Type, length and ETag', async () => {
+  const answer = await request(urlOf(running.endpoint, key));
+  expect(answer.status).toBe(200);
+  expect(answer.body.equals(photo)).toBe(true);
+  expect(answer.headers['content-type']).toBe('image/png');
+  expect(answer.headers['content-length']).toBe(String(photo.length));
+  expect(answer.headers.etag).toBe(etag);
+  expect(answer.headers['last-modified']).toBe('Sun, 22 Nov 2026 10:00:00 GMT');
+  // Uploaded bytes are served inert.
+  expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  expect(answer.headers['content-security-policy']).toContain('sandbox');
+});
+
+it('HEAD answers the same headers and no body', async () => {
+  const answer = await request(urlOf(running.endpoint, key), { method: 'HEAD' });
+  expect(answer.status).toBe(200);
+  expect(answer.body.length).toBe(0);
+  expect(answer.headers['content-length']).toBe(String(photo.length));
+  expect(answer.headers.etag).toBe(etag);
+});
+
+it('answers 304 to a matching If-None-Match', async () => {
+  const answer = await request(urlOf(running.endpoint, key), { headers: { 'If-None-Match': etag } });
+  expect(answer.status).toBe(304);
+});
+
+it.each([
+  ['uploads/missing.png'],
+  ['uploads/../../etc/passwd'],
+  ['%2e%2e/%2e%2e/etc/passwd'],
+])('answers 404 NoSuchKey in XML for %s', async (pathPart) => {
+  const answer = await request(`${running.endpoint}/${pathPart}`);
+  expect(answer.status).toBe(404);
+  expect(errorCode(answer)).toBe('NoSuchKey');
+  expect(answer.headers['content-type']).toBe('application/xml');
+});
+
+it('refuses methods a bucket does not offer with 405', async () => {
+  const put = await request(urlOf(running.endpoint, key), { method: 'PUT', body: Buffer.from('x') });
+  expect(put.status).toBe(405);
+  expect(errorCode(put)).toBe('MethodNotAllowed');
+  const getRoot = await request(running.endpoint);
+  expect(getRoot.status).toBe(405);
+});
+
+it('answers a CORS preflight so browser forms can post', async () => {
+  const answer = await request(running.endpoint, { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' } });
+  expect(answer.status).toBe(204);
+  expect(answer.headers['access-control-allow-origin']).toBe('*');
+  expect(answer.headers['access-control-allow-methods']).toContain('POST');
+});
+
+it('still serves every object after a restart on the same dataDir', async () => {
+  await running.close();
+  const again = await startBucket({ root: running.root });
+  try {
+    const answer = await request(urlOf(again.endpoint, key));
+    expect(answer.status).toBe(200);
+    expect(answer.body.equals(photo)).toBe(true);
+    expect(answer.headers.etag).toBe(etag);
+    expect((await again.bucket.list()).map((o) => o.key)).toEqual([key]);
+  } finally {
+    await again.close();
+  }
+});

@@ -1,0 +1,133 @@
+// End to end on Alipay, with nothing faked but the phone: the real Alipay upload and
+// history pages (their Page() objects, driven as the template would), the shared
+// controller, the real engine and `my` adapter, a Node-backed `my` whose uploadFile
+// is a real multipart POST, and the real signer with its dev bucket on an ephemeral
+// port. Assertions read the page's data and the bytes the bucket stored.
+import path from 'node:path';
+import { createNodeMy, type NodeMy } from '../support/node-my';
+import { startSigner, type RunningSigner } from '../support/signer';
+import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
+import { loadComponent, loadPage, type PageInstance } from '../support/alipay-runtime';
+import { appConfig } from '../../miniprogram/config';
+import { buildServices, setServices, type Services } from '../../alipay/services';
+import type { CardView } from '../../miniprogram/shared/ui/upload-view';
+
+const ALIPAY = path.resolve(__dirname, '../../alipay');
+const SETTLED = ['done', 'failed', 'cancelled'];
+
+jest.setTimeout(60_000);
+
+let signer: RunningSigner;
+beforeAll(async () => {
+  signer = await startSigner();
+});
+afterAll(() => signer.close());
+
+interface Session {
+  nodeMy: NodeMy;
+  services: Services;
+  page: PageInstance;
+  close(): void;
+}
+
+async function openUploadPage(): Promise<Session> {
+  const nodeMy = createNodeMy();
+  const g = globalThis as Record<string, unknown>;
+  g.my = nodeMy.my;
+  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
+  setServices(services);
+  const page = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
+  await page.onLoad();
+  page.onShow();
+  return {
+    nodeMy,
+    services,
+    page,
+    close: () => {
+      page.onUnload();
+      setServices(undefined);
+      delete g.my;
+      nodeMy.dispose();
+    },
+  };
+}
+
+const cards = (s: Session) => s.page.data.items as CardView[];
+
+it('the empty page points to what Alipay can pick (photos), not to chat files it has no picker for', async () => {
+  const session = await openUploadPage();
+  try {
+    expect(session.page.data.canChatFiles).toBe(false);
+    expect(session.page.data.t.emptyHint).toBe('点击“添加照片”从相册选择或拍照，上传后可复制链接');
+  } finally {
+    session.close();
+  }
+});
+
+it('picks nine photos, uploads them for real and shows a link for each; the bucket holds the same bytes', async () => {
+  const session = await openUploadPage();
+  try {
+    expect(session.page.data.limitsState).toBe('ready');
+    expect(session.page.data.canAdd).toBe(true);
+
+    session.nodeMy.planPicks(photoPaths());
+    await session.page.onAddPhotos();
+    await waitUntil(() => cards(session).length === 9 && cards(session).every((c) => SETTLED.includes(c.status)), 'all nine cards settled');
+
+    expect(cards(session).map((c) => c.status)).toEqual(Array(9).fill('done'));
+    expect(session.page.data.summary.countText).toBe('9/9 已完成');
+    // Alipay's uploadFile was called as the IDE demands: fileType image, and the dev bucket's 201 (successStatus) read from the string statusCode.
+    expect(session.nodeMy.uploads.map((u) => [u.fileType, u.outcome])).toEqual(Array(9).fill(['image', 201]));
+
+    const links = cards(session).map((c) => c.objectUrl);
+    expect(new Set(links).size).toBe(9);
+    for (const [i, card] of cards(session).entries()) {
+      expect(card.canCopy).toBe(true);
+      const stored = await httpGet(card.objectUrl);
+      expect(stored.status).toBe(200);
+      // Cards are in pick order; names are Alipay's temp copies, bytes the originals'.
+      expect(sha256(stored.body)).toBe(sha256OfFile(photoPaths()[i]));
+    }
+
+    // Copy through the card component, wired to the page the way the template wires it.
+    const mountCard = loadComponent(path.join(ALIPAY, 'components/upload-card/index'));
+    const card = mountCard({ card: cards(session)[2], labels: session.page.data.cardLabels, onCopy: session.page.onCardCopy.bind(session.page) });
+    expect(card.data.card.objectUrl).toBe(links[2]);
+    card.onCopyTap();
+    await waitUntil(() => session.nodeMy.device.clipboard() === links[2], 'the link is on the clipboard');
+
+    session.page.onCardPreview(cards(session)[4].id, links[4]);
+    expect(session.nodeMy.device.previews).toEqual([{ urls: links, current: links[4] }]);
+
+    // The history page (a second real Page) lists the nine uploads, newest first.
+    const history = loadPage(path.join(ALIPAY, 'pages/history/index'))();
+    history.onLoad();
+    expect(history.data.entries).toHaveLength(9);
+    expect(new Set(history.data.entries.map((e: { url: string }) => e.url))).toEqual(new Set(links));
+  } finally {
+    session.close();
+  }
+});
+
+it('tells the person the signer cannot be reached, and keeps the pickers disabled', async () => {
+  const session = await (async () => {
+    const nodeMy = createNodeMy();
+    const g = globalThis as Record<string, unknown>;
+    g.my = nodeMy.my;
+    // A port nothing listens on: the signer's own, after it closed.
+    const gone = await startSigner();
+    await gone.close();
+    const services = buildServices({ config: { ...appConfig, signerUrl: gone.origin } });
+    setServices(services);
+    const page = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
+    await page.onLoad();
+    return { nodeMy, services, page, close: () => (page.onUnload(), setServices(undefined), delete g.my, nodeMy.dispose()) };
+  })();
+  try {
+    expect(session.page.data.limitsState).toBe('error');
+    expect(session.page.data.signerErrorText).toContain('连不上上传服务');
+    expect(session.page.data.canAdd).toBe(false);
+  } finally {
+    session.close();
+  }
+});

@@ -1,0 +1,204 @@
+// End to end, with nothing faked but the phone: the real upload page (through
+// miniprogram-simulate), the real engine and WeChat adapter, a Node-backed `wx` whose
+// uploadFile is a real multipart POST, and the real signer with its dev bucket on an
+// ephemeral port. Assertions read the rendered page and the bytes the bucket stored.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import simulate from 'miniprogram-simulate';
+import { createNodeWx, installNodeWx, type NodeWx, type PickableFile } from '../support/node-wx';
+import { startSigner, type RunningSigner } from '../support/signer';
+import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
+import { appConfig } from '../../miniprogram/config';
+import { buildServices, setServices, type Services } from '../../miniprogram/services';
+import { failureMessage } from '../../miniprogram/shared/core/messages';
+
+const MINIPROGRAM = path.resolve(__dirname, '../../miniprogram');
+const UPLOAD_PAGE = path.join(MINIPROGRAM, 'pages/upload/index');
+const TICKET_TTL_SECONDS = 600;
+/** Past the ticket's expiry by more than any skew allowance a store grants. */
+const PAST_EXPIRY_MS = (TICKET_TTL_SECONDS + 15 * 60) * 1000;
+/** Room for the fixtures (about 9 KB each) but not for the one that grew after it was picked. */
+const SMALL_BUCKET_MAX_BYTES = 16 * 1024;
+const SETTLED = ['done', 'failed', 'cancelled'];
+
+jest.setTimeout(60_000);
+
+let pageId: string;
+beforeAll(() => {
+  // Loaded once: loading the same path twice in one file renders nothing (require cache).
+  pageId = simulate.load(UPLOAD_PAGE, { rootPath: MINIPROGRAM });
+});
+
+interface Session {
+  wx: NodeWx;
+  services: Services;
+  page: ReturnType<typeof simulate.render>;
+  close(): void;
+}
+
+/** Installs the Node wx as the simulator's `wx`, points the app at the signer and opens the page. */
+async function openUploadPage(wx: NodeWx, signer: RunningSigner): Promise<Session> {
+  const uninstall = installNodeWx(wx);
+  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
+  setServices(services);
+  const page = simulate.render(pageId);
+  page.attach(document.createElement('parent-wrapper'));
+  // Only Component lifecycles run in the simulator: a page's onLoad is ours to call.
+  await (page.instance as unknown as { onLoad(): Promise<void> }).onLoad();
+  return {
+    wx,
+    services,
+    page,
+    close: () => {
+      (page.instance as unknown as { onUnload(): void }).onUnload();
+      page.detach();
+      setServices(undefined);
+      uninstall();
+      wx.node.dispose();
+    },
+  };
+}
+
+const text = (node: { dom: unknown } | undefined) => ((node?.dom as HTMLElement | undefined)?.textContent ?? '').trim();
+
+/** What each rendered card says, read from the DOM of its upload-card component. */
+function renderedCards(session: Session) {
+  return session.page.querySelectorAll('.grid-cell').map((card) => ({
+    card,
+    name: text(card.querySelector('.name')),
+    status: text(card.querySelector('.status')),
+    error: text(card.querySelector('.error')),
+    hasCopy: !!card.querySelector('.action-copy'),
+    hasRetry: !!card.querySelector('.action-retry'),
+  }));
+}
+
+function tap(session: Session, selector: string) {
+  const button = session.page.querySelector(selector);
+  if (!button) throw new Error(`${selector} is not on the page`);
+  button.dispatchEvent('tap');
+}
+
+/** Taps a card's "copy link" and returns what landed on the clipboard. */
+async function copyLink(session: Session, card: ReturnType<typeof renderedCards>[number]) {
+  const before = session.wx.node.clipboard;
+  card.card.querySelector('.action-copy')!.dispatchEvent('tap');
+  await waitUntil(() => session.wx.node.clipboard !== before, `the link of ${card.name} is copied`);
+  return session.wx.node.clipboard;
+}
+
+/** The fixture each card's temp file was copied from (cards show the temp file's name). */
+const sourceOf = (wx: NodeWx, cardName: string) => wx.node.picked.find((p) => path.basename(p.tempPath) === cardName)?.source;
+
+const ticketRequests = (wx: NodeWx) => wx.node.network.log.filter((r) => r.api === 'request' && r.url.endsWith('/api/tickets'));
+const uploadsOf = (wx: NodeWx, tempPath: string) => wx.node.network.log.filter((r) => r.api === 'uploadFile' && r.filePath === tempPath);
+
+async function expectStoredCopy(session: Session, card: ReturnType<typeof renderedCards>[number], original: string) {
+  const url = await copyLink(session, card);
+  const stored = await httpGet(url);
+  expect({ name: card.name, status: stored.status, sha256: sha256(stored.body) }).toEqual({ name: card.name, status: 200, sha256: sha256OfFile(original) });
+}
+
+describe('upload page, end to end against the real signer and dev bucket', () => {
+  it('uploads 9 picked photos: 9 done cards with links, each stored byte for byte', async () => {
+    const signer = await startSigner({ UPLOAD_TICKET_TTL_SECONDS: String(TICKET_TTL_SECONDS) });
+    const photos = photoPaths();
+    const session = await openUploadPage(createNodeWx({ media: [photos.map((p) => ({ path: p }))] }), signer);
+    try {
+      const { wx, services } = session;
+      expect(session.page.querySelector('.empty')).toBeTruthy();
+
+      tap(session, '.btn-add');
+      await waitUntil(() => renderedCards(session).filter((c) => c.status === services.messages.status.done).length === photos.length, '9 cards show done');
+
+      const cards = renderedCards(session);
+      expect(cards).toHaveLength(photos.length);
+      for (const card of cards) expect(card).toMatchObject({ status: services.messages.status.done, error: '', hasCopy: true });
+      expect(text(session.page.querySelector('.summary-count'))).toBe(services.messages.doneCount(9, 9));
+
+      const sources = cards.map((card) => sourceOf(wx, card.name));
+      expect(new Set(sources)).toEqual(new Set(photos));
+      for (const [i, card] of cards.entries()) await expectStoredCopy(session, card, sources[i]!);
+
+      expect(ticketRequests(wx)).toHaveLength(1); // one ticket request for the whole batch
+      expect(wx.node.network.count('uploadFile')).toBe(photos.length);
+      expect(wx.node.network.maxConcurrent).toBeLessThanOrEqual(appConfig.concurrency + 1); // uploads, plus at most the page's one request
+    } finally {
+      session.close();
+      await signer.close();
+    }
+  });
+
+  it('shows exactly what happened when the bucket refuses an oversize file and another ticket expires', async () => {
+    // The signer and its bucket share a clock the test moves; the phone keeps real time.
+    let clockMs = Date.now();
+    const signer = await startSigner(
+      { UPLOAD_TICKET_TTL_SECONDS: String(TICKET_TTL_SECONDS), UPLOAD_MAX_BYTES: String(SMALL_BUCKET_MAX_BYTES) },
+      { now: () => new Date(clockMs) },
+    );
+    const photos = photoPaths();
+    // A photo whose file grew after the picker measured it: the picker reports the old
+    // size (which passes every check), the file on disk is larger than the bucket allows.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-grown-'));
+    const grown = path.join(tmp, 'grown.png');
+    fs.writeFileSync(grown, Buffer.concat([fs.readFileSync(photos[8]), randomBytes(SMALL_BUCKET_MAX_BYTES)]));
+    const picks: PickableFile[] = [...photos.slice(0, 8).map((p) => ({ path: p })), { path: grown, declaredSize: fs.statSync(photos[8]).size }];
+    const expiring = photos[4];
+
+    let session!: Session;
+    let heldBack = false;
+    const wx = createNodeWx({
+      media: [picks],
+      // Hold the expiring photo's first upload until every other file has settled, then
+      // move the signer's clock past its ticket's expiry: the bucket must refuse it.
+      beforeUpload: async ({ filePath }) => {
+        if (heldBack || filePath !== wx.node.picked.find((p) => p.source === expiring)?.tempPath) return;
+        heldBack = true;
+        const others = () => session.services.engine.items().filter((item) => item.file.path !== filePath);
+        await waitUntil(() => others().every((item) => SETTLED.includes(item.status)), 'the other uploads settle');
+        clockMs += PAST_EXPIRY_MS;
+      },
+    });
+    session = await openUploadPage(wx, signer);
+    try {
+      const { services } = session;
+      tap(session, '.btn-add');
+      await waitUntil(() => renderedCards(session).length === picks.length && renderedCards(session).every((c) => SETTLED.some((s) => c.status === services.messages.status[s as 'done'])), 'every card settles');
+
+      const cards = renderedCards(session);
+      const bySource = new Map(cards.map((card) => [sourceOf(wx, card.name), card]));
+      const oversize = bySource.get(grown)!;
+      const recovered = bySource.get(expiring)!;
+
+      // The oversize file failed, saying why, with no retry (the same bytes would be refused again).
+      expect(oversize).toMatchObject({ status: services.messages.status.failed, hasCopy: false, hasRetry: false });
+      expect(oversize.error).toBe(failureMessage('tooLarge', services.messages.lang, { maxBytes: SMALL_BUCKET_MAX_BYTES }));
+      const oversizeUploads = uploadsOf(wx, wx.node.picked.find((p) => p.source === grown)!.tempPath);
+      expect(oversizeUploads.map((u) => u.outcome)).toEqual([400]);
+      expect(oversizeUploads[0].response).toContain('EntityTooLarge');
+
+      // The expired ticket was refused by the bucket, then a fresh ticket carried the file.
+      expect(recovered).toMatchObject({ status: services.messages.status.done, error: '' });
+      const expiringUploads = uploadsOf(wx, wx.node.picked.find((p) => p.source === expiring)!.tempPath);
+      const [refused, accepted] = expiringUploads.map((u) => u.outcome as number);
+      expect(expiringUploads).toHaveLength(2);
+      expect(refused).toBe(403);
+      expect(expiringUploads[0].response).toMatch(/expired/i);
+      expect(accepted >= 200 && accepted < 300).toBe(true);
+      expect(expiringUploads[0].formData!.key).not.toBe(expiringUploads[1].formData!.key);
+      expect(ticketRequests(wx)).toHaveLength(2); // the batch's, and one fresh ticket
+
+      // Everything else went through untouched, and reads back byte for byte.
+      const done = cards.filter((card) => card.status === services.messages.status.done);
+      expect(done).toHaveLength(8);
+      for (const card of done) await expectStoredCopy(session, card, sourceOf(wx, card.name)!);
+      expect(text(session.page.querySelector('.summary-count'))).toBe(services.messages.doneCount(8, 9));
+    } finally {
+      session.close();
+      await signer.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

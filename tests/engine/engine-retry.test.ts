@@ -1,0 +1,186 @@
+import { flush, json, photo, s3Error } from '../support/fake-transport';
+import { setup } from '../support/engine-harness';
+
+const POLICY_EXPIRED = s3Error('AccessDenied', 'Invalid according to Policy: Policy expired.');
+
+describe('engine: retries and fresh tickets', () => {
+  test('transient failures are retried with the policy delays, then fail as retryable', async () => {
+    const { engine, fake, sleeps } = setup();
+    await engine.add([photo(100, 't.jpg')]);
+    (await fake.nextUpload()).fail('network');
+    (await fake.nextUpload()).respond(503, s3Error('SlowDown', 'Please reduce your request rate.'));
+    (await fake.nextUpload()).respond(429);
+    (await fake.nextUpload()).fail('network');
+    await flush();
+
+    expect(sleeps).toEqual([1000, 3000, 8000]);
+    const [item] = engine.items();
+    expect(item).toMatchObject({ status: 'failed', attempts: 4 });
+    expect(item.error).toEqual({ reason: 'network', message: '网络连接失败，请检查网络后重试', retryable: true });
+    expect(fake.ticketRequests()).toHaveLength(1); // the same ticket served every retry
+  });
+
+  test('a timeout then success ends done after two attempts', async () => {
+    const { engine, fake, sleeps } = setup({ retry: { delays: [250] } });
+    await engine.add([photo()]);
+    (await fake.nextUpload()).fail('timeout');
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(sleeps).toEqual([250]);
+    expect(engine.items()[0]).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  test('an expired policy gets a fresh single-file ticket and the new try uses it', async () => {
+    const { engine, fake } = setup();
+    await engine.add([photo(10, 'x.jpg'), photo(10, 'y.jpg')]);
+    const [x, y] = [await fake.nextUpload(), await fake.nextUpload()];
+    y.succeed();
+    x.respond(403, POLICY_EXPIRED);
+    const again = await fake.nextUpload();
+    expect(fake.ticketRequests()).toEqual([['x.jpg', 'y.jpg'], ['x.jpg']]);
+    expect(again.request.fields.Policy).toBe('policy-3');
+    again.succeed();
+    await flush();
+    expect(engine.items().map((i) => [i.status, i.key])).toEqual([
+      ['done', 'uploads/2026/11/22/3-x.jpg'],
+      ['done', 'uploads/2026/11/22/2-y.jpg'],
+    ]);
+  });
+
+  test.each([
+    ['RequestTimeTooSkewed', 403, s3Error('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.')],
+    ['ExpiredToken', 400, s3Error('ExpiredToken', 'The provided token has expired.')],
+    ['Request has expired (COS/OSS)', 403, s3Error('AccessDenied', 'Request has expired')],
+  ])('%s gets fresh tickets, a bounded number of times, then fails as expired', async (_, status, body) => {
+    const { engine, fake, sleeps } = setup();
+    await engine.add([photo()]);
+    for (let i = 0; i < 3; i += 1) (await fake.nextUpload()).respond(status, body);
+    await flush();
+    expect(fake.ticketRequests()).toHaveLength(3); // the batch's + 2 fresh ones
+    expect(sleeps).toEqual([]);
+    expect(engine.items()[0].error).toMatchObject({ reason: 'expired', retryable: true, status, code: body.match(/<Code>(\w+)/)?.[1] });
+    expect(engine.items()[0].error?.message).toBe('上传凭证已过期，请确认手机的日期和时间准确后重试');
+  });
+
+  test('a ticket that went stale while queued (by the signer clock) is renewed before its upload starts', async () => {
+    const { engine, fake, clock } = setup({ concurrency: 1 });
+    await engine.add([photo(10, 'slow.jpg'), photo(10, 'next.jpg')]);
+    const slow = await fake.nextUpload();
+    clock.advance(11 * 60 * 1000); // longer than the 10-minute ticket
+    slow.succeed();
+    const next = await fake.nextUpload();
+    expect(fake.ticketRequests()).toEqual([['slow.jpg', 'next.jpg'], ['next.jpg']]);
+    expect(next.request.fields.Policy).toBe('policy-3');
+  });
+
+  test('a signer with a short ticket lifetime does not cause needless renewals', async () => {
+    const { engine, fake } = setup();
+    fake.ticketTtlMs = 20_000; // shorter than the 30 s margin
+    await engine.add([photo()]);
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(fake.ticketRequests()).toHaveLength(1);
+    expect(engine.items()[0].status).toBe('done');
+  });
+
+  test('a phone clock an hour off does not make a fresh ticket look expired (judged by serverTime)', async () => {
+    const { engine, fake } = setup();
+    fake.serverSkewMs = -60 * 60 * 1000; // the phone is an hour ahead of the signer
+    await engine.add([photo()]);
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(fake.ticketRequests()).toHaveLength(1);
+    expect(engine.items()[0].status).toBe('done');
+  });
+
+  test.each([
+    ['too large', 400, s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'), 'tooLarge', '文件超过 20 MB 上限，请压缩后再传', false],
+    ['bad signature', 403, s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match'), 'denied', '存储服务拒绝了这次上传（SignatureDoesNotMatch），请重试；仍失败请联系管理员', true],
+    ['wrong type', 403, s3Error('AccessDenied', 'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]'), 'typeNotAllowed', '不支持此文件类型（image/jpeg）', false],
+    ['size condition', 403, s3Error('AccessDenied', 'Invalid according to Policy: Policy Condition failed: ["content-length-range", 1, 20971520]'), 'tooLarge', '文件超过 20 MB 上限，请压缩后再传', false],
+  ])('a policy violation (%s) is not retried and says why', async (_, status, body, reason, message, retryable) => {
+    const { engine, fake, sleeps } = setup();
+    await engine.add([photo()]);
+    (await fake.nextUpload()).respond(status, body);
+    await flush();
+    expect(engine.items()[0]).toMatchObject({ status: 'failed', attempts: 1, error: { reason, message, retryable, status } });
+    expect(sleeps).toEqual([]);
+    expect(fake.ticketRequests()).toHaveLength(1);
+  });
+
+  test('the platform refusing the domain or the file is reported plainly and not retried', async () => {
+    const { engine, fake } = setup();
+    await engine.add([photo(), photo()]);
+    (await fake.nextUpload()).fail('domain', 'uploadFile:fail url not in domain list');
+    (await fake.nextUpload()).fail('file', 'uploadFile:fail file not found');
+    await flush();
+    expect(engine.items().map((i) => i.error)).toEqual([
+      { reason: 'domain', retryable: false, message: '域名 bucket.test 不在小程序的合法域名列表中，请在后台添加后重试' },
+      { reason: 'file', retryable: false, message: '无法读取这个文件，请重新选择' },
+    ]);
+  });
+
+  test('manual retry of a transient failure reuses the ticket; of a denial asks for a fresh one', async () => {
+    const { engine, fake } = setup({ retry: { delays: [] } });
+    const { accepted } = await engine.add([photo(10, 'net.jpg'), photo(10, 'sig.jpg')]);
+    (await fake.nextUpload()).fail('network');
+    (await fake.nextUpload()).respond(403, s3Error('SignatureDoesNotMatch', 'no'));
+    await flush();
+    expect(engine.progress().failed).toBe(2);
+
+    engine.retryAllFailed();
+    const [net, sig] = [await fake.nextUpload(), await fake.nextUpload()];
+    expect(fake.ticketRequests()).toEqual([['net.jpg', 'sig.jpg'], ['sig.jpg']]); // one request for the retried batch
+    expect(net.request.fields.Policy).toBe('policy-1');
+    expect(sig.request.fields.Policy).toBe('policy-3');
+    net.succeed();
+    sig.succeed();
+    await flush();
+    expect(accepted.map((i) => engine.items().find((x) => x.id === i.id)?.status)).toEqual(['done', 'done']);
+    expect(engine.items().map((i) => [i.attempts, i.error])).toEqual([[2, undefined], [2, undefined]]); // attempts count every transfer started
+  });
+
+  test('retry all sends again only what may work: a file the store refused as too large stays failed, unsent', async () => {
+    const { engine, fake } = setup({ retry: { delays: [] } });
+    await engine.add([photo(10, 'net.jpg'), photo(10, 'big.jpg')]);
+    (await fake.nextUpload()).fail('network');
+    (await fake.nextUpload()).respond(400, s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
+    await flush();
+
+    engine.retryAllFailed();
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(fake.uploads.map((u) => u.request.fileName)).toEqual(['net.jpg', 'big.jpg', 'net.jpg']);
+    expect(engine.items().map((i) => [i.file.name, i.status, i.error?.reason])).toEqual([
+      ['net.jpg', 'done', undefined],
+      ['big.jpg', 'failed', 'tooLarge'],
+    ]);
+  });
+
+  test('manual retry of a file whose ticket is near expiry gets a fresh ticket', async () => {
+    const { engine, fake, clock } = setup({ retry: { delays: [] } });
+    const { accepted } = await engine.add([photo(10, 'late.jpg')]);
+    (await fake.nextUpload()).fail('timeout');
+    await flush();
+    clock.advance(9 * 60 * 1000 + 45 * 1000); // 15 s left: under the 30 s margin
+    engine.retry(accepted[0].id);
+    const again = await fake.nextUpload();
+    expect(fake.ticketRequests()).toEqual([['late.jpg'], ['late.jpg']]);
+    expect(again.request.fields.Policy).toBe('policy-2');
+  });
+
+  test('a store 5xx after the signer answered keeps its status and code in the message', async () => {
+    const { engine, fake } = setup({ retry: { delays: [] }, lang: 'en' });
+    fake.routes['GET /healthz'] = () => json(200, fake.health());
+    await engine.add([photo()]);
+    (await fake.nextUpload()).respond(500, s3Error('InternalError', 'We encountered an internal error.'));
+    await flush();
+    expect(engine.items()[0].error).toEqual({
+      reason: 'server',
+      status: 500,
+      code: 'InternalError',
+      retryable: true,
+      message: 'The server had a temporary problem (HTTP 500, InternalError). Try again in a moment.',
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import { describeTypes, failureMessage, formatBytes, rejectionMessage } from '../../miniprogram/shared/core/messages';
+import type { FailureReason, Lang, RejectionReason } from '../../miniprogram/shared/core/types';
+
+const FAILURES: FailureReason[] = ['network', 'timeout', 'server', 'tooLarge', 'typeNotAllowed', 'expired', 'denied', 'unauthorized', 'signerUnreachable', 'signerRejected', 'badResponse', 'domain', 'file', 'unknown'];
+const REJECTIONS: RejectionReason[] = ['tooLarge', 'typeNotAllowed', 'tooMany', 'empty'];
+const LANGS: Lang[] = ['zh', 'en'];
+
+describe('messages', () => {
+  test('every failure and rejection has its own text in both languages, even without context', () => {
+    for (const lang of LANGS) {
+      const failures = FAILURES.map((r) => failureMessage(r, lang));
+      const rejections = REJECTIONS.map((r) => rejectionMessage(r, lang));
+      for (const text of [...failures, ...rejections]) expect(text.length).toBeGreaterThan(5);
+      expect(new Set(failures).size).toBe(FAILURES.length);
+      expect(new Set(rejections).size).toBe(REJECTIONS.length);
+    }
+    expect(failureMessage('network', 'zh')).toMatch(/[\u4e00-\u9fff]/);
+    expect(failureMessage('network', 'en')).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test('limits appear as people read them', () => {
+    expect(formatBytes(20971520)).toBe('20 MB');
+    expect(formatBytes(1572864)).toBe('1.5 MB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(10 * 1024 ** 3)).toBe('10 GB');
+    expect(rejectionMessage('tooLarge', 'zh', { maxBytes: 20971520, fileSize: 26214400 })).toBe('文件超过 20 MB 上限（此文件 25 MB）');
+    // Just over the limit rounds to the limit's own text: the exact bytes tell them apart.
+    expect(rejectionMessage('tooLarge', 'zh', { maxBytes: 20971520, fileSize: 20971530 })).toBe('文件超过 20 MB 上限（此文件 20971530 B）');
+    expect(rejectionMessage('tooLarge', 'en', { maxBytes: 20971520, fileSize: 20971530 })).toContain('(this one is 20971530 B)');
+    expect(failureMessage('tooLarge', 'en', { maxBytes: 5 * 1024 * 1024 })).toBe('The file is larger than the 5 MB limit. Compress it and try again.');
+    expect(describeTypes(['image/*', 'video/*', 'application/pdf'], 'zh')).toBe('图片、视频、application/pdf');
+    expect(rejectionMessage('typeNotAllowed', 'en', { fileType: 'text/plain', allowedTypes: ['image/*'] })).toBe(
+      'This file type is not allowed (text/plain). Only images can be uploaded.',
+    );
+  });
+});
