@@ -34,7 +34,7 @@ const alipayExtra = {
 module.exports = {
   projects: [
     project('node', 'node', '<rootDir>/tests/tsconfig.json',
-      ['{signing,signer,dev-bucket,engine,layout}/**/*.test.ts', 'e2e/!(wechat-*|alipay-*).test.ts'], signerExtra),
+      ['{contract,signing,signer,dev-bucket,engine,layout}/**/*.test.ts', 'e2e/!(wechat-*|alipay-*).test.ts'], signerExtra),
     project('wechat', 'jsdom', '<rootDir>/tests/tsconfig.json', ['wechat/**/*.test.ts', 'e2e/wechat-*.test.ts']),
     project('alipay', 'node', '<rootDir>/tests/alipay/tsconfig.json', ['alipay/**/*.test.ts', 'e2e/alipay-*.test.ts'], alipayExtra),
   ],

@@ -9,6 +9,7 @@ import { cosEndpoint } from '../../miniprogram/shared/signing/index';
 import { obsEndpoint } from '../../miniprogram/shared/signing/index';
 import { ossEndpoint } from '../../miniprogram/shared/signing/index';
 import { isTypePattern } from './mime';
+import { TICKET_PROVIDERS } from '../../miniprogram/shared/contract/index';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -50,7 +51,7 @@ export interface Config {
 
 export type Env = Record<string, string | undefined>;
 
-const PROVIDERS: readonly ProviderSetting[] = ['local', 's3', 'oss', 'oss-v1', 'cos', 'obs'];
+const PROVIDERS: readonly ProviderSetting[] = ['local', ...TICKET_PROVIDERS];
 
 export const DEFAULTS = {
   port: 3000,

@@ -10,13 +10,20 @@ import type { Config } from './config';
 import { staticCredentials, type CredentialSource } from './credentials';
 import { DEV_BUCKET_PATH } from './devbucket';
 import { dialectFor } from './dialects';
-import { CREDENTIALS_PATH, handleCredentials } from './routes/credentials';
-import { healthzRoute, HEALTHZ_PATH } from './routes/healthz';
-import { objectUrlsRoute, OBJECT_URLS_PATH } from './routes/object-urls';
+import { handleCredentials } from './routes/credentials';
+import { healthzRoute } from './routes/healthz';
+import { objectUrlsRoute } from './routes/object-urls';
 import type { RequestTarget, RouteContext } from './routes/context';
-import { ticketsRoute, TICKETS_PATH } from './routes/tickets';
+import { ticketsRoute } from './routes/tickets';
 import { nodeCrypto } from './node-crypto';
-import { MAX_FILES_PER_REQUEST } from './validate-tickets';
+import {
+  API_PREFIX,
+  CREDENTIALS_PATH,
+  HEALTH_PATH,
+  MAX_FILES_PER_TICKET_REQUEST,
+  OBJECT_URLS_PATH,
+  TICKETS_PATH,
+} from '../../miniprogram/shared/contract/index';
 import type { AssumeRole } from './sts/types';
 
 export { DEV_BUCKET_PATH };
@@ -47,7 +54,6 @@ interface Route {
   handler: Handler;
 }
 
-const API_PREFIX = '/api/';
 // Host headers we are willing to put into ticket URLs: a name or IP, optional port.
 const SAFE_HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
@@ -94,7 +100,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   const { config, devBucket } = deps;
   const limits: UploadLimits = {
     maxBytes: config.maxBytes,
-    maxFiles: MAX_FILES_PER_REQUEST,
+    maxFiles: MAX_FILES_PER_TICKET_REQUEST,
     allowedTypes: config.allowedTypes,
   };
   const ctx: RouteContext = {
@@ -115,7 +121,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   const routes = new Map<string, Route>([
     [TICKETS_PATH, { allow: 'POST', methods: ['POST'], handler: ticketsRoute(ctx) }],
     [OBJECT_URLS_PATH, { allow: 'POST', methods: ['POST'], handler: objectUrlsRoute(ctx) }],
-    [HEALTHZ_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx) }],
+    [HEALTH_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx) }],
     [
       CREDENTIALS_PATH,
       { allow: 'GET', methods: ['GET'], handler: handleCredentials({ config, limits, assumeRole: deps.assumeRole, now: ctx.now, log }) },

@@ -11,9 +11,8 @@ import {
   typeAllowed,
   typeForExtension,
 } from './mime';
+import { formatBytes, MAX_FILES_PER_TICKET_REQUEST } from '../../miniprogram/shared/contract/index';
 
-/** One batch = one tap of "upload": WeChat's chooseMedia picks at most 20. */
-export const MAX_FILES_PER_REQUEST = 20;
 /** Common file-system limit; a longer "name" is not a file name but an attack or a bug. */
 export const MAX_NAME_LENGTH = 255;
 
@@ -38,13 +37,6 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 function fileLabel(index: number): string {
   return `File ${index + 1}`;
-}
-
-export function formatBytes(bytes: number): string {
-  const MIB = 1024 * 1024;
-  if (bytes >= MIB) return `${Math.round((bytes / MIB) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
-  return `${bytes} bytes`;
 }
 
 function checkName(name: unknown, index: number): string {
@@ -121,16 +113,16 @@ export function validateTicketRequest(body: unknown, limits: TicketLimits): Vali
     throw new ApiFailure(BAD, 'NoFiles', 'The request has no "files" list.');
   }
   if (!Array.isArray(files)) {
-    throw new ApiFailure(BAD, 'NoFiles', `"files" must be a list of 1 to ${MAX_FILES_PER_REQUEST} files.`);
+    throw new ApiFailure(BAD, 'NoFiles', `"files" must be a list of 1 to ${MAX_FILES_PER_TICKET_REQUEST} files.`);
   }
   if (files.length === 0) {
     throw new ApiFailure(BAD, 'NoFiles', 'The "files" list is empty; send at least one file.');
   }
-  if (files.length > MAX_FILES_PER_REQUEST) {
+  if (files.length > MAX_FILES_PER_TICKET_REQUEST) {
     throw new ApiFailure(
       BAD,
       'TooManyFiles',
-      `${files.length} files in one request; at most ${MAX_FILES_PER_REQUEST} are accepted at a time.`,
+      `${files.length} files in one request; at most ${MAX_FILES_PER_TICKET_REQUEST} are accepted at a time.`,
     );
   }
   const valid: ValidFile[] = new Array(files.length);

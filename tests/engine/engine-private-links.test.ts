@@ -3,7 +3,8 @@
 // request per batch once its last file has ended. A failure leaves the uploads done
 // with a plain, retryable link message. Public buckets never make that request.
 import { TransportError, type HttpRequest } from '../../miniprogram/shared/core/ports';
-import { LINK_MARGIN_MS, OBJECT_URLS_PER_REQUEST } from '../../miniprogram/shared/core/object-links';
+import { LINK_MARGIN_MS } from '../../miniprogram/shared/core/object-links';
+import { MAX_KEYS_PER_LINKS_REQUEST } from '../../miniprogram/shared/contract/index';
 import { BUCKET, flush, json, photo, SIGNER } from '../support/fake-transport';
 import { setup } from '../support/engine-harness';
 
@@ -143,10 +144,10 @@ test('objectLinks: a phone clock that is off does not make links look fresh or s
 
 test('objectLinks: many keys go in requests of at most the signer\'s limit', async () => {
   const { engine, linkRequests } = privateSetup();
-  const keys = Array.from({ length: OBJECT_URLS_PER_REQUEST + 50 }, (_, i) => `uploads/2026/11/22/${i}.jpg`);
+  const keys = Array.from({ length: MAX_KEYS_PER_LINKS_REQUEST + 50 }, (_, i) => `uploads/2026/11/22/${i}.jpg`);
   const links = await engine.objectLinks(keys);
   expect(links.size).toBe(keys.length);
-  expect(linkRequests().map((k) => k.length)).toEqual([OBJECT_URLS_PER_REQUEST, 50]);
+  expect(linkRequests().map((k) => k.length)).toEqual([MAX_KEYS_PER_LINKS_REQUEST, 50]);
 });
 
 test('a malformed /api/object-urls answer is a failed link, not a wrong one', async () => {

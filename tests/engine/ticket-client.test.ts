@@ -1,4 +1,5 @@
-import { createTicketClient, isUploadTicket, SignerError } from '../../miniprogram/shared/core/ticket-client';
+import { createTicketClient, SignerError } from '../../miniprogram/shared/core/ticket-client';
+import { isUploadTicket } from '../../miniprogram/shared/contract/index';
 import { FakeTransport, json, SIGNER, T0 } from '../support/fake-transport';
 
 function client(authToken?: string) {

@@ -4,21 +4,9 @@
 import { s3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import type { StoredObject } from './storage';
 import { escapeXml as escapeHtml } from './xml';
+import { formatBytes } from '../../../miniprogram/shared/contract/index';
 
 export const CONSOLE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
-
-const SIZE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-const BYTES_PER_UNIT = 1024;
-
-export function humanSize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= BYTES_PER_UNIT && unit < SIZE_UNITS.length - 1) {
-    value /= BYTES_PER_UNIT;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${SIZE_UNITS[unit]}`;
-}
 
 /** `2026-11-22 10:00:05 UTC`: unambiguous without a script to localise it. */
 export function humanTime(date: Date): string {
@@ -45,7 +33,7 @@ function row(object: StoredObject, view: ConsoleView): string {
 <td>${preview}</td>
 <td class="key"><a href="${href}">${key}</a></td>
 <td class="type">${escapeHtml(object.contentType)}</td>
-<td class="size" title="${object.size} bytes">${humanSize(object.size)}</td>
+<td class="size" title="${object.size} bytes">${formatBytes(object.size)}</td>
 <td class="time"><time datetime="${object.lastModified.toISOString()}">${humanTime(object.lastModified)}</time></td>
 </tr>`;
 }
@@ -84,7 +72,7 @@ th { font-weight: 600; color: #59636e; }
 </head>
 <body>
 <h1>Dev bucket <code>${escapeHtml(view.bucket)}</code></h1>
-<p class="summary">${escapeHtml(view.region)} · ${count} object${count === 1 ? '' : 's'} · ${humanSize(total)}</p>
+<p class="summary">${escapeHtml(view.region)} · ${count} object${count === 1 ? '' : 's'} · ${formatBytes(total)}</p>
 ${body}
 </body>
 </html>

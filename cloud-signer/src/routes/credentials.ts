@@ -5,6 +5,7 @@
 // Each request gets its own AssumeRole, scoped to its own prefix: credentials shared
 // between callers (like the signer's cached ones) would let one app overwrite another's
 // objects. The cost is one STS call per grant; STS allows hundreds per second.
+import { CREDENTIALS_PATH } from '../../../miniprogram/shared/contract/index';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialsResponse } from '../../../typings/credentials';
 import type { UploadLimits } from '../../../typings/ticket';
@@ -13,7 +14,6 @@ import type { Config } from '../config';
 import { datePath, randomKeyPart } from '../keys';
 import type { AssumeRole } from '../sts/types';
 
-export const CREDENTIALS_PATH = '/api/credentials';
 
 /** Folder under UPLOAD_KEY_PREFIX for objects the app signed itself, so an operator can tell them apart. */
 export const CLIENT_FOLDER = 'client/';

@@ -4,7 +4,6 @@ import type { HealthResponse } from '../../../typings/ticket';
 import { sendJsonText } from '../api-error';
 import type { RouteContext } from './context';
 
-export const HEALTHZ_PATH = '/healthz';
 
 export function healthzRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
   const health: HealthResponse = {

@@ -7,17 +7,14 @@ import { ApiFailure, sendJson } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { isIssuedKeyShape } from '../keys';
 import { expiresAt } from '../../../miniprogram/shared/signing/index';
+import { MAX_KEYS_PER_LINKS_REQUEST } from '../../../miniprogram/shared/contract/index';
 import type { RouteContext } from './context';
 
-export const OBJECT_URLS_PATH = '/api/object-urls';
-
-/** A history page shows at most this many items at once. */
-export const MAX_OBJECT_URL_KEYS = 100;
 
 function checkKeys(body: unknown, prefix: string): string[] {
   const keys = typeof body === 'object' && body !== null ? (body as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_OBJECT_URL_KEYS) {
-    throw new ApiFailure(400, 'InvalidJson', `Send {"keys":[...]} with 1 to ${MAX_OBJECT_URL_KEYS} object keys.`);
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS_PER_LINKS_REQUEST) {
+    throw new ApiFailure(400, 'InvalidJson', `Send {"keys":[...]} with 1 to ${MAX_KEYS_PER_LINKS_REQUEST} object keys.`);
   }
   keys.forEach((key, index) => {
     if (typeof key !== 'string' || !isIssuedKeyShape(key, prefix)) {

@@ -7,7 +7,6 @@ import { preparedSigners } from '../prepared-signers';
 import { validateTicketRequest } from '../validate-tickets';
 import type { RouteContext } from './context';
 
-export const TICKETS_PATH = '/api/tickets';
 
 export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { config, dialect } = ctx;

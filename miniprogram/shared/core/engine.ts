@@ -12,6 +12,7 @@ import { checkBatch } from './restrictions';
 import { batchProgress } from './progress';
 import { rejectionMessage } from './messages';
 import { effectiveType } from './mime';
+import { MAX_FILES_PER_TICKET_REQUEST } from '../contract/index';
 import { problem, toFailure, type Problem } from './failure';
 import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch, type TicketSource } from './ticket-client';
 import { createClientTicketSource, type ClientSigningOptions } from './client-tickets';
@@ -53,8 +54,6 @@ export const DEFAULT_CONCURRENCY = 3;
  * health request and the page's own image loads, which would otherwise queue or fail.
  */
 export const MAX_CONCURRENCY = 8;
-/** The ticket contract: one request carries 1 to 20 files. */
-export const TICKETS_PER_REQUEST = 20;
 
 export function clampConcurrency(requested: number | undefined): number {
   if (requested === undefined || !Number.isFinite(requested)) return DEFAULT_CONCURRENCY;
@@ -117,7 +116,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
 
   /** Tickets for waiting entries, in contract-sized requests one after another (uploads of the first start meanwhile). */
   async function issueTickets(entries: Entry[]): Promise<void> {
-    const size = Math.min(TICKETS_PER_REQUEST, limits?.maxFiles ?? TICKETS_PER_REQUEST);
+    const size = Math.min(MAX_FILES_PER_TICKET_REQUEST, limits?.maxFiles ?? MAX_FILES_PER_TICKET_REQUEST);
     for (const chunk of chunks(entries, size)) await issueChunk(chunk);
   }
 

@@ -2,6 +2,7 @@
 // and saying what to do next. `Record<FailureReason, …>` makes the compiler refuse
 // a reason without a text in either language.
 import type { FailureReason, Lang, RejectionReason } from './types';
+import { formatBytes } from '../contract/index';
 
 /** What a text may mention; each text uses what it needs and copes without it. */
 export interface MessageContext {
@@ -18,21 +19,6 @@ export interface MessageContext {
   detail?: string;
   /** Host that the platform refused (domain allow-list). */
   host?: string;
-}
-
-const BYTES_PER_KB = 1024;
-const UNITS = ['B', 'KB', 'MB', 'GB'];
-
-/** 20971520 -> "20 MB", 1572864 -> "1.5 MB" (binary units, as phones show them). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= BYTES_PER_KB && unit < UNITS.length - 1) {
-    value /= BYTES_PER_KB;
-    unit += 1;
-  }
-  const rounded = unit === 0 ? String(value) : String(Math.round(value * 10) / 10);
-  return `${rounded} ${UNITS[unit]}`;
 }
 
 const TYPE_NAMES: Record<Lang, Record<string, string>> = {

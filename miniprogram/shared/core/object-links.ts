@@ -8,9 +8,8 @@ import { toFailure } from './failure';
 import type { SignedLink, TicketClient } from './ticket-client';
 import { signerProblem } from './ticket-client';
 import { linkFailureMessage } from './messages';
+import { MAX_KEYS_PER_LINKS_REQUEST } from '../contract/index';
 
-/** The signer signs at most this many keys per /api/object-urls request (its MAX_OBJECT_URL_KEYS). */
-export const OBJECT_URLS_PER_REQUEST = 100;
 /**
  * A link with less than this left is signed again before it is copied or previewed:
  * a pasted link should keep working for a while. Capped at half the link's lifetime,
@@ -29,7 +28,7 @@ export class LinkError extends Error {
 export interface ObjectLinks {
   /**
    * A usable link per key: cached ones with time left, the rest signed in one request
-   * per OBJECT_URLS_PER_REQUEST keys. Rejects with a LinkError.
+   * per MAX_KEYS_PER_LINKS_REQUEST keys. Rejects with a LinkError.
    */
   links(keys: readonly string[]): Promise<Map<string, SignedLink>>;
 }
@@ -61,7 +60,7 @@ export function createObjectLinks(options: { client: Pick<TicketClient, 'objectU
       if (missing.length > 0) {
         let answers: Map<string, SignedLink>[];
         try {
-          answers = await Promise.all(chunks(missing, OBJECT_URLS_PER_REQUEST).map((part) => options.client.objectUrls(part)));
+          answers = await Promise.all(chunks(missing, MAX_KEYS_PER_LINKS_REQUEST).map((part) => options.client.objectUrls(part)));
         } catch (error) {
           const p = signerProblem(error);
           throw new LinkError({

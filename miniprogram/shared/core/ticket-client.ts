@@ -5,23 +5,23 @@
 // because a proxy's error page or an older signer must end as a clear `badResponse`,
 // never as a half-built upload.
 import type { CredentialsResponse } from '../../../typings/credentials';
-import type {
-  ApiErrorCode,
-  HealthResponse,
-  ObjectUrlsResponse,
-  TicketRequestFile,
-  TicketResponse,
-  UploadLimits,
-  UploadTicket,
-} from '../../../typings/ticket';
+import type { ApiErrorCode, HealthResponse, TicketRequestFile, UploadLimits, UploadTicket } from '../../../typings/ticket';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from './ports';
 import { problem, hostOf, type Problem } from './failure';
 import { effectiveType, UNKNOWN_TYPE } from './mime';
+import {
+  CREDENTIALS_PATH,
+  HEALTH_PATH,
+  OBJECT_URLS_PATH,
+  TICKETS_PATH,
+  isCredentialsResponse,
+  isHealthResponse,
+  isObject,
+  isNonEmptyString,
+  isObjectUrlsResponse,
+  isTicketResponse,
+} from '../contract/index';
 
-export const HEALTH_PATH = '/healthz';
-export const TICKETS_PATH = '/api/tickets';
-export const OBJECT_URLS_PATH = '/api/object-urls';
-export const CREDENTIALS_PATH = '/api/credentials';
 
 /** A signed link and when it stops working, by the local clock (the signer's expiry minus its offset). */
 export interface SignedLink {
@@ -94,96 +94,6 @@ const REASON_FOR_CODE: Partial<Record<ApiErrorCode, Problem['reason']>> = {
   UnknownType: 'typeNotAllowed',
   Unauthorized: 'unauthorized',
 };
-
-// ---- shape checks (strict: an unexpected shape is a bad response, not a guess) ----
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isHttpUrl = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\/[^/?#\s]+/i.test(v);
-const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-const isStringRecord = (v: unknown): v is Record<string, string> =>
-  isObject(v) && Object.keys(v).every((k) => typeof v[k] === 'string');
-const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-const PROVIDERS: readonly string[] = ['s3', 'oss', 'oss-v1', 'cos', 'obs'];
-
-export function isUploadLimits(v: unknown): v is UploadLimits {
-  return (
-    isObject(v) &&
-    isPositiveInteger(v.maxBytes) &&
-    isPositiveInteger(v.maxFiles) &&
-    Array.isArray(v.allowedTypes) &&
-    v.allowedTypes.length > 0 &&
-    v.allowedTypes.every(isNonEmptyString)
-  );
-}
-
-export function isUploadTicket(v: unknown): v is UploadTicket {
-  if (!isObject(v)) return false;
-  return (
-    typeof v.provider === 'string' &&
-    PROVIDERS.includes(v.provider) &&
-    (v.method === 'POST' || v.method === 'PUT') &&
-    isHttpUrl(v.url) &&
-    isNonEmptyString(v.key) &&
-    isNonEmptyString(v.fileField) &&
-    isStringRecord(v.fields) &&
-    isStringRecord(v.headers) &&
-    isNonEmptyString(v.contentType) &&
-    isPositiveInteger(v.maxBytes) &&
-    isDate(v.expiresAt) &&
-    typeof v.successStatus === 'number' &&
-    v.successStatus >= 200 &&
-    v.successStatus < 300 &&
-    isHttpUrl(v.objectUrl)
-  );
-}
-
-function isTicketResponse(v: unknown, count: number): v is TicketResponse {
-  return (
-    isObject(v) &&
-    isDate(v.serverTime) &&
-    Array.isArray(v.tickets) &&
-    v.tickets.length === count &&
-    v.tickets.every(isUploadTicket) &&
-    (v.limits === undefined || isUploadLimits(v.limits))
-  );
-}
-
-function isObjectUrlsResponse(v: unknown, keys: readonly string[]): v is ObjectUrlsResponse {
-  return (
-    isObject(v) &&
-    isDate(v.serverTime) &&
-    Array.isArray(v.urls) &&
-    v.urls.length === keys.length &&
-    v.urls.every((u, i) => isObject(u) && u.key === keys[i] && isHttpUrl(u.url) && isDate(u.expiresAt))
-  );
-}
-
-function isCredentialsResponse(v: unknown): v is CredentialsResponse {
-  if (!isObject(v) || !isObject(v.credentials)) return false;
-  const c = v.credentials;
-  return (
-    isDate(v.serverTime) &&
-    typeof v.provider === 'string' &&
-    PROVIDERS.includes(v.provider) &&
-    (v.method === 'post' || v.method === 'put') &&
-    isNonEmptyString(v.bucket) &&
-    isNonEmptyString(v.region) &&
-    isHttpUrl(v.endpoint) &&
-    isHttpUrl(v.publicBaseUrl) &&
-    isNonEmptyString(v.keyPrefix) &&
-    isPositiveInteger(v.ticketTtlSeconds) &&
-    isNonEmptyString(c.accessKeyId) &&
-    isNonEmptyString(c.accessKeySecret) &&
-    typeof c.securityToken === 'string' &&
-    isDate(c.expiration) &&
-    isUploadLimits(v.limits)
-  );
-}
-
-function isHealthResponse(v: unknown): v is HealthResponse {
-  return isObject(v) && v.ok === true && isNonEmptyString(v.provider) && isUploadLimits(v.limits);
-}
 
 // ---- errors ----
 

@@ -3,7 +3,8 @@
 // core/messages.ts in the engine's language; these are the words around them.
 import type { Lang, UploadStatus } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
-import { describeTypes, formatBytes } from '../core/index';
+import { describeTypes } from '../core/index';
+import { formatBytes } from '../contract/index';
 
 export interface UiMessages {
   lang: Lang;

@@ -1,0 +1,7 @@
+// Per-request limits both sides enforce: the app splits its batches by them and the
+// signer refuses anything larger with a 400.
+
+/** One ticket request carries 1 to 20 files: one tap of "upload" (WeChat's chooseMedia picks at most 20). */
+export const MAX_FILES_PER_TICKET_REQUEST = 20;
+/** One /api/object-urls request signs at most 100 links (a history page is never longer in one go). */
+export const MAX_KEYS_PER_LINKS_REQUEST = 100;

@@ -1,0 +1,8 @@
+// Where the signer answers. The apps build their request URLs from these and the
+// signer's route table is keyed by them, so the two sides cannot drift apart.
+export const HEALTH_PATH = '/healthz';
+export const TICKETS_PATH = '/api/tickets';
+export const OBJECT_URLS_PATH = '/api/object-urls';
+export const CREDENTIALS_PATH = '/api/credentials';
+/** Every signing route lives under this prefix (and only those need a token). */
+export const API_PREFIX = '/api/';
