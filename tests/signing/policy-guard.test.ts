@@ -2,6 +2,8 @@
 // refused, and a complete policy passes.
 import { assertPolicyIsNarrow, PolicyTooBroadError } from '../../miniprogram/shared/signing/dialects/policy-guard';
 import type { PolicyCondition, PostPolicy } from '../../miniprogram/shared/signing/dialects/policy';
+import { s3Dialect } from '../../miniprogram/shared/signing/index';
+import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 
 const TOKEN_FIELD = 'x-oss-security-token';
 
@@ -77,5 +79,35 @@ describe('assertPolicyIsNarrow', () => {
 
   it('rejects a policy without a valid expiration', () => {
     expect(() => assertPolicyIsNarrow({ ...narrow(), expiration: 'tomorrow' })).toThrow(/expiration/);
+  });
+});
+
+describe('the s3 dialect runs the same guards as every POST dialect', () => {
+  const input = {
+    bucket: 'examplebucket',
+    region: 'us-east-1',
+    endpoint: 'https://examplebucket.s3.us-east-1.amazonaws.com',
+    publicBaseUrl: 'https://examplebucket.s3.us-east-1.amazonaws.com',
+    key: 'uploads/2026/11/22/9f1c0e5b6a7d4c2e.jpg',
+    size: 1000,
+    contentType: 'image/jpeg',
+    maxBytes: 1000,
+    ttlSeconds: 600,
+    now: new Date('2026-11-22T10:00:00Z'),
+    credentials: { accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret' },
+  };
+
+  it('refuses an absolute or empty key, a size range without bytes and missing credentials', () => {
+    expect(() => s3Dialect.signUpload({ ...input, key: '/etc/passwd' }, nodeCrypto)).toThrow(/relative key/);
+    expect(() => s3Dialect.signUpload({ ...input, key: '' }, nodeCrypto)).toThrow(/relative key/);
+    expect(() => s3Dialect.signUpload({ ...input, maxBytes: 0 }, nodeCrypto)).toThrow(/UPLOAD_MAX_BYTES/);
+    expect(() => s3Dialect.signUpload({ ...input, credentials: { accessKeyId: '', accessKeySecret: '' } }, nodeCrypto)).toThrow(/UPLOAD_ACCESS_KEY_ID/);
+    expect(() => s3Dialect.prepareUpload!({ ...input }, nodeCrypto)('/abs.jpg')).toThrow(/relative key/);
+  });
+
+  it('binds the STS token in the policy it signs', () => {
+    const ticket = s3Dialect.signUpload({ ...input, credentials: { ...input.credentials, securityToken: 'TOKEN' } }, nodeCrypto);
+    const policy = JSON.parse(Buffer.from(ticket.fields.Policy, 'base64').toString('utf8'));
+    expect(policy.conditions).toContainEqual({ 'X-Amz-Security-Token': 'TOKEN' });
   });
 });

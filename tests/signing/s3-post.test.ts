@@ -8,7 +8,7 @@ import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 import type { TicketInput } from '../../miniprogram/shared/signing/dialects/dialect';
 import { buildPolicy } from '../../miniprogram/shared/signing/dialects/policy';
 import { S3_FIELDS, s3Dialect, s3ObjectUrl } from '../../miniprogram/shared/signing/dialects/s3';
-import { parseCredential, signPolicy } from '../../miniprogram/shared/signing/primitives/sigv4';
+import { parseCredential, signPolicy } from '../../cloud-signer/src/devbucket/sigv4-verify';
 
 const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/aws-sigv4-post-example.json'), 'utf8'));
 

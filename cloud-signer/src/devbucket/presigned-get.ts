@@ -6,7 +6,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { S3_MAX_PRESIGN_SECONDS, S3_QUERY, S3_UNSIGNED_PAYLOAD, presignS3 } from '../../../miniprogram/shared/signing/index';
-import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential } from '../../../miniprogram/shared/signing/index';
+import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR } from '../../../miniprogram/shared/signing/index';
+import { parseCredential } from './sigv4-verify';
 import { nodeCrypto } from '../node-crypto';
 import type { BucketIdentity } from './verify-post';
 import { S3Error, invalidArgument } from './s3-error';

@@ -5,7 +5,8 @@
 // streaming stage to enforce (content-length-range).
 import { timingSafeEqual } from 'node:crypto';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
-import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR, parseCredential, signPolicy } from '../../../miniprogram/shared/signing/index';
+import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR } from '../../../miniprogram/shared/signing/index';
+import { parseCredential, signPolicy } from './sigv4-verify';
 import { nodeCrypto } from '../node-crypto';
 import { S3Error, invalidArgument, policyDenied } from './s3-error';
 

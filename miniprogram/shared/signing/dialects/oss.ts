@@ -8,6 +8,7 @@ import type { Dialect, ObjectUrlInput, TicketInput } from './dialect';
 import { signPostForm } from './post-form';
 import { KEY_FIELD, SUCCESS_STATUS_FIELD, assertTicketInput } from './post-ticket';
 import { canonicalQuery, encodeKeyPath, objectUrlFor, parseEndpoint } from '../primitives/url-encode';
+import { amzDate, deriveSigningKey, type KeyChainNames } from '../primitives/sigv4';
 
 export const OSS_V4_ALGORITHM = 'OSS4-HMAC-SHA256';
 export const OSS_SERVICE = 'oss';
@@ -50,10 +51,11 @@ export function ossEndpoint(bucket: string, region: string): string {
   return `https://${bucket}.oss-${ossRegionId(region)}.aliyuncs.com`;
 }
 
-/** `20231203T121212Z`, the x-oss-date format. */
-export function ossDate(now: Date): string {
-  return new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
-}
+/** `20231203T121212Z`, the x-oss-date format: SigV4's X-Amz-Date format. */
+export const ossDate = amzDate;
+
+/** OSS V4 derives its signing key with SigV4's chain under its own names. */
+export const OSS_V4_KEY_CHAIN: KeyChainNames = { secretPrefix: OSS_V4_KEY_PREFIX, terminator: OSS_V4_TERMINATOR };
 
 /** `<AccessKeyId>/<yyyymmdd>/<region>/oss/aliyun_v4_request` */
 export function ossCredential(accessKeyId: string, day: string, region: string): string {
@@ -68,11 +70,8 @@ export function ossV4Signature<B>(
   region: string,
   stringToSign: string,
 ): string {
-  const kDate = crypto.hmacSha256(crypto.utf8(`${OSS_V4_KEY_PREFIX}${secret}`), day);
-  const kRegion = crypto.hmacSha256(kDate, ossRegionId(region));
-  const kService = crypto.hmacSha256(kRegion, OSS_SERVICE);
-  const kSigning = crypto.hmacSha256(kService, OSS_V4_TERMINATOR);
-  return crypto.hex(crypto.hmacSha256(kSigning, stringToSign));
+  const key = deriveSigningKey(crypto, OSS_V4_KEY_CHAIN, secret, day, ossRegionId(region), OSS_SERVICE);
+  return crypto.hex(crypto.hmacSha256(key, stringToSign));
 }
 
 /** Where a ticket's `objectUrl` points: the CDN/custom domain if set, else the bucket; keys written the way ali-oss writes them. */

@@ -1,6 +1,6 @@
 // Pieces every POST-policy dialect shares: the policy's JSON text and base64,
 // the success status we ask for, and the checks on the ticket input itself.
-import type { TicketInput } from './dialect';
+import type { PreparableInput, TicketInput } from './dialect';
 import type { SigningCrypto } from '../primitives/crypto';
 import type { PostPolicy } from './policy';
 import { MIN_OBJECT_BYTES } from './policy';
@@ -25,9 +25,19 @@ export function encodePolicy(policy: PostPolicy, crypto: SigningCrypto<unknown>)
 
 /** Rejects inputs no store should ever see a ticket for; messages name the setting to fix. */
 export function assertTicketInput(input: TicketInput): void {
-  if (!input.key || input.key.startsWith('/')) {
-    throw new Error(`Object key "${input.key}" must be a non-empty relative key.`);
+  assertObjectKey(input.key);
+  assertPreparableInput(input);
+}
+
+/** A key a ticket may bind: non-empty and relative (a leading slash would leave the bucket's key space). */
+export function assertObjectKey(key: string): void {
+  if (!key || key.startsWith('/')) {
+    throw new Error(`Object key "${key}" must be a non-empty relative key.`);
   }
+}
+
+/** The checks of assertTicketInput that do not depend on the key, for dialects that prepare once per second. */
+export function assertPreparableInput(input: PreparableInput): void {
   if (!Number.isSafeInteger(input.maxBytes) || input.maxBytes < MIN_OBJECT_BYTES) {
     throw new Error(`maxBytes must be a whole number of bytes of at least ${MIN_OBJECT_BYTES} (check UPLOAD_MAX_BYTES).`);
   }

@@ -6,6 +6,9 @@ import type { UploadTicket } from '../../../../typings/ticket';
 import type { SigningCrypto } from '../primitives/crypto';
 import type { Dialect, KeySigner, PreparableInput } from './dialect';
 import { buildPolicy, type PolicyCondition } from './policy';
+import { assertPolicyIsNarrow } from './policy-guard';
+import { assertObjectKey, assertPreparableInput } from './post-ticket';
+import { objectUrlFor } from '../primitives/url-encode';
 import { signS3ObjectUrl } from './s3-presign';
 import {
   S3_SERVICE,
@@ -42,20 +45,9 @@ const AMZ_DAY_LENGTH = 8;
  */
 export const S3_SUCCESS_STATUS = 201;
 
-/** RFC 3986 escaping of one path segment, as S3 does (encodeURIComponent leaves !'()* alone). */
-function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** Characters RFC 3986 leaves unescaped in a path segment, plus the slash we keep. */
-const URL_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
-
-/** `<base>/<key>` with each key segment escaped and the slashes kept. */
+/** `<base>/<key>` with each key segment escaped the strict way and the slashes kept. */
 export function s3ObjectUrl(baseUrl: string, key: string): string {
-  const base = baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl;
-  // Keys the signer names are already URL-safe: skip the per-segment escaping (ticket hot path).
-  if (URL_SAFE_KEY.test(key)) return `${base}/${key}`;
-  return `${base}/${key.split('/').map(encodeSegment).join('/')}`;
+  return objectUrlFor(baseUrl, key, 'strict');
 }
 
 /**
@@ -84,12 +76,16 @@ function withExactFieldConditions(base: PolicyCondition[], fields: Record<string
 const KEY_PLACEHOLDER = '\u0000key\u0000';
 const KEY_PLACEHOLDER_JSON = JSON.stringify(KEY_PLACEHOLDER).slice(1, -1);
 
-/** The key as it appears inside a JSON string (the signer's keys need no escaping). */
+/** Keys that need no escaping inside a JSON string (what the signer names always are). */
+const JSON_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
+
+/** The key as it appears inside a JSON string. */
 function jsonStringContent(key: string): string {
-  return URL_SAFE_KEY.test(key) ? key : JSON.stringify(key).slice(1, -1);
+  return JSON_SAFE_KEY.test(key) ? key : JSON.stringify(key).slice(1, -1);
 }
 
 function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeySigner {
+  assertPreparableInput(input);
   const signedAt = truncateToSeconds(input.now);
   const signedAtAmz = amzDate(signedAt);
   const day = signedAtAmz.slice(0, AMZ_DAY_LENGTH);
@@ -117,15 +113,20 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
     ttlSeconds: input.ttlSeconds,
   });
   const expiration = new Date(narrowing.expiration);
-  const policyText = JSON.stringify({
+  const policy = {
     expiration: iso8601Seconds(expiration),
     conditions: withExactFieldConditions(narrowing.conditions, { ...signedFields, [S3_FIELDS.key]: KEY_PLACEHOLDER }),
-  });
+  };
+  // The guard every POST dialect runs, once per prepared second: the key is bound exactly
+  // (the placeholder stands where each file's key goes), as are the size range and token.
+  assertPolicyIsNarrow(policy, securityToken ? { securityTokenField: S3_FIELDS.securityToken } : {});
+  const policyText = JSON.stringify(policy);
   const policyAroundKey = policyText.split(KEY_PLACEHOLDER_JSON);
   const key = signingKey(crypto, accessKeySecret, day, input.region, S3_SERVICE);
   const expiresAt = expiration.toISOString();
 
   return (objectKey) => {
+    assertObjectKey(objectKey);
     const encodedPolicy = crypto.base64Utf8(policyAroundKey.join(jsonStringContent(objectKey)));
     // Object.assign then stores, not `{ ...signedFields, key, … }`: V8 defines properties
     // after a spread through a slow runtime path, about 2.5 µs per ticket.

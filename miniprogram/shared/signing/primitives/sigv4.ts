@@ -1,5 +1,6 @@
-// AWS Signature Version 4 pieces shared by the s3 dialect (which signs POST
-// policies) and the dev bucket (which checks them). Platform-free: the HMAC
+// AWS Signature Version 4 pieces: dates, credential scopes and the key chain. The s3
+// dialects sign with them, OSS V4 reuses the chain under its own names, and the dev
+// bucket checks signatures with them (its verification lives in the dev bucket). Platform-free: the HMAC
 // primitive comes in through SigningCrypto.
 import type { SigningCrypto } from './crypto';
 
@@ -33,40 +34,33 @@ export function credentialScope(day: string, region: string, service: string): s
   return `${day}/${region}/${service}/${SIGV4_TERMINATOR}`;
 }
 
-export interface ParsedCredential {
-  accessKeyId: string;
-  day: string;
-  region: string;
-  service: string;
+/** What a SigV4-style key chain is rooted in and ends with; OSS V4 uses the same chain with its own names. */
+export interface KeyChainNames {
+  /** Put before the secret at the root of the chain ("AWS4", "aliyun_v4"). */
+  secretPrefix: string;
+  /** The last link ("aws4_request", "aliyun_v4_request"). */
   terminator: string;
 }
 
-/**
- * Splits `AKID/20151229/us-east-1/s3/aws4_request`. The access key id itself has
- * no slash, so exactly five parts are required; anything else is malformed.
- */
-export function parseCredential(credential: string): ParsedCredential | undefined {
-  const parts = credential.split('/');
-  if (parts.length !== 5 || parts.some((part) => part === '')) return undefined;
-  const [accessKeyId, day, region, service, terminator] = parts;
-  return { accessKeyId, day, region, service, terminator };
-}
+export const SIGV4_KEY_CHAIN: KeyChainNames = { secretPrefix: 'AWS4', terminator: SIGV4_TERMINATOR };
 
-/** HMAC chain "AWS4"+secret → day → region → service → aws4_request. */
-export function signingKey<B>(crypto: SigningCrypto<B>, secret: string, day: string, region: string, service: string): B {
-  const kDate = crypto.hmacSha256(crypto.utf8(`AWS4${secret}`), day);
+/** HMAC chain prefix+secret → day → region → service → terminator. */
+export function deriveSigningKey<B>(
+  crypto: SigningCrypto<B>,
+  names: KeyChainNames,
+  secret: string,
+  day: string,
+  region: string,
+  service: string,
+): B {
+  const kDate = crypto.hmacSha256(crypto.utf8(`${names.secretPrefix}${secret}`), day);
   const kRegion = crypto.hmacSha256(kDate, region);
   const kService = crypto.hmacSha256(kRegion, service);
-  return crypto.hmacSha256(kService, SIGV4_TERMINATOR);
+  return crypto.hmacSha256(kService, names.terminator);
 }
 
-/** A POST policy's signature: hex HMAC-SHA256 of the base64 policy text under the signing key. */
-export function signPolicy<B>(
-  crypto: SigningCrypto<B>,
-  secret: string,
-  scope: { day: string; region: string; service: string },
-  base64Policy: string,
-): string {
-  const key = signingKey(crypto, secret, scope.day, scope.region, scope.service);
-  return crypto.hex(crypto.hmacSha256(key, base64Policy));
+/** The SigV4 chain "AWS4"+secret → day → region → service → aws4_request. */
+export function signingKey<B>(crypto: SigningCrypto<B>, secret: string, day: string, region: string, service: string): B {
+  return deriveSigningKey(crypto, SIGV4_KEY_CHAIN, secret, day, region, service);
 }
+

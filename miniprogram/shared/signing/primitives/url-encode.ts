@@ -22,8 +22,13 @@ export function encodeRfc3986(text: string): string {
  */
 export type KeyEncoding = 'strict' | 'component';
 
+/** Characters RFC 3986 leaves unescaped in a path segment, plus the slash we keep. */
+const URL_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
+
 /** A key as a URL path: each segment encoded, the slashes kept. */
 export function encodeKeyPath(key: string, encoding: KeyEncoding = 'strict'): string {
+  // Keys the signer names are already URL-safe: skip the per-segment escaping (ticket hot path).
+  if (URL_SAFE_KEY.test(key)) return key;
   const encodeSegment = encoding === 'strict' ? encodeRfc3986 : encodeURIComponent;
   return key.split('/').map(encodeSegment).join('/');
 }
