@@ -1,5 +1,5 @@
 // One jest run, four worlds. Each project names its own tsconfig because the
-// WeChat and Alipay global typings cannot share one (see platform-notes).
+// WeChat and Alipay global typings cannot share one (they redeclare App, Page, Component…).
 // Type errors are caught by `npm run typecheck`; here ts-jest only transpiles.
 const tsJest = (tsconfig) => ({
   '^.+\\.ts$': ['ts-jest', { tsconfig, diagnostics: false }],

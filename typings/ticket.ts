@@ -1,5 +1,6 @@
 // The ticket contract (v1) shared by the signer and the mini programs.
-// See DESIGN.md "The ticket contract". Additions are fine; renames break clients.
+// README "Routes" describes it; its runtime half (paths, limits, validators) is
+// miniprogram/shared/contract. Additions are fine; renames break clients.
 // Mini program code may only `import type` from here: neither IDE packs files
 // outside its own root, and type-only imports vanish when compiled.
 

@@ -1,5 +1,4 @@
-// Configuration from the environment (DESIGN.md's table plus the additions in
-// notes/interfaces.md). Every bad value stops the signer with one plain sentence naming
+// Configuration from the environment (the README's "The signer" table). Every bad value stops the signer with one plain sentence naming
 // the variable and what it expects; secrets are never repeated back.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';

@@ -1,5 +1,5 @@
-// Where signing credentials come from. Static keys today; STS sources (temporary keys
-// refreshed before they expire) implement the same interface later.
+// Where signing credentials come from: static keys from the environment, or a source of
+// temporary keys refreshed before they expire (sts/caching.ts) behind the same interface.
 import type { Credentials } from '../../miniprogram/shared/signing/index';
 
 export interface CredentialSource {

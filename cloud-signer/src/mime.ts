@@ -1,7 +1,7 @@
 // File extensions <-> MIME types, and the normalisation that turns whatever a phone
 // says about a file ("IMG_1.JPEG", "image/jpg", "", "application/octet-stream") into
 // one canonical content type and one canonical extension for the object key. The
-// table itself is shared with the app: miniprogram/shared/core/mime-table.ts.
+// table itself is shared with the app: miniprogram/shared/contract/mime-table.ts.
 import { TYPE_ALIASES, TYPE_BY_EXTENSION, canonicalExtension, own } from '../../miniprogram/shared/contract/index';
 
 const EXTENSION_BY_TYPE: Readonly<Record<string, string>> = Object.fromEntries(

@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MINIPROGRAM = path.join(ROOT, 'miniprogram');
 const OUTPUT = path.join(MINIPROGRAM, 'miniprogram_npm');
-/** What the mini program requires at runtime (core/signing/crypto-js.ts); nothing else is shipped. */
+/** What the mini program requires at runtime (shared/signing/crypto-js/crypto-js.ts); nothing else is shipped. */
 export const RUNTIME_PACKAGES = ['crypto-js', 'js-base64'];
 
 export async function packMiniprogramNpm() {

@@ -59,7 +59,7 @@ function checkWxml() {
 /**
  * A full offline compile: `privateKey` is never used because nothing is uploaded,
  * and `attr` (normally fetched from WeChat's servers with the appid's key) is
- * replaced by the SDK's own defaults — an internal hook, see platform-notes.md.
+ * replaced by the SDK's own defaults — an internal hook of miniprogram-ci.
  * The SDK also tries servicewechat.com once for its file-extension allow-list and
  * logs "[error] ... ENOTFOUND" when offline; it falls back to its built-in list.
  */
@@ -80,7 +80,7 @@ async function compileProject() {
       'app.json',
       ...readPages().flatMap((page) => [`${page}.js`, `${page}.wxml`]),
       // signing: 'client' loads these lazily; they must still be in the package. (crypto-js's
-      // 240 KB index.js is absent from getCompiledResult's map here, though packed: pack:mp checks it.)
+      // 240 KB main file is absent from getCompiledResult's map here, though packed: pack:mp checks it.)
       'shared/signing/crypto-js/index.js',
       'miniprogram_npm/js-base64/index.js',
     ];

@@ -1,6 +1,6 @@
 // The Alipay root is self-contained after `node scripts/build/alipay.mjs` (every import and
 // style resolves inside alipay/, and no WeChat adapter is copied in), and
-// check-alipay.mjs passes the real templates but catches broken ones.
+// scripts/check/alipay.mjs passes the real templates but catches broken ones.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

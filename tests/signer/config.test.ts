@@ -1,4 +1,4 @@
-// loadConfig: defaults from DESIGN.md, derived endpoints, and one plain error per bad
+// loadConfig: the README's defaults, derived endpoints, and one plain error per bad
 // value that names the variable and never repeats a secret.
 import { ConfigError, loadConfig } from '../../cloud-signer/src/config';
 
