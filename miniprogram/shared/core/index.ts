@@ -15,6 +15,7 @@ export * from './progress';
 export * from './queue';
 export * from './restrictions';
 export * from './retry';
+export * from './stall-watchdog';
 export * from './store-errors';
 export * from './ticket-client';
 export * from './types';

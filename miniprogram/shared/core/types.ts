@@ -13,6 +13,16 @@ export interface PickedFile {
   kind: 'image' | 'video' | 'file';
   /** A thumbnail path for videos; images use `path`. */
   thumbPath?: string;
+  /** `name` is the platform's temp file name (album and camera picks), not one a person gave. */
+  tempName?: true;
+  /** Set by the page for temp-named picks: what the file is shown as ("照片 1 · 今天 10:03"). */
+  label?: PickLabel;
+}
+
+/** A temp-named photo or video's number in the order it was added, and when it was picked (ms). */
+export interface PickLabel {
+  number: number;
+  pickedAt: number;
 }
 
 export type UploadStatus = 'waiting' | 'uploading' | 'done' | 'failed' | 'cancelled';

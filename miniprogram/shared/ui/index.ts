@@ -1,6 +1,7 @@
 // Platform-free page logic both apps bind to their own templates: the upload and history
 // controllers, the card view model, the words (i18n) and the app's services builder.
 export * from './app-services';
+export * from './display-name';
 export * from './history-controller';
 export * from './i18n';
 export * from './upload-controller';

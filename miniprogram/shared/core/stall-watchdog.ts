@@ -1,0 +1,92 @@
+// Tells a slow upload from a dead one by its progress, not by its total time: a
+// 20 MB photo over a weak uplink may take minutes and is fine as long as bytes
+// keep moving, while one that has sent nothing for a while (or sits at 99% with
+// no answer) will not recover and should be cut and tried again. Timers are
+// passed in, so tests move a fake clock instead of waiting.
+
+export interface Timers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface StallPolicy {
+  /** No new bytes for this long: the person is told the network is slow and the upload is waiting. */
+  slowAfterMs: number;
+  /** No new bytes for this long: the attempt is given up (aborted) and retried or failed. */
+  stallAfterMs: number;
+}
+
+/**
+ * 15 s without a byte: long enough for a phone switching cells or leaving a lift,
+ * short enough that a person is not left watching a frozen bar (WeChat's own
+ * default would wait 60 s per try). The notice comes a third of the way there.
+ */
+export const DEFAULT_STALL_POLICY: Readonly<StallPolicy> = Object.freeze({ slowAfterMs: 5_000, stallAfterMs: 15_000 });
+
+export const realTimers: Timers = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface TransferWatch {
+  /** The transport's latest count of bytes sent; only a larger count is progress. */
+  progress(bytesSent: number): void;
+  /** The attempt ended (answer, failure or abort): no more callbacks. */
+  stop(): void;
+}
+
+export interface WatchOptions {
+  policy: StallPolicy;
+  timers: Timers;
+  /** true when the upload has gone quiet for slowAfterMs, false when bytes move again. */
+  onSlow(slow: boolean): void;
+  /** Called once, after stallAfterMs without progress; the watch is stopped by then. */
+  onStall(): void;
+}
+
+/** Starts watching at once: an upload that never sends its first byte stalls too. */
+export function watchTransfer(options: WatchOptions): TransferWatch {
+  const { policy, timers } = options;
+  let stopped = false;
+  let slow = false;
+  let best = 0;
+  let slowTimer: unknown;
+  let stallTimer: unknown;
+
+  const clear = () => {
+    timers.clearTimeout(slowTimer);
+    timers.clearTimeout(stallTimer);
+  };
+  const arm = () => {
+    clear();
+    slowTimer = timers.setTimeout(() => {
+      if (stopped || slow) return;
+      slow = true;
+      options.onSlow(true);
+    }, policy.slowAfterMs);
+    stallTimer = timers.setTimeout(() => {
+      if (stopped) return;
+      stopped = true;
+      clear();
+      options.onStall();
+    }, policy.stallAfterMs);
+  };
+
+  arm();
+  return {
+    progress(bytesSent) {
+      if (stopped || !(bytesSent > best)) return;
+      best = bytesSent;
+      arm();
+      if (slow) {
+        slow = false;
+        options.onSlow(false);
+      }
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clear();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// A slow upload is told from a dead one by its progress: bytes that keep moving
+// keep it alive however long it takes; silence first says "slow", then cuts it.
+import { DEFAULT_STALL_POLICY, watchTransfer } from '../../miniprogram/shared/core/stall-watchdog';
+import { createManualTimers } from '../support/fake-timers';
+
+function watch() {
+  const clock = createManualTimers();
+  const events: string[] = [];
+  const w = watchTransfer({
+    policy: DEFAULT_STALL_POLICY,
+    timers: clock.timers,
+    onSlow: (slow) => events.push(slow ? `slow@${clock.now()}` : `moving@${clock.now()}`),
+    onStall: () => events.push(`stall@${clock.now()}`),
+  });
+  return { clock, events, w };
+}
+
+it('an upload that never sends a byte is called slow at 5 s and cut at 15 s', () => {
+  const { clock, events } = watch();
+  clock.advance(60_000);
+  expect(events).toEqual(['slow@5000', 'stall@15000']);
+  expect(clock.pendingCount()).toBe(0);
+});
+
+it('a slow but steady upload is never cut, however long it takes', () => {
+  const { clock, events, w } = watch();
+  // 10 minutes, a few bytes every 4 s: always under the notice.
+  for (let t = 1; t <= 150; t += 1) {
+    clock.advance(4_000);
+    w.progress(t * 1000);
+  }
+  expect(events).toEqual([]);
+  w.stop();
+  expect(clock.pendingCount()).toBe(0);
+});
+
+it('goes quiet, is told slow, then moves again and the notice goes away', () => {
+  const { clock, events, w } = watch();
+  w.progress(100);
+  clock.advance(9_000);
+  w.progress(200);
+  clock.advance(14_000);
+  expect(events).toEqual(['slow@5000', 'moving@9000', 'slow@14000']);
+  clock.advance(1_000);
+  expect(events).toEqual(['slow@5000', 'moving@9000', 'slow@14000', 'stall@24000']);
+});
+
+it('sitting at 99% (every byte sent, no answer) stalls: a repeated count is not progress', () => {
+  const { clock, events, w } = watch();
+  w.progress(1000);
+  for (let i = 0; i < 10; i += 1) {
+    clock.advance(2_000);
+    w.progress(1000);
+  }
+  clock.advance(60_000);
+  expect(events).toEqual(['slow@5000', 'stall@15000']);
+});
+
+it('says nothing after stop()', () => {
+  const { clock, events, w } = watch();
+  clock.advance(6_000);
+  w.stop();
+  w.progress(5);
+  clock.advance(60_000);
+  expect(events).toEqual(['slow@5000']);
+});
