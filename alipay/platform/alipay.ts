@@ -7,6 +7,7 @@ import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../sh
 import type { AppPlatform } from '../shared/miniprogram/shared/core/index';
 import { toPickedFile } from '../shared/miniprogram/shared/adapter-kit/index';
 import { alipayErrorOf, createAlipayTransport, type AlipayError } from './alipay-transport';
+import { withRealImageTypes, type PickerEntry } from './alipay-picked-type';
 
 /** my.chooseImage hands out at most 9 photos per pick. */
 export const IMAGE_COUNT_MAX = 9;
@@ -44,7 +45,7 @@ interface ChooseImageResult {
   tempFilePaths?: string[];
   /** The older name of tempFilePaths. */
   apFilePaths?: string[];
-  tempFiles?: Array<{ path: string; size: number }>;
+  tempFiles?: Array<PickerEntry & { size: number }>;
 }
 
 /** Size of a picked file when the client did not say (older clients return only paths). */
@@ -61,11 +62,15 @@ function fileSize(path: string): Promise<number> {
 
 async function pickedFiles(res: ChooseImageResult): Promise<PickedFile[]> {
   if (res.tempFiles && res.tempFiles.length > 0) {
-    return res.tempFiles.map((f) => toPickedFile({ path: f.path, size: f.size, kind: 'image' }));
+    const entries = res.tempFiles;
+    return withRealImageTypes(entries.map((f) => toPickedFile({ path: f.path, size: f.size, kind: 'image' })), entries);
   }
   const paths = res.tempFilePaths ?? res.apFilePaths ?? [];
   const sizes = await Promise.all(paths.map(fileSize));
-  return paths.map((path, i) => toPickedFile({ path, size: sizes[i], kind: 'image' }));
+  return withRealImageTypes(
+    paths.map((path, i) => toPickedFile({ path, size: sizes[i], kind: 'image' })),
+    paths.map((path) => ({ path })),
+  );
 }
 
 function createStorage(): KeyValueStore {

@@ -165,7 +165,7 @@ export function describeAdapterContract(platformName: string, setup: () => Contr
         device.scriptPick([{ path: photo, size: 1234 }]);
         const files = await platform.chooseMedia({ count: 3, source });
         expect(device.picks[0]).toEqual({ count: 3, source });
-        expect(files).toEqual([{ path: photo, name: 'photo-1.png', size: 1234, type: 'image/png', kind: 'image' }]);
+        expect(files).toEqual([{ path: photo, name: 'photo-1.png', size: 1234, type: 'image/png', kind: 'image', tempName: true }]);
       });
 
       it('resolves [] when the person closes the picker', async () => {

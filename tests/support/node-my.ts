@@ -2,14 +2,17 @@
 // real multipart POST streamed from disk (multipart-post.ts) answering `statusCode`
 // as a string as the IDE does, request is real HTTP that fails non-2xx answers with
 // error 19 carrying status/data/headers, chooseImage hands out temp copies of real
-// files, and the file system reads the disk. The rest (clipboard, storage, toasts,
-// preview) is fake-my.ts's, so both follow the same documented shapes.
+// files under the paths a phone gives (`https://resource/apml<hex>.image`: "真机预览上以
+// .image 为后缀", my.chooseImage docs), and the file system and getImageInfo read the
+// bytes behind them. The rest (clipboard, storage, toasts, preview) is fake-my.ts's,
+// so both follow the same documented shapes.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createFakeMy, type FakeMyOptions } from './fake-my';
 import type { DeviceFake } from './device-script';
+import { randomBytes } from 'node:crypto';
 import { postMultipart } from './multipart-post';
 
 type Options = Record<string, any>;
@@ -17,27 +20,68 @@ type Options = Record<string, any>;
 const UPLOAD_DEFAULT_TIMEOUT_MS = 60_000;
 const REQUEST_DEFAULT_TIMEOUT_MS = 30_000;
 const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif' };
+/** my.getImageInfo's `type`: the format's short name (the typings say number; the docs and phones give text). */
+const IMAGE_FORMAT: Record<string, string> = { '.png': 'png', '.jpg': 'jpg', '.jpeg': 'jpg', '.gif': 'gif' };
+
+/**
+ * How picked paths look: `device` as a phone gives them (`https://resource/apml<32 hex>.image`,
+ * no real extension), `extension` with the original's extension (as older clients and the IDE).
+ */
+export type PickedPathStyle = 'device' | 'extension';
+
+export interface NodeMyOptions extends FakeMyOptions {
+  /** Default 'device'. */
+  pickedPaths?: PickedPathStyle;
+  /** my.getImageInfo fails as it does for a path suffix it does not support (error 22). */
+  imageInfoFails?: boolean;
+}
 
 export interface NodeMy {
   my: Record<string, any>;
   device: DeviceFake;
   /** Files the next chooseImage calls hand out (one list per call). */
   planPicks(...lists: string[][]): void;
-  /** Every uploadFile call: its URL and the outcome (status or error code). */
-  readonly uploads: Array<{ url: string; fileType: string; outcome?: number | string }>;
+  /** Every uploadFile call: its URL, the path the app passed and the outcome (status or error code). */
+  readonly uploads: Array<{ url: string; fileType: string; filePath: string; outcome?: number | string }>;
+  /** Picked files in order: the path the app got and the original it is a copy of. */
+  readonly picked: Array<{ path: string; source: string }>;
   dispose(): void;
 }
 
-export function createNodeMy(options: FakeMyOptions = {}): NodeMy {
+export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   const { my, device } = createFakeMy(options);
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-my-tmp-'));
   const picks: string[][] = [];
   const uploads: NodeMy['uploads'] = [];
+  const picked: NodeMy['picked'] = [];
+  const onDisk = new Map<string, string>();
+  const diskPath = (filePath: string) => onDisk.get(filePath) ?? filePath;
   let copies = 0;
+
+  // The file system reads the bytes behind the picked paths.
+  const fakeFs = my.getFileSystemManager;
+  my.getFileSystemManager = () => {
+    const manager = fakeFs();
+    return {
+      ...manager,
+      readFile: (o: Options) => manager.readFile({ ...o, filePath: diskPath(o.filePath) }),
+      getFileInfo: (o: Options) => manager.getFileInfo({ ...o, filePath: diskPath(o.filePath) }),
+    };
+  };
+
+  my.getImageInfo = (o: Options) => {
+    const file = diskPath(o.src);
+    setImmediate(() => {
+      if (options.imageInfoFails) return o.fail?.({ error: 22, errorMessage: '不支持的地址后缀名' });
+      const format = IMAGE_FORMAT[path.extname(file).toLowerCase()];
+      if (!format || !fs.existsSync(file)) return o.fail?.({ error: 18, errorMessage: '获取图片信息失败' });
+      o.success?.({ width: 64, height: 48, path: o.src, type: format, orientation: 'up' });
+    });
+  };
 
   my.uploadFile = (o: Options) => {
     const listeners: Array<(p: Record<string, number>) => void> = [];
-    const record: NodeMy['uploads'][number] = { url: o.url, fileType: o.fileType };
+    const record: NodeMy['uploads'][number] = { url: o.url, fileType: o.fileType, filePath: o.filePath };
     uploads.push(record);
     const fail = (error: number, errorMessage: string) => {
       record.outcome = `error ${error}`;
@@ -50,10 +94,11 @@ export function createNodeMy(options: FakeMyOptions = {}): NodeMy {
     const task = postMultipart(
       {
         url: o.url,
-        filePath: o.filePath,
+        filePath: diskPath(o.filePath),
         fileField: o.name ?? o.fileName,
         fields: o.formData ?? {},
         headers: o.header ?? {},
+        // Named after the path the app passed, as the client does: `.image` says nothing.
         contentType: MIME[path.extname(o.filePath).toLowerCase()] ?? 'application/octet-stream',
         timeoutMs: o.timeout ?? UPLOAD_DEFAULT_TIMEOUT_MS,
         onProgress: (sent, total) =>
@@ -116,11 +161,15 @@ export function createNodeMy(options: FakeMyOptions = {}): NodeMy {
     const files = picks.length > 0 ? picks.shift()! : [];
     setImmediate(() => {
       if (files.length === 0) return o.fail?.({ error: 11, errorMessage: '用户取消操作' });
-      // Alipay hands out its own temp copies, not the originals.
+      // Alipay hands out its own copies, not the originals, under paths of its own.
       const temp = files.slice(0, o.count ?? 1).map((file) => {
-        const tempPath = path.join(tempDir, `ap_tmp_${++copies}${path.extname(file)}`);
-        fs.copyFileSync(file, tempPath);
-        return { path: tempPath, size: fs.statSync(tempPath).size };
+        const id = `${(++copies).toString(16).padStart(4, '0')}${randomBytes(14).toString('hex')}`;
+        const copy = path.join(tempDir, `apml${id}${path.extname(file)}`);
+        fs.copyFileSync(file, copy);
+        const shown = (options.pickedPaths ?? 'device') === 'device' ? `https://resource/apml${id}.image` : copy;
+        onDisk.set(shown, copy);
+        picked.push({ path: shown, source: file });
+        return { path: shown, size: fs.statSync(copy).size };
       });
       const paths = temp.map((t) => t.path);
       o.success?.({ tempFilePaths: paths, apFilePaths: paths, tempFiles: temp });
@@ -131,6 +180,7 @@ export function createNodeMy(options: FakeMyOptions = {}): NodeMy {
     my,
     device,
     uploads,
+    picked,
     planPicks: (...lists) => void picks.push(...lists),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
   };

@@ -64,6 +64,8 @@ export interface NetworkOptions {
    * test hold one file back (e.g. until a ticket has expired) without sleeping.
    */
   beforeUpload?: (options: WechatMiniprogram.UploadFileOption) => Promise<void> | void;
+  /** Where the bytes behind a temp path (`wxfile://tmp_…`) are on disk. */
+  diskPath?: (filePath: string) => string;
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -148,7 +150,8 @@ export function uploadFile(options: NetworkOptions, o: WechatMiniprogram.UploadF
   const start = async () => {
     await options.beforeUpload?.(o);
     if (finished) return;
-    const stat = await fs.promises.stat(o.filePath).catch(() => undefined);
+    const onDisk = options.diskPath ? options.diskPath(o.filePath) : o.filePath;
+    const stat = await fs.promises.stat(onDisk).catch(() => undefined);
     if (!stat?.isFile()) return fail(`file not found: ${o.filePath}`);
     const boundary = `----WechatNodeFormBoundary${randomBytes(12).toString('hex')}`;
     const fields = Object.entries(o.formData ?? {})
@@ -190,7 +193,7 @@ export function uploadFile(options: NetworkOptions, o: WechatMiniprogram.UploadF
     req.on('error', (e) => setTimeout(() => fail(e.message), ANSWER_GRACE_MS));
 
     write(head);
-    const file = fs.createReadStream(o.filePath);
+    const file = fs.createReadStream(onDisk);
     file.on('data', (chunk) => {
       if (!write(chunk as Buffer)) {
         file.pause();

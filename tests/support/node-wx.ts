@@ -36,6 +36,13 @@ export interface PickableFile {
   declaredSize?: number;
 }
 
+/**
+ * How temp paths look: `device` as a phone hands them out (`wxfile://tmp_<hex>.jpg`),
+ * `devtools` as WeChat DevTools does (`http://tmp/<hex>.jpg`). Neither is a path on
+ * disk: the app must only pass them back to wx APIs, as on a phone.
+ */
+export type TempPathStyle = 'device' | 'devtools';
+
 /** What the next picker call does: hand out these files, or behave as if the person cancelled. */
 export type PickPlan = PickableFile[] | 'cancel';
 
@@ -53,6 +60,8 @@ export interface NodeWxOptions {
   beforeUpload?: NetworkOptions['beforeUpload'];
   /** What wx.showModal answers (default: the person taps confirm). */
   modalAnswer?: { confirm: boolean };
+  /** Default 'device'. */
+  tempPaths?: TempPathStyle;
 }
 
 /** What tests inspect and steer; lives beside the wx APIs as `wx.node`. */
@@ -67,8 +76,10 @@ export interface NodeWxControl {
   title: string;
   /** Key → the value as JSON text (WeChat stores only what serialises). */
   readonly storage: Map<string, string>;
-  /** Temp copies handed out by the pickers, in order. */
-  readonly picked: { source: string; tempPath: string }[];
+  /** Temp copies handed out by the pickers, in order: `tempPath` is what the app got, `diskPath` where the bytes are. */
+  readonly picked: { source: string; tempPath: string; diskPath: string }[];
+  /** The file on disk behind a temp path the pickers handed out (other paths are returned as they are). */
+  diskPath(tempPath: string): string;
   /** Queue answers for the next picker calls. */
   planMedia(...plans: PickPlan[]): void;
   planMessageFiles(...plans: PickPlan[]): void;
@@ -102,11 +113,14 @@ export type NodeWx = ReturnType<typeof createNodeWx>;
 
 export function createNodeWx(options: NodeWxOptions = {}) {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-wx-tmp-'));
+  const onDisk = new Map<string, string>();
+  const diskPath = (tempPath: string) => onDisk.get(tempPath) ?? tempPath;
   const network: NetworkOptions = {
     maxTasks: options.maxNetworkTasks ?? WECHAT_MAX_NETWORK_TASKS,
     defaultTimeoutMs: options.defaultTimeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
     stats: new NetworkStats(),
     beforeUpload: options.beforeUpload,
+    diskPath,
   };
   const mediaPlans = [...(options.media ?? [])];
   const messagePlans = [...(options.messageFiles ?? [])];
@@ -122,17 +136,22 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     title: '',
     storage: new Map(),
     picked: [],
+    diskPath,
     planMedia: (...plans) => void mediaPlans.push(...plans),
     planMessageFiles: (...plans) => void messagePlans.push(...plans),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
   };
 
   const nextPlan = (plans: PickPlan[]): PickPlan => (plans.length > 1 ? plans.shift()! : plans[0] ?? 'cancel');
-  /** WeChat hands out temp copies named by itself, not the original name. */
+  /** WeChat hands out temp copies named by itself (`tmp_` and 32 hex), not the original name. */
   const copyToTemp = (file: PickableFile) => {
-    const tempPath = path.join(tempDir, `tmp_${++copies}${path.extname(file.path)}`);
-    fs.copyFileSync(file.path, tempPath);
-    control.picked.push({ source: file.path, tempPath });
+    const id = `${(++copies).toString(16).padStart(4, '0')}${randomBytes(14).toString('hex')}`;
+    const ext = path.extname(file.path).toLowerCase();
+    const onDiskPath = path.join(tempDir, `tmp_${id}${ext}`);
+    fs.copyFileSync(file.path, onDiskPath);
+    const tempPath = (options.tempPaths ?? 'device') === 'devtools' ? `http://tmp/${id}${ext}` : `wxfile://tmp_${id}${ext}`;
+    onDisk.set(tempPath, onDiskPath);
+    control.picked.push({ source: file.path, tempPath, diskPath: onDiskPath });
     return { tempPath, size: file.declaredSize ?? fs.statSync(file.path).size };
   };
   const kindOf = (file: string) => {
@@ -152,16 +171,16 @@ export function createNodeWx(options: NodeWxOptions = {}) {
   const fileSystemManager = {
     readFile(o: AnyOptions) {
       return answer('readFile', o, () => {
-        const bytes = readBytes(o.filePath, o.position, o.length);
+        const bytes = readBytes(diskPath(o.filePath), o.position, o.length);
         return { data: o.encoding ? bytes.toString(o.encoding) : toArrayBuffer(bytes) };
       });
     },
     readFileSync(filePath: string, encoding?: BufferEncoding, position?: number, length?: number) {
-      const bytes = readBytes(filePath, position, length);
+      const bytes = readBytes(diskPath(filePath), position, length);
       return encoding ? bytes.toString(encoding) : toArrayBuffer(bytes);
     },
     getFileInfo(o: AnyOptions) {
-      return answer('getFileInfo', o, () => ({ size: fs.statSync(o.filePath).size }));
+      return answer('getFileInfo', o, () => ({ size: fs.statSync(diskPath(o.filePath)).size }));
     },
   };
 

@@ -203,9 +203,21 @@ describe('pickers, file system, storage', () => {
     const picked: any = await wx.chooseMedia({ count: 2 });
     expect(picked.tempFiles).toHaveLength(2);
     expect(picked.tempFiles[0]).toMatchObject({ fileType: 'image', size: fs.statSync(photos[0].path).size });
-    expect(picked.tempFiles[0].tempFilePath).not.toBe(photos[0].path);
-    expect(sha256(picked.tempFiles[1].tempFilePath)).toBe(sha256(photos[1].path));
+    // As a phone: a wxfile:// temp path, not a path on disk; the bytes behind it are the photo's.
+    expect(picked.tempFiles[0].tempFilePath).toMatch(/^wxfile:\/\/tmp_[0-9a-f]{32}\.png$/);
+    expect(fs.existsSync(picked.tempFiles[0].tempFilePath)).toBe(false);
+    expect(sha256(wx.node.diskPath(picked.tempFiles[1].tempFilePath))).toBe(sha256(photos[1].path));
     await expect(wx.chooseMedia({})).rejects.toEqual({ errMsg: 'chooseMedia:fail cancel' });
+    wx.node.dispose();
+  });
+
+  it('DevTools-style temp paths (http://tmp/…) read back through the file system manager', async () => {
+    const wx = createNodeWx({ media: [[{ path: PHOTO }]], tempPaths: 'devtools' });
+    const picked: any = await wx.chooseMedia({ count: 1 });
+    const tempPath: string = picked.tempFiles[0].tempFilePath;
+    expect(tempPath).toMatch(/^http:\/\/tmp\/[0-9a-f]{32}\.png$/);
+    const read: any = await wx.getFileSystemManager().readFile({ filePath: tempPath });
+    expect(Buffer.from(read.data).equals(fs.readFileSync(PHOTO))).toBe(true);
     wx.node.dispose();
   });
 

@@ -171,8 +171,9 @@ describe('chooseMedia', () => {
     });
     const files = await createWechatPlatform().chooseMedia({ count: 9, source: 'camera' });
     expect(files).toEqual([
-      { path: 'http://tmp/abc.JPG', name: 'abc.JPG', size: 1234, type: 'image/jpeg', kind: 'image' },
-      { path: 'wxfile://tmp_clip.mp4', name: 'tmp_clip.mp4', size: 99, type: 'video/mp4', kind: 'video', thumbPath: 'wxfile://tmp_clip_thumb.jpg' },
+      // Marked as temp names: the page shows them as "照片 1 · …", not as `abc.JPG`.
+      { path: 'http://tmp/abc.JPG', name: 'abc.JPG', size: 1234, type: 'image/jpeg', kind: 'image', tempName: true },
+      { path: 'wxfile://tmp_clip.mp4', name: 'tmp_clip.mp4', size: 99, type: 'video/mp4', kind: 'video', thumbPath: 'wxfile://tmp_clip_thumb.jpg', tempName: true },
     ]);
     expect(calls.chooseMedia[0]).toMatchObject({ count: 9, mediaType: ['image', 'video'], sourceType: ['camera'] });
   });

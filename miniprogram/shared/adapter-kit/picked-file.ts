@@ -27,10 +27,13 @@ export interface RawPick {
 }
 
 export function toPickedFile(raw: RawPick): PickedFile {
-  const name = raw.name && raw.name.length > 0 ? raw.name : nameFromPath(raw.path);
+  const named = raw.name !== undefined && raw.name.length > 0;
+  const name = named ? (raw.name as string) : nameFromPath(raw.path);
   // A photo's temp path has the right extension; a chat file's name is what its sender called it.
   const type = mimeFromName(name) !== UNKNOWN_TYPE ? mimeFromName(name) : mimeFromName(raw.path);
   const file: PickedFile = { path: raw.path, name, size: raw.size, type, kind: raw.kind ?? kindFromMime(type) };
   if (raw.thumbPath) file.thumbPath = raw.thumbPath;
+  // A name made from a temp path means nothing to a person: the page shows "照片 1 · 今天 10:03" instead.
+  if (!named) file.tempName = true;
   return file;
 }

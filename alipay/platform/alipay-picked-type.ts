@@ -1,0 +1,70 @@
+// The real type of photos my.chooseImage hands out without one. On a phone their
+// paths are `https://resource/apml<hex>.image` ("真机预览上以 .image 为后缀", the
+// chooseImage docs), so the extension names nothing and every photo would be refused
+// as application/octet-stream. Asked in order of cost: what the picker said, then
+// my.getImageInfo's `type`, then the file's first bytes read through the file system
+// manager (its readFile has no position/length on Alipay, so the whole file is read
+// once and only its start is looked at). Touches `my` only when called.
+import type { PickedFile } from '../shared/miniprogram/shared/core/index';
+import { UNKNOWN_TYPE } from '../shared/miniprogram/shared/core/index';
+import { SNIFF_BYTES, imageTypeFromBytes, imageTypeFromFormat, renameForType } from '../shared/miniprogram/shared/adapter-kit/index';
+
+/** A picker entry as clients give it; newer ones may name the format. */
+export interface PickerEntry {
+  path: string;
+  fileType?: unknown;
+  type?: unknown;
+}
+
+function imageInfoType(path: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    try {
+      my.getImageInfo({
+        src: path,
+        // The typings declare `type` a number; the docs and phones give the format's name.
+        success: (res) => resolve(imageTypeFromFormat((res as { type?: unknown }).type)),
+        // e.g. 22 "不支持的地址后缀名": the bytes will tell.
+        fail: () => resolve(undefined),
+      });
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
+
+function sniffedType(path: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    try {
+      my.getFileSystemManager().readFile({
+        filePath: path,
+        success: ({ data }) => {
+          const bytes = typeof data === 'string' ? undefined : new Uint8Array(data as ArrayBuffer, 0, Math.min(SNIFF_BYTES, (data as ArrayBuffer).byteLength));
+          resolve(bytes ? imageTypeFromBytes(bytes) : undefined);
+        },
+        fail: () => resolve(undefined),
+      });
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
+
+/** The image type of one picked photo whose path says nothing, or undefined when nothing can tell. */
+export async function pickedImageType(entry: PickerEntry): Promise<string | undefined> {
+  return imageTypeFromFormat(entry.fileType) ?? imageTypeFromFormat(entry.type) ?? (await imageInfoType(entry.path)) ?? (await sniffedType(entry.path));
+}
+
+/**
+ * Photos whose type the path could not give get their real one, and a name with
+ * its extension (so the badge, the IDE's fileType and anything reading the name
+ * agree); the rest pass as they are.
+ */
+export async function withRealImageTypes(files: PickedFile[], entries: readonly PickerEntry[]): Promise<PickedFile[]> {
+  return Promise.all(
+    files.map(async (file, i) => {
+      if (file.type !== UNKNOWN_TYPE) return file;
+      const type = await pickedImageType(entries[i] ?? { path: file.path });
+      return type ? { ...file, type, kind: 'image' as const, name: renameForType(file.name, type) } : file;
+    }),
+  );
+}
