@@ -64,3 +64,14 @@ it('says nothing after stop()', () => {
   clock.advance(60_000);
   expect(events).toEqual(['slow@5000']);
 });
+
+it('a watch started slow (the try before stalled) reports moving at the first bytes', () => {
+  const clock = createManualTimers();
+  const events: boolean[] = [];
+  const w = watchTransfer({ policy: DEFAULT_STALL_POLICY, timers: clock.timers, startSlow: true, onSlow: (s) => events.push(s), onStall: () => undefined });
+  clock.advance(6_000);
+  expect(events).toEqual([]);
+  w.progress(1);
+  expect(events).toEqual([false]);
+  w.stop();
+});

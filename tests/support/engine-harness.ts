@@ -2,12 +2,15 @@
 import { createUploadEngine, type EngineOptions } from '../../miniprogram/shared/core/engine';
 import type { UploadItem } from '../../miniprogram/shared/core/types';
 import { FakeTransport, SIGNER, T0 } from './fake-transport';
+import { createManualTimers } from './fake-timers';
 
 export function setup(options: Partial<EngineOptions> = {}) {
   let nowMs = T0;
   const clock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
   const fake = new FakeTransport(clock.now);
   const sleeps: number[] = [];
+  // The stall watch runs on a clock the test moves (nothing waits on real time).
+  const stallClock = createManualTimers();
   const engine = createUploadEngine({
     signerUrl: SIGNER,
     transport: fake,
@@ -15,6 +18,7 @@ export function setup(options: Partial<EngineOptions> = {}) {
     sleep: async (ms) => {
       sleeps.push(ms);
     },
+    timers: stallClock.timers,
     ...options,
   });
   const log: string[] = [];
@@ -29,5 +33,5 @@ export function setup(options: Partial<EngineOptions> = {}) {
     if (!found) throw new Error(`no item ${id}`);
     return found;
   };
-  return { engine, fake, clock, sleeps, log, settled, item };
+  return { engine, fake, clock, stallClock, sleeps, log, settled, item };
 }

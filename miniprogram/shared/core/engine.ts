@@ -17,6 +17,7 @@ import { problem, toFailure, type Problem } from './failure';
 import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch, type TicketSource } from './ticket-client';
 import { createClientTicketSource, type ClientSigningOptions } from './client-tickets';
 import { createBatchLinks, createObjectLinks } from './object-links';
+import { DEFAULT_STALL_POLICY, realTimers, watchUpload, type StallPolicy, type Timers, type TransferWatch, type WatchedUpload } from './stall-watchdog';
 import {
   classifyResponse,
   classifyTransportError,
@@ -43,6 +44,13 @@ export interface EngineOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Per request/upload, handed to the transport. */
   timeoutMs?: number;
+  /**
+   * POST uploads are judged by their progress: quiet this long is "slow", longer is a
+   * stall that is cut and retried (stall-watchdog.ts). `false` turns the watch off.
+   */
+  stall?: Partial<StallPolicy> | false;
+  /** The timers the stall watch uses; tests pass a clock they move. */
+  timers?: Timers;
   /** Set for `signing: 'client'`: tickets are signed on the phone from /api/credentials grants. */
   clientSigning?: ClientSigningOptions;
 }
@@ -62,6 +70,16 @@ export function clampConcurrency(requested: number | undefined): number {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** No bytes for the whole stall window: retried like a timeout, and worded as one if it stays that way. */
+const stalledOutcome = (): AttemptOutcome => ({ kind: 'transient', problem: problem('timeout', { code: 'Stalled' }) });
+
+/**
+ * A watched upload's total timeout: only a backstop, since the stall watch cuts a
+ * dead upload long before. A slow but steady 20 MB photo must not be cut at the
+ * platforms' default 60 s.
+ */
+export const WATCHED_UPLOAD_TIMEOUT_MS = 30 * 60 * 1000;
+
 /** A failure that leaves the ticket worth reusing on a manual retry (the store never judged it). */
 const KEEPS_TICKET: readonly string[] = ['network', 'timeout', 'server'];
 
@@ -77,6 +95,8 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   const sleep = options.sleep ?? defaultSleep;
   const policy = retryPolicy(options.retry);
   const { transport, timeoutMs } = options;
+  const stallPolicy: StallPolicy | undefined = options.stall === false ? undefined : { ...DEFAULT_STALL_POLICY, ...options.stall };
+  const timers = options.timers ?? realTimers;
   const client = createTicketClient({ signerUrl: options.signerUrl, transport, authToken: options.authToken, timeoutMs, now });
   // One engine, two ticket sources: the signer signs, or the app signs from a credentials grant.
   const source: TicketSource = options.clientSigning ? createClientTicketSource(client, options.clientSigning, now) : client;
@@ -162,7 +182,13 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     }
   }
 
-  function uploadRequest(entry: Entry, ticket: UploadTicket, run: Run): FileUploadRequest {
+  /**
+   * Only a multipart POST reports progress as it goes; a PUT (read whole, sent by
+   * request) reports only its end, so silence there says nothing.
+   */
+  const watched = (ticket: UploadTicket) => stallPolicy !== undefined && ticket.method === 'POST';
+
+  function uploadRequest(entry: Entry, ticket: UploadTicket, run: Run, watch: () => TransferWatch | undefined): FileUploadRequest {
     return {
       method: ticket.method,
       url: ticket.url,
@@ -171,25 +197,40 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       fileField: ticket.fileField,
       fields: ticket.method === 'POST' ? ticket.fields : {},
       headers: ticket.headers,
-      timeoutMs,
+      timeoutMs: watched(ticket) ? (timeoutMs ?? WATCHED_UPLOAD_TIMEOUT_MS) : timeoutMs,
       onProgress: (progress) => {
-        if (isCurrent(entry, run)) store.progress(entry, progress);
+        if (!isCurrent(entry, run)) return;
+        watch()?.progress(progress.bytesSent);
+        store.progress(entry, progress);
       },
     };
   }
 
   async function attempt(entry: Entry, ticket: UploadTicket, run: Run): Promise<AttemptOutcome> {
+    let watching: WatchedUpload | undefined;
     try {
-      const task = transport.upload(uploadRequest(entry, ticket, run));
+      const task = transport.upload(uploadRequest(entry, ticket, run, () => watching?.watch));
       entry.task = task;
-      const response = await run.race(task.result);
+      if (watched(ticket)) {
+        watching = watchUpload(task, {
+          policy: stallPolicy as StallPolicy,
+          timers,
+          startSlow: entry.item.slow === true,
+          onSlow: (slow) => isCurrent(entry, run) && store.setSlow(entry, slow),
+        });
+      }
+      // A stall wins even over a transport whose abort() never settles its result.
+      const response = await run.race(watching ? Promise.race([task.result, watching.stalled]) : task.result);
       if (response === CANCELLED) return { kind: 'aborted' };
+      if (response === 'stalled') return stalledOutcome();
       return classifyResponse(response, ticket);
     } catch (error) {
+      if (watching?.hasStalled()) return stalledOutcome();
       if (error instanceof TransportError) return classifyTransportError(error, ticket.url);
       // A transport that throws instead of rejecting: an adapter bug, but the file must still end.
       return { kind: 'fatal', problem: problem('unknown', { code: error instanceof Error ? error.name : undefined }) };
     } finally {
+      watching?.watch.stop();
       if (entry.run === run) entry.task = undefined;
     }
   }

@@ -127,6 +127,18 @@ export class ItemStore {
     if (item.percent !== before) this.events.emit('change', this.snapshot(entry));
   }
 
+  /**
+   * No bytes for a while (true), or moving again (false). Kept through the pause
+   * after a stalled try, so the card keeps saying why it waits until bytes move.
+   */
+  setSlow(entry: Entry, slow: boolean): void {
+    const item = entry.item;
+    if (item.status !== 'uploading' || !entry.run.active || (item.slow === true) === slow) return;
+    if (slow) item.slow = true;
+    else delete item.slow;
+    this.events.emit('change', this.snapshot(entry));
+  }
+
   /** `signedLink`: a private bucket, whose link is signed afterwards (the ticket's objectUrl would answer 403). */
   done(entry: Entry, ticket: UploadTicket, signedLink = false): boolean {
     return this.move(entry, 'done', (item) => {
@@ -175,6 +187,7 @@ export class ItemStore {
     if (SETTLED.includes(to)) {
       item.finishedAt = this.now();
       entry.task = undefined;
+      delete item.slow;
     }
     if (before.status !== item.status || before.percent !== item.percent) this.events.emit('change', this.snapshot(entry));
     if (SETTLED.includes(to)) this.events.emit('settled', this.snapshot(entry));

@@ -42,13 +42,15 @@ export interface WatchOptions {
   onSlow(slow: boolean): void;
   /** Called once, after stallAfterMs without progress; the watch is stopped by then. */
   onStall(): void;
+  /** Start as slow (the try before stalled): the first bytes then report onSlow(false). */
+  startSlow?: boolean;
 }
 
 /** Starts watching at once: an upload that never sends its first byte stalls too. */
 export function watchTransfer(options: WatchOptions): TransferWatch {
   const { policy, timers } = options;
   let stopped = false;
-  let slow = false;
+  let slow = options.startSlow === true;
   let best = 0;
   let slowTimer: unknown;
   let stallTimer: unknown;
@@ -89,4 +91,30 @@ export function watchTransfer(options: WatchOptions): TransferWatch {
       clear();
     },
   };
+}
+
+/** One upload attempt under watch: `stalled` resolves when the watch gave up on it (and aborted it). */
+export interface WatchedUpload {
+  watch: TransferWatch;
+  stalled: Promise<'stalled'>;
+  /** True once the watch gave up: the abort that follows is a stall, not a network error. */
+  hasStalled(): boolean;
+}
+
+/** Watches `task` from now; a stall aborts it and resolves `stalled` (even if its abort never settles it). */
+export function watchUpload(task: { abort(): void }, options: Omit<WatchOptions, 'onStall'>): WatchedUpload {
+  let gaveUp = false;
+  let resolveStalled: (value: 'stalled') => void = () => undefined;
+  const stalled = new Promise<'stalled'>((resolve) => {
+    resolveStalled = resolve;
+  });
+  const watch = watchTransfer({
+    ...options,
+    onStall: () => {
+      gaveUp = true;
+      resolveStalled('stalled');
+      task.abort();
+    },
+  });
+  return { watch, stalled, hasStalled: () => gaveUp };
 }

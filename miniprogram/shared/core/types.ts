@@ -66,6 +66,8 @@ export interface UploadItem {
   percent: number;
   /** How many transfers were started for this file (retries included). */
   attempts: number;
+  /** Uploading, but no bytes have moved for a while: the page says it is waiting for the network. */
+  slow?: true;
   error?: UploadFailure;
   /** Set when done: the object key the signer chose and the link to it. */
   key?: string;

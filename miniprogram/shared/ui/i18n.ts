@@ -28,6 +28,8 @@ export interface UiMessages {
   doneCount: (done: number, total: number) => string;
   failedCount: (failed: number) => string;
   status: Record<UploadStatus, string>;
+  /** An upload's status while no bytes have moved for a while (it is waited for, then retried). */
+  waitingForNetwork: string;
   cancel: string;
   retry: string;
   remove: string;
@@ -74,6 +76,7 @@ const zh: UiMessages = {
   doneCount: (done, total) => `${done}/${total} 已完成`,
   failedCount: (failed) => `${failed} 个失败`,
   status: { waiting: '等待上传', uploading: '上传中', done: '已完成', failed: '上传失败', cancelled: '已取消' },
+  waitingForNetwork: '网络很慢，正在等待…',
   cancel: '取消',
   retry: '重试',
   remove: '移除',
@@ -118,6 +121,7 @@ const en: UiMessages = {
   doneCount: (done, total) => `${done}/${total} done`,
   failedCount: (failed) => `${failed} failed`,
   status: { waiting: 'Waiting', uploading: 'Uploading', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+  waitingForNetwork: 'Waiting for the network…',
   cancel: 'Cancel',
   retry: 'Retry',
   remove: 'Remove',

@@ -57,7 +57,8 @@ export function cardView(item: UploadItem, t: UiMessages): CardView {
     thumb,
     badge,
     status,
-    statusText: t.status[status],
+    // Quiet for a while: say so rather than leave a frozen "上传中 99%" (it is retried if it stays quiet).
+    statusText: status === 'uploading' && item.slow ? t.waitingForNetwork : t.status[status],
     percent: item.percent,
     percentText: `${item.percent}%`,
     // A private bucket's link that could not be signed: the upload is done, the link is retryable.
