@@ -43,6 +43,8 @@ export interface NodeMy {
   planPicks(...lists: string[][]): void;
   /** Every uploadFile call: its URL, the path the app passed and the outcome (status or error code). */
   readonly uploads: Array<{ url: string; fileType: string; filePath: string; outcome?: number | string }>;
+  /** Every my.request call: method, URL and the outcome (status or error code). */
+  readonly requests: Array<{ method: string; url: string; outcome?: number | string }>;
   /** Picked files in order: the path the app got and the original it is a copy of. */
   readonly picked: Array<{ path: string; source: string }>;
   dispose(): void;
@@ -53,6 +55,7 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-my-tmp-'));
   const picks: string[][] = [];
   const uploads: NodeMy['uploads'] = [];
+  const requests: NodeMy['requests'] = [];
   const picked: NodeMy['picked'] = [];
   const onDisk = new Map<string, string>();
   const diskPath = (filePath: string) => onDisk.get(filePath) ?? filePath;
@@ -118,15 +121,18 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   };
 
   my.request = (o: Options) => {
+    const record: NodeMy['requests'][number] = { method: o.method ?? 'GET', url: o.url };
+    requests.push(record);
     let finished = false;
-    const end = (fn: () => void) => {
+    const end = (fn: () => void, outcome: number | string) => {
       if (finished) return;
       finished = true;
+      record.outcome = outcome;
       clearTimeout(timer);
       req.destroy();
       setImmediate(fn);
     };
-    const timer = setTimeout(() => end(() => o.fail?.({ error: 13, errorMessage: '请求超时' })), o.timeout ?? REQUEST_DEFAULT_TIMEOUT_MS);
+    const timer = setTimeout(() => end(() => o.fail?.({ error: 13, errorMessage: '请求超时' }), 'error 13'), o.timeout ?? REQUEST_DEFAULT_TIMEOUT_MS);
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(o.headers ?? o.header) };
     const data = o.data;
     const body =
@@ -140,21 +146,21 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
         const status = res.statusCode ?? 0;
         const text = Buffer.concat(parts).toString('utf8');
         const resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
-        if (status < 200 || status >= 300) return end(() => o.fail?.({ error: 19, errorMessage: 'http status error', status, data: text, headers: resHeaders }));
+        if (status < 200 || status >= 300) return end(() => o.fail?.({ error: 19, errorMessage: 'http status error', status, data: text, headers: resHeaders }), status);
         let payload: unknown = text;
         if ((o.dataType ?? 'json') === 'json') {
           try {
             payload = JSON.parse(text);
           } catch {
-            return end(() => o.fail?.({ error: 14, errorMessage: 'JSON parse data error', status, data: text, headers: resHeaders }));
+            return end(() => o.fail?.({ error: 14, errorMessage: 'JSON parse data error', status, data: text, headers: resHeaders }), status);
           }
         }
-        end(() => o.success?.({ status, statusCode: status, data: payload, headers: resHeaders, header: resHeaders }));
+        end(() => o.success?.({ status, statusCode: status, data: payload, headers: resHeaders, header: resHeaders }), status);
       });
     });
-    req.on('error', (e) => end(() => o.fail?.({ error: 12, errorMessage: `网络出错: ${e.message}` })));
+    req.on('error', (e) => end(() => o.fail?.({ error: 12, errorMessage: `网络出错: ${e.message}` }), 'error 12'));
     req.end(body);
-    return { abort: () => end(() => o.fail?.({ error: 9, errorMessage: 'request:fail abort' })) };
+    return { abort: () => end(() => o.fail?.({ error: 9, errorMessage: 'request:fail abort' }), 'error 9') };
   };
 
   my.chooseImage = (o: Options = {}) => {
@@ -180,6 +186,7 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
     my,
     device,
     uploads,
+    requests,
     picked,
     planPicks: (...lists) => void picks.push(...lists),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),

@@ -91,17 +91,27 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
 
   const find = (url: string, key?: string) => host.data.entries.find((e) => (key ? e.key === key : e.url === url));
 
+  /**
+   * Both platforms call onShow right after onLoad when the page opens. The refresh
+   * onLoad started serves that first show: a second one would ask /api/object-urls
+   * again and announce the same failure twice. Later shows (back to the tab) refresh.
+   */
+  let openingRefresh: Promise<Map<string, string>> | undefined;
+
   return {
     load() {
       host.setData({
         t: { emptyTitle: t.historyEmptyTitle, emptyHint: t.historyEmptyHint, clear: t.historyClear, copyLink: t.copyLink, preview: t.preview },
       });
-      return refresh();
+      openingRefresh = refresh();
+      return openingRefresh;
     },
     show() {
       platform.setPageTitle(t.historyTitle);
       platform.setTabTitles(t.tabs);
-      return refresh();
+      const opening = openingRefresh;
+      openingRefresh = undefined;
+      return opening ?? refresh();
     },
     refresh,
     /** `key` (when the page passes it) finds a private entry whose link is missing; its tap is the retry. */
