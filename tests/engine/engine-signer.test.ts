@@ -28,7 +28,8 @@ describe('engine: when the signer fails, every file of the batch says why', () =
   test('signer unreachable for the tickets: all files fail with signerUnreachable', async () => {
     const { engine, fake } = setup();
     fake.routes['POST /api/tickets'] = () => {
-      throw new TransportError('timeout', 'request:fail timeout');
+      // A refused connection; a request that only times out is "slow" (slow-signer.test.ts).
+      throw new TransportError('network', 'request:fail net::ERR_CONNECTION_REFUSED');
     };
     await engine.add([photo(), photo(), photo()]);
     await flush();

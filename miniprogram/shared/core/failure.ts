@@ -23,6 +23,7 @@ const RETRYABLE: Readonly<Record<FailureReason, boolean>> = Object.freeze({
   denied: true, // a signature problem may be a stale ticket; a retry gets a fresh one
   unauthorized: false, // needs a configuration change first
   signerUnreachable: true,
+  signerSlow: true,
   signerRejected: false,
   badResponse: true, // a proxy's error page is often transient
   domain: false,

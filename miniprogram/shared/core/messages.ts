@@ -95,6 +95,7 @@ const FAILURES: Texts<FailureReason> = {
     denied: (c) => `存储服务拒绝了这次上传${withParens('zh', c.code)}，请重试；仍失败请联系管理员`,
     unauthorized: () => '没有上传权限：上传服务需要有效的访问令牌，请联系管理员',
     signerUnreachable: () => '连不上上传服务，请检查网络后重试',
+    signerSlow: () => '上传服务响应太慢，迟迟没有回应，请稍后重试',
     signerRejected: (c) => `上传服务拒绝了请求${c.detail ? `：${c.detail}` : withParens('zh', httpStatus(c), c.code)}`,
     badResponse: () => '上传服务的回应无法识别，请稍后重试；仍失败请联系管理员',
     domain: (c) => `${c.host ? `域名 ${c.host} ` : '该地址'}不在小程序的合法域名列表中，请在后台添加后重试`,
@@ -115,6 +116,7 @@ const FAILURES: Texts<FailureReason> = {
     denied: (c) => `The storage service refused this upload${withParens('en', c.code)}. Retry; if it keeps failing, contact the administrator.`,
     unauthorized: () => 'Not allowed to upload: the upload service needs a valid access token. Contact the administrator.',
     signerUnreachable: () => 'Cannot reach the upload service. Check your connection and try again.',
+    signerSlow: () => 'The upload service is taking too long to answer. Try again in a moment.',
     signerRejected: (c) =>
       `The upload service refused the request${c.detail ? `: ${c.detail}` : withParens('en', httpStatus(c), c.code)}`,
     badResponse: () => 'The upload service sent an answer the app does not understand. Try again later or contact the administrator.',
@@ -165,10 +167,11 @@ const UNREACHABLE_REASONS: readonly FailureReason[] = ['signerUnreachable', 'net
  */
 export function linkFailureMessage(reason: FailureReason, lang: Lang, c: MessageContext = {}): string {
   const unreachable = UNREACHABLE_REASONS.includes(reason);
+  const slow = reason === 'signerSlow';
   if (lang === 'zh') {
-    const why = unreachable ? '（连不上上传服务）' : c.detail ? `：${c.detail}` : withParens('zh', httpStatus(c), c.code);
+    const why = slow ? '（上传服务响应太慢）' : unreachable ? '（连不上上传服务）' : c.detail ? `：${c.detail}` : withParens('zh', httpStatus(c), c.code);
     return `文件已上传，但没能取得访问链接${why}。请点“重试”再取链接`;
   }
-  const why = unreachable ? ' (cannot reach the upload service)' : c.detail ? `: ${c.detail}` : withParens('en', httpStatus(c), c.code);
+  const why = slow ? ' (the upload service is too slow to answer)' : unreachable ? ' (cannot reach the upload service)' : c.detail ? `: ${c.detail}` : withParens('en', httpStatus(c), c.code);
   return `Uploaded, but its link could not be fetched${why}. Tap Retry to fetch the link again.`;
 }

@@ -130,6 +130,9 @@ function errorFromTransport(error: unknown, url: string): SignerError {
   if (error instanceof TransportError && error.kind === 'domain') {
     return new SignerError(problem('domain', { context: { host: hostOf(url) } }));
   }
+  // No answer in time is not "cannot reach": the request may have arrived and the signer (or the
+  // network to it) is slow. Saying "check your connection" would send the person the wrong way.
+  if (error instanceof TransportError && error.kind === 'timeout') return new SignerError(problem('signerSlow', { code: 'timeout' }));
   return new SignerError(problem('signerUnreachable', { code: error instanceof TransportError ? error.kind : undefined }));
 }
 

@@ -37,6 +37,7 @@ export type FailureReason =
   | 'denied' // 403 that is not expiry/skew (signature, policy)
   | 'unauthorized' // the signer wants a token
   | 'signerUnreachable'
+  | 'signerSlow' // the signer was reached (or may be) but did not answer in time: a retry may work
   | 'signerRejected' // 4xx from the signer with its own message
   | 'badResponse' // the signer's answer is not a valid ticket response
   | 'domain' // the platform refused the domain (allow-list)
