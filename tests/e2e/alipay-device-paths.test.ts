@@ -14,6 +14,7 @@ import type { CardView } from '../../miniprogram/shared/ui/upload-view';
 
 const ALIPAY = path.resolve(__dirname, '../../alipay');
 jest.setTimeout(60_000);
+const PAGE_NOW = new Date(2026, 10, 22, 10, 3).getTime();
 
 let signer: RunningSigner;
 beforeAll(async () => {
@@ -24,7 +25,8 @@ afterAll(() => signer.close());
 async function uploadNine(nodeMy: NodeMy) {
   const g = globalThis as Record<string, unknown>;
   g.my = nodeMy.my;
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
+  // The pages' clock is pinned: photos picked now are shown as "照片 1 · 今天 10:03".
+  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin }, now: () => PAGE_NOW });
   setServices(services);
   const page: PageInstance = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
   try {
@@ -35,7 +37,11 @@ async function uploadNine(nodeMy: NodeMy) {
     // Refused files get no card: wait for nine outcomes, whichever they are.
     const settled = () => cards().filter((c) => ['done', 'failed', 'cancelled'].includes(c.status)).length;
     await waitUntil(() => settled() + (page.data.rejections as unknown[]).length === 9, 'nine photos settle or are refused');
-    return { page, cards: cards(), items: services.engine.items() };
+    const history = loadPage(path.join(ALIPAY, 'pages/history/index'))();
+    history.onLoad();
+    const historyNames = (history.data.entries as Array<{ name: string }>).map((e) => e.name);
+    history.onUnload();
+    return { page, cards: cards(), items: services.engine.items(), historyNames };
   } finally {
     page.onUnload();
     setServices(undefined);
@@ -49,10 +55,14 @@ it.each([
 ])('nine device-path photos upload, each named and served as what it is (%s)', async (_how, imageInfoFails) => {
   const nodeMy = createNodeMy({ imageInfoFails });
   try {
-    const { page, cards, items } = await uploadNine(nodeMy);
+    const { page, cards, items, historyNames } = await uploadNine(nodeMy);
     expect(nodeMy.picked.map((p) => p.path)).toEqual(Array(9).fill(expect.stringMatching(/^https:\/\/resource\/apml[0-9a-f]{32}\.image$/)));
     expect(page.data.rejections).toEqual([]);
     expect(cards.map((c) => c.status)).toEqual(Array(9).fill('done'));
+    // Issue 9 G: human names on the cards and in the history, not apml….image.
+    const human = Array.from({ length: 9 }, (_, i) => `照片 ${i + 1} · 今天 10:03`);
+    expect(cards.map((c) => c.name)).toEqual(human);
+    expect([...historyNames].sort()).toEqual([...human].sort());
     // The uploads used the paths the picker gave; the keys carry the real extension.
     expect(nodeMy.uploads.map((u) => u.filePath)).toEqual(nodeMy.picked.map((p) => p.path));
     for (const item of items) {

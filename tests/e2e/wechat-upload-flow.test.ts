@@ -22,6 +22,7 @@ const PAST_EXPIRY_MS = (TICKET_TTL_SECONDS + 15 * 60) * 1000;
 /** Room for the fixtures (about 9 KB each) but not for the one that grew after it was picked. */
 const SMALL_BUCKET_MAX_BYTES = 16 * 1024;
 const SETTLED = ['done', 'failed', 'cancelled'];
+const PAGE_NOW = new Date(2026, 10, 22, 10, 3).getTime();
 
 jest.setTimeout(60_000);
 
@@ -41,7 +42,8 @@ interface Session {
 /** Installs the Node wx as the simulator's `wx`, points the app at the signer and opens the page. */
 async function openUploadPage(wx: NodeWx, signer: RunningSigner): Promise<Session> {
   const uninstall = installNodeWx(wx);
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
+  // The pages' clock is pinned: photos picked now are shown as "照片 1 · 今天 10:03".
+  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin }, now: () => PAGE_NOW });
   setServices(services);
   const page = simulate.render(pageId);
   page.attach(document.createElement('parent-wrapper'));
@@ -65,8 +67,11 @@ const text = (node: { dom: unknown } | undefined) => ((node?.dom as HTMLElement 
 
 /** What each rendered card says, read from the DOM of its upload-card component. */
 function renderedCards(session: Session) {
-  return session.page.querySelectorAll('.grid-cell').map((card) => ({
+  const items = session.services.engine.items();
+  return session.page.querySelectorAll('.grid-cell').map((card, i) => ({
     card,
+    /** The temp path behind the card (cards are in the engine's order; their names are "照片 N · …"). */
+    tempPath: items[i]?.file.path,
     name: text(card.querySelector('.name')),
     status: text(card.querySelector('.status')),
     error: text(card.querySelector('.error')),
@@ -89,8 +94,8 @@ async function copyLink(session: Session, card: ReturnType<typeof renderedCards>
   return session.wx.node.clipboard;
 }
 
-/** The fixture each card's temp file was copied from (cards show the temp file's name). */
-const sourceOf = (wx: NodeWx, cardName: string) => wx.node.picked.find((p) => path.basename(p.tempPath) === cardName)?.source;
+/** The fixture each card's temp file was copied from. */
+const sourceOf = (wx: NodeWx, tempPath: string | undefined) => wx.node.picked.find((p) => p.tempPath === tempPath)?.source;
 
 const ticketRequests = (wx: NodeWx) => wx.node.network.log.filter((r) => r.api === 'request' && r.url.endsWith('/api/tickets'));
 const uploadsOf = (wx: NodeWx, tempPath: string) => wx.node.network.log.filter((r) => r.api === 'uploadFile' && r.filePath === tempPath);
@@ -116,9 +121,12 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
       const cards = renderedCards(session);
       expect(cards).toHaveLength(photos.length);
       for (const card of cards) expect(card).toMatchObject({ status: services.messages.status.done, error: '', hasCopy: true });
+      // Human names, not wxfile://tmp_<hex>.png; the same in the history.
+      expect(cards.map((c) => c.name)).toEqual(photos.map((_, i) => `照片 ${i + 1} · 今天 10:03`));
+      expect(services.history.list().map((e) => e.label?.number).sort((a, b) => a! - b!)).toEqual(photos.map((_, i) => i + 1));
       expect(text(session.page.querySelector('.summary-count'))).toBe(services.messages.doneCount(9, 9));
 
-      const sources = cards.map((card) => sourceOf(wx, card.name));
+      const sources = cards.map((card) => sourceOf(wx, card.tempPath));
       expect(new Set(sources)).toEqual(new Set(photos));
       for (const [i, card] of cards.entries()) await expectStoredCopy(session, card, sources[i]!);
 
@@ -168,7 +176,7 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
       await waitUntil(() => renderedCards(session).length === picks.length && renderedCards(session).every((c) => SETTLED.some((s) => c.status === services.messages.status[s as 'done'])), 'every card settles');
 
       const cards = renderedCards(session);
-      const bySource = new Map(cards.map((card) => [sourceOf(wx, card.name), card]));
+      const bySource = new Map(cards.map((card) => [sourceOf(wx, card.tempPath), card]));
       const oversize = bySource.get(grown)!;
       const recovered = bySource.get(expiring)!;
 
@@ -193,7 +201,7 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
       // Everything else went through untouched, and reads back byte for byte.
       const done = cards.filter((card) => card.status === services.messages.status.done);
       expect(done).toHaveLength(8);
-      for (const card of done) await expectStoredCopy(session, card, sourceOf(wx, card.name)!);
+      for (const card of done) await expectStoredCopy(session, card, sourceOf(wx, card.tempPath)!);
       expect(text(session.page.querySelector('.summary-count'))).toBe(services.messages.doneCount(8, 9));
     } finally {
       session.close();

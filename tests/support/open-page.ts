@@ -10,6 +10,8 @@ import { installScriptedWx, type ScriptedWx } from './scripted-wx';
 
 export const MINIPROGRAM = path.resolve(__dirname, '../../miniprogram');
 export const SIGNER_URL = 'http://127.0.0.1:3999';
+/** The pages' clock, pinned (local time, any zone): photos picked now read "照片 1 · 今天 10:03". */
+export const PAGE_NOW = new Date(2026, 10, 22, 10, 3).getTime();
 
 export type Rendered = ReturnType<typeof simulate.render>;
 
@@ -34,6 +36,7 @@ export async function openPage(pagePath: string, options: { language?: string; c
   const engineModule: typeof import('../../miniprogram/shared/core/engine') = require('../../miniprogram/shared/core/engine');
   const services = servicesModule.buildServices({
     config: { signerUrl: SIGNER_URL, concurrency: options.concurrency ?? 3, authToken: '' },
+    now: () => PAGE_NOW,
     // No automatic retries: a failure shows at once and the retry button is the test's to tap.
     createEngine: (platform, config) =>
       engineModule.createUploadEngine({

@@ -81,8 +81,9 @@ describe('upload page', () => {
   it('shows a card per photo, with the percent moving as progress arrives, then done with copy and preview', async () => {
     const { page, wx, services } = await openWithPhotos(['a.jpg', 'b.jpg']);
     expect(cards(page).map((c) => [c.name, c.size, c.status])).toEqual([
-      ['a.jpg', '1000 B', zh.status.uploading],
-      ['b.jpg', '1000 B', zh.status.uploading],
+      // Photos from the album have only temp names: they are shown numbered and dated.
+      ['照片 1 · 今天 10:03', '1000 B', zh.status.uploading],
+      ['照片 2 · 今天 10:03', '1000 B', zh.status.uploading],
     ]);
     expect(textOf(page.querySelector('.summary-count'))).toBe('0/2 已完成');
 
@@ -176,7 +177,7 @@ describe('upload page', () => {
     await waitFor(() => cards(page)[0].status === zh.status.done, 'done');
     tapCard(page, 0, 'remove');
     await waitFor(() => cards(page).length === 1, 'one card left');
-    expect(cards(page)[0].name).toBe('b.jpg');
+    expect(cards(page)[0].name).toBe('照片 2 · 今天 10:03');
   });
 
   it('shows nothing wrong when the person closes the picker', async () => {

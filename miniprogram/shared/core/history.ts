@@ -2,7 +2,7 @@
 // platform's key-value storage. Stored data is never trusted: anything that
 // does not look like an entry (older app version, manual edits) is dropped.
 import type { KeyValueStore } from './ports';
-import type { PickedFile, UploadItem } from './types';
+import type { PickedFile, PickLabel, UploadItem } from './types';
 
 export const HISTORY_STORAGE_KEY = 'upload-history.v1';
 /** Enough to find last week's uploads, small next to WeChat's 1 MB-per-key storage limit. */
@@ -19,6 +19,8 @@ export interface HistoryEntry {
   type: string;
   kind: PickedFile['kind'];
   finishedAt: number;
+  /** A temp-named photo's number and pick time: history shows it as "照片 1 · 今天 10:03" too. */
+  label?: PickLabel;
 }
 
 export interface UploadHistory {
@@ -29,6 +31,12 @@ export interface UploadHistory {
 }
 
 const KINDS: ReadonlyArray<PickedFile['kind']> = ['image', 'video', 'file'];
+
+function isLabel(value: unknown): value is PickLabel {
+  if (!value || typeof value !== 'object') return false;
+  const l = value as Record<string, unknown>;
+  return typeof l.number === 'number' && Number.isInteger(l.number) && l.number > 0 && typeof l.pickedAt === 'number' && Number.isFinite(l.pickedAt);
+}
 
 function isEntry(value: unknown): value is HistoryEntry {
   if (!value || typeof value !== 'object') return false;
@@ -49,6 +57,13 @@ function isEntry(value: unknown): value is HistoryEntry {
   );
 }
 
+/** A label that does not look like one is dropped; the entry stays (it then shows its file name). */
+function withValidLabel(entry: HistoryEntry): HistoryEntry {
+  if (entry.label === undefined || isLabel(entry.label)) return entry;
+  const { label: _dropped, ...rest } = entry;
+  return rest;
+}
+
 /** The entry for a finished upload, or undefined when it is not done. */
 export function historyEntryFrom(item: UploadItem, now: () => number): HistoryEntry | undefined {
   if (item.status !== 'done' || !item.key) return undefined;
@@ -63,6 +78,7 @@ export function historyEntryFrom(item: UploadItem, now: () => number): HistoryEn
     type: item.file.type,
     kind: item.file.kind,
     finishedAt: item.finishedAt ?? now(),
+    ...(item.file.label ? { label: { number: item.file.label.number, pickedAt: item.file.label.pickedAt } } : {}),
   };
 }
 
@@ -74,7 +90,7 @@ export function createUploadHistory(store: KeyValueStore, limit = HISTORY_LIMIT)
     } catch {
       return [];
     }
-    return Array.isArray(stored) ? stored.filter(isEntry).slice(0, limit) : [];
+    return Array.isArray(stored) ? stored.filter(isEntry).slice(0, limit).map(withValidLabel) : [];
   };
 
   return {

@@ -15,6 +15,8 @@ export interface AppServices<P extends AppPlatform = AppPlatform> {
   engine: UploadEngineApi;
   history: UploadHistory;
   messages: UiMessages;
+  /** The app's clock (ms); pages word "今天 10:03" against it. Tests pin it. */
+  now?: () => number;
 }
 
 export interface AppServiceOptions<P extends AppPlatform> {
@@ -61,5 +63,5 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
     const entry = historyEntryFrom(item, now);
     if (entry) history.add(entry);
   });
-  return { config, platform, engine, history, messages: uiMessages(lang) };
+  return { config, platform, engine, history, messages: uiMessages(lang), now };
 }

@@ -10,6 +10,7 @@ import { formatBytes, formatTime, type UiMessages } from './i18n';
 import type { AppServices } from './app-services';
 import type { PageHost } from './upload-controller';
 import { fileBadge } from './upload-view';
+import { displayName } from './display-name';
 
 export interface EntryView {
   key: string;
@@ -36,12 +37,13 @@ export function initialHistoryData(): HistoryPageData {
   return { t: {}, entries: [] };
 }
 
-export function entryView(entry: HistoryEntry, t?: Pick<UiMessages, 'linkLoading'>): EntryView {
+export function entryView(entry: HistoryEntry, t?: Pick<UiMessages, 'linkLoading' | 'lang'>, now: number = Date.now()): EntryView {
   const signed = entry.signed === true;
   return {
     key: entry.key,
     url: signed ? '' : entry.url,
-    name: entry.name,
+    // "照片 1 · 昨天 10:03" for a photo the platform gave only a temp name, worded against today.
+    name: displayName(entry, t?.lang ?? 'zh', now),
     sizeText: formatBytes(entry.size),
     timeText: formatTime(entry.finishedAt),
     isImage: entry.kind === 'image',
@@ -53,7 +55,7 @@ export function entryView(entry: HistoryEntry, t?: Pick<UiMessages, 'linkLoading
 
 export type HistoryController = ReturnType<typeof createHistoryController>;
 
-type HistoryServices = Pick<AppServices, 'platform' | 'history' | 'messages'> & { engine?: Pick<UploadEngineApi, 'objectLinks'> };
+type HistoryServices = Pick<AppServices, 'platform' | 'history' | 'messages' | 'now'> & { engine?: Pick<UploadEngineApi, 'objectLinks'> };
 
 export function createHistoryController(host: PageHost<HistoryPageData>, services: HistoryServices) {
   const { platform, history, messages: t, engine } = services;
@@ -85,7 +87,8 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
   }
 
   const refresh = () => {
-    host.setData({ entries: history.list().map((entry) => entryView(entry, t)) });
+    const at = (services.now ?? Date.now)();
+    host.setData({ entries: history.list().map((entry) => entryView(entry, t, at)) });
     return sign(host.data.entries);
   };
 

@@ -9,6 +9,7 @@ import { PlatformError } from '../core/index';
 import { toFailure } from '../core/index';
 import { signerProblem } from '../core/index';
 import type { AppServices } from './app-services';
+import { createPickLabeller, displayName } from './display-name';
 import { cardView, diffCards, diffFields, summaryView, type CardView, type Patch, type SummaryView } from './upload-view';
 
 /**
@@ -90,6 +91,9 @@ export type UploadController = ReturnType<typeof createUploadController>;
 
 export function createUploadController(host: PageHost<UploadPageData>, services: AppServices) {
   const { engine, platform, messages: t } = services;
+  const now = services.now ?? (() => Date.now());
+  /** Temp-named picks are numbered across this page's picks: 照片 1, 照片 2… */
+  const label = createPickLabeller();
   let limits: UploadLimits | undefined;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: Array<() => void> = [];
@@ -99,7 +103,8 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   const renderNow = () => {
     if (!alive) return;
     const items = engine.items();
-    const cards = items.map((item) => cardView(item, t));
+    const at = now();
+    const cards = items.map((item) => cardView(item, t, at));
     const summary = summaryView(items, engine.progress(), t);
     const patch: Patch = { ...diffCards(host.data.items, cards), ...diffFields('summary', host.data.summary, summary) };
     if (Object.keys(patch).length > 0) host.setData(patch);
@@ -164,11 +169,11 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
         return;
       }
       if (files.length === 0) return; // the person closed the picker
-      const adding = engine.add(files);
+      const adding = engine.add(label(files, now()));
       scheduleRender();
       const { rejected } = await adding;
       host.setData({
-        rejections: rejected.map((r) => ({ name: r.file.name, message: r.message })),
+        rejections: rejected.map((r) => ({ name: displayName(r.file, t.lang, now()), message: r.message })),
         rejectedTitle: rejected.length > 0 ? t.rejectedTitle(rejected.length) : '',
       });
     } catch (err) {

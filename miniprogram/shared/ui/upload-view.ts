@@ -4,6 +4,7 @@
 import type { BatchProgress, UploadItem } from '../core/index';
 import { extensionOf } from '../core/index';
 import { formatBytes, type UiMessages } from './i18n';
+import { displayName } from './display-name';
 
 /** One card's data, flat so a path update can change one field. */
 export interface CardView {
@@ -44,7 +45,8 @@ export function fileBadge(name: string): string {
   return (extensionOf(name) || 'FILE').slice(0, BADGE_MAX_CHARS).toUpperCase();
 }
 
-export function cardView(item: UploadItem, t: UiMessages): CardView {
+/** `now`: the clock a temp-named photo's "今天 10:03" is worded against. */
+export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now()): CardView {
   const { file, status } = item;
   const thumb = file.kind === 'image' ? file.path : file.thumbPath ?? '';
   const badge = fileBadge(file.name);
@@ -52,7 +54,7 @@ export function cardView(item: UploadItem, t: UiMessages): CardView {
   const linkFailed = done && item.link?.state === 'failed';
   return {
     id: item.id,
-    name: file.name,
+    name: displayName(file, t.lang, now),
     sizeText: formatBytes(file.size),
     thumb,
     badge,
