@@ -89,6 +89,8 @@ export type ApiErrorCode =
   | 'NotFound'
   | 'MethodNotAllowed'
   | 'NotConfigured'
+  /** 503: the signer's temporary credentials expired and could not be renewed yet; retry later. */
+  | 'CredentialsUnavailable'
   | 'InternalError';
 
 export interface ApiError {

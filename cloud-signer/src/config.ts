@@ -18,6 +18,8 @@ export class ConfigError extends Error {
 }
 
 export type UploadMethod = 'post' | 'put';
+/** `keys`: UPLOAD_ACCESS_KEY_*; `instance-role`: no key at all, from the instance metadata service. */
+export type CredentialMode = 'keys' | 'instance-role';
 
 export interface Config {
   port: number;
@@ -33,7 +35,9 @@ export interface Config {
   endpoint?: string;
   /** Base of `objectUrl`. Undefined means "same as the endpoint". */
   publicBaseUrl?: string;
+  /** Empty with `credentialMode: 'instance-role'`: the signer gets a CredentialSource instead. */
   credentials: Credentials;
+  credentialMode: CredentialMode;
   /** True when the dev bucket's keys were made up for this process. */
   ephemeralCredentials: boolean;
   keyPrefix: string;
@@ -201,16 +205,21 @@ function checkBucketAndRegion(bucket: string, region: string): void {
   }
 }
 
-function cloudTarget(env: Env, provider: TicketProvider): { bucket: string; region: string; credentials: Credentials } {
+function cloudTarget(env: Env, provider: TicketProvider, mode: CredentialMode): { bucket: string; region: string; credentials: Credentials } {
   const bucket = read(env, 'UPLOAD_BUCKET');
   const region = read(env, 'UPLOAD_REGION');
   const accessKeyId = read(env, 'UPLOAD_ACCESS_KEY_ID');
   const accessKeySecret = read(env, 'UPLOAD_ACCESS_KEY_SECRET');
+  const byKeys = mode === 'keys';
+  if (!byKeys && (accessKeyId !== undefined || accessKeySecret !== undefined || read(env, 'UPLOAD_SECURITY_TOKEN') !== undefined)) {
+    // Two sources of keys would leave it unclear which one signs.
+    throw new ConfigError('UPLOAD_CREDENTIALS=instance-role takes its keys from the instance role: unset UPLOAD_ACCESS_KEY_ID, UPLOAD_ACCESS_KEY_SECRET and UPLOAD_SECURITY_TOKEN.');
+  }
   const missing = [
     bucket === undefined && 'UPLOAD_BUCKET',
     region === undefined && 'UPLOAD_REGION',
-    accessKeyId === undefined && 'UPLOAD_ACCESS_KEY_ID',
-    accessKeySecret === undefined && 'UPLOAD_ACCESS_KEY_SECRET',
+    byKeys && accessKeyId === undefined && 'UPLOAD_ACCESS_KEY_ID',
+    byKeys && accessKeySecret === undefined && 'UPLOAD_ACCESS_KEY_SECRET',
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new ConfigError(
@@ -219,6 +228,7 @@ function cloudTarget(env: Env, provider: TicketProvider): { bucket: string; regi
     );
   }
   checkBucketAndRegion(bucket!, region!);
+  if (!byKeys) return { bucket: bucket!, region: region!, credentials: { accessKeyId: '', accessKeySecret: '' } };
   const securityToken = read(env, 'UPLOAD_SECURITY_TOKEN');
   return {
     bucket: bucket!,
@@ -260,7 +270,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const provider = oneOf(env, 'UPLOAD_PROVIDER', PROVIDERS, 'local');
   const ticketProvider: TicketProvider = provider === 'local' ? 's3' : provider;
   const endpoint = baseUrl(env, 'UPLOAD_ENDPOINT');
-  const target = provider === 'local' ? localTarget(env) : { ...cloudTarget(env, ticketProvider), ephemeral: false };
+  const credentialMode = oneOf<CredentialMode>(env, 'UPLOAD_CREDENTIALS', ['keys', 'instance-role'], 'keys');
+  if (provider === 'local' && credentialMode !== 'keys') {
+    throw new ConfigError('UPLOAD_CREDENTIALS=instance-role needs a cloud UPLOAD_PROVIDER (oss, oss-v1, cos, obs, s3); the dev bucket has its own keys.');
+  }
+  const target = provider === 'local' ? localTarget(env) : { ...cloudTarget(env, ticketProvider, credentialMode), ephemeral: false };
   const cloudEndpoint = provider === 'local' ? endpoint : (endpoint ?? derivedEndpoint(ticketProvider, target.bucket, target.region));
   const host = read(env, 'HOST') ?? DEFAULTS.host;
   if (!/^[A-Za-z0-9.:%[\]-]+$/.test(host)) {
@@ -277,6 +291,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     endpoint: cloudEndpoint,
     publicBaseUrl: baseUrl(env, 'UPLOAD_PUBLIC_BASE_URL') ?? cloudEndpoint,
     credentials: target.credentials,
+    credentialMode,
     ephemeralCredentials: target.ephemeral,
     keyPrefix: keyPrefix(env),
     maxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULTS.maxBytes, 1, MAX_UPLOAD_BYTES_LIMIT, 'bytes'),

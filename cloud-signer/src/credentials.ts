@@ -1,5 +1,5 @@
-// Where signing credentials come from: static keys from the environment, or a source of
-// temporary keys refreshed before they expire (sts/caching.ts) behind the same interface.
+// Where signing credentials come from: static keys, or temporary ones (AssumeRole in
+// sts/, the instance role in instance-role/) cached and refreshed before they expire.
 import type { Credentials } from '../../miniprogram/shared/signing/index';
 
 export interface CredentialSource {
@@ -18,4 +18,17 @@ export function staticCredentials(credentials: Credentials): CredentialSource {
   // One settled promise shared by every request: no allocation on the ticket hot path.
   const ready = Promise.resolve(frozen);
   return { get: () => ready, current: () => frozen };
+}
+
+/**
+ * No credentials valid long enough to sign with: the temporary ones expired (or were
+ * never obtained) and fetching new ones failed. Requests fail with 503 until the source
+ * answers again — a ticket signed with expired keys would only fail later, at the store.
+ */
+export class CredentialsUnavailableError extends Error {
+  override readonly name = 'CredentialsUnavailableError';
+  constructor(cause: Error) {
+    // The cause's text is safe to log: sources never put a secret into it.
+    super(`no valid signing credentials: ${cause.message}`, { cause });
+  }
 }

@@ -8,7 +8,8 @@ import { bannerLines } from './banner';
 import { ConfigError, loadConfig } from './config';
 import { devBucketFor } from './dev-bucket-for';
 import { createSignerServer } from './server';
-import { StsConfigError, temporaryCredentialsFromEnv } from './sts';
+import { signingCredentialsFromEnv, type SigningCredentials } from './signing-credentials';
+import { StsConfigError } from './sts';
 
 /** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -35,12 +36,14 @@ function main(): void {
   if (refusal !== undefined) stop(refusal);
 
   let server;
+  let signing: SigningCredentials;
   try {
     const devBucket = devBucketFor(config, {
       onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
     });
-    // With UPLOAD_STS_ROLE_ARN the tickets are signed with AssumeRole credentials, refreshed before expiry.
-    server = createSignerServer({ config, devBucket, ...temporaryCredentialsFromEnv(process.env, config) });
+    // Instance role and/or AssumeRole credentials, refreshed before expiry; else the static keys.
+    signing = signingCredentialsFromEnv(process.env, config);
+    server = createSignerServer({ config, devBucket, credentials: signing.credentials, assumeRole: signing.assumeRole });
   } catch (error) {
     const isConfig = error instanceof ConfigError || error instanceof StsConfigError;
     stop(isConfig ? `Configuration error: ${(error as Error).message}` : `Cannot start: ${(error as Error).message}`);
@@ -53,11 +56,15 @@ function main(): void {
         : `Cannot listen on ${config.host}:${config.port}: ${error.message}`,
     );
   });
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    process.stdout.write(bannerLines({ config, port, interfaces: networkInterfaces() }).join('\n') + '\n');
-  });
+  signing.ready(new Date()).then(
+    () =>
+      server.listen(config.port, config.host, () => {
+        const address = server.address();
+        const port = typeof address === 'object' && address !== null ? address.port : config.port;
+        process.stdout.write(bannerLines({ config, port, interfaces: networkInterfaces() }).join('\n') + '\n');
+      }),
+    (error: Error) => stop(`Cannot start: ${error.message}`),
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -7,7 +7,7 @@ import { ApiFailure, sendError, sendFailure } from './api-error';
 import { consoleVisibleTo, createAuthorizer } from './auth';
 import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
-import { staticCredentials, type CredentialSource } from './credentials';
+import { CredentialsUnavailableError, staticCredentials, type CredentialSource } from './credentials';
 import { DEV_BUCKET_PATH } from './devbucket';
 import { dialectFor } from './dialects';
 import { handleCredentials } from './routes/credentials';
@@ -53,6 +53,9 @@ interface Route {
   methods: readonly string[];
   handler: Handler;
 }
+
+/** The credential caches ask their source again after 15 s (RETRY_AFTER_FAILURE_MS). */
+const CREDENTIALS_RETRY_AFTER_SECONDS = 15;
 
 // Host headers we are willing to put into ticket URLs: a name or IP, optional port.
 const SAFE_HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
@@ -103,6 +106,10 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     maxFiles: MAX_FILES_PER_TICKET_REQUEST,
     allowedTypes: config.allowedTypes,
   };
+  if (config.credentialMode === 'instance-role' && deps.credentials === undefined) {
+    // The empty placeholder keys in config must never sign anything.
+    throw new Error('UPLOAD_CREDENTIALS=instance-role: the signer needs the instance role credential source (see signingCredentialsFromEnv)');
+  }
   const ctx: RouteContext = {
     config,
     // Resolved now so an unsupported provider/method stops startup, not the first upload.
@@ -150,6 +157,14 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     if (error instanceof ApiFailure) {
       // A body we refused to read must not be drained: close the connection instead.
       sendFailure(res, error, error.code === 'BodyTooLarge' ? { Connection: 'close' } : undefined);
+      return;
+    }
+    if (error instanceof CredentialsUnavailableError) {
+      // Never a ticket signed with expired keys: the app retries 5xx with backoff.
+      log(`signer: ${redact(error.message)}`);
+      sendError(res, 503, 'CredentialsUnavailable', 'The signer\'s cloud credentials have expired and could not be renewed yet; try again in a moment.', {
+        'Retry-After': String(CREDENTIALS_RETRY_AFTER_SECONDS),
+      });
       return;
     }
     const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../cloud-signer/src/config';
 import type { CredentialSource } from '../../cloud-signer/src/credentials';
 import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
 import { createSignerServer } from '../../cloud-signer/src/server';
+import { signingCredentialsFromEnv } from '../../cloud-signer/src/signing-credentials';
 
 export interface RunningSigner {
   /** e.g. http://127.0.0.1:41234 */
@@ -23,6 +24,7 @@ export interface RunningSigner {
 
 export interface SignerOptions {
   now?: () => Date;
+  /** Overrides the credentials the environment describes (static keys, instance role, STS). */
   credentials?: CredentialSource;
   /** Mount the dev bucket when the provider is local (default true, like npm start). */
   devBucket?: boolean;
@@ -31,13 +33,24 @@ export interface SignerOptions {
 export async function startSigner(env: Record<string, string> = {}, opts: SignerOptions = {}): Promise<RunningSigner> {
   const dataDir = await mkdtemp(join(tmpdir(), 'signer-test-'));
   try {
-    const config = loadConfig({ UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' });
+    const signerEnv = { UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' };
+    const config = loadConfig(signerEnv);
     const logged: string[] = [];
     const devBucket =
       opts.devBucket === false
         ? undefined
         : devBucketFor(config, { now: opts.now, onError: (error) => console.error('dev bucket: unexpected error', error) });
-    const server = createSignerServer({ config, devBucket, now: opts.now, credentials: opts.credentials, log: (line) => logged.push(line) });
+    // Instance role / STS credentials exactly as main.ts wires them; startup waits for the first keys.
+    const signing = signingCredentialsFromEnv(signerEnv, config);
+    await signing.ready(opts.now?.() ?? new Date());
+    const server = createSignerServer({
+      config,
+      devBucket,
+      now: opts.now,
+      credentials: opts.credentials ?? signing.credentials,
+      assumeRole: signing.assumeRole,
+      log: (line) => logged.push(line),
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);

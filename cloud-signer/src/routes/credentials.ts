@@ -11,6 +11,7 @@ import type { CredentialsResponse } from '../../../typings/credentials';
 import type { UploadLimits } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import type { Config } from '../config';
+import { CredentialsUnavailableError } from '../credentials';
 import { datePath, randomKeyPart } from '../keys';
 import type { AssumeRole } from '../sts/types';
 
@@ -55,8 +56,10 @@ export function handleCredentials(deps: CredentialsDeps): (req: IncomingMessage,
     const keyPrefix = clientKeyPrefix(config.keyPrefix, now, randomPart());
     let credentials;
     try {
-      credentials = await assumeRole({ bucket: config.bucket, region: config.region, keyPrefix });
+      credentials = await assumeRole({ bucket: config.bucket, region: config.region, keyPrefix }, now);
     } catch (error) {
+      // The signer's own (instance role) credentials have run out: 503, like the tickets.
+      if (error instanceof CredentialsUnavailableError) throw error;
       log(`signer: /api/credentials: ${(error as Error).message}`);
       throw new ApiFailure(502, 'InternalError', 'The signer could not obtain temporary credentials from the cloud STS; try again in a moment.');
     }

@@ -8,6 +8,7 @@ import { checkJsonContentType, readJsonBody } from '../json-body';
 import { isIssuedKeyShape } from '../keys';
 import { expiresAt } from '../../../miniprogram/shared/signing/index';
 import { MAX_KEYS_PER_LINKS_REQUEST } from '../../../miniprogram/shared/contract/index';
+import { lifetimeSeconds } from '../ticket-lifetime';
 import type { RouteContext } from './context';
 
 
@@ -40,7 +41,8 @@ export function objectUrlsRoute(ctx: RouteContext): (req: IncomingMessage, res: 
     const now = ctx.now();
     const credentials = await ctx.credentials.get(now);
     const { endpoint, publicBaseUrl } = ctx.targetFor(req);
-    const expires = expiresAt(now, config.objectUrlTtlSeconds).toISOString();
+    const ttlSeconds = lifetimeSeconds(config.objectUrlTtlSeconds, credentials, now);
+    const expires = expiresAt(now, ttlSeconds).toISOString();
     const response: ObjectUrlsResponse = {
       serverTime: now.toISOString(),
       urls: keys.map((key) => ({
@@ -55,7 +57,7 @@ export function objectUrlsRoute(ctx: RouteContext): (req: IncomingMessage, res: 
             publicBaseUrl,
             key,
             now,
-            ttlSeconds: config.objectUrlTtlSeconds,
+            ttlSeconds,
           },
           ctx.crypto,
         ),

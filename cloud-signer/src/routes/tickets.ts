@@ -4,6 +4,7 @@ import { sendJsonText } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { objectKey } from '../keys';
 import { preparedSigners } from '../prepared-signers';
+import { lifetimeSeconds } from '../ticket-lifetime';
 import { validateTicketRequest } from '../validate-tickets';
 import type { RouteContext } from './context';
 
@@ -17,6 +18,7 @@ export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: Ser
     const now = ctx.now();
     const credentials = ctx.credentials.current?.(now) ?? (await ctx.credentials.get(now));
     const { endpoint, publicBaseUrl } = ctx.targetFor(req);
+    const ttlSeconds = lifetimeSeconds(config.ticketTtlSeconds, credentials, now);
     const tickets = new Array(files.length);
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
@@ -29,7 +31,7 @@ export function ticketsRoute(ctx: RouteContext): (req: IncomingMessage, res: Ser
         contentType: file.contentType,
         maxBytes: config.maxBytes,
         now,
-        ttlSeconds: config.ticketTtlSeconds,
+        ttlSeconds,
       };
       const key = objectKey(config.keyPrefix, now, file.extension);
       tickets[i] = prepared ? prepared(input)(key) : dialect.signUpload({ ...input, key, size: file.size }, ctx.crypto);

@@ -1,6 +1,8 @@
 // Alibaba Cloud STS (RAM role) through the official SDK, @alicloud/sts20150401.
 import Sts20150401, { AssumeRoleRequest } from '@alicloud/sts20150401';
 import { Config as OpenApiConfig } from '@alicloud/openapi-client';
+import type { CredentialSource } from '../credentials';
+import { callerSecrets, clientPerCredentials } from './caller';
 import type { StsConfig } from './config';
 import { parseExpiration, StsError, toStsError } from './errors';
 import { ROLE_SESSION_NAME, scopedObjectPattern, STS_TIMEOUT_MS } from './session';
@@ -24,11 +26,12 @@ export function alibabaSessionPolicy(scope: UploadScope): string {
   });
 }
 
-export function alibabaAssumeRole(config: StsConfig): AssumeRole {
-  const client = new Sts20150401(
+export function alibabaAssumeRole(config: StsConfig, caller: CredentialSource): AssumeRole {
+  const clientFor = clientPerCredentials((credentials) => new Sts20150401(
     new OpenApiConfig({
-      accessKeyId: config.accessKeyId,
-      accessKeySecret: config.accessKeySecret,
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      securityToken: credentials.securityToken,
       regionId: config.region,
       // Without an endpoint the SDK derives sts.<region>.aliyuncs.com (or sts.aliyuncs.com).
       endpoint: config.endpoint?.host,
@@ -36,10 +39,12 @@ export function alibabaAssumeRole(config: StsConfig): AssumeRole {
       connectTimeout: STS_TIMEOUT_MS,
       readTimeout: STS_TIMEOUT_MS,
     }),
-  );
-  const secrets = [config.accessKeySecret];
+  ));
 
-  return async (scope) => {
+  return async (scope, now = new Date()) => {
+    const callerCredentials = await caller.get(now);
+    const client = clientFor(callerCredentials);
+    const secrets = callerSecrets(callerCredentials);
     const request = new AssumeRoleRequest({
       roleArn: config.roleArn,
       roleSessionName: ROLE_SESSION_NAME,

@@ -1,5 +1,7 @@
 // AWS STS through the official SDK, @aws-sdk/client-sts.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { CredentialSource } from '../credentials';
+import { callerSecrets, clientPerCredentials } from './caller';
 import type { StsConfig } from './config';
 import { parseExpiration, StsError, toStsError } from './errors';
 import { ROLE_SESSION_NAME, scopedObjectPattern, STS_TIMEOUT_MS } from './session';
@@ -23,18 +25,24 @@ export function awsSessionPolicy(scope: UploadScope, partition = 'aws'): string 
   });
 }
 
-export function awsAssumeRole(config: StsConfig): AssumeRole {
-  const client = new STSClient({
+export function awsAssumeRole(config: StsConfig, caller: CredentialSource): AssumeRole {
+  const clientFor = clientPerCredentials((credentials) => new STSClient({
     region: config.region,
-    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.accessKeySecret },
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.accessKeySecret,
+      sessionToken: credentials.securityToken,
+    },
     // Without an endpoint the SDK picks the regional STS endpoint.
     endpoint: config.endpoint?.origin,
     requestHandler: { requestTimeout: STS_TIMEOUT_MS, connectionTimeout: STS_TIMEOUT_MS },
-  });
+  }));
   const partition = config.roleArn.split(':')[1];
-  const secrets = [config.accessKeySecret];
 
-  return async (scope) => {
+  return async (scope, now = new Date()) => {
+    const callerCredentials = await caller.get(now);
+    const client = clientFor(callerCredentials);
+    const secrets = callerSecrets(callerCredentials);
     let answer;
     try {
       answer = await client.send(

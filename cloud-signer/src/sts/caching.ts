@@ -7,6 +7,7 @@
 // wait. Inside the refresh margin a request waits for the refresh, because a ticket
 // signed then could outlive the credentials; normally the background refresh has
 // already replaced them by then.
+import { CredentialsUnavailableError } from '../credentials';
 import type { TemporaryCredentials, TemporaryCredentialSource } from './types';
 
 /**
@@ -25,7 +26,8 @@ export const MIN_REMAINING_MS = 60_000;
 
 /**
  * After a failed refresh, while the old credentials still serve, wait this long before
- * asking STS again, so a failing STS is not called once per incoming request.
+ * asking STS again, so a failing STS is not called once per incoming request. Also the
+ * pause after a refresh that brought nothing newer (a metadata service not rotated yet).
  */
 export const RETRY_AFTER_FAILURE_MS = 15_000;
 
@@ -67,7 +69,8 @@ function remainingMs(credentials: TemporaryCredentials, now: Date): number {
 }
 
 export function cachingCredentialSource(
-  fetchCredentials: () => Promise<TemporaryCredentials>,
+  /** Called with the request's clock (a caller's own credentials may depend on it). */
+  fetchCredentials: (now: Date) => Promise<TemporaryCredentials>,
   options: CachingOptions = {},
 ): TemporaryCredentialSource {
   const refreshMarginMs = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
@@ -81,11 +84,16 @@ export function cachingCredentialSource(
   function refresh(now: Date): Promise<TemporaryCredentials> {
     if (!inFlight) {
       // Wrapped so that a synchronous throw also takes the promise path below.
-      inFlight = new Promise<TemporaryCredentials>((resolve) => resolve(fetchCredentials()))
+      inFlight = new Promise<TemporaryCredentials>((resolve) => resolve(fetchCredentials(now)))
         .then((fresh) => {
           if (remainingMs(fresh, now) < MIN_REMAINING_MS) {
-            throw new Error(`STS answered with credentials that expire at ${fresh.expiration.toISOString()}, too soon to use (check the signer's clock)`);
+            throw new Error(`the credential source answered with credentials that expire at ${fresh.expiration.toISOString()}, too soon to use (check the signer's clock)`);
           }
+          // An instance metadata service hands out the same keys until it rotates them
+          // itself, so a refresh may bring nothing newer: ask again after a pause rather
+          // than on every request until the service has rotated them.
+          const nothingNewer = current !== undefined && fresh.expiration.getTime() <= current.expiration.getTime();
+          if (nothingNewer || remainingMs(fresh, now) <= refreshMarginMs) noRetryBefore = now.getTime() + RETRY_AFTER_FAILURE_MS;
           current = fresh;
           leadStartMs = backgroundLeadStartMs(fresh, now.getTime(), refreshMarginMs);
           return fresh;
@@ -123,7 +131,7 @@ export function cachingCredentialSource(
         return await refresh(now);
       } catch (error) {
         if (usable) return usable;
-        throw error;
+        throw error instanceof CredentialsUnavailableError ? error : new CredentialsUnavailableError(error as Error);
       }
     },
   };

@@ -1,6 +1,7 @@
 // Settings for obtaining temporary credentials by AssumeRole. Parsed apart from the
 // signer's main config so the STS feature stays in one folder; the long-term keys
-// that call AssumeRole are the usual UPLOAD_ACCESS_KEY_ID / UPLOAD_ACCESS_KEY_SECRET.
+// that call AssumeRole are the usual UPLOAD_ACCESS_KEY_ID / UPLOAD_ACCESS_KEY_SECRET,
+// or, with UPLOAD_CREDENTIALS=instance-role, the instance role's (role chaining).
 import type { StsVendor } from './types';
 
 export class StsConfigError extends Error {
@@ -15,9 +16,12 @@ export interface StsConfig {
   durationSeconds: number;
   /** Region the STS client is created for (Tencent and AWS sign with it). */
   region: string;
-  /** The RAM/CAM/IAM user allowed to assume the role. */
-  accessKeyId: string;
-  accessKeySecret: string;
+  /**
+   * The RAM/CAM/IAM user allowed to assume the role. Undefined with
+   * UPLOAD_CREDENTIALS=instance-role: the instance role assumes it instead.
+   */
+  accessKeyId?: string;
+  accessKeySecret?: string;
 }
 
 /** Short enough that a leaked token soon dies; the vendors' common minimum is 900 s. */
@@ -79,9 +83,11 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
 
   const accessKeyId = setting(env, 'UPLOAD_ACCESS_KEY_ID');
   const accessKeySecret = setting(env, 'UPLOAD_ACCESS_KEY_SECRET');
-  if (!accessKeyId || !accessKeySecret) {
+  const byInstanceRole = setting(env, 'UPLOAD_CREDENTIALS')?.toLowerCase() === 'instance-role';
+  if (!byInstanceRole && (!accessKeyId || !accessKeySecret)) {
     throw new StsConfigError(
-      'UPLOAD_STS_ROLE_ARN needs UPLOAD_ACCESS_KEY_ID and UPLOAD_ACCESS_KEY_SECRET of a user allowed to assume that role',
+      'UPLOAD_STS_ROLE_ARN needs UPLOAD_ACCESS_KEY_ID and UPLOAD_ACCESS_KEY_SECRET of a user allowed to assume that role ' +
+        '(or UPLOAD_CREDENTIALS=instance-role, when the instance role may assume it)',
     );
   }
 
@@ -91,8 +97,7 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
     endpoint: parseEndpoint(setting(env, 'UPLOAD_STS_ENDPOINT')),
     durationSeconds: parseDuration(setting(env, 'UPLOAD_STS_DURATION_SECONDS')),
     region: setting(env, 'UPLOAD_STS_REGION') ?? setting(env, 'UPLOAD_REGION') ?? DEFAULT_REGIONS[vendor],
-    accessKeyId,
-    accessKeySecret,
+    ...(byInstanceRole ? {} : { accessKeyId, accessKeySecret }),
   };
 }
 

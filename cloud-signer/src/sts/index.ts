@@ -1,7 +1,9 @@
 // Temporary credentials by AssumeRole: pick the vendor from the config, scope the
 // session to the upload prefix, and (for the signer's own tickets) cache it.
+import type { CredentialSource } from '../credentials';
 import { alibabaAssumeRole } from './alibaba';
 import { awsAssumeRole } from './aws';
+import { callerSource } from './caller';
 import { cachingCredentialSource, MIN_REMAINING_MS, REFRESH_MARGIN_MS, type CachingOptions } from './caching';
 import { loadStsConfig, StsConfigError, type StsConfig } from './config';
 import { tencentAssumeRole } from './tencent';
@@ -12,18 +14,23 @@ export { StsError } from './errors';
 export { cachingCredentialSource, MIN_REMAINING_MS, REFRESH_MARGIN_MS } from './caching';
 export type { AssumeRole, TemporaryCredentials, TemporaryCredentialSource, UploadScope } from './types';
 
-const ASSUME_ROLE_BY_VENDOR: Readonly<Record<StsVendor, (config: StsConfig) => AssumeRole>> = {
+const ASSUME_ROLE_BY_VENDOR: Readonly<Record<StsVendor, (config: StsConfig, caller: CredentialSource) => AssumeRole>> = {
   alibaba: alibabaAssumeRole,
   tencent: tencentAssumeRole,
   aws: awsAssumeRole,
 };
 
-/** One AssumeRole per call, each scoped to the prefix it is given (for per-client grants). */
-export function createAssumeRole(config: StsConfig): AssumeRole {
-  return ASSUME_ROLE_BY_VENDOR[config.vendor](config);
+/**
+ * One AssumeRole per call, each scoped to the prefix it is given (for per-client grants).
+ * `caller` signs the AssumeRole calls: the configured key pair when omitted.
+ */
+export function createAssumeRole(config: StsConfig, caller?: CredentialSource): AssumeRole {
+  return ASSUME_ROLE_BY_VENDOR[config.vendor](config, callerSource(config, caller));
 }
 
 export interface StsSourceOptions extends CachingOptions {
+  /** Who calls AssumeRole when it is not the configured key pair (the instance role). */
+  caller?: CredentialSource;
   /**
    * UPLOAD_TICKET_TTL_SECONDS. The store checks the credentials when the upload arrives,
    * up to a ticket's lifetime after signing, so they are refreshed at least that long
@@ -50,8 +57,8 @@ export function stsCredentialSource(
         `(UPLOAD_TICKET_TTL_SECONDS) and credentials are refreshed that long before they expire`,
     );
   }
-  const assumeRole = createAssumeRole(config);
-  return cachingCredentialSource(() => assumeRole(scope), { ...options, refreshMarginMs });
+  const assumeRole = createAssumeRole(config, options.caller);
+  return cachingCredentialSource((now) => assumeRole(scope, now), { ...options, refreshMarginMs });
 }
 
 /** What the signer needs from its main config to scope and time the sessions. */
@@ -73,6 +80,8 @@ export interface StsUploadSettings {
 export function temporaryCredentialsFromEnv(
   env: Record<string, string | undefined>,
   upload: StsUploadSettings,
+  /** The instance role's credentials, when they (not a key pair) assume the role. */
+  caller?: CredentialSource,
 ): { credentials?: TemporaryCredentialSource; assumeRole?: AssumeRole } {
   const config = loadStsConfig(env);
   if (config === undefined) return {};
@@ -84,7 +93,7 @@ export function temporaryCredentialsFromEnv(
     allowGet: upload.privateBucket,
   };
   return {
-    credentials: stsCredentialSource(config, scope, { ticketTtlSeconds: upload.ticketTtlSeconds }),
-    assumeRole: createAssumeRole(config),
+    credentials: stsCredentialSource(config, scope, { ticketTtlSeconds: upload.ticketTtlSeconds, caller }),
+    assumeRole: createAssumeRole(config, caller),
   };
 }

@@ -1,5 +1,7 @@
 // Tencent Cloud STS (CAM role) through the official SDK, tencentcloud-sdk-nodejs-sts.
 import { sts } from 'tencentcloud-sdk-nodejs-sts';
+import type { CredentialSource } from '../credentials';
+import { callerSecrets, clientPerCredentials } from './caller';
 import type { StsConfig } from './config';
 import { StsError, toStsError } from './errors';
 import { ROLE_SESSION_NAME, scopedObjectPattern, STS_TIMEOUT_MS } from './session';
@@ -32,9 +34,9 @@ export function tencentSessionPolicy(scope: UploadScope): string {
   });
 }
 
-export function tencentAssumeRole(config: StsConfig): AssumeRole {
-  const client = new StsClient({
-    credential: { secretId: config.accessKeyId, secretKey: config.accessKeySecret },
+export function tencentAssumeRole(config: StsConfig, caller: CredentialSource): AssumeRole {
+  const clientFor = clientPerCredentials((credentials) => new StsClient({
+    credential: { secretId: credentials.accessKeyId, secretKey: credentials.accessKeySecret, token: credentials.securityToken },
     region: config.region,
     profile: {
       httpProfile: {
@@ -44,10 +46,12 @@ export function tencentAssumeRole(config: StsConfig): AssumeRole {
         reqTimeout: STS_TIMEOUT_MS / 1000,
       },
     },
-  });
-  const secrets = [config.accessKeySecret];
+  }));
 
-  return async (scope) => {
+  return async (scope, now = new Date()) => {
+    const callerCredentials = await caller.get(now);
+    const client = clientFor(callerCredentials);
+    const secrets = callerSecrets(callerCredentials);
     const policy = tencentSessionPolicy(scope);
     let answer;
     try {

@@ -26,7 +26,11 @@ export interface UploadScope {
   allowGet?: boolean;
 }
 
-/** One AssumeRole call through a vendor's SDK, with a session policy narrowed to `scope`. */
-export type AssumeRole = (scope: UploadScope) => Promise<TemporaryCredentials>;
+/**
+ * One AssumeRole call through a vendor's SDK, with a session policy narrowed to `scope`.
+ * `now` is the clock the caller's own credentials are checked against (the instance
+ * role's, when the signer holds no key).
+ */
+export type AssumeRole = (scope: UploadScope, now?: Date) => Promise<TemporaryCredentials>;
 
 export type StsVendor = 'alibaba' | 'tencent' | 'aws';

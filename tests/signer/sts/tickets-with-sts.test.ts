@@ -91,10 +91,11 @@ test('STS credentials: one call per burst, refreshed a ticket lifetime early, ne
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/AWS STS AssumeRole failed \(AccessDenied\).*still serving .* valid until 2026-11-22T10:15:00.000Z/);
 
-    // Once they have expired, no ticket is signed with them: the request fails instead.
+    // Once they have expired, no ticket is signed with them: 503, the app retries later.
     clock = T0 + DURATION_MS;
     const expired = await ticketFields();
-    expect(expired.status).toBe(500);
+    expect(expired.status).toBe(503);
+    expect(JSON.parse(expired.text).error.code).toBe('CredentialsUnavailable');
     expect(expired.text).not.toContain('Token1');
     expect(expired.text).not.toContain(LONG_TERM_SECRET);
 
