@@ -57,7 +57,13 @@ export function awsInstanceCredentials(settings: InstanceRoleSettings): () => Pr
     try {
       identity = await source.fetch();
     } catch (error) {
-      const message = String((error as Error)?.message ?? error).slice(0, MAX_SDK_MESSAGE_CHARS);
+      // The SDK reports any failed token request (service unreachable, or IMDSv2 refused)
+      // as "v1 fallback blocked", which would send an operator the wrong way.
+      const message =
+        (error as Error)?.name === 'InstanceMetadataV1FallbackError'
+          ? 'no IMDSv2 token: PUT /latest/api/token failed, the service is unreachable or refuses IMDSv2; ' +
+            'set UPLOAD_METADATA_ALLOW_PLAIN=true only if this instance cannot use IMDSv2'
+          : String((error as Error)?.message ?? error).slice(0, MAX_SDK_MESSAGE_CHARS);
       throw new MetadataError(
         'Unreachable',
         `${source.service} gave no credentials (${message}); UPLOAD_CREDENTIALS=instance-role works only where AWS provides a role`,
