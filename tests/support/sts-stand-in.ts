@@ -9,6 +9,8 @@ import type { StsVendor } from '../../cloud-signer/src/sts/types';
 export interface StsCall {
   /** Action and parameters as the vendor reads them (query, form or JSON body merged). */
   params: Record<string, string>;
+  /** The request headers (who signed the call: Authorization, the security token header). */
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface Reply {
@@ -58,7 +60,7 @@ export async function startStandIn(
 ): Promise<StandIn> {
   const calls: StsCall[] = [];
   const server = http.createServer(async (req, res) => {
-    const call = { params: paramsOf(vendor, req, await readBody(req)) };
+    const call = { params: paramsOf(vendor, req, await readBody(req)), headers: req.headers };
     calls.push(call);
     const reply = await answer(call, calls.length);
     res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': Buffer.byteLength(reply.body) });
