@@ -41,6 +41,8 @@ export interface MetadataCall {
   path: string;
   /** The token header sent, if any. */
   token?: string;
+  /** The Authorization header (AWS container credentials). */
+  authorization?: string;
 }
 
 export interface MetadataStandIn {
@@ -148,7 +150,7 @@ export async function startMetadataStandIn(options: MetadataStandInOptions): Pro
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     const token = shape.tokenHeader ? (req.headers[shape.tokenHeader] as string | undefined) : undefined;
-    calls.push({ method: req.method ?? '', path, token });
+    calls.push({ method: req.method ?? '', path, token, authorization: req.headers.authorization });
     if (standIn.down) {
       req.socket.destroy();
       return;
@@ -161,6 +163,12 @@ export async function startMetadataStandIn(options: MetadataStandInOptions): Pro
       issuedTokens.add(issued);
       return send(res, 200, issued);
     }
+    // AWS container credentials ("Task IAM role" / EKS Pod Identity): no IMDS token, the
+    // platform's authorization token instead.
+    if (options.cloud === 'aws' && path === CONTAINER_CREDENTIALS_PATH) {
+      if (!req.headers.authorization) return send(res, 401, 'Unauthorized');
+      return send(res, 200, JSON.stringify(shape.document(keysAt(options.clock()), new Date(options.clock()))), 'application/json');
+    }
     if (shape.tokenHeader && tokens === 'required' && (token === undefined || !issuedTokens.has(token))) {
       return send(res, 401, 'Unauthorized');
     }
@@ -171,7 +179,6 @@ export async function startMetadataStandIn(options: MetadataStandInOptions): Pro
       if (role === null) return send(res, 401, '{"error":"Please configure Cloud Service Agency first"}', 'application/json');
       return send(res, 200, document(), 'application/json');
     }
-    if (options.cloud === 'aws' && path === CONTAINER_CREDENTIALS_PATH) return send(res, 200, document(), 'application/json');
     if (shape.rolePath && path === shape.rolePath) {
       return role === null ? send(res, 404, 'Not Found') : send(res, 200, role);
     }
