@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from './config';
 import { devBucketFor } from './dev-bucket-for';
 import { createSignerServer } from './server';
 import { signingCredentialsFromEnv, type SigningCredentials } from './signing-credentials';
-import { StsConfigError } from './sts';
+import { StsConfigError } from './sts/config';
 
 /** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -24,7 +24,7 @@ function stop(message: string): never {
   process.exit(1);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let config;
   try {
     loadDotEnv();
@@ -42,7 +42,7 @@ function main(): void {
       onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
     });
     // Instance role and/or AssumeRole credentials, refreshed before expiry; else the static keys.
-    signing = signingCredentialsFromEnv(process.env, config);
+    signing = await signingCredentialsFromEnv(process.env, config);
     server = createSignerServer({ config, devBucket, credentials: signing.credentials, assumeRole: signing.assumeRole });
   } catch (error) {
     const isConfig = error instanceof ConfigError || error instanceof StsConfigError;
@@ -82,4 +82,5 @@ function main(): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main();
+// Every failure inside main() ends in stop() (exit 1) with its own message.
+void main();

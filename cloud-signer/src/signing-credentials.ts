@@ -5,8 +5,6 @@
 // the static keys the server takes from its config.
 import type { Config } from './config';
 import { CredentialsUnavailableError, type CredentialSource } from './credentials';
-import { instanceRoleFromEnv } from './instance-role';
-import { temporaryCredentialsFromEnv } from './sts';
 import type { AssumeRole } from './sts/types';
 
 export interface SigningCredentials {
@@ -22,9 +20,14 @@ export interface SigningCredentials {
   ready(now: Date): Promise<void>;
 }
 
-export function signingCredentialsFromEnv(env: Record<string, string | undefined>, config: Config): SigningCredentials {
-  const instanceRole = instanceRoleFromEnv(env, config);
-  const sts = temporaryCredentialsFromEnv(env, config, instanceRole);
+/**
+ * Throws ConfigError / StsConfigError for a bad setting. The vendor SDKs behind STS and
+ * the instance role are loaded only when configured: a signer with static keys (and the
+ * browser-like test worlds that start one) never loads them.
+ */
+export async function signingCredentialsFromEnv(env: Record<string, string | undefined>, config: Config): Promise<SigningCredentials> {
+  const instanceRole = config.credentialMode === 'instance-role' ? (await import('./instance-role')).instanceRoleFromEnv(env, config) : undefined;
+  const sts = env.UPLOAD_STS_ROLE_ARN?.trim() ? (await import('./sts')).temporaryCredentialsFromEnv(env, config, instanceRole) : {};
   return {
     credentials: sts.credentials ?? instanceRole,
     assumeRole: sts.assumeRole,

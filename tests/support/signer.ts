@@ -41,7 +41,7 @@ export async function startSigner(env: Record<string, string> = {}, opts: Signer
         ? undefined
         : devBucketFor(config, { now: opts.now, onError: (error) => console.error('dev bucket: unexpected error', error) });
     // Instance role / STS credentials exactly as main.ts wires them; startup waits for the first keys.
-    const signing = signingCredentialsFromEnv(signerEnv, config);
+    const signing = await signingCredentialsFromEnv(signerEnv, config);
     await signing.ready(opts.now?.() ?? new Date());
     const server = createSignerServer({
       config,

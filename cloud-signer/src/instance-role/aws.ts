@@ -2,14 +2,14 @@
 // in the order the SDK's own default chain tries them (minus keys in the environment or
 // in files, which are not an instance role): web identity (EKS IRSA), container
 // credentials (ECS tasks, EKS Pod Identity), then EC2 instance metadata (IMDSv2).
-import { fromHttp, fromInstanceMetadata, fromTokenFile } from '@aws-sdk/credential-providers';
 import { ROLE_SESSION_NAME } from '../sts/session';
 import type { TemporaryCredentials } from '../sts/types';
 import { MetadataError, METADATA_TIMEOUT_MS } from './metadata-http';
 import { temporaryCredentials } from './role-answers';
 import type { InstanceRoleSettings } from './settings';
 
-type AwsCredentialIdentity = Awaited<ReturnType<ReturnType<typeof fromInstanceMetadata>>>;
+type Providers = typeof import('@aws-sdk/credential-providers');
+type AwsCredentialIdentity = Awaited<ReturnType<ReturnType<Providers['fromInstanceMetadata']>>>;
 
 /** The SDK's messages are plain and hold no key; long ones are cut. */
 const MAX_SDK_MESSAGE_CHARS = 300;
@@ -19,7 +19,7 @@ interface AwsSource {
   fetch: () => Promise<AwsCredentialIdentity>;
 }
 
-function pickSource(settings: InstanceRoleSettings): AwsSource {
+function pickSource(settings: InstanceRoleSettings, { fromHttp, fromInstanceMetadata, fromTokenFile }: Providers): AwsSource {
   const { env } = settings;
   if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN) {
     const provider = fromTokenFile({
@@ -51,8 +51,12 @@ function pickSource(settings: InstanceRoleSettings): AwsSource {
 }
 
 export function awsInstanceCredentials(settings: InstanceRoleSettings): () => Promise<TemporaryCredentials> {
-  const source = pickSource(settings);
+  // Loaded on first use, not at import: the SDK is large, and only an AWS signer needs it
+  // (it also expects Node globals a browser-like test world lacks).
+  let picked: Promise<AwsSource> | undefined;
   return async () => {
+    picked ??= import('@aws-sdk/credential-providers').then((providers) => pickSource(settings, providers));
+    const source = await picked;
     let identity: AwsCredentialIdentity & { originalExpiration?: Date };
     try {
       identity = await source.fetch();
