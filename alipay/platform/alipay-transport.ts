@@ -179,7 +179,10 @@ function uploadFailure(raw: unknown, startedAt: number, timeoutMs: number): Tran
 function uploadMultipart(req: FileUploadRequest): UploadTask {
   const timeoutMs = req.timeoutMs ?? ALIPAY_DEFAULT_TIMEOUT_MS;
   const startedAt = Date.now();
-  return abortableUpload((control) => {
+  // Told to the engine: older clients hand back no task, or one without onProgressUpdate,
+  // and such an upload must not be judged by its silence.
+  let reportsProgress = false;
+  const upload = abortableUpload((control) => {
     const formData: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.fields)) formData[name] = String(value);
     const options: UploadFileOptions = {
@@ -204,11 +207,13 @@ function uploadMultipart(req: FileUploadRequest): UploadTask {
     control.track(task);
     if (req.onProgress && task && typeof task.onProgressUpdate === 'function') {
       const onProgress = req.onProgress;
+      reportsProgress = true;
       task.onProgressUpdate((p) => {
         if (!control.aborted) onProgress({ bytesSent: p.totalBytesWritten, totalBytes: p.totalBytesExpectedToWrite });
       });
     }
   });
+  return { ...upload, reportsProgress };
 }
 
 /** PUT: the file read with the file system manager, then sent with my.request (ArrayBuffer bodies need Alipay 10.1.95+). */

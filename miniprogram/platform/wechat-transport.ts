@@ -62,7 +62,9 @@ function request(req: HttpRequest): Promise<HttpResponse> {
 
 /** Multipart POST. wx.uploadFile names the part after the temp file: `fileName` cannot be set. */
 function uploadMultipart(req: FileUploadRequest): UploadTask {
-  return abortableUpload((control) => {
+  // Told to the engine: a task without onProgressUpdate must not be judged by its silence.
+  let reportsProgress = false;
+  const upload = abortableUpload((control) => {
     const task = wx.uploadFile({
       url: req.url,
       filePath: req.filePath,
@@ -79,11 +81,13 @@ function uploadMultipart(req: FileUploadRequest): UploadTask {
     control.track(task);
     if (req.onProgress && task && typeof task.onProgressUpdate === 'function') {
       const onProgress = req.onProgress;
+      reportsProgress = true;
       task.onProgressUpdate((p) => {
         if (!control.aborted) onProgress({ bytesSent: p.totalBytesSent, totalBytes: p.totalBytesExpectedToSend });
       });
     }
   });
+  return { ...upload, reportsProgress };
 }
 
 /** PUT: the file read with the file system manager, then sent with wx.request. */

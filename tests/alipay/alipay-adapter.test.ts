@@ -74,3 +74,16 @@ it('sizes photos itself when an older client returns only paths', async () => {
   const [file] = await platform.chooseMedia({ count: 1, source: 'camera' });
   expect(file).toMatchObject({ path: photo, size: fs.statSync(photo).size, kind: 'image', type: 'image/png' });
 });
+
+it('says whether an upload reports progress: not when the client hands back no task or one without onProgressUpdate', () => {
+  const { my, platform } = install();
+  const original = my.uploadFile;
+  const watched = () =>
+    platform.upload({ method: 'POST', url: 'https://b/', filePath: photoPaths()[0], fileName: 'a.png', fileField: 'file', fields: {}, headers: {}, onProgress: () => undefined })
+      .reportsProgress;
+  expect(watched()).toBe(true);
+  my.uploadFile = (o: Record<string, unknown>) => (original(o), undefined);
+  expect(watched()).toBe(false);
+  my.uploadFile = (o: Record<string, unknown>) => (original(o), { abort: () => undefined });
+  expect(watched()).toBe(false);
+});

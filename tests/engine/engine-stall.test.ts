@@ -127,3 +127,20 @@ test('a custom stall policy is honoured', async () => {
   await flush();
   expect(engine.items()[0].status).toBe('failed');
 });
+
+test('a task that cannot report progress (no onProgressUpdate) is never cut for its silence, only at the old 60 s total', async () => {
+  const { engine, fake, stallClock } = setup({ retry: { delays: [] } });
+  const upload = fake.upload.bind(fake);
+  fake.upload = (request) => ({ ...upload(request), reportsProgress: false });
+  await engine.add([photo(5 * 1024 * 1024, 'steady.jpg')]);
+  const first = await fake.nextUpload();
+  // A steady upload on such a runtime sends for a while without a word: neither "slow" nor cut.
+  stallClock.advance(59_999);
+  expect(first.aborted).toBe(false);
+  expect(engine.items()[0].slow).toBeUndefined();
+  // Without progress it cannot be told from a dead one: the platforms' own 60 s default still ends it.
+  stallClock.advance(1);
+  await flush();
+  expect(first.aborted).toBe(true);
+  expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { reason: 'timeout' } });
+});

@@ -268,3 +268,25 @@ describe('clipboard, toast, storage, language', () => {
     expect(mediaCountMax('2.10.0')).toBe(MEDIA_COUNT_MAX_LEGACY);
   });
 });
+
+describe('uploadFile progress support', () => {
+  const start = (task: object) => {
+    fakeWx({ uploadFile: () => task });
+    return createWechatPlatform().upload({
+      method: 'POST',
+      url: 'https://bucket.example.com/',
+      filePath: 'wxfile://tmp/a.jpg',
+      fileName: 'a.jpg',
+      fileField: 'file',
+      fields: {},
+      headers: {},
+      onProgress: () => undefined,
+    });
+  };
+
+  it('says the upload reports progress when the task has onProgressUpdate, and not when it has none', () => {
+    expect(start({ onProgressUpdate: () => undefined, abort: () => undefined }).reportsProgress).toBe(true);
+    // A base library whose task has no onProgressUpdate: the engine must not read its silence as a stall.
+    expect(start({ abort: () => undefined }).reportsProgress).toBe(false);
+  });
+});

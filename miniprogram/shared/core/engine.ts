@@ -80,6 +80,13 @@ const stalledOutcome = (): AttemptOutcome => ({ kind: 'transient', problem: prob
  */
 export const WATCHED_UPLOAD_TIMEOUT_MS = 30 * 60 * 1000;
 
+/**
+ * A task that cannot report progress cannot be told slow from dead, and was handed the
+ * far backstop above: it is ended at the platforms' own default (wx/my.uploadFile: 60 s)
+ * instead, as before progress was watched, and never called slow.
+ */
+export const UNWATCHABLE_UPLOAD_TIMEOUT_MS = 60_000;
+
 /** A failure that leaves the ticket worth reusing on a manual retry (the store never judged it). */
 const KEEPS_TICKET: readonly string[] = ['network', 'timeout', 'server'];
 
@@ -211,7 +218,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     try {
       const task = transport.upload(uploadRequest(entry, ticket, run, () => watching?.watch));
       entry.task = task;
-      if (watched(ticket)) {
+      if (watched(ticket) && task.reportsProgress === false) {
+        const totalMs = timeoutMs ?? UNWATCHABLE_UPLOAD_TIMEOUT_MS;
+        watching = watchUpload(task, { policy: { slowAfterMs: totalMs, stallAfterMs: totalMs }, timers, onSlow: () => undefined });
+      } else if (watched(ticket)) {
         watching = watchUpload(task, {
           policy: stallPolicy as StallPolicy,
           timers,

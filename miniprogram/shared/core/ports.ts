@@ -47,6 +47,11 @@ export interface UploadTask {
   /** Resolves with any HTTP answer (the engine judges the status); rejects with TransportError. */
   result: Promise<HttpResponse>;
   abort(): void;
+  /**
+   * false: this task will not call onProgress before it ends (the platform handed back no
+   * task, or one without onProgressUpdate), so its silence says nothing about a stall.
+   */
+  reportsProgress?: boolean;
 }
 
 export type TransportErrorKind =
