@@ -49,9 +49,14 @@ function sniffedType(path: string): Promise<string | undefined> {
   });
 }
 
+/** What the picker or my.getImageInfo says the photo is: cheap, nothing of the file is read into memory. */
+async function namedImageType(entry: PickerEntry): Promise<string | undefined> {
+  return imageTypeFromFormat(entry.fileType) ?? imageTypeFromFormat(entry.type) ?? (await imageInfoType(entry.path));
+}
+
 /** The image type of one picked photo whose path says nothing, or undefined when nothing can tell. */
 export async function pickedImageType(entry: PickerEntry): Promise<string | undefined> {
-  return imageTypeFromFormat(entry.fileType) ?? imageTypeFromFormat(entry.type) ?? (await imageInfoType(entry.path)) ?? (await sniffedType(entry.path));
+  return (await namedImageType(entry)) ?? (await sniffedType(entry.path));
 }
 
 /**
@@ -60,11 +65,15 @@ export async function pickedImageType(entry: PickerEntry): Promise<string | unde
  * agree); the rest pass as they are.
  */
 export async function withRealImageTypes(files: PickedFile[], entries: readonly PickerEntry[]): Promise<PickedFile[]> {
-  return Promise.all(
-    files.map(async (file, i) => {
-      if (file.type !== UNKNOWN_TYPE) return file;
-      const type = await pickedImageType(entries[i] ?? { path: file.path });
-      return type ? { ...file, type, kind: 'image' as const, name: renameForType(file.name, type) } : file;
-    }),
-  );
+  const entryOf = (i: number) => entries[i] ?? { path: files[i].path };
+  const named = await Promise.all(files.map((file, i) => (file.type !== UNKNOWN_TYPE ? file.type : namedImageType(entryOf(i)))));
+  // Reading bytes means reading the whole photo (no position/length here): one file at a
+  // time, so nine photos of several MB never sit in the mini program's memory together.
+  const types: Array<string | undefined> = [];
+  for (let i = 0; i < files.length; i += 1) types.push(named[i] ?? (await sniffedType(entryOf(i).path)));
+  return files.map((file, i) => {
+    const type = types[i];
+    if (file.type !== UNKNOWN_TYPE || !type) return file;
+    return { ...file, type, kind: 'image' as const, name: renameForType(file.name, type) };
+  });
 }

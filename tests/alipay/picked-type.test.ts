@@ -82,3 +82,27 @@ it('leaves photos whose path already names their type alone', async () => {
   expect(file).toMatchObject({ type: 'image/png', name: 'photo-3.png' });
   expect(calls).toEqual([]);
 });
+
+it('reads the files whose bytes must tell one at a time: nine whole photos at once would not fit in a phone mini program', async () => {
+  const files = Array.from({ length: 4 }, (_, i) => deviceCopy(`apml${i}.image`));
+  const { my, platform } = install(files);
+  my.getImageInfo = (o: { fail(e: unknown): void }) => setTimeout(() => o.fail({ error: 22, errorMessage: '不支持的地址后缀名' }), 1);
+  const manager = my.getFileSystemManager();
+  let reading = 0;
+  let most = 0;
+  my.getFileSystemManager = () => ({
+    ...manager,
+    readFile: (o: { success(r: unknown): void; fail(e: unknown): void }) => {
+      reading += 1;
+      most = Math.max(most, reading);
+      const done = <T>(callback: (value: T) => void) => (value: T) => {
+        reading -= 1;
+        callback(value);
+      };
+      manager.readFile({ ...o, success: done(o.success), fail: done(o.fail) });
+    },
+  });
+  const picked = await platform.chooseMedia({ count: 4, source: 'album' });
+  expect(picked.map((f) => f.type)).toEqual(Array(4).fill('image/png'));
+  expect(most).toBe(1);
+});
