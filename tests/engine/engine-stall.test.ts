@@ -144,3 +144,18 @@ test('a task that cannot report progress (no onProgressUpdate) is never cut for 
   expect(first.aborted).toBe(true);
   expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { reason: 'timeout' } });
 });
+
+test('a slow steady upload whose answer comes 30 s after its last byte (a buffered uplink draining) is not cut', async () => {
+  const { engine, fake, stallClock } = setup();
+  await engine.add([photo(3_000_000, 'slow-link.jpg')]);
+  const upload = await fake.nextUpload();
+  for (let t = 1; t <= 30; t += 1) {
+    stallClock.advance(4_000);
+    upload.progress(t * 100_000, 3_000_000);
+  }
+  stallClock.advance(30_000);
+  expect(upload.aborted).toBe(false);
+  upload.succeed();
+  await flush();
+  expect(engine.items()[0]).toMatchObject({ status: 'done', attempts: 1 });
+});

@@ -75,3 +75,26 @@ it('a watch started slow (the try before stalled) reports moving at the first by
   expect(events).toEqual([false]);
   w.stop();
 });
+
+it('after every byte was handed over, a slow link gets longer for its answer: the send buffer still drains on the wire', () => {
+  const { clock, events, w } = watch();
+  // Two minutes at a steady pace to "100%": the platform counts bytes written to the socket,
+  // and on a slow, buffered uplink hundreds of KB are still on their way when it says so.
+  for (let t = 1; t <= 30; t += 1) {
+    clock.advance(4_000);
+    w.progress(t * 100_000, 3_000_000);
+  }
+  clock.advance(30_000);
+  expect(events).toEqual(['slow@125000']);
+  // Half the sending time at most: then it is given up like any other silence.
+  clock.advance(30_000);
+  expect(events).toEqual(['slow@125000', 'stall@180000']);
+});
+
+it('a fast link that goes quiet after its last byte is still cut at the usual 15 s', () => {
+  const { clock, events, w } = watch();
+  clock.advance(500);
+  w.progress(3_000_000, 3_000_000);
+  clock.advance(15_000);
+  expect(events).toEqual(['slow@5500', 'stall@15500']);
+});

@@ -13,6 +13,7 @@ export function createManualTimers(start = 0) {
     clearTimeout(handle: unknown) {
       pending.delete(handle as number);
     },
+    now: () => now,
   };
   /** Moves the clock forward, running every timer that comes due, in order. */
   function advance(ms: number) {

@@ -207,7 +207,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       timeoutMs: watched(ticket) ? (timeoutMs ?? WATCHED_UPLOAD_TIMEOUT_MS) : timeoutMs,
       onProgress: (progress) => {
         if (!isCurrent(entry, run)) return;
-        watch()?.progress(progress.bytesSent);
+        watch()?.progress(progress.bytesSent, progress.totalBytes);
         store.progress(entry, progress);
       },
     };

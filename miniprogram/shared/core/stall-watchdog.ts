@@ -7,6 +7,8 @@
 export interface Timers {
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** ms clock of the same timers (how long an upload has been sending). */
+  now(): number;
 }
 
 export interface StallPolicy {
@@ -26,11 +28,22 @@ export const DEFAULT_STALL_POLICY: Readonly<StallPolicy> = Object.freeze({ slowA
 export const realTimers: Timers = {
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
 };
 
+/**
+ * Once the platform says every byte is sent, it has only written them to the socket: on a
+ * slow, buffered uplink (a phone's cellular link often holds hundreds of KB) they are still
+ * draining onto the wire. The answer then gets up to this share of the time spent sending,
+ * never less than the stall window and never more than ANSWER_WAIT_MAX_MS. A fast link that
+ * goes quiet after its last byte is still cut at the usual window.
+ */
+export const ANSWER_WAIT_SHARE_OF_SENDING = 0.5;
+export const ANSWER_WAIT_MAX_MS = 120_000;
+
 export interface TransferWatch {
-  /** The transport's latest count of bytes sent; only a larger count is progress. */
-  progress(bytesSent: number): void;
+  /** The transport's latest count of bytes sent (of `totalBytes`, when known); only a larger count is progress. */
+  progress(bytesSent: number, totalBytes?: number): void;
   /** The attempt ended (answer, failure or abort): no more callbacks. */
   stop(): void;
 }
@@ -52,6 +65,8 @@ export function watchTransfer(options: WatchOptions): TransferWatch {
   let stopped = false;
   let slow = options.startSlow === true;
   let best = 0;
+  let quietMs = policy.stallAfterMs;
+  const startedAt = timers.now();
   let slowTimer: unknown;
   let stallTimer: unknown;
 
@@ -71,14 +86,18 @@ export function watchTransfer(options: WatchOptions): TransferWatch {
       stopped = true;
       clear();
       options.onStall();
-    }, policy.stallAfterMs);
+    }, quietMs);
   };
 
   arm();
   return {
-    progress(bytesSent) {
+    progress(bytesSent, totalBytes) {
       if (stopped || !(bytesSent > best)) return;
       best = bytesSent;
+      if (totalBytes !== undefined && totalBytes > 0 && bytesSent >= totalBytes) {
+        const sendingMs = timers.now() - startedAt;
+        quietMs = Math.max(policy.stallAfterMs, Math.min(ANSWER_WAIT_MAX_MS, sendingMs * ANSWER_WAIT_SHARE_OF_SENDING));
+      }
       arm();
       if (slow) {
         slow = false;
