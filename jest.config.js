@@ -1,4 +1,4 @@
-// One jest run, four worlds. Each project names its own tsconfig because the
+// One jest run, three projects (node, wechat, alipay). The Alipay one has its own tsconfig because the
 // WeChat and Alipay global typings cannot share one (they redeclare App, Page, Component…).
 // Type errors are caught by `npm run typecheck`; here ts-jest only transpiles.
 const tsJest = (tsconfig) => ({
