@@ -29,8 +29,16 @@ test('a ticket request that times out fails the batch as slow and retryable; ret
   expect(engine.items().map((i) => i.status)).toEqual(['done', 'done']);
 });
 
-test('a network failure is still "cannot reach"; the slow words exist in English and for links', () => {
-  expect(failureMessage('signerUnreachable', 'zh')).toContain('连不上上传服务');
+test('a network failure is still "cannot reach"; the slow words exist in English and for links', async () => {
+  // Through the engine, as the timeout above: only the transport's word differs.
+  const { engine, fake } = setup();
+  fake.routes['POST /api/tickets'] = () => {
+    throw new TransportError('network', 'request:fail net::ERR_CONNECTION_REFUSED');
+  };
+  await engine.add([photo(10, 'a.jpg')]);
+  await flush();
+  expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { reason: 'signerUnreachable', retryable: true } });
+  expect(engine.items()[0].error?.message).toContain('连不上上传服务');
   expect(failureMessage('signerSlow', 'en')).toBe('The upload service is taking too long to answer. Try again in a moment.');
   expect(linkFailureMessage('signerSlow', 'zh')).toBe('文件已上传，但没能取得访问链接（上传服务响应太慢）。请点“重试”再取链接');
 });
