@@ -24,6 +24,11 @@ export interface UiMessages {
   limitsLoading: string;
   limitsHint: (limits: UploadLimits) => string;
   signerUnreachable: (signerUrl: string) => string;
+  /**
+   * The signer did not answer in time when the page first asked it. Said as slow, but with
+   * where and what to check: a firewall that drops packets or a wrong LAN address looks the same.
+   */
+  signerSlow: (signerUrl: string) => string;
   retryConnect: string;
   doneCount: (done: number, total: number) => string;
   failedCount: (failed: number) => string;
@@ -72,6 +77,7 @@ const zh: UiMessages = {
   limitsLoading: '正在连接上传服务…',
   limitsHint: (l) => `单个文件不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 个，可上传：${describeTypes(l.allowedTypes, 'zh')}`,
   signerUnreachable: (url) => `连不上上传服务（${url}）。请确认服务已启动、手机和电脑在同一网络，然后重试。`,
+  signerSlow: (url) => `上传服务（${url}）迟迟没有回应，网络可能很慢。如果一直这样，请确认服务已启动、手机和电脑在同一网络，然后重试。`,
   retryConnect: '重新连接',
   doneCount: (done, total) => `${done}/${total} 已完成`,
   failedCount: (failed) => `${failed} 个失败`,
@@ -117,6 +123,8 @@ const en: UiMessages = {
   limitsLoading: 'Connecting to the upload service…',
   limitsHint: (l) => `Up to ${formatBytes(l.maxBytes)} per file, ${l.maxFiles} files at a time. Allowed: ${describeTypes(l.allowedTypes, 'en')}`,
   signerUnreachable: (url) => `Cannot reach the upload service (${url}). Check that it is running and that the phone is on the same network, then retry.`,
+  signerSlow: (url) =>
+    `The upload service (${url}) is not answering; the network may be slow. If this keeps happening, check that it is running and that the phone is on the same network, then retry.`,
   retryConnect: 'Reconnect',
   doneCount: (done, total) => `${done}/${total} done`,
   failedCount: (failed) => `${failed} failed`,

@@ -84,6 +84,7 @@ const UNREACHABLE: ReadonlyArray<string> = ['signerUnreachable', 'network', 'tim
 function signerErrorText(err: unknown, services: AppServices): string {
   const problem = signerProblem(err);
   if (UNREACHABLE.includes(problem.reason)) return services.messages.signerUnreachable(services.config.signerUrl);
+  if (problem.reason === 'signerSlow') return services.messages.signerSlow(services.config.signerUrl);
   return toFailure(problem, services.messages.lang).message;
 }
 
