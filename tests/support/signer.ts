@@ -11,6 +11,7 @@ import type { CredentialSource } from '../../cloud-signer/src/credentials';
 import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
 import { createSignerServer } from '../../cloud-signer/src/server';
 import { signingCredentialsFromEnv } from '../../cloud-signer/src/signing-credentials';
+import { openSignerEnv } from './open-signer-env';
 
 export interface RunningSigner {
   /** e.g. http://127.0.0.1:41234 */
@@ -33,7 +34,7 @@ export interface SignerOptions {
 export async function startSigner(env: Record<string, string> = {}, opts: SignerOptions = {}): Promise<RunningSigner> {
   const dataDir = await mkdtemp(join(tmpdir(), 'signer-test-'));
   try {
-    const signerEnv = { UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' };
+    const signerEnv = openSignerEnv({ UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' });
     const config = loadConfig(signerEnv);
     const logged: string[] = [];
     const devBucket =
