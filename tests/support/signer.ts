@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../cloud-signer/src/config';
 import type { CredentialSource } from '../../cloud-signer/src/credentials';
 import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
-import { createSignerServer } from '../../cloud-signer/src/server';
+import { createSignerServer, type SignerDeps } from '../../cloud-signer/src/server';
 import { signingCredentialsFromEnv } from '../../cloud-signer/src/signing-credentials';
 import { openSignerEnv } from './open-signer-env';
 
@@ -29,6 +29,8 @@ export interface SignerOptions {
   credentials?: CredentialSource;
   /** Mount the dev bucket when the provider is local (default true, like npm start). */
   devBucket?: boolean;
+  /** Where audit lines go (none by default), or a Redis client for the limits. */
+  guard?: SignerDeps['guard'];
 }
 
 export async function startSigner(env: Record<string, string> = {}, opts: SignerOptions = {}): Promise<RunningSigner> {
@@ -50,6 +52,7 @@ export async function startSigner(env: Record<string, string> = {}, opts: Signer
       now: opts.now,
       credentials: opts.credentials ?? signing.credentials,
       assumeRole: signing.assumeRole,
+      guard: opts.guard,
       log: (line) => logged.push(line),
     });
     await new Promise<void>((resolve, reject) => {
