@@ -12,27 +12,31 @@ export type AuditLog = (
   now: Date,
 ) => void;
 
-/** One write per batch: the lines of a request leave together. */
+/**
+ * Lines are gathered and written once per turn of the event loop: under load one write
+ * (a syscall on a pipe) carries many requests' lines instead of one each.
+ */
 export function auditLog(write: (text: string) => void): AuditLog {
+  let pending = '';
+  const flush = () => {
+    const text = pending;
+    pending = '';
+    write(text);
+  };
   return (caller, tickets, files, now) => {
-    const time = now.toISOString();
+    // Written by hand, not JSON.stringify of an object per ticket (about 7% of a ticket's CPU):
+    // keys, folders and addresses are plain ASCII by construction; the type is escaped anyway.
+    const head =
+      `{"time":"${now.toISOString()}","event":"ticket","user":"${caller.user}","kind":"${caller.kind}"` +
+      (caller.platform ? `,"platform":"${caller.platform}"` : '') +
+      `,"ip":${JSON.stringify(caller.ip)},"key":"`;
     let text = '';
     for (let i = 0; i < tickets.length; i++) {
       const ticket = tickets[i];
-      text +=
-        JSON.stringify({
-          time,
-          event: 'ticket',
-          user: caller.user,
-          kind: caller.kind,
-          platform: caller.platform,
-          ip: caller.ip,
-          key: ticket.key,
-          size: files[i].size,
-          type: ticket.contentType,
-        }) + '\n';
+      text += `${head}${ticket.key}","size":${files[i].size},"type":${JSON.stringify(ticket.contentType)}}\n`;
     }
-    write(text);
+    if (pending === '') setImmediate(flush);
+    pending += text;
   };
 }
 
@@ -40,5 +44,6 @@ export function auditLog(write: (text: string) => void): AuditLog {
 export function fileAuditLog(path: string): { log: AuditLog; close(): void } {
   const stream = createWriteStream(path, { flags: 'a' });
   stream.on('error', (error) => process.stderr.write(`signer: cannot write the audit log ${path}: ${error.message}\n`));
-  return { log: auditLog((text) => stream.write(text)), close: () => stream.end() };
+  // Ended on the next turn: lines still gathered for this turn's write (queued earlier) go first.
+  return { log: auditLog((text) => stream.write(text)), close: () => setImmediate(() => stream.end()) };
 }

@@ -22,8 +22,18 @@ export interface Limits {
   close(): Promise<void>;
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+let lastDayNumber = NaN;
+let lastDay = '';
+
+/** `YYYY-MM-DD` in UTC; remembered, since every request of a day asks for the same one. */
 function utcDay(now: Date): string {
-  return now.toISOString().slice(0, 10);
+  const dayNumber = Math.floor(now.getTime() / DAY_MS);
+  if (dayNumber !== lastDayNumber) {
+    lastDay = now.toISOString().slice(0, 10);
+    lastDayNumber = dayNumber;
+  }
+  return lastDay;
 }
 
 function secondsToUtcMidnight(now: Date): number {
