@@ -76,13 +76,15 @@ export interface HealthResponse {
 
 export type SignInPlatformName = 'wechat' | 'alipay';
 
-/** POST /api/sessions body: the code from wx.login or my.getAuthCode({scopes: 'auth_base'}). */
+/** POST /api/sessions body: the code from WeChat's login or Alipay's getAuthCode (scopes 'auth_base'). */
 export interface SessionRequest {
   platform: SignInPlatformName;
   code: string;
 }
 
 export interface SessionResponse {
+  /** The signer's clock, so `expiresAt` can be judged on a phone whose clock is off. */
+  serverTime: string;
   /** Send as "Authorization: Bearer <token>" on every /api/* call. */
   token: string;
   /** ISO 8601 by the signer's clock; sign in again before (or on a 401 SessionExpired). */

@@ -79,8 +79,9 @@ export function sessionsRoute(deps: SessionsDeps): (req: IncomingMessage, res: S
       throw new ApiFailure(400, 'PlatformNotConfigured', `This signer has no ${platform === 'wechat' ? 'WeChat' : 'Alipay'} sign-in configured.`);
     }
     const user = userFolder(settings.userIdSecret, platform, platformUserId);
-    const { token, expiresAt } = await deps.sessions.issue(user, platform, deps.now());
-    const body: SessionResponse = { token, expiresAt: expiresAt.toISOString(), user: { id: user } };
+    const now = deps.now();
+    const { token, expiresAt } = await deps.sessions.issue(user, platform, now);
+    const body: SessionResponse = { serverTime: now.toISOString(), token, expiresAt: expiresAt.toISOString(), user: { id: user } };
     sendJson(res, 200, body);
   };
 }
