@@ -34,6 +34,8 @@ export interface NodeMyOptions extends FakeMyOptions {
   pickedPaths?: PickedPathStyle;
   /** my.getImageInfo fails as it does for a path suffix it does not support (error 22). */
   imageInfoFails?: boolean;
+  /** The authCode each my.getAuthCode hands out (default: fresh random; `dev:<name>` names a dev-login user). */
+  authCode?: () => string;
 }
 
 export interface NodeMy {
@@ -50,11 +52,6 @@ export interface NodeMy {
   /** Auth codes my.getAuthCode handed out, with the scopes asked for. */
   readonly logins: Array<{ authCode: string; scopes: unknown }>;
   dispose(): void;
-}
-
-export interface NodeMyOptions extends FakeMyOptions {
-  /** The authCode each my.getAuthCode hands out (default: fresh random; `dev:<name>` names a dev-login user). */
-  authCode?: () => string;
 }
 
 export function createNodeMy(options: NodeMyOptions = {}): NodeMy {

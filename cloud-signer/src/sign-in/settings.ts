@@ -101,12 +101,13 @@ function sessionSecret(env: Env): { secret: Uint8Array; ephemeral: boolean } {
           `at least ${MIN_SESSION_SECRET_LENGTH} characters, e.g. from "openssl rand -hex 32") so each accepts the others' session tokens.`,
       );
     }
-    return { secret: randomBytes(32), ephemeral: true };
+    // A plain Uint8Array, not a Buffer: jose checks instanceof Uint8Array, which fails across realms (jsdom tests).
+    return { secret: new Uint8Array(randomBytes(32)), ephemeral: true };
   }
   if (raw.length < MIN_SESSION_SECRET_LENGTH) {
     throw new ConfigError(`UPLOAD_SESSION_SECRET must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. from "openssl rand -hex 32").`);
   }
-  return { secret: new TextEncoder().encode(raw), ephemeral: false };
+  return { secret: new Uint8Array(Buffer.from(raw, 'utf8')), ephemeral: false };
 }
 
 /** `local` is the only provider with a dev login: a cloud bucket never gets uploads from made-up users. */
