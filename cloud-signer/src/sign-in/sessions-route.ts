@@ -7,13 +7,14 @@ import type { SessionResponse } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import type { Caller } from '../guard/caller';
 import { checkJsonContentType, readJsonBody } from '../json-body';
+import { SESSIONS_PATH } from '../../../miniprogram/shared/contract/index';
+
+export { SESSIONS_PATH };
 import { alipayExchange } from './alipay';
 import type { SessionTokens } from './session-tokens';
 import { SIGN_IN_PLATFORMS, type SignInPlatform, type SignInSettings } from './settings';
 import { userFolder } from './user-folder';
 import { wechatExchange, type CodeExchange } from './wechat';
-
-export const SESSIONS_PATH = '/api/sessions';
 
 /** WeChat's codes are 32 characters, Alipay's about the same; anything far longer is not a code. */
 const MAX_CODE_LENGTH = 256;

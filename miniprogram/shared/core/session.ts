@@ -8,8 +8,8 @@ import type { SessionResponse } from '../../../typings/ticket';
 import { problem } from './failure';
 import type { PlatformName, Transport } from './ports';
 import { errorFromResponse, SignerError } from './ticket-client';
+import { SESSIONS_PATH } from '../contract/index';
 
-export const SESSIONS_PATH = '/api/sessions';
 /** Renewed this long before the signer's expiry: a ticket request must not race the end. */
 export const SESSION_RENEW_MARGIN_MS = 60_000;
 
