@@ -97,7 +97,10 @@ export async function benchSignedIn({ startProcess, report, connections, duratio
   } finally {
     plain.stop();
     guarded.stop();
+    // Redis last, once the signer using it has gone: it would report Redis lost otherwise.
+    const sharedExited = new Promise((resolve) => shared.child.once('exit', resolve));
     shared.stop();
+    await sharedExited;
     redis.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
