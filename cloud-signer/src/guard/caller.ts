@@ -33,6 +33,8 @@ export interface CallerRules {
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
 /** header.payload.signature: a static token never has this shape (its check comes first anyway). */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+/** Key prefixes remembered per user folder, so a request builds no string; past this the map starts over. */
+const MAX_REMEMBERED_PREFIXES = 10_000;
 
 export const unauthorized = (anonymousAllowed: boolean) =>
   new ApiFailure(
@@ -68,7 +70,7 @@ export function callerIdentifier(rules: CallerRules): {
       const session = await rules.sessions.verify(token, now);
       let keyPrefix = userPrefixes.get(session.user);
       if (keyPrefix === undefined) {
-        if (userPrefixes.size >= 10_000) userPrefixes.clear();
+        if (userPrefixes.size >= MAX_REMEMBERED_PREFIXES) userPrefixes.clear();
         keyPrefix = `${rules.keyPrefix}${session.user}/`;
         userPrefixes.set(session.user, keyPrefix);
       }

@@ -50,11 +50,12 @@ function redisUrl(env: Env): string | undefined {
 export function loadGuardSettings(env: Env, provider: string): GuardSettings {
   const cloud = provider !== 'local';
   const auditLog = read(env, 'UPLOAD_AUDIT_LOG');
+  const redis = redisUrl(env);
   return {
     ratePerMinute: integer(env, 'UPLOAD_RATE_PER_MINUTE', cloud ? CLOUD_LIMIT_DEFAULTS.ratePerMinute : 0, 0, MAX_COUNT, 'requests'),
     filesPerDay: integer(env, 'UPLOAD_QUOTA_FILES_PER_DAY', cloud ? CLOUD_LIMIT_DEFAULTS.filesPerDay : 0, 0, MAX_COUNT, 'files'),
     bytesPerDay: integer(env, 'UPLOAD_QUOTA_BYTES_PER_DAY', cloud ? CLOUD_LIMIT_DEFAULTS.bytesPerDay : 0, 0, MAX_BYTES_PER_DAY, 'bytes'),
-    ...(redisUrl(env) ? { redisUrl: redisUrl(env) } : {}),
+    ...(redis ? { redisUrl: redis } : {}),
     ...(auditLog ? { auditLog } : {}),
     trustProxy: boolean(env, 'UPLOAD_TRUST_PROXY'),
   };
