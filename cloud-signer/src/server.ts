@@ -103,7 +103,7 @@ function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget
 function redactor(config: Config): (text: string) => string {
   const { accessKeySecret, securityToken } = config.credentials;
   const { wechat, alipay } = config.signIn;
-  const secrets = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey]
+  const secrets = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl]
     .filter((s): s is string => typeof s === 'string' && s.length > 0)
     .sort((a, b) => b.length - a.length);
   return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
