@@ -22,6 +22,14 @@ const project = (name, testEnvironment, tsconfig, testMatch, extra = {}) => ({
 // moduleFileExtensions jest resolves the .ts, so let ts-jest transpile those.
 const signerExtra = { transformIgnorePatterns: ['/node_modules/(?!ali-oss/)'] };
 
+// jsdom resolves packages by their "browser" export; the signer the WeChat end-to-end
+// tests start is a Node server, so jose (session tokens) must be its Node build, with
+// the TextEncoder jsdom lacks.
+const wechatExtra = {
+  moduleNameMapper: { '^jose$': '<rootDir>/node_modules/jose/dist/node/cjs/index.js' },
+  setupFiles: ['<rootDir>/tests/support/jsdom-node-globals.js'],
+};
+
 // The Alipay pages import shared code from alipay/shared/ (a copy the Alipay IDE
 // needs, made by scripts/build/alipay.mjs); tests run the originals instead, so
 // they never depend on a build.
@@ -35,7 +43,7 @@ module.exports = {
   projects: [
     project('node', 'node', '<rootDir>/tests/tsconfig.json',
       ['{contract,signing,signer,dev-bucket,engine,layout}/**/*.test.ts', 'e2e/!(wechat-*|alipay-*).test.ts'], signerExtra),
-    project('wechat', 'jsdom', '<rootDir>/tests/tsconfig.json', ['wechat/**/*.test.ts', 'e2e/wechat-*.test.ts']),
+    project('wechat', 'jsdom', '<rootDir>/tests/tsconfig.json', ['wechat/**/*.test.ts', 'e2e/wechat-*.test.ts'], wechatExtra),
     project('alipay', 'node', '<rootDir>/tests/alipay/tsconfig.json', ['alipay/**/*.test.ts', 'e2e/alipay-*.test.ts'], alipayExtra),
   ],
 };

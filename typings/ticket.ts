@@ -70,6 +70,27 @@ export interface HealthResponse {
   limits: UploadLimits;
   /** Addition: true when object links must be fetched from /api/object-urls. */
   privateBucket?: boolean;
+  /** Addition: platforms whose login codes POST /api/sessions accepts (the app signs in when its own is listed). */
+  signIn?: SignInPlatformName[];
+}
+
+export type SignInPlatformName = 'wechat' | 'alipay';
+
+/** POST /api/sessions body: the code from WeChat's login or Alipay's getAuthCode (scopes 'auth_base'). */
+export interface SessionRequest {
+  platform: SignInPlatformName;
+  code: string;
+}
+
+export interface SessionResponse {
+  /** The signer's clock, so `expiresAt` can be judged on a phone whose clock is off. */
+  serverTime: string;
+  /** Send as "Authorization: Bearer <token>" on every /api/* call. */
+  token: string;
+  /** ISO 8601 by the signer's clock; sign in again before (or on a 401 SessionExpired). */
+  expiresAt: string;
+  /** The user's folder under the key prefix: keys are `<prefix><id>/YYYY/MM/DD/…`. */
+  user: { id: string };
 }
 
 export type ApiErrorCode =
@@ -91,7 +112,22 @@ export type ApiErrorCode =
   | 'NotConfigured'
   /** 503: the signer's temporary credentials expired and could not be renewed yet; retry later. */
   | 'CredentialsUnavailable'
-  | 'InternalError';
+  | 'InternalError'
+  // Sign-in, sessions and limits (additions):
+  | 'UnknownPlatform'
+  | 'PlatformNotConfigured'
+  | 'InvalidCode'
+  | 'CodeUsed'
+  | 'PlatformBusy'
+  | 'PlatformRateLimited'
+  | 'PlatformError'
+  | 'PlatformUnavailable'
+  | 'InvalidSession'
+  | 'SessionExpired'
+  | 'RateLimited'
+  | 'FileQuotaExceeded'
+  | 'ByteQuotaExceeded'
+  | 'LimitsUnavailable';
 
 export interface ApiError {
   error: {

@@ -127,6 +127,17 @@ export function createAlipayPlatform(): AlipayPlatform {
       });
     },
 
+    loginCode() {
+      // scopes 'auth_base': silent, no consent page; the code is exchanged once by the signer.
+      return new Promise((resolve, reject) => {
+        my.getAuthCode({
+          scopes: 'auth_base',
+          success: (res) => (res.authCode ? resolve(res.authCode) : reject(new PlatformError('unknown', 'my.getAuthCode gave no authCode', res))),
+          fail: (err) => reject(toPlatformError(err)),
+        });
+      });
+    },
+
     copyText(text) {
       return new Promise((resolve, reject) => {
         my.setClipboard({

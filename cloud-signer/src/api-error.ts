@@ -11,6 +11,8 @@ export class ApiFailure extends Error {
     message: string,
     /** Which file of the batch is at fault. */
     readonly index?: number,
+    /** Sent as Retry-After: when asking again can succeed (rate limits, quotas, a busy platform). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -46,7 +48,9 @@ export function errorBody(code: ApiErrorCode, message: string, index?: number): 
 }
 
 export function sendFailure(res: ServerResponse, failure: ApiFailure, extraHeaders?: Record<string, string>): void {
-  sendJsonText(res, failure.status, JSON.stringify(errorBody(failure.code, failure.message, failure.index)), extraHeaders);
+  const headers =
+    failure.retryAfterSeconds === undefined ? extraHeaders : { ...extraHeaders, 'Retry-After': String(Math.max(1, Math.ceil(failure.retryAfterSeconds))) };
+  sendJsonText(res, failure.status, JSON.stringify(errorBody(failure.code, failure.message, failure.index)), headers);
 }
 
 export function sendError(

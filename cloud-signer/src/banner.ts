@@ -4,6 +4,7 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { isLoopbackHost } from './auth';
 import type { Config } from './config';
+import { anonymousAllowed } from './sign-in/access-policy';
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
@@ -34,6 +35,34 @@ export function lanIPv4(interfaces: Interfaces): string | undefined {
   return candidates[0];
 }
 
+/** Who may get tickets: sign-in platforms, the dev login, tokens, anonymous callers, limits. */
+function accessLines(config: Config): string[] {
+  const { signIn, guard } = config;
+  const lines: string[] = [];
+  const real = [signIn.wechat && 'WeChat', signIn.alipay && 'Alipay'].filter(Boolean);
+  if (real.length > 0) lines.push(`  Sign-in: ${real.join(' and ')} (POST /api/sessions)`);
+  if (signIn.devLogin.length > 0) {
+    lines.push(
+      `  Dev login (no appid needed): any ${signIn.devLogin.map((p) => (p === 'wechat' ? 'wx.login' : 'my.getAuthCode')).join(' or ')} ` +
+        'code signs in as one local user; "dev:<name>" codes name others',
+    );
+  }
+  if (config.authTokens.length > 0) lines.push(`  Static bearer tokens for server-to-server callers: ${config.authTokens.length} configured`);
+  lines.push(anonymousAllowed(config) ? '  Anonymous callers get tickets too (keys under anonymous/)' : '  Tickets need a session or a token');
+  if (signIn.ephemeralSessionSecret) lines.push('  Session tokens end with this process (no UPLOAD_SESSION_SECRET)');
+  const limits = [
+    guard.ratePerMinute > 0 && `${guard.ratePerMinute} requests/minute`,
+    guard.filesPerDay > 0 && `${guard.filesPerDay} files/day`,
+    guard.bytesPerDay > 0 && `${guard.bytesPerDay} bytes/day`,
+  ].filter(Boolean);
+  lines.push(
+    limits.length > 0
+      ? `  Limits per user (per IP without a session): ${limits.join(', ')}, counted ${guard.redisUrl ? 'in Redis' : 'in this process'}`
+      : '  No rate limit or quota (UPLOAD_RATE_PER_MINUTE, UPLOAD_QUOTA_FILES_PER_DAY, UPLOAD_QUOTA_BYTES_PER_DAY)',
+  );
+  return lines;
+}
+
 export interface BannerFacts {
   config: Config;
   /** The port actually bound (PORT=0 picks one). */
@@ -61,10 +90,6 @@ export function bannerLines({ config, port, interfaces }: BannerFacts): string[]
     lines.push(`  Provider: ${config.provider}, bucket "${config.bucket}" in ${config.region}`);
     lines.push(`  Uploads go to: ${config.endpoint}`);
   }
-  lines.push(
-    config.authTokens.length > 0
-      ? `  /api/* requires a bearer token (${config.authTokens.length} configured)`
-      : '  /api/* is open (no UPLOAD_AUTH_TOKENS)',
-  );
+  lines.push(...accessLines(config));
   return lines;
 }

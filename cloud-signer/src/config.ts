@@ -9,6 +9,8 @@ import { obsEndpoint } from '../../miniprogram/shared/signing/index';
 import { ossEndpoint } from '../../miniprogram/shared/signing/index';
 import { isTypePattern } from './mime';
 import { TICKET_PROVIDERS } from '../../miniprogram/shared/contract/index';
+import { loadGuardSettings, type GuardSettings } from './guard/settings';
+import { loadSignInSettings, type SignInSettings } from './sign-in/settings';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -50,6 +52,10 @@ export interface Config {
   authTokens: string[];
   allowUnauthenticated: boolean;
   privateBucket: boolean;
+  /** Who may ask for tickets: platform sign-in, dev login, anonymous callers (sign-in/settings.ts). */
+  signIn: SignInSettings;
+  /** Rate limit, quotas, shared counters, audit log (guard/settings.ts). */
+  guard: GuardSettings;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -78,14 +84,14 @@ export const MIN_AUTH_TOKEN_LENGTH = 16;
 const MAX_PORT = 65535;
 
 /** Read a variable; empty strings count as unset (a `.env` line like `UPLOAD_BUCKET=`). */
-function read(env: Env, name: string): string | undefined {
+export function read(env: Env, name: string): string | undefined {
   const value = env[name];
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number, unit: string): number {
+export function integer(env: Env, name: string, fallback: number, min: number, max: number, unit: string): number {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -94,7 +100,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
-function boolean(env: Env, name: string): boolean {
+export function boolean(env: Env, name: string): boolean {
   const raw = read(env, name);
   if (raw === undefined) return false;
   const lower = raw.toLowerCase();
@@ -113,7 +119,7 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
   return lower;
 }
 
-function baseUrl(env: Env, name: string): string | undefined {
+export function baseUrl(env: Env, name: string): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
   let url: URL;
@@ -309,5 +315,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     authTokens: authTokens(env),
     allowUnauthenticated: boolean(env, 'UPLOAD_ALLOW_UNAUTHENTICATED'),
     privateBucket: boolean(env, 'UPLOAD_PRIVATE_BUCKET'),
+    signIn: loadSignInSettings(env, provider),
+    guard: loadGuardSettings(env, provider),
   };
 }

@@ -3,13 +3,13 @@
 // for UPLOAD_PROVIDER=local), prints where it is, and shuts down cleanly on a signal.
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { exposureRefusal } from './auth';
 import { bannerLines } from './banner';
 import { ConfigError, loadConfig } from './config';
 import { devBucketFor } from './dev-bucket-for';
 import { createSignerServer } from './server';
 import { signingCredentialsFromEnv, type SigningCredentials } from './signing-credentials';
 import { StsConfigError } from './sts/config';
+import { startupRefusal } from './sign-in/access-policy';
 
 /** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   } catch (error) {
     stop(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Cannot read configuration: ${(error as Error).message}`);
   }
-  const refusal = exposureRefusal(config);
+  const refusal = startupRefusal(config);
   if (refusal !== undefined) stop(refusal);
 
   let server;
@@ -43,7 +43,14 @@ async function main(): Promise<void> {
     });
     // Instance role and/or AssumeRole credentials, refreshed before expiry; else the static keys.
     signing = await signingCredentialsFromEnv(process.env, config);
-    server = createSignerServer({ config, devBucket, credentials: signing.credentials, assumeRole: signing.assumeRole });
+    server = createSignerServer({
+      config,
+      devBucket,
+      credentials: signing.credentials,
+      assumeRole: signing.assumeRole,
+      // One JSON line per ticket, unless UPLOAD_AUDIT_LOG names a file.
+      guard: { auditWrite: (text) => process.stdout.write(text) },
+    });
   } catch (error) {
     const isConfig = error instanceof ConfigError || error instanceof StsConfigError;
     stop(isConfig ? `Configuration error: ${(error as Error).message}` : `Cannot start: ${(error as Error).message}`);

@@ -4,7 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { UploadLimits } from '../../typings/ticket';
 import { ApiFailure, sendError, sendFailure } from './api-error';
-import { consoleVisibleTo, createAuthorizer } from './auth';
+import { consoleVisibleTo } from './auth';
 import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
 import { CredentialsUnavailableError, staticCredentials, type CredentialSource } from './credentials';
@@ -15,7 +15,10 @@ import { healthzRoute } from './routes/healthz';
 import { objectUrlsRoute } from './routes/object-urls';
 import type { RequestTarget, RouteContext } from './routes/context';
 import { ticketsRoute } from './routes/tickets';
+import { createGuard, type Caller, type GuardDeps } from './guard';
 import { nodeCrypto } from './node-crypto';
+import { sessionsRoute, SESSIONS_PATH } from './sign-in/sessions-route';
+import { signInPlatforms } from './sign-in/settings';
 import {
   API_PREFIX,
   CREDENTIALS_PATH,
@@ -43,20 +46,26 @@ export interface SignerDeps {
   assumeRole?: AssumeRole;
   /** Where unexpected errors are reported (secrets are redacted first). Defaults to stderr. */
   log?: (line: string) => void;
+  /** Audit lines' destination without UPLOAD_AUDIT_LOG, and a Redis client for the limits (tests). */
+  guard?: Omit<GuardDeps, 'log'>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+type Handler = (req: IncomingMessage, res: ServerResponse, caller: Caller) => void | Promise<void>;
 
 interface Route {
   /** e.g. "POST" — also the Allow header of a 405. */
   allow: string;
   methods: readonly string[];
   handler: Handler;
+  /** How the guard admits the caller: an API route, the login route, or nobody to ask (health, console). */
+  admit: 'api' | 'login' | 'none';
 }
 
 /** The credential caches ask their source again after 15 s (RETRY_AFTER_FAILURE_MS). */
 const CREDENTIALS_RETRY_AFTER_SECONDS = 15;
 
+/** Health and console need no caller; their handlers ignore it. */
+const NO_CALLER = undefined as unknown as Caller;
 // Host headers we are willing to put into ticket URLs: a name or IP, optional port.
 const SAFE_HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
@@ -93,7 +102,8 @@ function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget
 /** Every configured secret, longest first, so log lines can be scrubbed before they leave. */
 function redactor(config: Config): (text: string) => string {
   const { accessKeySecret, securityToken } = config.credentials;
-  const secrets = [accessKeySecret, securityToken, ...config.authTokens]
+  const { wechat, alipay } = config.signIn;
+  const secrets = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl]
     .filter((s): s is string => typeof s === 'string' && s.length > 0)
     .sort((a, b) => b.length - a.length);
   return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
@@ -110,6 +120,8 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     // The empty placeholder keys in config must never sign anything.
     throw new Error('UPLOAD_CREDENTIALS=instance-role: the signer needs the instance role credential source (see signingCredentialsFromEnv)');
   }
+  const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const guard = createGuard(config, { ...deps.guard, log });
   const ctx: RouteContext = {
     config,
     // Resolved now so an unsupported provider/method stops startup, not the first upload.
@@ -120,25 +132,32 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     limits,
     limitsJson: JSON.stringify(limits),
     targetFor: targetResolver(config),
+    guard,
   };
-  const authorize = createAuthorizer(config.authTokens);
   const redact = redactor(config);
-  const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const tokensConfigured = config.authTokens.length > 0;
+  const signIn = sessionsRoute({ settings: config.signIn, sessions: guard.sessions, tokensConfigured, now: ctx.now, log });
 
   const routes = new Map<string, Route>([
-    [TICKETS_PATH, { allow: 'POST', methods: ['POST'], handler: ticketsRoute(ctx) }],
-    [OBJECT_URLS_PATH, { allow: 'POST', methods: ['POST'], handler: objectUrlsRoute(ctx) }],
-    [HEALTH_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx) }],
+    [TICKETS_PATH, { allow: 'POST', methods: ['POST'], handler: ticketsRoute(ctx), admit: 'api' }],
+    [OBJECT_URLS_PATH, { allow: 'POST', methods: ['POST'], handler: objectUrlsRoute(ctx), admit: 'api' }],
+    [SESSIONS_PATH, { allow: 'POST', methods: ['POST'], handler: signIn, admit: 'login' }],
+    [HEALTH_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx, signInPlatforms(config.signIn)), admit: 'none' }],
     [
       CREDENTIALS_PATH,
-      { allow: 'GET', methods: ['GET'], handler: handleCredentials({ config, limits, assumeRole: deps.assumeRole, now: ctx.now, log }) },
+      {
+        allow: 'GET',
+        methods: ['GET'],
+        handler: handleCredentials({ config, limits, assumeRole: deps.assumeRole, now: ctx.now, log }),
+        admit: 'api',
+      },
     ],
   ]);
   if (devBucket) {
-    const tokensConfigured = authorize !== undefined;
     routes.set('/', {
       allow: 'GET, HEAD',
       methods: ['GET', 'HEAD'],
+      admit: 'none',
       handler: (req, res) => {
         if (!consoleVisibleTo(req.socket.remoteAddress, tokensConfigured)) {
           sendError(res, 403, 'Forbidden', 'With UPLOAD_AUTH_TOKENS set, the dev bucket console is shown on the signer\'s own machine only.');
@@ -156,7 +175,8 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     }
     if (error instanceof ApiFailure) {
       // A body we refused to read must not be drained: close the connection instead.
-      sendFailure(res, error, error.code === 'BodyTooLarge' ? { Connection: 'close' } : undefined);
+      const headers: Record<string, string> | undefined = error.code === 'BodyTooLarge' ? { Connection: 'close' } : error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;
+      sendFailure(res, error, headers);
       return;
     }
     if (error instanceof CredentialsUnavailableError) {
@@ -172,29 +192,34 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     sendError(res, 500, 'InternalError', 'The signer hit an unexpected error; try again, and check the signer log if it persists.');
   };
 
-  const run = (handler: Handler, req: IncomingMessage, res: ServerResponse) => {
+  const run = (handler: Handler, req: IncomingMessage, res: ServerResponse, caller: Caller) => {
     try {
-      const pending = handler(req, res);
+      const pending = handler(req, res, caller);
       if (pending !== undefined) pending.catch((error: unknown) => fail(res, error));
     } catch (error) {
       fail(res, error);
     }
   };
 
-  return http.createServer((req, res) => {
+  /** The guard first, then the route: a refused caller never reaches it (nor has its body read). */
+  const guarded = async (route: Route, req: IncomingMessage, res: ServerResponse) => {
+    const caller = route.admit === 'login' ? await guard.admitLogin(req) : await guard.admitRequest(req, ctx.now());
+    await route.handler(req, res, caller);
+  };
+
+  const server = http.createServer((req, res) => {
     const path = pathOf(req.url);
     if (devBucket && (path === DEV_BUCKET_PATH || path.startsWith(DEV_BUCKET_PATH + '/'))) {
-      run(devBucket.handle.bind(devBucket), req, res);
-      return;
-    }
-    if (authorize !== undefined && path.startsWith(API_PREFIX) && !authorize(req.headers.authorization)) {
-      sendError(res, 401, 'Unauthorized', 'This signer needs "Authorization: Bearer <token>" with a valid token.', {
-        'WWW-Authenticate': 'Bearer',
-      });
+      run(devBucket.handle.bind(devBucket), req, res, NO_CALLER);
       return;
     }
     const route = routes.get(path);
     if (route === undefined) {
+      if (path.startsWith(API_PREFIX) && !guard.anonymousAllowed && req.headers.authorization === undefined) {
+        // As before sign-in: a closed signer tells a stranger nothing about its routes.
+        sendError(res, 401, 'Unauthorized', 'This signer needs "Authorization: Bearer <token>".', { 'WWW-Authenticate': 'Bearer' });
+        return;
+      }
       sendError(res, 404, 'NotFound', `There is nothing at ${path.length > 100 ? path.slice(0, 100) + '…' : path}.`);
       return;
     }
@@ -202,6 +227,9 @@ export function createSignerServer(deps: SignerDeps): http.Server {
       sendError(res, 405, 'MethodNotAllowed', `${path} accepts ${route.allow} only.`, { Allow: route.allow });
       return;
     }
-    run(route.handler, req, res);
+    if (route.admit === 'none') run(route.handler, req, res, NO_CALLER);
+    else guarded(route, req, res).catch((error: unknown) => fail(res, error));
   });
+  server.on('close', () => void guard.close());
+  return server;
 }

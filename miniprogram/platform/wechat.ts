@@ -182,6 +182,16 @@ export function createWechatPlatform(): WechatPlatform {
 
     language: () => languageFrom(baseInfo().language),
 
+    loginCode() {
+      // Silent: wx.login asks the person nothing; the code lives 5 minutes and is single-use.
+      return new Promise((resolve, reject) => {
+        wx.login({
+          success: (res) => (res.code ? resolve(res.code) : reject(new PlatformError('unknown', 'wx.login gave no code', res))),
+          fail: (err) => reject(toPlatformError(err)),
+        });
+      });
+    },
+
     secureRandom(length) {
       return new Promise((resolve, reject) => {
         if (typeof wx.getRandomValues !== 'function') {

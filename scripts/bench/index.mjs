@@ -3,6 +3,7 @@
 //   1. ticket throughput of POST /api/tickets vs a bare node:http constant-JSON server
 //   2. a 1 GiB dev bucket upload (time, peak RSS growth) vs a bare pipe-to-file server
 //   3. 20 × 2 MiB through the engine vs raw parallel HTTP clients (scripts/bench/engine)
+//   4. tickets signed in with rate limit and quota, memory and Redis, vs the same signer without (signed-in.mjs)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { benchSignedIn } from './signed-in.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const CONNECTIONS = 64; // the issue's load shape: 64 connections, one file per request
@@ -41,10 +43,14 @@ async function startProcess(script, env, readyText) {
   });
   await new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d) => {
+    const onData = (d) => {
       out += d;
-      if (out.includes(readyText)) resolve();
-    });
+      if (!out.includes(readyText)) return;
+      // Stop gathering: the audit log on stdout would otherwise pile up here during a run.
+      child.stdout.off('data', onData);
+      resolve();
+    };
+    child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${out}`)));
   });
   child.stdout.resume();
@@ -173,7 +179,8 @@ async function benchEngine() {
 }
 
 const only = process.argv[2];
-for (const [name, run] of [['tickets', benchTickets], ['bucket', benchDevBucket], ['engine', benchEngine]]) {
+const signedIn = () => benchSignedIn({ startProcess, report, connections: CONNECTIONS, duration: DURATION_S });
+for (const [name, run] of [['tickets', benchTickets], ['bucket', benchDevBucket], ['engine', benchEngine], ['signed-in', signedIn]]) {
   if (!only || only === name) await run();
 }
 

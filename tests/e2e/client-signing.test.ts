@@ -18,6 +18,7 @@ import { createNodeWx, installNodeWx, type NodeWx } from '../support/node-wx';
 import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 import { BUCKET, REGION, startBucket, type RunningBucket } from '../support/bucket-harness';
 import { okReply, startStandIn, type StandIn } from '../support/sts-stand-in';
+import { openSignerEnv } from '../support/open-signer-env';
 
 /** What the STS stand-in issues, and therefore the only keys the dev bucket accepts. */
 const TEMPORARY = { accessKeyId: 'ASIATEMPCLIENT0001', accessKeySecret: 'temporary-secret-for-the-app', securityToken: 'FwoGZXIvYXdzEJr//token+for/client==' };
@@ -47,7 +48,7 @@ beforeAll(async () => {
     UPLOAD_STS_ROLE_ARN: 'arn:aws:iam::123456789012:role/uploader',
     UPLOAD_STS_ENDPOINT: standIn.endpoint,
   };
-  const config = loadConfig(env);
+  const config = loadConfig(openSignerEnv(env));
   signer = createSignerServer({ config, ...temporaryCredentialsFromEnv(env, config), log: () => undefined });
   await new Promise<void>((resolve) => signer.listen(0, '127.0.0.1', resolve));
   signerOrigin = `http://127.0.0.1:${(signer.address() as AddressInfo).port}`;
@@ -80,7 +81,7 @@ test('the app signs its own uploads from one credentials grant, and the bucket a
   const keys = new Set<string>();
   for (const [i, item] of items.entries()) {
     // The grant's folder plus 16 hex characters from the platform's secure random source.
-    expect(item.key).toMatch(/^uploads\/client\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{16}\/[0-9a-f]{16}\.png$/);
+    expect(item.key).toMatch(/^uploads\/anonymous\/client\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{16}\/[0-9a-f]{16}\.png$/);
     keys.add(item.key!);
     const form = uploads.find((u) => u.formData?.key === item.key)!.formData!;
     expect(form['X-Amz-Credential']).toMatch(new RegExp(`^${TEMPORARY.accessKeyId}/`));
@@ -95,7 +96,7 @@ test('the app signs its own uploads from one credentials grant, and the bucket a
 });
 
 test('a signer without STS: the files fail with what the developer must change', async () => {
-  const plain = createSignerServer({ config: loadConfig({ UPLOAD_PROVIDER: 's3', UPLOAD_BUCKET: BUCKET, UPLOAD_REGION: REGION, UPLOAD_ENDPOINT: bucket.endpoint, UPLOAD_ACCESS_KEY_ID: 'AKIA0000', UPLOAD_ACCESS_KEY_SECRET: 'x' }) });
+  const plain = createSignerServer({ config: loadConfig(openSignerEnv({ UPLOAD_PROVIDER: 's3', UPLOAD_BUCKET: BUCKET, UPLOAD_REGION: REGION, UPLOAD_ENDPOINT: bucket.endpoint, UPLOAD_ACCESS_KEY_ID: 'AKIA0000', UPLOAD_ACCESS_KEY_SECRET: 'x' })) });
   await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
   try {
     const origin = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;

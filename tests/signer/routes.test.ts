@@ -20,6 +20,8 @@ describe('routing', () => {
       bucket: 'dev-bucket',
       limits: { maxBytes: 1048576, maxFiles: 20, allowedTypes: ['image/*', 'application/pdf'] },
       privateBucket: false,
+      // The dev bucket's dev login takes both platforms' codes.
+      signIn: ['wechat', 'alipay'],
     });
   });
 
@@ -62,7 +64,7 @@ describe('/api/object-urls', () => {
     ['under the prefix but not a key we issue', 'uploads/anything.jpg'],
     ['not a string', 42],
   ])('refuses a key %s with 403 Forbidden and its index', async (_label, key) => {
-    const reply = await postJson(api.origin, '/api/object-urls', { keys: ['uploads/2026/11/22/0123456789abcdef.jpg', key] });
+    const reply = await postJson(api.origin, '/api/object-urls', { keys: ['uploads/anonymous/2026/11/22/0123456789abcdef.jpg', key] });
     expect(reply.status).toBe(403);
     expect(reply.json.error).toMatchObject({ code: 'Forbidden', index: 1 });
     expect(reply.json.urls).toBeUndefined();
@@ -74,7 +76,7 @@ describe('/api/object-urls', () => {
   });
 
   test('signs a presigned SigV4 GET for an issued key, pointing at the bucket the client reached', async () => {
-    const key = 'uploads/2026/11/22/0123456789abcdef.jpg';
+    const key = 'uploads/anonymous/2026/11/22/0123456789abcdef.jpg';
     const reply = await postJson(api.origin, '/api/object-urls', { keys: [key] });
     expect(reply.status).toBe(200);
     expect(reply.json.urls).toHaveLength(1);

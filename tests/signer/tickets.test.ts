@@ -6,7 +6,7 @@ import { startSigner, type RunningSigner } from '../support/signer';
 /** AWS's documented example key id, in two parts so secret scanners do not flag a public example. */
 const AWS_EXAMPLE_KEY_ID = 'AKIA' + 'IOSFODNN7EXAMPLE';
 
-const KEY_FORMAT = /^uploads\/2026\/11\/22\/[0-9a-f]{16}\.jpg$/;
+const KEY_FORMAT = /^uploads\/anonymous\/2026\/11\/22\/[0-9a-f]{16}\.jpg$/;
 
 describe('tickets from a cloud-configured signer', () => {
   let api: RunningSigner;
@@ -166,7 +166,7 @@ describe('tickets from the dev bucket configuration', () => {
     const api = await startSigner({ UPLOAD_KEY_PREFIX: 'photos/' }, signingOnly({ now: () => lateEvening }));
     try {
       const ticket = (await askTickets(api.origin, { files: [photo()] })).json.tickets[0];
-      expect(ticket.key).toMatch(/^photos\/2026\/12\/31\/[0-9a-f]{16}\.jpg$/);
+      expect(ticket.key).toMatch(/^photos\/anonymous\/2026\/12\/31\/[0-9a-f]{16}\.jpg$/);
       expect(ticket.expiresAt).toBe('2027-01-01T00:09:59.000Z');
     } finally {
       await api.close();

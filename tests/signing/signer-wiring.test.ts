@@ -56,7 +56,7 @@ describe.each(CLOUDS)('signer with UPLOAD_PROVIDER=$provider, UPLOAD_METHOD=$met
   });
 
   it('signs a private-bucket link', async () => {
-    const reply = await postJson(signer.origin, '/api/object-urls', { keys: ['uploads/2026/11/22/0123456789abcdef.jpg'] });
+    const reply = await postJson(signer.origin, '/api/object-urls', { keys: ['uploads/anonymous/2026/11/22/0123456789abcdef.jpg'] });
     expect(reply.status).toBe(200);
     const link = new URL(reply.json.urls[0].url);
     expect(link.pathname).toContain('0123456789abcdef.jpg');

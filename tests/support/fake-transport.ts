@@ -68,9 +68,9 @@ export class FakeUpload {
     this.request.onProgress?.({ bytesSent, totalBytes });
   }
 
-  respond(statusCode: number, body = ''): void {
+  respond(statusCode: number, body = '', headers: Record<string, string> = {}): void {
     this.finish();
-    this.resolve({ statusCode, body, headers: {} });
+    this.resolve({ statusCode, body, headers });
   }
 
   succeed(): void {

@@ -34,6 +34,8 @@ export interface NodeMyOptions extends FakeMyOptions {
   pickedPaths?: PickedPathStyle;
   /** my.getImageInfo fails as it does for a path suffix it does not support (error 22). */
   imageInfoFails?: boolean;
+  /** The authCode each my.getAuthCode hands out (default: fresh random; `dev:<name>` names a dev-login user). */
+  authCode?: () => string;
 }
 
 export interface NodeMy {
@@ -47,6 +49,8 @@ export interface NodeMy {
   readonly requests: Array<{ method: string; url: string; outcome?: number | string }>;
   /** Picked files in order: the path the app got and the original it is a copy of. */
   readonly picked: Array<{ path: string; source: string }>;
+  /** Auth codes my.getAuthCode handed out, with the scopes asked for. */
+  readonly logins: Array<{ authCode: string; scopes: unknown }>;
   dispose(): void;
 }
 
@@ -60,6 +64,14 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   const onDisk = new Map<string, string>();
   const diskPath = (filePath: string) => onDisk.get(filePath) ?? filePath;
   let copies = 0;
+  const logins: NodeMy['logins'] = [];
+
+  // Silent with scopes 'auth_base', as Alipay documents: no consent page, one code per call.
+  my.getAuthCode = (o: Options = {}) => {
+    const authCode = options.authCode?.() ?? `ap-${Math.random().toString(36).slice(2)}${Date.now()}`;
+    logins.push({ authCode, scopes: o.scopes });
+    setImmediate(() => o.success?.({ authCode, authErrorScopes: {}, authSuccessScopes: ['auth_base'] }));
+  };
 
   // The file system reads the bytes behind the picked paths.
   const fakeFs = my.getFileSystemManager;
@@ -188,6 +200,7 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
     uploads,
     requests,
     picked,
+    logins,
     planPicks: (...lists) => void picks.push(...lists),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
   };

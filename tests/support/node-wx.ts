@@ -62,6 +62,11 @@ export interface NodeWxOptions {
   modalAnswer?: { confirm: boolean };
   /** Default 'device'. */
   tempPaths?: TempPathStyle;
+  /**
+   * The code each wx.login hands out. Default: a fresh random code each time, which the
+   * dev bucket's dev login takes as its one local user; `dev:<name>` names a user.
+   */
+  loginCode?: () => string;
 }
 
 /** What tests inspect and steer; lives beside the wx APIs as `wx.node`. */
@@ -80,6 +85,8 @@ export interface NodeWxControl {
   readonly picked: { source: string; tempPath: string; diskPath: string }[];
   /** The file on disk behind a temp path the pickers handed out (other paths are returned as they are). */
   diskPath(tempPath: string): string;
+  /** Codes wx.login handed out, in order. */
+  readonly logins: string[];
   /** Queue answers for the next picker calls. */
   planMedia(...plans: PickPlan[]): void;
   planMessageFiles(...plans: PickPlan[]): void;
@@ -137,6 +144,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     storage: new Map(),
     picked: [],
     diskPath,
+    logins: [],
     planMedia: (...plans) => void mediaPlans.push(...plans),
     planMessageFiles: (...plans) => void messagePlans.push(...plans),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
@@ -226,6 +234,13 @@ export function createNodeWx(options: NodeWxOptions = {}) {
       }));
     },
 
+    // A login code as wx.login gives one: single-use, checked by the signer (the dev login here).
+    login: (o?: AnyOptions) =>
+      answer('login', o, () => {
+        const code = options.loginCode?.() ?? randomBytes(16).toString('hex');
+        control.logins.push(code);
+        return { code };
+      }),
     // Node's CSPRNG stands in for WeChat's secure random source (client-side signing names keys with it).
     getRandomValues: (o: AnyOptions) => answer('getRandomValues', o, () => ({ randomValues: toArrayBuffer(randomBytes(Number(o.length))) })),
     setClipboardData: (o: AnyOptions) => answer('setClipboardData', o, () => ((control.clipboard = String(o.data)), {})),

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../cloud-signer/src/config';
 import type { CredentialSource } from '../../cloud-signer/src/credentials';
 import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
-import { createSignerServer } from '../../cloud-signer/src/server';
+import { createSignerServer, type SignerDeps } from '../../cloud-signer/src/server';
 import { signingCredentialsFromEnv } from '../../cloud-signer/src/signing-credentials';
+import { openSignerEnv } from './open-signer-env';
 
 export interface RunningSigner {
   /** e.g. http://127.0.0.1:41234 */
@@ -28,12 +29,14 @@ export interface SignerOptions {
   credentials?: CredentialSource;
   /** Mount the dev bucket when the provider is local (default true, like npm start). */
   devBucket?: boolean;
+  /** Where audit lines go (none by default), or a Redis client for the limits. */
+  guard?: SignerDeps['guard'];
 }
 
 export async function startSigner(env: Record<string, string> = {}, opts: SignerOptions = {}): Promise<RunningSigner> {
   const dataDir = await mkdtemp(join(tmpdir(), 'signer-test-'));
   try {
-    const signerEnv = { UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' };
+    const signerEnv = openSignerEnv({ UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' });
     const config = loadConfig(signerEnv);
     const logged: string[] = [];
     const devBucket =
@@ -49,6 +52,7 @@ export async function startSigner(env: Record<string, string> = {}, opts: Signer
       now: opts.now,
       credentials: opts.credentials ?? signing.credentials,
       assumeRole: signing.assumeRole,
+      guard: opts.guard,
       log: (line) => logged.push(line),
     });
     await new Promise<void>((resolve, reject) => {

@@ -57,7 +57,8 @@ describe('upload page', () => {
     expect(textOf(page.querySelector('.btn-add'))).toBe('添加照片');
     expect(textOf(page.querySelector('.btn-chat'))).toBe('从聊天选择文件');
     expect(page.querySelector('.summary')).toBeUndefined();
-    expect(wx.requests.map((r) => r.url)).toEqual([`${SIGNER_URL}/healthz`]);
+    // The limits, and the silent sign-in at launch (the scripted signer has none: the app goes on without).
+    expect(wx.requests.map((r) => r.url).sort()).toEqual([`${SIGNER_URL}/api/sessions`, `${SIGNER_URL}/healthz`]);
   });
 
   it('says plainly when the signer is unreachable, keeps adding off, and reconnects on tap', async () => {

@@ -6,6 +6,7 @@ import type { SigningCrypto } from '../../../miniprogram/shared/signing/index';
 import type { Dialect } from '../../../miniprogram/shared/signing/index';
 import type { Config } from '../config';
 import type { CredentialSource } from '../credentials';
+import type { Guard } from '../guard';
 
 /** The bucket URLs for one request: fixed for clouds, from the Host header for the dev bucket. */
 export interface RequestTarget {
@@ -24,4 +25,6 @@ export interface RouteContext {
   /** JSON text of `limits`, serialised once. */
   limitsJson: string;
   targetFor(req: IncomingMessage): RequestTarget;
+  /** Sign-in, quotas and the audit log (guard/index.ts). */
+  guard: Guard;
 }

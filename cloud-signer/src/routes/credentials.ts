@@ -36,12 +36,14 @@ export function clientKeyPrefix(keyPrefix: string, now: Date, random: string): s
   return `${keyPrefix}${CLIENT_FOLDER}${datePath(now)}${random}/`;
 }
 
-export function handleCredentials(deps: CredentialsDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function handleCredentials(
+  deps: CredentialsDeps,
+): (req: IncomingMessage, res: ServerResponse, caller?: { keyPrefix: string }) => Promise<void> {
   const { config, limits, assumeRole } = deps;
   const randomPart = deps.randomPart ?? randomKeyPart;
   const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
 
-  return async (req, res) => {
+  return async (req, res, caller) => {
     if (req.method !== 'GET') {
       throw new ApiFailure(405, 'MethodNotAllowed', `${CREDENTIALS_PATH} accepts GET only.`);
     }
@@ -53,7 +55,8 @@ export function handleCredentials(deps: CredentialsDeps): (req: IncomingMessage,
       );
     }
     const now = deps.now();
-    const keyPrefix = clientKeyPrefix(config.keyPrefix, now, randomPart());
+    // Under the caller's own folder, like its tickets' keys.
+    const keyPrefix = clientKeyPrefix(caller?.keyPrefix ?? config.keyPrefix, now, randomPart());
     let credentials;
     try {
       credentials = await assumeRole({ bucket: config.bucket, region: config.region, keyPrefix }, now);

@@ -1,35 +1,36 @@
 // POST /api/object-urls: short-lived GET links for objects in a private bucket. Only
-// keys this signer could have issued (under the prefix, our naming) are signed, so
-// the endpoint cannot be used to read anything else in the bucket.
+// the caller's own keys (under its user folder, our naming) are signed, so the endpoint
+// can read neither another user's uploads nor anything else in the bucket.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectUrlsResponse } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
-import { isIssuedKeyShape } from '../keys';
+import type { Caller } from '../guard';
+import { ownsKey } from '../guard/own-keys';
 import { expiresAt } from '../../../miniprogram/shared/signing/index';
 import { MAX_KEYS_PER_LINKS_REQUEST } from '../../../miniprogram/shared/contract/index';
 import { lifetimeSeconds } from '../ticket-lifetime';
 import type { RouteContext } from './context';
 
 
-function checkKeys(body: unknown, prefix: string): string[] {
+function checkKeys(body: unknown, caller: Caller, prefix: string): string[] {
   const keys = typeof body === 'object' && body !== null ? (body as { keys?: unknown }).keys : undefined;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS_PER_LINKS_REQUEST) {
     throw new ApiFailure(400, 'InvalidJson', `Send {"keys":[...]} with 1 to ${MAX_KEYS_PER_LINKS_REQUEST} object keys.`);
   }
   keys.forEach((key, index) => {
-    if (typeof key !== 'string' || !isIssuedKeyShape(key, prefix)) {
-      throw new ApiFailure(403, 'Forbidden', `Key ${index + 1} is not an upload this signer issued; links are only signed for keys under "${prefix}".`, index);
+    if (typeof key !== 'string' || !ownsKey(caller, key, prefix)) {
+      throw new ApiFailure(403, 'Forbidden', `Key ${index + 1} is not one of your uploads; links are only signed for your own keys, under "${caller.keyPrefix}".`, index);
     }
   });
   return keys as string[];
 }
 
-export function objectUrlsRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function objectUrlsRoute(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse, caller: Caller) => Promise<void> {
   const { config, dialect } = ctx;
-  return async (req, res) => {
+  return async (req, res, caller) => {
     checkJsonContentType(req);
-    const keys = checkKeys(await readJsonBody(req), config.keyPrefix);
+    const keys = checkKeys(await readJsonBody(req), caller, config.keyPrefix);
     const signObjectUrl = dialect.signObjectUrl;
     if (signObjectUrl === undefined) {
       throw new ApiFailure(

@@ -4,5 +4,7 @@ export const HEALTH_PATH = '/healthz';
 export const TICKETS_PATH = '/api/tickets';
 export const OBJECT_URLS_PATH = '/api/object-urls';
 export const CREDENTIALS_PATH = '/api/credentials';
+/** Login code in, session token out (sign-in). */
+export const SESSIONS_PATH = '/api/sessions';
 /** Every signing route lives under this prefix (and only those need a token). */
 export const API_PREFIX = '/api/';

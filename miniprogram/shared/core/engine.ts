@@ -22,12 +22,14 @@ import {
   classifyResponse,
   classifyTransportError,
   nextStep,
+  retryDelay,
   retryPolicy,
   ticketIsStale,
   type AttemptOutcome,
   type HeldTicket,
   type RetryPolicy,
 } from './retry';
+import type { SessionKeeper } from './session';
 
 export interface EngineOptions {
   signerUrl: string;
@@ -53,6 +55,8 @@ export interface EngineOptions {
   timers?: Timers;
   /** Set for `signing: 'client'`: tickets are signed on the phone from /api/credentials grants. */
   clientSigning?: ClientSigningOptions;
+  /** The signed-in session whose token goes with every /api/* call (session.ts). */
+  session?: SessionKeeper;
 }
 
 export const DEFAULT_CONCURRENCY = 3;
@@ -104,7 +108,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   const { transport, timeoutMs } = options;
   const stallPolicy: StallPolicy | undefined = options.stall === false ? undefined : { ...DEFAULT_STALL_POLICY, ...options.stall };
   const timers = options.timers ?? realTimers;
-  const client = createTicketClient({ signerUrl: options.signerUrl, transport, authToken: options.authToken, timeoutMs, now });
+  const client = createTicketClient({ signerUrl: options.signerUrl, transport, authToken: options.authToken, session: options.session, timeoutMs, now });
   // One engine, two ticket sources: the signer signs, or the app signs from a credentials grant.
   const source: TicketSource = options.clientSigning ? createClientTicketSource(client, options.clientSigning, now) : client;
   const links = createObjectLinks({ client, now, lang });
@@ -149,7 +153,9 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
 
   async function issueChunk(chunk: Entry[]): Promise<void> {
     let pending = chunk.map((entry) => ({ entry, run: entry.run }));
-    // Each pass either succeeds, or fails everyone, or drops the one file the signer named: bounded by the chunk size.
+    let waits = 0;
+    // Each pass either succeeds, or fails everyone, or drops the one file the signer named, or
+    // waits what the signer asked (Retry-After, at most the policy's retries): bounded.
     for (;;) {
       pending = pending.filter(({ entry, run }) => isCurrent(entry, run)); // cancelled meanwhile: not asked for
       if (pending.length === 0) return;
@@ -168,6 +174,13 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
           // One file is at fault: it alone fails with the signer's reason; the rest ask again without it.
           fail(pending[index].entry, p);
           pending = pending.filter((_, i) => i !== index);
+          continue;
+        }
+        const delayMs = p.retryable ? retryDelay(policy, waits, p.retryAfterMs) : undefined;
+        if (p.retryAfterMs !== undefined && delayMs !== undefined) {
+          // Rate limited or briefly unavailable: the signer said when to ask again.
+          waits += 1;
+          await sleep(delayMs);
           continue;
         }
         for (const { entry, run } of pending) if (isCurrent(entry, run)) fail(entry, p);

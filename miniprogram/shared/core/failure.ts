@@ -10,6 +10,8 @@ export interface Problem {
   code?: string;
   /** Facts for the message (the limit that applied, the signer's sentence…). */
   context?: MessageContext;
+  /** How long the answer (Retry-After) asked to wait before asking again. */
+  retryAfterMs?: number;
 }
 
 /** Whether a retry button makes sense for each reason, unless a case says otherwise. */
@@ -29,6 +31,9 @@ const RETRYABLE: Readonly<Record<FailureReason, boolean>> = Object.freeze({
   domain: false,
   file: false,
   clientSigning: false, // a developer must change the configuration first
+  quota: false, // nothing changes before the next day: a retry button would only fail again
+  rateLimited: true,
+  signIn: true, // a login usually works a moment later
   unknown: true,
 });
 

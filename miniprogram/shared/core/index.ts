@@ -16,6 +16,7 @@ export * from './queue';
 export * from './restrictions';
 export * from './retry';
 export * from './stall-watchdog';
+export * from './session';
 export * from './store-errors';
 export * from './ticket-client';
 export * from './types';

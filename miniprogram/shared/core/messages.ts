@@ -101,6 +101,12 @@ const FAILURES: Texts<FailureReason> = {
     domain: (c) => `${c.host ? `域名 ${c.host} ` : '该地址'}不在小程序的合法域名列表中，请在后台添加后重试`,
     file: () => '无法读取这个文件，请重新选择',
     clientSigning: (c) => clientSigningText('zh', c),
+    quota: (c) =>
+      c.code === 'ByteQuotaExceeded'
+        ? '今日上传已达上限（总大小），这一批没有上传；请明天再试，或少选几个、小一些的文件'
+        : '今日上传已达上限（文件数），这一批没有上传；请明天再试，或少选几个文件',
+    rateLimited: () => '上传太频繁了，请稍等一分钟再试',
+    signIn: (c) => `登录失败${withParens('zh', c.code)}，请稍后重试`,
     unknown: (c) => `上传失败${withParens('zh', httpStatus(c), c.code)}，请重试`,
   },
   en: {
@@ -123,6 +129,12 @@ const FAILURES: Texts<FailureReason> = {
     domain: (c) => `${c.host ? `The domain ${c.host} is` : 'This address is'} not on the mini program's allowed domain list. Add it in the admin console, then retry.`,
     file: () => 'This file cannot be read. Pick it again.',
     clientSigning: (c) => clientSigningText('en', c),
+    quota: (c) =>
+      c.code === 'ByteQuotaExceeded'
+        ? "Today's upload limit (total size) is reached, so this batch was not uploaded. Try again tomorrow, or pick fewer or smaller files."
+        : "Today's upload limit (number of files) is reached, so this batch was not uploaded. Try again tomorrow, or pick fewer files.",
+    rateLimited: () => 'Too many uploads in a short time. Wait a minute and try again.',
+    signIn: (c) => `Signing in failed${withParens('en', c.code)}. Try again in a moment.`,
     unknown: (c) => `The upload failed${withParens('en', httpStatus(c), c.code)}. Try again.`,
   },
 };

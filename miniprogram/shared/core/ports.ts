@@ -125,6 +125,12 @@ export interface Platform extends Transport {
    * platform has no such source (client-side signing is then refused plainly).
    */
   secureRandom?(length: number): Promise<Uint8Array>;
+  /**
+   * A fresh, single-use login code for POST /api/sessions: the `code` of WeChat's login
+   * API, the `authCode` of Alipay's getAuthCode with scopes 'auth_base' (silent, no prompt).
+   * Rejects with PlatformError when the platform gives none.
+   */
+  loginCode?(): Promise<string>;
 }
 
 // ---- The pages: a confirm dialog and titles that follow the phone's language ----

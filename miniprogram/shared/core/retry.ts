@@ -5,6 +5,7 @@ import type { UploadTicket } from '../../../typings/ticket';
 import type { HttpResponse, TransportError } from './ports';
 import { problem, hostOf, type Problem } from './failure';
 import { isExpiryOrSkew, parseStoreError, violatedCondition } from './store-errors';
+import { retryAfterMs } from './ticket-client';
 
 export interface RetryPolicy {
   /** Pause before each automatic retry of a transient failure; its length is how many retries. */
@@ -13,12 +14,23 @@ export interface RetryPolicy {
   freshTickets: number;
   /** A ticket with less than this left by the signer's clock is renewed before use: an upload takes time. */
   ticketMarginMs: number;
+  /** A Retry-After up to this long is waited for automatically; a longer one ends the file (retry by hand). */
+  longestRetryAfterMs: number;
+}
+
+/** The pause before automatic retry number `used`: the policy's, or longer when the answer said Retry-After. */
+export function retryDelay(policy: RetryPolicy, used: number, retryAfterMs: number | undefined): number | undefined {
+  if (used >= policy.delays.length) return undefined;
+  if (retryAfterMs === undefined) return policy.delays[used];
+  if (retryAfterMs > policy.longestRetryAfterMs) return undefined;
+  return Math.max(policy.delays[used], retryAfterMs);
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   delays: Object.freeze([1000, 3000, 8000]),
   freshTickets: 2,
   ticketMarginMs: 30_000,
+  longestRetryAfterMs: 60_000,
 });
 
 export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
@@ -48,7 +60,10 @@ export function classifyResponse(response: HttpResponse, ticket: UploadTicket): 
 
   const storeError = parseStoreError(response.body);
   const code = storeError.code;
-  if (status >= 500 || status === TOO_MANY_REQUESTS) return { kind: 'transient', problem: problem('server', { status, code }) };
+  if (status >= 500 || status === TOO_MANY_REQUESTS) {
+    const wait = retryAfterMs(response.headers ?? {}, Date.now());
+    return { kind: 'transient', problem: problem('server', wait === undefined ? { status, code } : { status, code, retryAfterMs: wait }) };
+  }
   if (status === REQUEST_TIMEOUT) return { kind: 'transient', problem: problem('timeout', { status, code }) };
   if (isExpiryOrSkew(storeError)) return { kind: 'staleTicket', problem: problem('expired', { status, code }) };
 
@@ -97,8 +112,9 @@ export function nextStep(
   used: RetryBudget,
   policy: RetryPolicy,
 ): NextStep {
-  if (outcome.kind === 'transient' && used.retries < policy.delays.length) {
-    return { action: 'wait', delayMs: policy.delays[used.retries] };
+  if (outcome.kind === 'transient') {
+    const delayMs = retryDelay(policy, used.retries, outcome.problem.retryAfterMs);
+    if (delayMs !== undefined) return { action: 'wait', delayMs };
   }
   if (outcome.kind === 'staleTicket' && used.freshTickets < policy.freshTickets) return { action: 'freshTicket' };
   if (outcome.kind === 'fatal') return { action: 'fail', problem: outcome.problem };

@@ -21,6 +21,7 @@ import {
   isObjectUrlsResponse,
   isTicketResponse,
 } from '../contract/index';
+import type { SessionKeeper } from './session';
 
 
 /** A signed link and when it stops working, by the local clock (the signer's expiry minus its offset). */
@@ -83,6 +84,8 @@ export interface TicketClientOptions {
   signerUrl: string;
   transport: Transport;
   authToken?: string;
+  /** Signed-in session: its token replaces authToken on /api/* (session.ts). */
+  session?: SessionKeeper;
   timeoutMs?: number;
   now: () => number;
 }
@@ -93,7 +96,23 @@ const REASON_FOR_CODE: Partial<Record<ApiErrorCode, Problem['reason']>> = {
   TypeNotAllowed: 'typeNotAllowed',
   UnknownType: 'typeNotAllowed',
   Unauthorized: 'unauthorized',
+  InvalidSession: 'unauthorized',
+  SessionExpired: 'unauthorized',
+  FileQuotaExceeded: 'quota',
+  ByteQuotaExceeded: 'quota',
+  RateLimited: 'rateLimited',
 };
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3), as ms from `nowMs`; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Record<string, string>, nowMs: number): number | undefined {
+  let value: string | undefined;
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'retry-after') value = headers[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
 
 // ---- errors ----
 
@@ -105,18 +124,23 @@ function parseJson(body: string): unknown {
   }
 }
 
-function errorFromResponse(response: HttpResponse): SignerError {
+export function errorFromResponse(response: HttpResponse, nowMs: number = Date.now()): SignerError {
   const status = response.statusCode;
+  const wait = retryAfterMs(response.headers ?? {}, nowMs);
   const parsed = parseJson(response.body);
   const error = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
   const code = error && isNonEmptyString(error.code) ? error.code : undefined;
   const detail = error && isNonEmptyString(error.message) ? error.message : undefined;
   const index = error && typeof error.index === 'number' && Number.isInteger(error.index) ? error.index : undefined;
 
+  const later = wait === undefined ? {} : { retryAfterMs: wait };
   if (status === 401) return new SignerError(problem('unauthorized', { status, code }));
+  // The signer's own limits: a quota is a verdict for today, a rate limit a pause.
+  const limit = code ? REASON_FOR_CODE[code as ApiErrorCode] : undefined;
+  if (status === 429 && (limit === 'quota' || limit === 'rateLimited')) return new SignerError(problem(limit, { status, code, ...later }));
   // 408/429 come from a gateway or rate limiter in front of the signer: waiting helps,
   // so they are as retryable as a 5xx rather than a verdict on the file.
-  if (status >= 500 || status === 408 || status === 429) return new SignerError(problem('server', { status, code }));
+  if (status >= 500 || status === 408 || status === 429) return new SignerError(problem('server', { status, code, ...later }));
   if (status >= 400) {
     const mapped = code ? REASON_FOR_CODE[code as ApiErrorCode] : undefined;
     const reason = mapped ?? 'signerRejected';
@@ -139,16 +163,31 @@ function errorFromTransport(error: unknown, url: string): SignerError {
 export function createTicketClient(options: TicketClientOptions): TicketClient {
   const base = options.signerUrl.replace(/\/+$/, '');
 
-  async function call(request: HttpRequest): Promise<unknown> {
+  async function send(request: HttpRequest, bearer: string | undefined): Promise<HttpResponse> {
     const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
-    if (options.authToken) headers.Authorization = `Bearer ${options.authToken}`;
-    let response: HttpResponse;
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
     try {
-      response = await options.transport.request({ ...request, headers, timeoutMs: options.timeoutMs });
+      return await options.transport.request({ ...request, headers, timeoutMs: options.timeoutMs });
     } catch (error) {
       throw errorFromTransport(error, request.url);
     }
-    if (response.statusCode !== 200) throw errorFromResponse(response);
+  }
+
+  /** `open`: /healthz, which needs no one's token. */
+  async function call(request: HttpRequest, open = false): Promise<unknown> {
+    const session = open ? undefined : options.session;
+    // A failed sign-in is kept, not thrown yet: a signer that also answers without a
+    // session (the dev bucket on loopback) still gets the request.
+    let signInFailure: unknown;
+    const token = session ? await session.token().catch((error: unknown) => void (signInFailure = error)) : undefined;
+    let response = await send(request, open ? undefined : (token || options.authToken));
+    if (response.statusCode === 401 && session && token) {
+      // The session ran out (or the signer restarted with a new key): sign in again, ask again, once.
+      const fresh = await session.renew(token);
+      if (fresh) response = await send(request, fresh);
+    }
+    if (response.statusCode === 401 && signInFailure !== undefined) throw signInFailure;
+    if (response.statusCode !== 200) throw errorFromResponse(response, options.now());
     const parsed = parseJson(response.body);
     if (parsed === undefined) throw new SignerError(problem('badResponse', { status: response.statusCode }));
     return parsed;
@@ -156,7 +195,7 @@ export function createTicketClient(options: TicketClientOptions): TicketClient {
 
   return {
     async health() {
-      const body = await call({ url: base + HEALTH_PATH, method: 'GET' });
+      const body = await call({ url: base + HEALTH_PATH, method: 'GET' }, true);
       if (!isHealthResponse(body)) throw new SignerError(problem('badResponse'));
       return body;
     },

@@ -43,6 +43,9 @@ export type FailureReason =
   | 'domain' // the platform refused the domain (allow-list)
   | 'file' // the local file cannot be read
   | 'clientSigning' // signing: 'client' cannot work as configured (code says why)
+  | 'quota' // the signer's daily file or byte quota is used up (FileQuotaExceeded / ByteQuotaExceeded)
+  | 'rateLimited' // too many requests a minute, still so after waiting what the signer asked
+  | 'signIn' // the platform login or the exchange at /api/sessions failed
   | 'unknown';
 
 export interface UploadFailure {

@@ -8,6 +8,7 @@ import type { UploadEngineApi } from '../core/index';
 import { uiMessages, type UiMessages } from './i18n';
 import type { AppPlatform } from '../core/index';
 import type { ClientSigningOptions, SignTicket } from '../core/index';
+import { createSessionKeeper, type SessionKeeper } from '../core/index';
 
 export interface AppServices<P extends AppPlatform = AppPlatform> {
   config: AppConfig;
@@ -17,6 +18,8 @@ export interface AppServices<P extends AppPlatform = AppPlatform> {
   messages: UiMessages;
   /** The app's clock (ms); pages word "今天 10:03" against it. Tests pin it. */
   now?: () => number;
+  /** The signed-in session, when the platform can log in (Platform.loginCode). */
+  session?: SessionKeeper;
 }
 
 export interface AppServiceOptions<P extends AppPlatform> {
@@ -46,6 +49,17 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
   const config = options.config ?? appConfig;
   const now = options.now ?? (() => Date.now());
   const lang = platform.language();
+  const loginCode = platform.loginCode;
+  const session = loginCode
+    ? createSessionKeeper({
+        signerUrl: config.signerUrl,
+        transport: platform,
+        platform: platform.name,
+        loginCode: () => loginCode.call(platform),
+        authToken: config.authToken,
+        now,
+      })
+    : undefined;
   const engine = options.createEngine
     ? options.createEngine(platform, config)
     : createUploadEngine({
@@ -54,6 +68,7 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
         lang,
         concurrency: config.concurrency,
         authToken: config.authToken,
+        session,
         clientSigning: config.signing === 'client' ? clientSigning(platform, options.loadClientSigner) : undefined,
       });
   const history = createUploadHistory(platform.storage);
@@ -63,5 +78,8 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
     const entry = historyEntryFrom(item, now);
     if (entry) history.add(entry);
   });
-  return { config, platform, engine, history, messages: uiMessages(lang), now };
+  // Signed in at launch, silently, so the first upload does not wait for it. A failure
+  // here is not shown: the first /api/* call signs in again and says why if it fails.
+  if (session) void session.token().catch(() => undefined);
+  return { config, platform, engine, history, messages: uiMessages(lang), now, ...(session ? { session } : {}) };
 }

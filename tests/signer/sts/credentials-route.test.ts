@@ -12,6 +12,7 @@ import { signClientTicket } from '../../../miniprogram/shared/signing/client/cli
 import { cryptoJs } from '../../../miniprogram/shared/signing/crypto-js/crypto-js';
 import { ossDialect } from '../../../miniprogram/shared/signing/dialects/oss';
 import { deniedReply, okReply, startStandIn, type StandIn } from '../../support/sts-stand-in';
+import { openSignerEnv } from '../../support/open-signer-env';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const LONG_TERM_SECRET = 'LongTermSecret-must-never-leak-0123456789';
@@ -42,7 +43,7 @@ async function listen(server: http.Server): Promise<{ origin: string; close(): P
 
 async function startSignerWithSts(withSts = true) {
   const env = { ...ENV, UPLOAD_STS_ENDPOINT: standIn.endpoint };
-  const config = loadConfig(env);
+  const config = loadConfig(openSignerEnv(env));
   const assumeRole = withSts ? createAssumeRole(loadStsConfig(env)!) : undefined;
   return listen(createSignerServer({ config, assumeRole, now: () => NOW, log: (line) => logged.push(line) }));
 }
@@ -93,7 +94,7 @@ test('grants credentials limited to a fresh per-request prefix, not cached anywh
       },
       limits: { maxBytes: 20971520, allowedTypes: ['image/*'] },
     });
-    expect(grant.keyPrefix).toMatch(/^uploads\/client\/2026\/11\/22\/[0-9a-f]{16}\/$/);
+    expect(grant.keyPrefix).toMatch(/^uploads\/service\/client\/2026\/11\/22\/[0-9a-f]{16}\/$/);
     // The session the STS issued is limited to exactly that prefix.
     const policy = JSON.parse(standIn.calls[0].params.Policy);
     expect(policy.Statement).toEqual([

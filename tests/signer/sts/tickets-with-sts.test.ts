@@ -8,6 +8,7 @@ import { createSignerServer } from '../../../cloud-signer/src/server';
 import { temporaryCredentialsFromEnv } from '../../../cloud-signer/src/sts';
 import type { TicketResponse } from '../../../typings/ticket';
 import { deniedReply, okReply, startStandIn, type StandIn } from '../../support/sts-stand-in';
+import { openSignerEnv } from '../../support/open-signer-env';
 
 const T0 = new Date('2026-11-22T10:00:00Z').getTime();
 const DURATION_MS = 900_000;
@@ -41,7 +42,7 @@ beforeAll(async () => {
     UPLOAD_STS_ENDPOINT: standIn.endpoint,
     UPLOAD_TICKET_TTL_SECONDS: String(TICKET_TTL_MS / 1000),
   };
-  const config = loadConfig(env);
+  const config = loadConfig(openSignerEnv(env));
   const server = createSignerServer({
     config,
     ...temporaryCredentialsFromEnv(env, config),

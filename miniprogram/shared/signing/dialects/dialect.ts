@@ -28,6 +28,8 @@ export interface TicketInput extends BucketTarget {
   size: number;
   /** Upper bound of content-length-range (never above UPLOAD_MAX_BYTES). */
   maxBytes: number;
+  /** Lower bound of content-length-range (default 1); the declared size when byte quotas count it exactly. */
+  minBytes?: number;
   now: Date;
   ttlSeconds: number;
 }

@@ -18,6 +18,8 @@ export interface PolicyBasics {
   /** The multipart field name the provider reads the content type from. */
   contentTypeField: string;
   maxBytes: number;
+  /** Defaults to MIN_OBJECT_BYTES. */
+  minBytes?: number;
   now: Date;
   ttlSeconds: number;
 }
@@ -41,7 +43,7 @@ export function buildPolicy(basics: PolicyBasics, extra: PolicyCondition[] = [])
       { bucket: basics.bucket },
       ['eq', '$key', basics.key],
       ['eq', `$${basics.contentTypeField}`, basics.contentType],
-      ['content-length-range', MIN_OBJECT_BYTES, basics.maxBytes],
+      ['content-length-range', basics.minBytes ?? MIN_OBJECT_BYTES, basics.maxBytes],
       ...extra,
     ],
   };

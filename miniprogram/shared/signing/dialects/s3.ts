@@ -109,6 +109,7 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
     contentType: input.contentType,
     contentTypeField: S3_FIELDS.contentType,
     maxBytes: input.maxBytes,
+    minBytes: input.minBytes,
     now: signedAt,
     ttlSeconds: input.ttlSeconds,
   });

@@ -1,0 +1,154 @@
+// Rate limit and daily quotas, counted by rate-limiter-flexible: in this process by
+// default, in Redis (ioredis) when UPLOAD_REDIS_URL is set, so every signer sharing the
+// Redis enforces one limit. Redis unreachable → 503 LimitsUnavailable: a limit we cannot
+// count is refused, never waived (no insurance limiter on purpose).
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ApiFailure } from '../api-error';
+import type { GuardSettings } from './settings';
+
+const MINUTE_SECONDS = 60;
+/** Daily counters carry their UTC date in the key; two days of life is enough to outlast it. */
+const DAY_COUNTER_SECONDS = 2 * 24 * 3600;
+const KEY_PREFIX = 'mdu';
+
+export interface Limits {
+  /** One API request by `who`; throws 429 RateLimited (with Retry-After) when over the minute's limit. */
+  countRequest(who: string): Promise<void>;
+  /** A batch of `files` declaring `bytes` in total, on the UTC day of `now`: all admitted, or none (429). */
+  admitBatch(who: string, files: number, bytes: number, now: Date): Promise<void>;
+  readonly requestsCounted: boolean;
+  readonly batchesCounted: boolean;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+let lastDayNumber = NaN;
+let lastDay = '';
+
+/** `YYYY-MM-DD` in UTC; remembered, since every request of a day asks for the same one. */
+function utcDay(now: Date): string {
+  const dayNumber = Math.floor(now.getTime() / DAY_MS);
+  if (dayNumber !== lastDayNumber) {
+    lastDay = now.toISOString().slice(0, 10);
+    lastDayNumber = dayNumber;
+  }
+  return lastDay;
+}
+
+function secondsToUtcMidnight(now: Date): number {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.ceil((midnight - now.getTime()) / 1000);
+}
+
+const unavailable = () =>
+  new ApiFailure(503, 'LimitsUnavailable', 'The signer cannot reach the store that counts upload limits; no ticket was issued. Try again shortly.', undefined, 5);
+
+export interface LimitsDeps {
+  /** Where Redis connection trouble is reported (the URL, which may hold a password, never is). */
+  log: (line: string) => void;
+  /** A Redis client to use instead of one made from settings.redisUrl (tests). */
+  redis?: Redis;
+}
+
+function redisClient(url: string, log: (line: string) => void): Redis {
+  const client = new Redis(url, {
+    // Fail a command at once while disconnected instead of queueing it: the request is
+    // answered 503 now, and ioredis keeps reconnecting in the background.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    log(`signer: Redis for upload limits is unreachable (${error.message}); tickets are refused with 503 until it is back.`);
+  });
+  client.on('ready', () => {
+    if (reported) log('signer: Redis for upload limits is reachable again.');
+    reported = false;
+  });
+  return client;
+}
+
+export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits {
+  const redis = settings.redisUrl !== undefined ? (deps.redis ?? redisClient(settings.redisUrl, deps.log)) : undefined;
+  const limiter = (name: string, points: number, duration: number): RateLimiterAbstract | undefined => {
+    if (points <= 0) return undefined;
+    const keyPrefix = `${KEY_PREFIX}:${name}`;
+    return redis
+      ? new RateLimiterRedis({ storeClient: redis, points, duration, keyPrefix, rejectIfRedisNotReady: true })
+      : new RateLimiterMemory({ points, duration, keyPrefix });
+  };
+  const perMinute = limiter('rate', settings.ratePerMinute, MINUTE_SECONDS);
+  const files = limiter('files', settings.filesPerDay, DAY_COUNTER_SECONDS);
+  const bytes = limiter('bytes', settings.bytesPerDay, DAY_COUNTER_SECONDS);
+
+  /** Consumes `points`; on refusal gives them back (a refused batch must not eat the quota) and returns false. */
+  const take = async (counter: RateLimiterAbstract, key: string, points: number): Promise<boolean> => {
+    try {
+      await counter.consume(key, points);
+      return true;
+    } catch (outcome) {
+      if (!(outcome instanceof RateLimiterRes)) throw unavailable();
+      await giveBack(counter, key, points);
+      return false;
+    }
+  };
+  const giveBack = async (counter: RateLimiterAbstract, key: string, points: number): Promise<void> => {
+    // If this fails the points stay counted: the caller loses some quota, never gains any.
+    await counter.reward(key, points).catch(() => undefined);
+  };
+
+  return {
+    requestsCounted: perMinute !== undefined,
+    batchesCounted: files !== undefined || bytes !== undefined,
+
+    async countRequest(who) {
+      if (perMinute === undefined) return;
+      try {
+        await perMinute.consume(who, 1);
+      } catch (outcome) {
+        if (!(outcome instanceof RateLimiterRes)) throw unavailable();
+        throw new ApiFailure(
+          429,
+          'RateLimited',
+          `More than ${settings.ratePerMinute} requests in a minute; wait a moment and try again.`,
+          undefined,
+          outcome.msBeforeNext / 1000,
+        );
+      }
+    },
+
+    async admitBatch(who, fileCount, byteCount, now) {
+      const key = `${who}:${utcDay(now)}`;
+      if (files !== undefined && !(await take(files, key, fileCount))) {
+        throw new ApiFailure(
+          429,
+          'FileQuotaExceeded',
+          `Today's upload limit is ${settings.filesPerDay} files, and these ${fileCount} would go past it; ` +
+            'nothing was ticketed. Pick fewer files, or try again after midnight UTC.',
+          undefined,
+          secondsToUtcMidnight(now),
+        );
+      }
+      if (bytes !== undefined && !(await take(bytes, key, byteCount))) {
+        if (files !== undefined) await giveBack(files, key, fileCount);
+        throw new ApiFailure(
+          429,
+          'ByteQuotaExceeded',
+          `Today's upload limit is ${settings.bytesPerDay} bytes, and these ${fileCount} files would go past it; ` +
+            'nothing was ticketed. Pick fewer or smaller files, or try again after midnight UTC.',
+          undefined,
+          secondsToUtcMidnight(now),
+        );
+      }
+    },
+
+    async close() {
+      if (redis !== undefined && deps.redis === undefined) redis.disconnect();
+    },
+  };
+}
