@@ -2,6 +2,7 @@
 // same machine, printed as a ratio. Not part of the test suite's pass/fail.
 //   1. ticket throughput of POST /api/tickets vs a bare node:http constant-JSON server
 //   2. a 1 GiB dev bucket upload (time, peak RSS growth) vs a bare pipe-to-file server
+//   2b. RSS growth after 400 × 12 MB dev bucket uploads (4 rounds of 100 in parallel)
 //   3. 20 × 2 MiB through the engine vs raw parallel HTTP clients (scripts/bench/engine)
 //   4. tickets signed in with rate limit and quota, memory and Redis, vs the same signer without (signed-in.mjs)
 import { spawn } from 'node:child_process';
@@ -170,6 +171,58 @@ async function benchDevBucket() {
   }
 }
 
+// The shape that found the leak of issue 9: rounds of 100 parallel 12 MB uploads.
+const LEAK_UPLOAD_BYTES = 12_000_000;
+const LEAK_ROUNDS = Number(process.env.BENCH_LEAK_ROUNDS ?? 4);
+const LEAK_PARALLEL = 100;
+const TICKETS_PER_REQUEST = 20;
+const SETTLE_MS = 3000;
+
+async function ticketsFor(origin, count, bytes) {
+  const tickets = [];
+  while (tickets.length < count) {
+    const files = Array.from({ length: Math.min(TICKETS_PER_REQUEST, count - tickets.length) }, (_, i) => ({ name: `p${i}.jpg`, size: bytes, type: 'image/jpeg' }));
+    const res = await fetch(`${origin}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ files }) });
+    const body = await res.json();
+    if (!body.tickets) throw new Error(`no tickets: ${res.status} ${JSON.stringify(body)}`);
+    tickets.push(...body.tickets);
+  }
+  return tickets;
+}
+
+async function benchUploadMemory() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-leak-'));
+  const signer = await startProcess('cloud-signer/dist/signer.js', { UPLOAD_DATA_DIR: dataDir, UPLOAD_MAX_BYTES: String(16 * 1024 ** 2) }, 'http://');
+  const round = async () => {
+    const tickets = await ticketsFor(signer.origin, LEAK_PARALLEL, LEAK_UPLOAD_BYTES);
+    const results = await Promise.all(tickets.map((t) => postMultipart(t.url, t.fields, LEAK_UPLOAD_BYTES)));
+    const bad = results.find((r) => r.status >= 300);
+    if (bad) throw new Error(`upload answered ${bad.status}: ${bad.text.slice(0, 300)}`);
+    // Only the bytes' count matters here; the stored objects would fill the disk.
+    for (const name of ['objects', 'meta']) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+    for (const name of ['objects', 'meta']) fs.mkdirSync(path.join(dataDir, name));
+  };
+  try {
+    // Baseline: the idle signer (its MD5 thread starts with it).
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const before = statusKb(signer.child.pid, 'VmRSS:') / 1024;
+    const afterRound = [];
+    for (let i = 0; i < LEAK_ROUNDS; i++) {
+      await round();
+      afterRound.push(Math.round(statusKb(signer.child.pid, 'VmRSS:') / 1024));
+    }
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const after = statusKb(signer.child.pid, 'VmRSS:') / 1024;
+    const total = LEAK_ROUNDS * LEAK_PARALLEL;
+    console.log(`dev bucket RSS: idle ${before.toFixed(0)} MiB, after each round ${afterRound.join(' → ')} MiB, ${SETTLE_MS / 1000} s later ${after.toFixed(0)} MiB`);
+    rows.push({ name: `dev bucket RSS growth after ${total} × 12 MB uploads (${LEAK_PARALLEL} parallel)`, value: after - before, baseline: before,
+      unit: 'MiB', ratio: (after - before) / before, target: '< 64 MiB', ok: after - before < 64 });
+  } finally {
+    signer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function benchEngine() {
   const bench = path.join(root, 'scripts/bench/engine.mjs');
   if (!fs.existsSync(bench)) return;
@@ -180,7 +233,11 @@ async function benchEngine() {
 
 const only = process.argv[2];
 const signedIn = () => benchSignedIn({ startProcess, report, connections: CONNECTIONS, duration: DURATION_S });
-for (const [name, run] of [['tickets', benchTickets], ['bucket', benchDevBucket], ['engine', benchEngine], ['signed-in', signedIn]]) {
+const benchBucket = async () => {
+  await benchDevBucket();
+  await benchUploadMemory();
+};
+for (const [name, run] of [['tickets', benchTickets], ['bucket', benchBucket], ['engine', benchEngine], ['signed-in', signedIn]]) {
   if (!only || only === name) await run();
 }
 

@@ -3,6 +3,11 @@
 // it runs on a worker thread, so hashing proceeds on the second core while the main
 // thread parses the next bytes; small uploads hash inline, where a message round trip
 // would cost more than the hash.
+//
+// Memory: the shared buffers the bytes travel through are a fixed pool, handed to the
+// worker once and leased per upload. A fresh SharedArrayBuffer per upload was never
+// given back (the worker, which allocates almost nothing, rarely collects the copy it
+// was sent), so every large upload used to leave 4 MiB behind for good.
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
@@ -24,6 +29,11 @@ export const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
  */
 const SLOT_BYTES = 1024 * 1024;
 const SLOTS = 4;
+/**
+ * Uploads hashing off-thread at once; more run inline (still correct, just on the main
+ * thread). Bounds the pool at RING_POOL_SIZE × SLOTS × SLOT_BYTES = 32 MiB.
+ */
+export const RING_POOL_SIZE = 8;
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 };
 
 export function inlineMd5(): Md5Sink {
@@ -45,9 +55,12 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const uploads = new Map();
+const rings = [];
 parentPort.on('message', (m) => {
-  if (m.type === 'open') {
-    uploads.set(m.id, { ring: new Uint8Array(m.ring), hash: createHash('md5') });
+  if (m.type === 'ring') {
+    rings[m.index] = new Uint8Array(m.buffer);
+  } else if (m.type === 'open') {
+    uploads.set(m.id, { ring: rings[m.ring], hash: createHash('md5') });
   } else if (m.type === 'data') {
     const upload = uploads.get(m.id);
     if (!upload) return;
@@ -73,6 +86,33 @@ let worker: Worker | undefined;
 let nextId = 1;
 const sessions = new Map<number, Session>();
 
+interface Ring {
+  index: number;
+  buffer: SharedArrayBuffer;
+  bytes: Buffer;
+}
+/** Every ring ever made (at most RING_POOL_SIZE), and those no upload holds now. */
+const rings: Ring[] = [];
+const freeRings: Ring[] = [];
+/** Rings the current worker has been sent (a restarted worker gets them again). */
+let ringsSent = new Set<number>();
+
+/** A ring for one upload, or undefined when RING_POOL_SIZE uploads already hold one. */
+function leaseRing(thread: Worker): Ring | undefined {
+  let ring = freeRings.pop();
+  if (!ring && rings.length < RING_POOL_SIZE) {
+    const buffer = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+    ring = { index: rings.length, buffer, bytes: Buffer.from(buffer) };
+    rings.push(ring);
+  }
+  if (!ring) return undefined;
+  if (!ringsSent.has(ring.index)) {
+    thread.postMessage({ type: 'ring', index: ring.index, buffer: ring.buffer });
+    ringsSent.add(ring.index);
+  }
+  return ring;
+}
+
 function sharedWorker(): Worker {
   if (worker) return worker;
   // The worker only holds small messages and hash states: a small heap keeps its RSS small.
@@ -83,7 +123,9 @@ function sharedWorker(): Worker {
     else if (m.type === 'digest') session?.digested(m.hex ?? '');
   });
   const fail = (error: Error) => {
+    if (worker !== started) return;
     worker = undefined;
+    ringsSent = new Set();
     for (const session of sessions.values()) session.failed(error);
     sessions.clear();
   };
@@ -96,11 +138,24 @@ function sharedWorker(): Worker {
   return started;
 }
 
+/** Off-thread when a ring is free, inline otherwise. */
 export function offThreadMd5(): Md5Sink {
   const thread = sharedWorker();
+  const ring = leaseRing(thread);
+  if (!ring) return inlineMd5();
   const id = nextId++;
-  const ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
-  const bytes = Buffer.from(ring);
+  const { bytes } = ring;
+  let released = false;
+  /**
+   * Back to the pool once this upload is over. Safe even while the worker still has
+   * messages of this upload queued: they only read the ring, the worker handles
+   * messages in order, and the next lease's bytes are sent after this upload's end.
+   */
+  const release = () => {
+    if (released) return;
+    released = true;
+    freeRings.push(ring);
+  };
   const free: number[] = Array.from({ length: SLOTS }, (_, slot) => slot);
   let slot = free.shift() as number | undefined;
   let filled = 0;
@@ -142,17 +197,19 @@ export function offThreadMd5(): Md5Sink {
     },
     digested(hex) {
       sessions.delete(id);
+      release();
       settle?.resolve(hex);
     },
     failed(error) {
       failure = error;
+      release();
       settle?.reject(error);
       // Let a paused upload run to its end, where digestHex reports the failure.
       pending = undefined;
       drainWaiter?.();
     },
   });
-  thread.postMessage({ type: 'open', id, ring });
+  thread.postMessage({ type: 'open', id, ring: ring.index });
 
   return {
     update(chunk) {
@@ -175,6 +232,7 @@ export function offThreadMd5(): Md5Sink {
     },
     abort() {
       sessions.delete(id);
+      release();
       drainWaiter = undefined;
       pending = undefined;
       thread.postMessage({ type: 'drop', id });

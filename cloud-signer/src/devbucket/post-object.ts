@@ -23,9 +23,11 @@ const FILE_FIELD = 'file';
 /**
  * Buffer sizes along the path socket → parser → file → disk. Node's defaults
  * (16 KiB) make every stage pause and resume thousands of times per gigabyte;
- * 1 MiB each keeps the pipeline busy while bounding what one upload holds in memory.
+ * 256 KiB each keeps the pipeline busy (1 GiB ran as fast as with 1 MiB here) while
+ * a hundred parallel uploads hold ~75 MiB instead of ~300 MiB, memory the C allocator
+ * then keeps as RSS long after the uploads are done.
  */
-const STREAM_BUFFER_BYTES = 1024 * 1024;
+const STREAM_BUFFER_BYTES = 256 * 1024;
 const FILENAME_PLACEHOLDER = '${filename}';
 
 export interface PostContext {
