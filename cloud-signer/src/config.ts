@@ -119,17 +119,30 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
   return lower;
 }
 
+/**
+ * How a URL setting is named back in an error: as written, unless it could carry a
+ * secret (user info before an "@", or a query such as ?password=…), whatever its shape.
+ */
+function echoUrl(raw: string): string {
+  return /[@?#]/.test(raw) ? 'a value not repeated here because it may hold credentials' : `"${raw}"`;
+}
+
 export function baseUrl(env: Env, name: string): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
+  if (raw.includes('@')) {
+    throw new ConfigError(
+      `${name} must not carry user info (user:password@); put the keys in UPLOAD_ACCESS_KEY_ID and UPLOAD_ACCESS_KEY_SECRET (got ${echoUrl(raw)}).`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be an http(s) URL such as https://bucket.example.com (got "${raw}").`);
+    throw new ConfigError(`${name} must be an http(s) URL such as https://bucket.example.com (got ${echoUrl(raw)}).`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username) {
-    throw new ConfigError(`${name} must be a plain http(s) URL without query, fragment or user info (got "${raw}").`);
+    throw new ConfigError(`${name} must be a plain http(s) URL without query, fragment or user info (got ${echoUrl(raw)}).`);
   }
   // Object URLs are `${base}/${key}`: one trailing slash too many would double it.
   return raw.replace(/\/+$/, '');
