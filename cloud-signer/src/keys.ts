@@ -36,10 +36,17 @@ export function objectKey(prefix: string, now: Date, extension: string, random: 
   return `${prefix}${datePath(now)}${random}.${extension}`;
 }
 
+/** Folder under the prefix for objects the app signed itself (/api/credentials), so an operator can tell them apart. */
+export const CLIENT_FOLDER = 'client/';
+
 /** Keys this signer could have issued: used to refuse object links for anything else. */
 export const KEY_SHAPE = /^\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{16}\.[a-z0-9]{1,10}$/;
+/** Keys the app names in a grant's folder: `client/YYYY/MM/DD/<16 hex grant>/<16 hex>.<ext>`. */
+export const CLIENT_KEY_SHAPE = new RegExp(`^${CLIENT_FOLDER}\\d{4}/\\d{2}/\\d{2}/[0-9a-f]{16}/[0-9a-f]{16}\\.[a-z0-9]{1,10}$`);
 
-/** Whether `key` lies under `prefix` and has the shape of a key we hand out. */
+/** Whether `key` lies under `prefix` and has the shape of a key we hand out, ourselves or through a grant. */
 export function isIssuedKeyShape(key: string, prefix: string): boolean {
-  return key.startsWith(prefix) && KEY_SHAPE.test(key.slice(prefix.length));
+  if (!key.startsWith(prefix)) return false;
+  const rest = key.slice(prefix.length);
+  return KEY_SHAPE.test(rest) || CLIENT_KEY_SHAPE.test(rest);
 }

@@ -12,12 +12,11 @@ import type { UploadLimits } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import type { Config } from '../config';
 import { CredentialsUnavailableError } from '../credentials';
-import { datePath, randomKeyPart } from '../keys';
+import { CLIENT_FOLDER, datePath, randomKeyPart } from '../keys';
 import type { AssumeRole } from '../sts/types';
 
 
-/** Folder under UPLOAD_KEY_PREFIX for objects the app signed itself, so an operator can tell them apart. */
-export const CLIENT_FOLDER = 'client/';
+export { CLIENT_FOLDER };
 
 export interface CredentialsDeps {
   config: Pick<Config, 'ticketProvider' | 'method' | 'bucket' | 'region' | 'endpoint' | 'publicBaseUrl' | 'keyPrefix' | 'ticketTtlSeconds'>;

@@ -1,0 +1,41 @@
+// Issue 9, item 10: objects the app signed itself (client-side signing, keys under the
+// folder /api/credentials grants) get private links like server-signed ones, and only
+// keys of exactly that shape do.
+import { clientKeyPrefix } from '../../cloud-signer/src/routes/credentials';
+import { PINNED_NOW, postJson, signingOnly } from '../support/api-helpers';
+import { startSigner, type RunningSigner } from '../support/signer';
+
+const GRANT = '89abcdef01234567';
+const RANDOM = '0123456789abcdef';
+// The folder a grant from /api/credentials names, and the key the app builds in it.
+const clientKey = `${clientKeyPrefix('uploads/', PINNED_NOW, GRANT)}${RANDOM}.jpg`;
+
+let api: RunningSigner;
+beforeAll(async () => {
+  api = await startSigner({ UPLOAD_PRIVATE_BUCKET: 'true' }, signingOnly());
+});
+afterAll(() => api.close());
+
+test('a client-signed key gets a presigned link', async () => {
+  expect(clientKey).toBe(`uploads/client/2026/11/22/${GRANT}/${RANDOM}.jpg`);
+  const reply = await postJson(api.origin, '/api/object-urls', { keys: [clientKey, `uploads/2026/11/22/${RANDOM}.png`] });
+  expect(reply.status).toBe(200);
+  const link = new URL(reply.json.urls[0].url);
+  expect(`${link.origin}${link.pathname}`).toBe(`${api.origin}/dev-bucket/${clientKey}`);
+  expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test.each([
+  ['a short grant folder', `uploads/client/2026/11/22/89abcdef/${RANDOM}.jpg`],
+  ['an upper-case grant folder', `uploads/client/2026/11/22/89ABCDEF01234567/${RANDOM}.jpg`],
+  ['a name the app never makes', `uploads/client/2026/11/22/${GRANT}/holiday.jpg`],
+  ['an extra folder', `uploads/client/2026/11/22/${GRANT}/${GRANT}/${RANDOM}.jpg`],
+  ['a server-shaped key in the client folder', `uploads/client/2026/11/22/${RANDOM}.jpg`],
+  ['a climb out of the folder', `uploads/client/2026/11/22/${GRANT}/../../../../../x/${RANDOM}.jpg`],
+  ['another folder name', `uploads/clients/2026/11/22/${GRANT}/${RANDOM}.jpg`],
+  ['no prefix', `client/2026/11/22/${GRANT}/${RANDOM}.jpg`],
+])('refuses %s', async (_label, key) => {
+  const reply = await postJson(api.origin, '/api/object-urls', { keys: [key] });
+  expect(reply.status).toBe(403);
+  expect(reply.json.error).toMatchObject({ code: 'Forbidden', index: 0 });
+});
