@@ -229,7 +229,7 @@ function answerSuccess(req: IncomingMessage, res: ServerResponse, ctx: PostConte
   res.setHeader('Location', location);
   res.setHeader('x-amz-request-id', requestId);
   const redirect = upload.verified.successRedirect;
-  if (redirect && /^https?:\/\//i.test(redirect)) {
+  if (redirect) {
     const target = new URL(redirect);
     target.searchParams.set('bucket', ctx.identity.bucket);
     target.searchParams.set('key', upload.key);

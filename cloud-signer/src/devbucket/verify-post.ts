@@ -26,7 +26,8 @@ export interface VerifiedPost {
   maxBytes: number;
   /** 200, 201 or 204, as success_action_status asks (S3's default is 204). */
   successStatus: 200 | 201 | 204;
-  successRedirect?: string;
+  /** An absolute http(s) URL, parsed before anything is stored (an unusable one is dropped, as S3 does). */
+  successRedirect?: URL;
 }
 
 /** 5 GiB: the largest object S3 accepts in one POST; the ceiling when a policy sets no range. */
@@ -99,8 +100,23 @@ export function verifyPost(fields: FormFields, target: BucketIdentity, now: Date
     minBytes: range.min,
     maxBytes: range.max,
     successStatus: successStatusOf(fields.get('success_action_status')),
-    successRedirect: fields.get('success_action_redirect') || fields.get('redirect') || undefined,
+    successRedirect: redirectOf(fields.get('success_action_redirect') || fields.get('redirect')),
   };
+}
+
+/**
+ * S3: "If success_action_redirect is not specified, or Amazon S3 cannot interpret the
+ * URL, Amazon S3 returns the empty document type specified in the success_action_status
+ * field." Decided here, before the upload is stored, so a bad URL can never turn a
+ * stored object into an error answer.
+ */
+function redirectOf(value: string | undefined): URL | undefined {
+  if (!value || !/^https?:\/\//i.test(value)) return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Constant-time comparison, so response timing reveals nothing about the right signature. */
