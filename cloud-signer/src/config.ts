@@ -40,7 +40,7 @@ export interface Config {
   /** Empty with `credentialMode: 'instance-role'`: the signer gets a CredentialSource instead. */
   credentials: Credentials;
   credentialMode: CredentialMode;
-  /** True when the dev bucket's keys were made up for this process. */
+  /** True when the dev bucket's keys were made up for this process (not yet the data folder's). */
   ephemeralCredentials: boolean;
   keyPrefix: string;
   maxBytes: number;
@@ -256,7 +256,11 @@ function cloudTarget(env: Env, provider: TicketProvider, mode: CredentialMode): 
   };
 }
 
-/** The dev bucket: its own keys unless the operator pins them, made up per process otherwise. */
+/**
+ * The dev bucket: its own keys unless the operator pins them. Otherwise random ones,
+ * marked ephemeral, which prepareDevDataDir (dev-data-dir.ts) replaces with the keys
+ * kept in the data folder before the signer starts.
+ */
 function localTarget(env: Env): {
   bucket: string;
   region: string;

@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { bannerLines } from './banner';
 import { ConfigError, loadConfig } from './config';
 import { devBucketFor } from './dev-bucket-for';
+import { prepareDevDataDir } from './dev-data-dir';
 import { createSignerServer } from './server';
 import { signingCredentialsFromEnv, type SigningCredentials } from './signing-credentials';
 import { StsConfigError } from './sts/config';
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   let config;
   try {
     loadDotEnv();
-    config = loadConfig(process.env);
+    // The dev bucket's folder (and its keys) are checked before anything listens.
+    config = prepareDevDataDir(loadConfig(process.env));
   } catch (error) {
     stop(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Cannot read configuration: ${(error as Error).message}`);
   }

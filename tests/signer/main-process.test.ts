@@ -82,6 +82,15 @@ test('a cloud provider without its settings stops with the missing variable name
   expect(run.stderr).toContain('UPLOAD_ACCESS_KEY_SECRET');
 });
 
+test('UPLOAD_DATA_DIR naming a file stops the start, naming the variable', async () => {
+  const file = path.join(workDir, 'a-file');
+  fs.writeFileSync(file, 'x');
+  const run = await runSigner({ UPLOAD_DATA_DIR: file });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('UPLOAD_DATA_DIR');
+  expect(run.stdout).not.toContain('listening');
+});
+
 test('a port already taken is a plain message, not a stack trace', async () => {
   const net = await import('node:net');
   const server = net.createServer().listen(0, '127.0.0.1');

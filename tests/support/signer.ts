@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../cloud-signer/src/config';
 import type { CredentialSource } from '../../cloud-signer/src/credentials';
+import { prepareDevDataDir } from '../../cloud-signer/src/dev-data-dir';
 import { devBucketFor } from '../../cloud-signer/src/dev-bucket-for';
 import { createSignerServer, type SignerDeps } from '../../cloud-signer/src/server';
 import { signingCredentialsFromEnv } from '../../cloud-signer/src/signing-credentials';
@@ -37,7 +38,8 @@ export async function startSigner(env: Record<string, string> = {}, opts: Signer
   const dataDir = await mkdtemp(join(tmpdir(), 'signer-test-'));
   try {
     const signerEnv = openSignerEnv({ UPLOAD_DATA_DIR: dataDir, ...env, HOST: '127.0.0.1', PORT: '0' });
-    const config = loadConfig(signerEnv);
+    // As main.ts does: the dev bucket's folder and its keys are ready before anything listens.
+    const config = prepareDevDataDir(loadConfig(signerEnv));
     const logged: string[] = [];
     const devBucket =
       opts.devBucket === false
