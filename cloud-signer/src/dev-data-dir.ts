@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Credentials } from '../../miniprogram/core/signing/dialect';
+import type { Credentials } from '../../miniprogram/shared/signing/index';
 import { ConfigError, type Config } from './config';
 
 /** In the data folder itself, beside objects/, meta/ and tmp/ (which the bucket owns). */
