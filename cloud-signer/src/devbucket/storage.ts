@@ -5,6 +5,9 @@
 // File names are hashes of the key, never the key itself, so no key can name a
 // path outside dataDir. Renaming the sidecar into place is the single commit point:
 // a reader sees the old object or the new one, never a half-written one.
+// One key has one bytes file: commits of one key run one after the other (parallel
+// uploads with one ticket each replaced the same "previous" and orphaned the rest),
+// and a start removes what a crash between the steps of a commit left behind.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +43,8 @@ export class ObjectStore {
   private readonly tmpDir: string;
   private readonly objectsDir: string;
   private readonly metaDir: string;
+  /** The last commit queued per key hash: the next one for that key waits for it. */
+  private readonly commitQueues = new Map<string, Promise<void>>();
   /** Directories exist and leftovers of a crashed run are gone once this settles. */
   readonly ready: Promise<void>;
 
@@ -58,6 +63,27 @@ export class ObjectStore {
     // A temp file left by a killed process is never a finished upload.
     await fs.rm(this.tmpDir, { recursive: true, force: true });
     await Promise.all([this.tmpDir, this.objectsDir, this.metaDir].map((dir) => fs.mkdir(dir, { recursive: true })));
+    await this.reconcile();
+  }
+
+  /**
+   * After a crash: metadata whose bytes are gone (or that cannot be read) is removed,
+   * then every bytes file no metadata points at (bytes renamed before their metadata
+   * was, or a replaced version not yet deleted). Runs before the first request.
+   */
+  private async reconcile(): Promise<void> {
+    const referenced = new Set<string>();
+    const objectNames = new Set(await fs.readdir(this.objectsDir));
+    for (const name of await fs.readdir(this.metaDir)) {
+      const file = path.join(this.metaDir, name);
+      const sidecar = name.endsWith('.json') ? await readJson(file).catch(() => undefined) : undefined;
+      const intact = sidecar !== undefined && typeof sidecar.file === 'string' && `${keyHash(sidecar.key)}.json` === name;
+      if (intact && objectNames.has(sidecar.file)) referenced.add(sidecar.file);
+      else await fs.rm(file, { recursive: true, force: true });
+    }
+    for (const name of objectNames) {
+      if (!referenced.has(name)) await fs.rm(path.join(this.objectsDir, name), { recursive: true, force: true });
+    }
   }
 
   /** A fresh path inside tmp/ for an upload to stream into. */
@@ -65,9 +91,21 @@ export class ObjectStore {
     return path.join(this.tmpDir, `${randomName()}.part`);
   }
 
-  /** Moves a fully received and verified upload into place under `object.key`. */
-  async commit(tempFile: string, object: StoredObject): Promise<void> {
+  /** Moves a fully received and verified upload into place under `object.key`; the last commit of a key wins. */
+  commit(tempFile: string, object: StoredObject): Promise<void> {
     const hash = keyHash(object.key);
+    const queued = this.commitQueues.get(hash) ?? Promise.resolve();
+    const mine = queued.then(() => this.commitNow(hash, tempFile, object));
+    // The queue goes on after a failed commit; the caller sees the failure.
+    const settled = mine.catch(() => undefined);
+    this.commitQueues.set(hash, settled);
+    void settled.then(() => {
+      if (this.commitQueues.get(hash) === settled) this.commitQueues.delete(hash);
+    });
+    return mine;
+  }
+
+  private async commitNow(hash: string, tempFile: string, object: StoredObject): Promise<void> {
     const file = `${hash}.${randomName()}`;
     const dataPath = path.join(this.objectsDir, file);
     const previous = await this.readSidecar(object.key);
