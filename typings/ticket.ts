@@ -107,6 +107,8 @@ export type ApiErrorCode =
   | 'TypeNotAllowed'
   | 'Unauthorized'
   | 'Forbidden'
+  /** The dev bucket's signer was called by a Host it is not reachable by (DNS rebinding, a typo). */
+  | 'HostNotAllowed'
   | 'NotFound'
   | 'MethodNotAllowed'
   | 'NotConfigured'

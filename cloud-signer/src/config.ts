@@ -1,6 +1,7 @@
 // Configuration from the environment (the README's "The signer" table). Every bad value stops the signer with one plain sentence naming
 // the variable and what it expects; secrets are never repeated back.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { ProviderSetting, TicketProvider } from '../../typings/ticket';
 import type { Credentials } from '../../miniprogram/shared/signing/index';
@@ -56,6 +57,8 @@ export interface Config {
   signIn: SignInSettings;
   /** Rate limit, quotas, shared counters, audit log (guard/settings.ts). */
   guard: GuardSettings;
+  /** UPLOAD_ALLOWED_HOSTS: host names the dev bucket answers besides loopback and this machine's addresses. */
+  allowedHosts: string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -193,6 +196,26 @@ function authTokens(env: Env): string[] {
     );
   }
   return tokens;
+}
+
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62}))*$/;
+
+/** UPLOAD_ALLOWED_HOSTS: names or addresses only; the port never matters (see host-gate.ts). */
+function allowedHosts(env: Env): string[] {
+  const raw = read(env, 'UPLOAD_ALLOWED_HOSTS');
+  if (raw === undefined) return [];
+  const hosts = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase().replace(/\.$/, ''))
+    .filter((h) => h !== '')
+    .map((h) => (h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h));
+  const bad = hosts.find((h) => !isIP(h) && !HOST_NAME.test(h));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `UPLOAD_ALLOWED_HOSTS must be a comma list of host names or IP addresses without scheme or port, such as "devbox.lan,192.168.1.20" ("${bad}" is not one).`,
+    );
+  }
+  return hosts;
 }
 
 /** Where a cloud bucket lives when UPLOAD_ENDPOINT does not say. */
@@ -334,5 +357,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     privateBucket: boolean(env, 'UPLOAD_PRIVATE_BUCKET'),
     signIn: loadSignInSettings(env, provider),
     guard: loadGuardSettings(env, provider),
+    allowedHosts: allowedHosts(env),
   };
 }

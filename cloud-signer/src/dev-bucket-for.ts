@@ -2,6 +2,7 @@
 // way for `npm start` and for the tests that start a real signer, so the two cannot drift.
 import type { Config } from './config';
 import { createDevBucket, type DevBucket } from './devbucket';
+import { createHostGate } from './host-gate';
 
 export interface DevBucketExtras {
   /** Tests pin the bucket's clock together with the signer's. */
@@ -18,6 +19,7 @@ export function devBucketFor(config: Config, extras: DevBucketExtras = {}): DevB
     region: config.region,
     credentials: config.credentials,
     privateReads: config.privateBucket,
+    hostAllowed: createHostGate({ listenHost: config.host, allowedHosts: config.allowedHosts }),
     ...extras,
   });
 }

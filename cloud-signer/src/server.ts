@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { CredentialsUnavailableError, staticCredentials, type CredentialSource } from './credentials';
 import { DEV_BUCKET_PATH } from './devbucket';
 import { dialectFor } from './dialects';
+import { createHostGate, HOST_NOT_ALLOWED_MESSAGE } from './host-gate';
 import { handleCredentials } from './routes/credentials';
 import { healthzRoute } from './routes/healthz';
 import { objectUrlsRoute } from './routes/object-urls';
@@ -134,6 +135,8 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     targetFor: targetResolver(config),
     guard,
   };
+  // With the dev bucket the Host header shapes ticket URLs and links: only hosts we are reachable by.
+  const hostAllowed = config.provider === 'local' ? createHostGate({ listenHost: config.host, allowedHosts: config.allowedHosts }) : undefined;
   const redact = redactor(config);
   const tokensConfigured = config.authTokens.length > 0;
   const signIn = sessionsRoute({ settings: config.signIn, sessions: guard.sessions, tokensConfigured, now: ctx.now, log });
@@ -211,6 +214,10 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     const path = pathOf(req.url);
     if (devBucket && (path === DEV_BUCKET_PATH || path.startsWith(DEV_BUCKET_PATH + '/'))) {
       run(devBucket.handle.bind(devBucket), req, res, NO_CALLER);
+      return;
+    }
+    if (hostAllowed !== undefined && !hostAllowed(req.headers.host)) {
+      sendError(res, 400, 'HostNotAllowed', HOST_NOT_ALLOWED_MESSAGE);
       return;
     }
     const route = routes.get(path);

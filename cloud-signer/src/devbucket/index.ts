@@ -13,6 +13,7 @@ import { handlePostObject } from './post-object';
 import { answerPreflight, newRequestId, sendError, toS3Error } from './respond';
 import { verifyPresignedGet } from './presigned-get';
 import { signS3ObjectUrl } from '../../../miniprogram/shared/signing/index';
+import { HOST_NOT_ALLOWED_MESSAGE, hostNameOf } from '../host-gate';
 import { nodeCrypto } from '../node-crypto';
 import { S3Error, invalidArgument } from './s3-error';
 import { serveObject } from './serve-object';
@@ -33,6 +34,12 @@ export interface DevBucketOptions {
    * links /api/object-urls hands out), like a private S3 bucket. Default: public reads.
    */
   privateReads?: boolean;
+  /**
+   * Which Host headers to answer (the signer passes its host gate): the Host becomes
+   * Location headers, console links and what private links are checked against.
+   * A malformed Host is refused either way.
+   */
+  hostAllowed?: (hostHeader: string) => boolean;
   /** Tests pin the clock. */
   now?: () => Date;
   /** Unexpected failures (never a client's mistake), for the signer's log. */
@@ -55,10 +62,12 @@ function objectUrlFor(req: IncomingMessage, key: string): string {
   return s3ObjectUrl(endpointFor(req), key);
 }
 
-/** The bucket base URL as this client reached it (what the signer puts in tickets and links). */
+/** The bucket base URL as this client reached it (what the signer puts in tickets and links); the Host was checked first. */
 function endpointFor(req: IncomingMessage): string {
   return `http://${req.headers.host ?? '127.0.0.1'}${DEV_BUCKET_PATH}`;
 }
+
+const hostNotAllowed = () => new S3Error(400, 'HostNotAllowed', HOST_NOT_ALLOWED_MESSAGE);
 
 /** The console's own thumbnail links on a private bucket: short, it only renders once. */
 const CONSOLE_LINK_TTL_SECONDS = 300;
@@ -76,8 +85,17 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     sendError(req, res, new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'), newRequestId());
   };
 
+  const hostOk = (req: IncomingMessage): boolean => {
+    const host = req.headers.host;
+    return hostNameOf(host) !== undefined && (options.hostAllowed?.(host as string) ?? true);
+  };
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const pathname = (req.url ?? '/').split('?')[0];
+    if (!hostOk(req)) {
+      sendError(req, res, hostNotAllowed(), newRequestId());
+      return;
+    }
     if (req.method === 'OPTIONS') {
       answerPreflight(res);
       return;
@@ -116,6 +134,10 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
   }
 
   function handleConsole(req: IncomingMessage, res: ServerResponse): void {
+    if (!hostOk(req)) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${HOST_NOT_ALLOWED_MESSAGE}\n`);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Only GET and HEAD are allowed here.\n');
       return;
