@@ -14,7 +14,7 @@ export const newRequestId = () => randomBytes(8).toString('hex').toUpperCase();
 /** Browser uploads (an H5 page, the console) need CORS like a real bucket configured for POST. */
 export function corsHeaders(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'ETag, Location, x-amz-request-id');
+  res.setHeader('Access-Control-Expose-Headers', 'ETag, Location, x-amz-request-id, Content-Range, Accept-Ranges');
 }
 
 export function answerPreflight(res: ServerResponse): void {

@@ -6,8 +6,9 @@ import { promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { keyProblem } from './object-key';
+import { planRead } from './read-conditions';
 import { corsHeaders, newRequestId, sendError, toS3Error } from './respond';
-import { noSuchKey } from './s3-error';
+import { S3Error, noSuchKey } from './s3-error';
 import type { ObjectStore } from './storage';
 
 export async function serveObject(req: IncomingMessage, res: ServerResponse, store: ObjectStore, key: string): Promise<void> {
@@ -27,20 +28,34 @@ export async function serveObject(req: IncomingMessage, res: ServerResponse, sto
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'x-amz-request-id': requestId,
+      'Accept-Ranges': 'bytes',
     };
-    if (req.headers['if-none-match'] === found.etag) {
+    let plan;
+    try {
+      plan = planRead(req.headers, found.etag, found.size);
+    } catch (error) {
+      await handle.close();
+      if (error instanceof S3Error && error.status === 416) res.setHeader('Content-Range', `bytes */${found.size}`);
+      throw error;
+    }
+    if (plan.kind === 'not-modified') {
       await handle.close();
       res.writeHead(304, headers).end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Length': found.size });
+    const part = plan.kind === 'part' ? plan : undefined;
+    if (part) {
+      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${part.first}-${part.last}/${found.size}`, 'Content-Length': part.last - part.first + 1 });
+    } else {
+      res.writeHead(200, { ...headers, 'Content-Length': found.size });
+    }
     if (req.method === 'HEAD') {
       await handle.close();
       res.end();
       return;
     }
     // pipeline, not pipe: a reader that hangs up must also close the file (pipe only unpipes).
-    pipeline(handle.createReadStream(), res, () => undefined);
+    pipeline(handle.createReadStream(part ? { start: part.first, end: part.last } : {}), res, () => undefined);
   } catch (error) {
     sendError(req, res, toS3Error(error), requestId);
   }

@@ -1,0 +1,62 @@
+// The request headers that shape a GET or HEAD of an object, evaluated in RFC 9110's
+// order (section 13.2.2): If-Match (412), If-None-Match (304), then Range (206/416).
+// Hand-written rather than a package: the rules fit in this file, and the two the
+// ecosystem has (`range-parser`, `fresh`) are not dependencies of the signer.
+import type { IncomingHttpHeaders } from 'node:http';
+import { S3Error } from './s3-error';
+
+export type ReadPlan =
+  | { kind: 'full' }
+  | { kind: 'not-modified' }
+  | { kind: 'part'; first: number; last: number };
+
+/** `"a", W/"b"` → ['"a"', 'W/"b"']; `*` → ['*']. */
+function entityTags(header: string): string[] {
+  return header.match(/\*|(?:W\/)?"[^"]*"/g) ?? [];
+}
+
+const weakless = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+
+const preconditionFailed = (header: string) =>
+  new S3Error(412, 'PreconditionFailed', `At least one of the pre-conditions you specified did not hold (${header}).`);
+
+export const invalidRange = () => new S3Error(416, 'InvalidRange', 'The requested range is not satisfiable.');
+
+/**
+ * A single `bytes=` range resolved against `size`; undefined when the header is not one
+ * we serve (other units, several ranges, bad syntax: RFC 9110 says ignore it, S3 serves
+ * the whole object); 'unsatisfiable' for a range that starts past the end.
+ */
+export function parseByteRange(header: string, size: number): { first: number; last: number } | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { first: Math.max(0, size - suffix), last: size - 1 };
+  }
+  const first = Number(match[1]);
+  if (match[2] !== '' && Number(match[2]) < first) return undefined;
+  if (first >= size) return 'unsatisfiable';
+  const last = match[2] === '' ? size - 1 : Number(match[2]);
+  return { first, last: Math.min(last, size - 1) };
+}
+
+/** What to answer for an existing object with `etag` of `size` bytes; throws 412/416 as S3Errors. */
+export function planRead(headers: IncomingHttpHeaders, etag: string, size: number): ReadPlan {
+  const ifMatch = headers['if-match'];
+  if (ifMatch !== undefined) {
+    // Strong comparison: a weak tag never matches If-Match.
+    const tags = entityTags(ifMatch);
+    if (!tags.some((tag) => tag === '*' || tag === etag)) throw preconditionFailed('If-Match');
+  }
+  const ifNoneMatch = headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    // Weak comparison.
+    const tags = entityTags(ifNoneMatch);
+    if (tags.some((tag) => tag === '*' || weakless(tag) === etag)) return { kind: 'not-modified' };
+  }
+  const range = headers.range === undefined ? undefined : parseByteRange(headers.range, size);
+  if (range === 'unsatisfiable') throw invalidRange();
+  return range === undefined ? { kind: 'full' } : { kind: 'part', ...range };
+}
