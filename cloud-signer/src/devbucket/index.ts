@@ -16,6 +16,7 @@ import { signS3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { HOST_NOT_ALLOWED_MESSAGE, hostNameOf } from '../host-gate';
 import { nodeCrypto } from '../node-crypto';
 import { S3Error, invalidArgument } from './s3-error';
+import { responseOverrides } from './response-overrides';
 import { serveObject } from './serve-object';
 import { ObjectStore, type StoredObject } from './storage';
 
@@ -122,15 +123,15 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
       sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
       return;
     }
-    if (options.privateReads) {
-      try {
-        verifyPresignedGet(req, key, endpointFor(req), identity, now());
-      } catch (error) {
-        sendError(req, res, toS3Error(error), newRequestId());
-        return;
-      }
+    let overrides: Record<string, string>;
+    try {
+      if (options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now());
+      overrides = responseOverrides(req.url ?? '/', options.privateReads === true);
+    } catch (error) {
+      sendError(req, res, toS3Error(error), newRequestId());
+      return;
     }
-    store.ready.then(() => serveObject(req, res, store, key)).catch(failSafe(req, res));
+    store.ready.then(() => serveObject(req, res, store, key, overrides)).catch(failSafe(req, res));
   }
 
   function handleConsole(req: IncomingMessage, res: ServerResponse): void {

@@ -27,6 +27,26 @@ function parseAmzDate(text: string): Date | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
+const AUTH_PARAMETERS = new Set<string>(Object.values(S3_QUERY));
+
+/**
+ * The query parameters besides SigV4's own, which the signature must cover too. Any
+ * parameter given twice is refused: S3 calls a repeated auth parameter malformed, and
+ * no link this bucket or an SDK signs repeats one.
+ */
+function signedExtras(query: URLSearchParams): Record<string, string> {
+  const extras: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [name, value] of query) {
+    if (seen.has(name)) {
+      throw new S3Error(400, 'AuthorizationQueryParametersError', `The query parameter ${name.slice(0, 64)} appears more than once.`);
+    }
+    seen.add(name);
+    if (!AUTH_PARAMETERS.has(name)) extras[name] = value;
+  }
+  return extras;
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -40,6 +60,7 @@ function sameText(a: string, b: string): boolean {
  */
 export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: string, identity: BucketIdentity, now: Date): void {
   const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
+  const extraQuery = signedExtras(query);
   if (req.method !== 'GET') {
     // The method is part of what a presigned link signs, and the signer only signs GETs.
     throw accessDenied('Access Denied: this bucket is private and its presigned links are for GET only.');
@@ -82,6 +103,8 @@ export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: 
       now: signedAt,
       ttlSeconds: expiresSeconds,
       headers: {},
+      // SigV4 signs every query parameter but the signature: one added to a link breaks it.
+      extraQuery,
     },
     nodeCrypto,
   );

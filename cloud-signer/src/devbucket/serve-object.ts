@@ -11,7 +11,14 @@ import { corsHeaders, newRequestId, sendError, toS3Error } from './respond';
 import { S3Error, noSuchKey } from './s3-error';
 import type { ObjectStore } from './storage';
 
-export async function serveObject(req: IncomingMessage, res: ServerResponse, store: ObjectStore, key: string): Promise<void> {
+/** `overrides`: headers a signed link asked for (response-* parameters); the inert-serving headers always win. */
+export async function serveObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: ObjectStore,
+  key: string,
+  overrides: Record<string, string> = {},
+): Promise<void> {
   const requestId = newRequestId();
   try {
     // A key the bucket would never have stored cannot exist; don't touch the disk for it.
@@ -25,6 +32,7 @@ export async function serveObject(req: IncomingMessage, res: ServerResponse, sto
       ETag: found.etag,
       'Last-Modified': found.lastModified.toUTCString(),
       'Cache-Control': 'no-cache',
+      ...overrides,
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'x-amz-request-id': requestId,

@@ -37,6 +37,8 @@ interface PresignRequest {
   ttlSeconds: number;
   /** Signed headers besides host, lower-case names. */
   headers: Record<string, string>;
+  /** Signed query parameters besides SigV4's own (e.g. response-content-disposition); the dev bucket re-signs what it was sent. */
+  extraQuery?: Record<string, string>;
 }
 
 /** The presigned URL for one request (what @aws-sdk/s3-request-presigner getSignedUrl yields, minus its `x-id` marker). */
@@ -51,6 +53,7 @@ export function presignS3(request: PresignRequest, crypto: SigningCrypto<any>): 
   const headerNames = Object.keys(headers).sort();
   const signedHeaders = headerNames.join(';');
   const query: Record<string, string> = {
+    ...request.extraQuery,
     [S3_QUERY.algorithm]: SIGV4_ALGORITHM,
     [S3_QUERY.contentSha256]: S3_UNSIGNED_PAYLOAD,
     [S3_QUERY.credential]: `${request.credentials.accessKeyId}/${scope}`,
