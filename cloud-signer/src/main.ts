@@ -1,11 +1,11 @@
 // Entry point: `node cloud-signer/dist/signer.js`. Reads .env when present, validates
 // the configuration, refuses an unsafe exposure, starts the server (and the dev bucket
 // for UPLOAD_PROVIDER=local), prints where it is, and shuts down cleanly on a signal.
-import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { bannerLines } from './banner';
 import { ConfigError, loadConfig } from './config';
 import { devBucketFor } from './dev-bucket-for';
+import { loadDotEnv } from './dot-env';
 import { prepareDevDataDir } from './dev-data-dir';
 import { createSignerServer } from './server';
 import { signingCredentialsFromEnv, type SigningCredentials } from './signing-credentials';
@@ -15,10 +15,6 @@ import { startupRefusal } from './sign-in/access-policy';
 /** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
 
-function loadDotEnv(): void {
-  // Variables already in the environment win over .env (process.loadEnvFile does not overwrite).
-  if (existsSync('.env')) process.loadEnvFile('.env');
-}
 
 function stop(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -28,7 +24,8 @@ function stop(message: string): never {
 async function main(): Promise<void> {
   let config;
   try {
-    loadDotEnv();
+    // Variables already in the environment win over .env; a malformed line stops the start, named by its number.
+    loadDotEnv('.env');
     // The dev bucket's folder (and its keys) are checked before anything listens.
     config = prepareDevDataDir(loadConfig(process.env));
   } catch (error) {

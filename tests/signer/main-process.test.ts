@@ -28,9 +28,13 @@ interface Run {
 }
 
 /** Starts the signer with `env` (cwd: an empty dir, so no .env applies); `whenReady` runs once it prints its URL. */
-function runSigner(env: Record<string, string>, whenReady?: (origin: string, stop: () => void) => Promise<void>): Promise<Run> {
+function runSigner(
+  env: Record<string, string>,
+  whenReady?: (origin: string, stop: () => void) => Promise<void>,
+  cwd: string = workDir,
+): Promise<Run> {
   const child = spawn(process.execPath, [bundle], {
-    cwd: workDir,
+    cwd,
     env: { PATH: process.env.PATH ?? '', PORT: '0', UPLOAD_DATA_DIR: path.join(workDir, 'data'), ...env },
   });
   let stdout = '';
@@ -89,6 +93,28 @@ test('UPLOAD_DATA_DIR naming a file stops the start, naming the variable', async
   expect(run.code).toBe(1);
   expect(run.stderr).toContain('UPLOAD_DATA_DIR');
   expect(run.stdout).not.toContain('listening');
+});
+
+test('a malformed .env line stops the start, naming its line number (and the next line is not lost silently)', async () => {
+  const project = fs.mkdtempSync(path.join(workDir, 'project-'));
+  fs.writeFileSync(path.join(project, '.env'), 'UPLOAD_BUCKET=dev-bucket\nUPLOAD_ACCESS_KEY_SECRET s3cr3t-from-env\nPORT=1\n');
+  const run = await runSigner({}, undefined, project);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('.env line 2');
+  expect(run.stderr).not.toContain('s3cr3t-from-env');
+  expect(run.stdout).not.toContain('listening');
+});
+
+test('a .env sets what the environment does not', async () => {
+  const project = fs.mkdtempSync(path.join(workDir, 'project-'));
+  fs.writeFileSync(path.join(project, '.env'), 'UPLOAD_BUCKET="from-dot-env"\nUPLOAD_REGION=eu-west-1\n');
+  let health: { bucket?: string } = {};
+  const run = await runSigner({ UPLOAD_REGION: 'us-east-1' }, async (origin, stop) => {
+    health = await (await fetch(`${origin}/healthz`)).json();
+    stop();
+  }, project);
+  expect(run.code).toBe(0);
+  expect(health.bucket).toBe('from-dot-env');
 });
 
 test('a port already taken is a plain message, not a stack trace', async () => {
