@@ -36,8 +36,9 @@ async function main(): Promise<void> {
 
   let server;
   let signing: SigningCredentials;
+  let devBucket;
   try {
-    const devBucket = devBucketFor(config, {
+    devBucket = devBucketFor(config, {
       onError: (error) => process.stderr.write(`dev bucket: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`),
     });
     // Instance role and/or AssumeRole credentials, refreshed before expiry; else the static keys.
@@ -77,11 +78,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: closing the signer\n`);
-    server.close(() => process.exit(0));
+    // Uploads cut by the exit leave no temp file: their own cleanup is asynchronous and would never run.
+    const exit = () => {
+      devBucket?.discardInFlightSync();
+      process.exit(0);
+    };
+    server.close(exit);
     server.closeIdleConnections();
     setTimeout(() => {
       server.closeAllConnections();
-      process.exit(0);
+      exit();
     }, SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

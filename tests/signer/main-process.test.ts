@@ -117,6 +117,41 @@ test('a .env sets what the environment does not', async () => {
   expect(health.bucket).toBe('from-dot-env');
 });
 
+test('SIGTERM during an upload deletes its temp file before the signer exits', async () => {
+  const dataDir = path.join(workDir, 'sigterm-data');
+  const http = await import('node:http');
+  const tmpFiles = () => (fs.existsSync(path.join(dataDir, 'tmp')) ? fs.readdirSync(path.join(dataDir, 'tmp')) : []);
+  let sawTempFile = false;
+  const run = await runSigner({ UPLOAD_DATA_DIR: dataDir, UPLOAD_ALLOWED_TYPES: 'application/octet-stream' }, async (origin, stop) => {
+    const size = 10 * 1024 * 1024;
+    const res = await fetch(`${origin}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: [{ name: 'big.bin', size, type: 'application/octet-stream' }] }),
+    });
+    const ticket = (await res.json()).tickets[0];
+    const boundary = 'sigterm-test';
+    const head = Object.entries(ticket.fields as Record<string, string>)
+      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    // Half the body, then the client waits: the upload is in flight when the signal comes.
+    const req = http.request(ticket.url, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head) + size + 100 } });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.write(Buffer.alloc(1024 * 1024, 1));
+    const deadline = Date.now() + 10_000;
+    while (!sawTempFile && Date.now() < deadline) {
+      sawTempFile = tmpFiles().length > 0;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    stop();
+  });
+  expect(sawTempFile).toBe(true);
+  expect(run.code).toBe(0);
+  expect(tmpFiles()).toEqual([]);
+  expect(fs.readdirSync(path.join(dataDir, 'objects'))).toEqual([]);
+});
+
 test('a port already taken is a plain message, not a stack trace', async () => {
   const net = await import('node:net');
   const server = net.createServer().listen(0, '127.0.0.1');

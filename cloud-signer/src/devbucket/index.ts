@@ -56,6 +56,8 @@ export interface DevBucket {
   list(): Promise<StoredObject[]>;
   /** Resolves once dataDir is prepared (requests wait for it on their own). */
   ready: Promise<void>;
+  /** Deletes the temp files of uploads in flight, synchronously, for a process about to exit. */
+  discardInFlightSync(): void;
 }
 
 /** `http://<Host>/dev-bucket/<key>`: the URL a client used to reach us reaches the object too. */
@@ -174,5 +176,5 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     return store.list();
   }
 
-  return { handle, handleConsole, list, ready: store.ready };
+  return { handle, handleConsole, list, ready: store.ready, discardInFlightSync: () => store.discardInFlightSync() };
 }

@@ -9,7 +9,7 @@
 // uploads with one ticket each replaced the same "previous" and orphaned the rest),
 // and a start removes what a crash between the steps of a commit left behind.
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export interface StoredObject {
@@ -84,6 +84,21 @@ export class ObjectStore {
     for (const name of objectNames) {
       if (!referenced.has(name)) await fs.rm(path.join(this.objectsDir, name), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Deletes every upload in flight, synchronously: for a process about to exit, whose
+   * asynchronous cleanup would never run. What a commit under way had moved already
+   * is reconciled at the next start.
+   */
+  discardInFlightSync(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.tmpDir);
+    } catch {
+      return; // never prepared: nothing in flight
+    }
+    for (const name of names) rmSync(path.join(this.tmpDir, name), { recursive: true, force: true });
   }
 
   /** A fresh path inside tmp/ for an upload to stream into. */
