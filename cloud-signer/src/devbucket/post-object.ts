@@ -4,14 +4,13 @@
 // appears under its key only after everything has checked out; any failure, a
 // client that goes away included, deletes the temp file before anything is answered.
 import Busboy from 'busboy';
-import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { md5For, type Md5Sink } from './md5';
 import { assertSafeKey } from './object-key';
 import { answerAfterBody, corsHeaders, newRequestId, sendError, toS3Error } from './respond';
 import { S3Error, invalidArgument, malformedPost } from './s3-error';
 import type { ObjectStore } from './storage';
+import { STREAM_BUFFER_BYTES, discard, startUpload, streamToDisk, type StreamedUpload } from './upload-stream';
 import { verifyPost, type BucketIdentity, type FormFields, type VerifiedPost } from './verify-post';
 import { postResponseXml } from './xml';
 
@@ -20,14 +19,6 @@ export const MAX_PRE_DATA_BYTES = 20 * 1024;
 /** Far more fields than any real form has; a bound so a hostile form cannot grow the map. */
 const MAX_FIELDS = 100;
 const FILE_FIELD = 'file';
-/**
- * Buffer sizes along the path socket → parser → file → disk. Node's defaults
- * (16 KiB) make every stage pause and resume thousands of times per gigabyte;
- * 256 KiB each keeps the pipeline busy (1 GiB ran as fast as with 1 MiB here) while
- * a hundred parallel uploads hold ~75 MiB instead of ~300 MiB, memory the C allocator
- * then keeps as RSS long after the uploads are done.
- */
-const STREAM_BUFFER_BYTES = 256 * 1024;
 const FILENAME_PLACEHOLDER = '${filename}';
 
 export interface PostContext {
@@ -39,14 +30,9 @@ export interface PostContext {
   onError?: (error: unknown) => void;
 }
 
-interface FileUpload {
+interface FileUpload extends StreamedUpload {
   verified: VerifiedPost;
   key: string;
-  tempPath: string;
-  out: WriteStream;
-  md5: Md5Sink;
-  size: number;
-  written: boolean;
 }
 
 export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx: PostContext): void {
@@ -118,7 +104,7 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
       const verified = verifyPost(fields, ctx.identity, ctx.now());
       const key = verified.key.split(FILENAME_PLACEHOLDER).join(info.filename ?? '');
       assertSafeKey(key);
-      upload = startUpload(ctx.store, verified, key, Number(req.headers['content-length'] ?? 0));
+      upload = { ...startUpload(ctx.store, verified.maxBytes, Number(req.headers['content-length'] ?? 0)), verified, key };
     } catch (error) {
       stream.resume();
       fail(error);
@@ -166,60 +152,6 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
   };
 
   req.pipe(parser);
-}
-
-function startUpload(store: ObjectStore, verified: VerifiedPost, key: string, contentLength: number): FileUpload {
-  const tempPath = store.tempPath();
-  // 'wx': a temp name is never reused, and never follows a link someone left there.
-  const out = createWriteStream(tempPath, { flags: 'wx', highWaterMark: STREAM_BUFFER_BYTES });
-  return { verified, key, tempPath, out, md5: md5For(contentLength), size: 0, written: false };
-}
-
-function streamToDisk(file: Readable, upload: FileUpload, fail: (error: unknown) => void, written: () => void): void {
-  const { out, md5 } = upload;
-  const max = upload.verified.maxBytes;
-  out.on('error', fail);
-  file.on('data', (chunk: Buffer) => {
-    upload.size += chunk.length;
-    if (upload.size > max) {
-      file.removeAllListeners('data');
-      file.resume();
-      fail(new S3Error(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${max} bytes.`));
-      return;
-    }
-    const hashReady = md5.update(chunk);
-    const diskReady = out.write(chunk);
-    if (hashReady && diskReady) return;
-    // Pause until both the disk and the hasher have caught up.
-    file.pause();
-    let waiting = Number(!hashReady) + Number(!diskReady);
-    const caughtUp = () => {
-      waiting -= 1;
-      if (waiting === 0) file.resume();
-    };
-    if (!hashReady) md5.onDrain(caughtUp);
-    if (!diskReady) out.once('drain', caughtUp);
-  });
-  file.once('end', () => out.end());
-  out.once('finish', () => {
-    upload.written = true;
-    written();
-  });
-}
-
-/** Stops writing and deletes the temp file; resolves once nothing of the upload remains. */
-async function discard(upload: FileUpload | undefined): Promise<void> {
-  if (!upload) return;
-  const { out } = upload;
-  upload.md5.abort();
-  if (!out.closed) {
-    // Wait for the stream to close: deleting before a pending open would let it recreate the file.
-    await new Promise<void>((resolve) => {
-      out.once('close', resolve);
-      out.destroy();
-    });
-  }
-  await fs.rm(upload.tempPath, { force: true });
 }
 
 function answerSuccess(req: IncomingMessage, res: ServerResponse, ctx: PostContext, upload: FileUpload, etag: string, requestId: string): void {
