@@ -63,10 +63,15 @@ it.each([
   expect(answer.headers['content-type']).toBe('application/xml');
 });
 
-it('refuses methods a bucket does not offer with 405', async () => {
+it('refuses methods a bucket does not offer with 405, and a PUT without a presigned URL with 403', async () => {
+  const remove = await request(urlOf(running.endpoint, key), { method: 'DELETE' });
+  expect(remove.status).toBe(405);
+  expect(errorCode(remove)).toBe('MethodNotAllowed');
+  // PUT is offered, to presigned URLs only (presigned-put.test.ts); the object stays as it was.
   const put = await request(urlOf(running.endpoint, key), { method: 'PUT', body: Buffer.from('x') });
-  expect(put.status).toBe(405);
-  expect(errorCode(put)).toBe('MethodNotAllowed');
+  expect(put.status).toBe(403);
+  expect(errorCode(put)).toBe('AccessDenied');
+  expect((await request(urlOf(running.endpoint, key))).body.equals(photo)).toBe(true);
   const getRoot = await request(running.endpoint);
   expect(getRoot.status).toBe(405);
 });

@@ -2,6 +2,7 @@
 // policies as strictly as S3, stores objects under dataDir (they survive restarts),
 // serves them back, and lists them on a console page. Path-style, one bucket:
 //   POST      /dev-bucket         the upload form endpoint (a ticket's `url`)
+//   PUT       /dev-bucket/<key>   a presigned PUT (UPLOAD_METHOD=put tickets)
 //   GET/HEAD  /dev-bucket/<key>   a stored object
 //   GET       /                   the console page (mounted by the signer)
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,8 +11,9 @@ import { s3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { CONSOLE_CSP, renderConsole } from './console-page';
 import { startMd5Worker } from './md5';
 import { handlePostObject } from './post-object';
+import { handlePutObject } from './put-object';
 import { answerPreflight, newRequestId, sendError, toS3Error } from './respond';
-import { verifyPresignedGet } from './presigned-get';
+import { verifyPresignedGet } from './presigned-query';
 import { signS3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { HOST_NOT_ALLOWED_MESSAGE, hostNameOf } from '../host-gate';
 import { nodeCrypto } from '../node-crypto';
@@ -114,7 +116,7 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
         .catch(failSafe(req, res));
       return;
     }
-    if (!pathname.startsWith(`${DEV_BUCKET_PATH}/`) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    if (!pathname.startsWith(`${DEV_BUCKET_PATH}/`) || (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'PUT')) {
       sendError(req, res, methodNotAllowed(req.method), newRequestId());
       return;
     }
@@ -123,6 +125,13 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
       key = decodeURIComponent(pathname.slice(DEV_BUCKET_PATH.length + 1));
     } catch {
       sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
+      return;
+    }
+    if (req.method === 'PUT') {
+      // As for POST: the body waits in the socket until dataDir exists.
+      store.ready
+        .then(() => handlePutObject(req, res, key, { store, identity, now, endpoint: endpointFor(req), onError: options.onError }))
+        .catch(failSafe(req, res));
       return;
     }
     let overrides: Record<string, string>;

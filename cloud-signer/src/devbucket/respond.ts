@@ -19,7 +19,7 @@ export function corsHeaders(res: ServerResponse): void {
 
 export function answerPreflight(res: ServerResponse): void {
   corsHeaders(res);
-  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT');
   res.setHeader('Access-Control-Allow-Headers', '*');
   res.setHeader('Access-Control-Max-Age', '600');
   res.writeHead(204).end();

@@ -1,8 +1,8 @@
-// A private dev bucket (UPLOAD_PRIVATE_BUCKET=true) serves an object only to a GET or
-// HEAD that carries a valid SigV4 presigned query, as S3 does for a private bucket:
-// the signature is recomputed with the same presigning code the signer uses for
-// /api/object-urls, so a link that works here works the same way on S3, and an
-// unsigned, tampered, foreign or expired link gets S3's 403.
+// SigV4 presigned queries, checked as S3 checks them: a private dev bucket
+// (UPLOAD_PRIVATE_BUCKET=true) serves an object only to a presigned GET, and
+// UPLOAD_METHOD=put tickets are presigned PUTs. The signature is recomputed with the
+// same presigning code the signer uses, so a link that works here works the same way
+// on S3, and an unsigned, tampered, foreign or expired one gets S3's 403.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { S3_MAX_PRESIGN_SECONDS, S3_QUERY, S3_UNSIGNED_PAYLOAD, presignS3 } from '../../../miniprogram/shared/signing/index';
@@ -15,8 +15,10 @@ import { S3Error, invalidArgument } from './s3-error';
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** S3 refuses a presigned request dated this far in the future ("not yet valid"). */
 const MAX_FUTURE_SKEW_MS = 15 * 60 * 1000;
-/** Headers the presigner signs; we only ever sign `host`, so anything else is not ours. */
-const SIGNED_HEADERS = 'host';
+/** A GET link signs `host` alone (what /api/object-urls and the SDK presigner produce). */
+const GET_SIGNED_HEADERS = 'host';
+/** A PUT ticket must pin the exact size and type it was issued for, as the signer's PUT tickets do. */
+const PUT_REQUIRED_HEADERS = ['content-length', 'content-type', 'host'];
 
 const accessDenied = (message: string) => new S3Error(403, 'AccessDenied', message);
 
@@ -59,16 +61,59 @@ function sameText(a: string, b: string): boolean {
  * `endpoint` is the bucket base URL the client reached (`http://<Host>/dev-bucket`).
  */
 export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: string, identity: BucketIdentity, now: Date): void {
-  const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
-  const extraQuery = signedExtras(query);
   if (req.method !== 'GET') {
     // The method is part of what a presigned link signs, and the signer only signs GETs.
     throw accessDenied('Access Denied: this bucket is private and its presigned links are for GET only.');
   }
-  const signature = query.get(S3_QUERY.signature);
-  if (signature === null) {
+  const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
+  if (query.get(S3_QUERY.signature) === null) {
     throw accessDenied('Access Denied: this bucket is private; use a presigned link from the signer (/api/object-urls).');
   }
+  if (query.get(S3_QUERY.signedHeaders) !== GET_SIGNED_HEADERS) {
+    throw accessDenied('Access Denied: only presigned links signing the host header alone are accepted here.');
+  }
+  verifyPresigned(req, 'GET', {}, key, endpoint, identity, now);
+}
+
+/**
+ * Throws unless `req` is a presigned PUT of `key` (an UPLOAD_METHOD=put ticket) whose
+ * signature covers its exact Content-Length and Content-Type, still valid at `now`.
+ */
+export function verifyPresignedPut(req: IncomingMessage, key: string, endpoint: string, identity: BucketIdentity, now: Date): void {
+  const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
+  if (query.get(S3_QUERY.signature) === null) {
+    throw accessDenied('Access Denied: a PUT needs a presigned URL from the signer (UPLOAD_METHOD=put tickets).');
+  }
+  const names = (query.get(S3_QUERY.signedHeaders) ?? '').split(';');
+  if (!PUT_REQUIRED_HEADERS.every((name) => names.includes(name))) {
+    throw accessDenied(`Access Denied: a presigned PUT must sign ${PUT_REQUIRED_HEADERS.join(', ')}, so the upload is pinned to one size and type.`);
+  }
+  if (req.headers['content-length'] === undefined) {
+    throw new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+  }
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    if (name === 'host') continue;
+    const value = req.headers[name];
+    if (typeof value !== 'string') throw accessDenied(`Access Denied: the signed header ${name.slice(0, 64)} is missing from the request.`);
+    headers[name] = value;
+  }
+  verifyPresigned(req, 'PUT', headers, key, endpoint, identity, now);
+}
+
+/** The checks both methods share; `headers`: the signed headers' values as sent (host aside). */
+function verifyPresigned(
+  req: IncomingMessage,
+  method: 'GET' | 'PUT',
+  headers: Record<string, string>,
+  key: string,
+  endpoint: string,
+  identity: BucketIdentity,
+  now: Date,
+): void {
+  const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
+  const extraQuery = signedExtras(query);
+  const signature = query.get(S3_QUERY.signature) ?? '';
   if (query.get(S3_QUERY.algorithm) !== SIGV4_ALGORITHM) {
     throw invalidArgument(`X-Amz-Algorithm only supports "${SIGV4_ALGORITHM}".`);
   }
@@ -86,8 +131,8 @@ export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: 
   if (credential.day !== day || credential.region !== identity.region || credential.service !== S3_SERVICE || credential.terminator !== SIGV4_TERMINATOR) {
     throw new S3Error(400, 'AuthorizationQueryParametersError', `The credential scope must be ${day}/${identity.region}/s3/aws4_request.`);
   }
-  if (query.get(S3_QUERY.signedHeaders) !== SIGNED_HEADERS || query.get(S3_QUERY.contentSha256) !== S3_UNSIGNED_PAYLOAD) {
-    throw accessDenied('Access Denied: only presigned links signing the host header alone are accepted here.');
+  if (query.get(S3_QUERY.contentSha256) !== S3_UNSIGNED_PAYLOAD) {
+    throw accessDenied(`Access Denied: presigned requests here sign ${S3_UNSIGNED_PAYLOAD} as their payload.`);
   }
   const token = identity.credentials.securityToken;
   if (token !== undefined && !sameText(query.get(S3_QUERY.securityToken) ?? '', token)) {
@@ -95,14 +140,14 @@ export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: 
   }
   const expected = presignS3(
     {
-      method: 'GET',
+      method,
       endpoint,
       region: identity.region,
       key,
       credentials: identity.credentials,
       now: signedAt,
       ttlSeconds: expiresSeconds,
-      headers: {},
+      headers,
       // SigV4 signs every query parameter but the signature: one added to a link breaks it.
       extraQuery,
     },
