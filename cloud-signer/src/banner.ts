@@ -83,7 +83,7 @@ export function bannerLines({ config, port, interfaces }: BannerFacts): string[]
     );
   }
   if (config.provider === 'local') {
-    lines.push(`  Provider: local (embedded dev bucket, S3 POST policy), bucket "${config.bucket}"`);
+    lines.push(`  Provider: local (embedded dev bucket, S3 ${config.method === 'put' ? 'presigned PUT' : 'POST policy'}), bucket "${config.bucket}"`);
     lines.push(`  Objects kept in: ${config.dataDir}`);
     lines.push(`  Console: http://${urlHost(WILDCARD_HOSTS.has(config.host) ? '127.0.0.1' : config.host)}:${port}/`);
   } else {
