@@ -8,13 +8,33 @@ import { S3Error } from './s3-error';
 import type { ObjectStore } from './storage';
 
 /**
- * Buffer sizes along the path socket → parser → file → disk. Node's defaults
- * (16 KiB) make every stage pause and resume thousands of times per gigabyte; 1 MiB
- * each made a hundred parallel uploads hold ~300 MiB, which the C allocator then keeps
- * as RSS long after they are done. 128 KiB uploads 1 GiB as fast here (within this
- * machine's noise) and keeps RSS flat from one round of 100 uploads to the next.
+ * Buffer sizes along the path socket → parser → file → disk, shared out of one budget.
+ * Node's defaults (16 KiB) make every stage pause and resume thousands of times per
+ * gigabyte, so one large upload gets 1 MiB per stage (1 GiB at ~0.6× a bare pipe-to-file
+ * server, ~0.3× with 128 KiB). But 1 MiB each made a hundred parallel uploads hold
+ * ~300 MiB, which the C allocator then keeps as RSS long after they are done: past
+ * 16 uploads in flight each gets its share of the budget, down to the 64 KiB a socket
+ * read delivers anyway.
  */
-export const STREAM_BUFFER_BYTES = 128 * 1024;
+const STREAM_BUDGET_BYTES = 16 * 1024 * 1024;
+const MAX_STREAM_BUFFER_BYTES = 1024 * 1024;
+const MIN_STREAM_BUFFER_BYTES = 64 * 1024;
+let uploadsInFlight = 0;
+
+/** One upload's buffer size, from when it starts until `release` (call once, when its answer is done). */
+export function leaseStreamBuffers(): { bytes: number; release(): void } {
+  uploadsInFlight += 1;
+  const share = Math.floor(STREAM_BUDGET_BYTES / uploadsInFlight / MIN_STREAM_BUFFER_BYTES) * MIN_STREAM_BUFFER_BYTES;
+  let released = false;
+  return {
+    bytes: Math.max(MIN_STREAM_BUFFER_BYTES, Math.min(MAX_STREAM_BUFFER_BYTES, share)),
+    release: () => {
+      if (released) return;
+      released = true;
+      uploadsInFlight -= 1;
+    },
+  };
+}
 
 export interface StreamedUpload {
   /** More than this many bytes fails the upload with EntityTooLarge. */
@@ -28,10 +48,10 @@ export interface StreamedUpload {
 }
 
 /** A temp file to stream up to `maxBytes` into, hashed on the way (off-thread when `contentLength` is large). */
-export function startUpload(store: ObjectStore, maxBytes: number, contentLength: number): StreamedUpload {
+export function startUpload(store: ObjectStore, maxBytes: number, contentLength: number, bufferBytes: number): StreamedUpload {
   const tempPath = store.tempPath();
   // 'wx': a temp name is never reused, and never follows a link someone left there.
-  const out = createWriteStream(tempPath, { flags: 'wx', highWaterMark: STREAM_BUFFER_BYTES });
+  const out = createWriteStream(tempPath, { flags: 'wx', highWaterMark: bufferBytes });
   return { maxBytes, tempPath, out, md5: md5For(contentLength), size: 0, written: false };
 }
 
