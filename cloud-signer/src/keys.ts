@@ -44,9 +44,12 @@ export const KEY_SHAPE = /^\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{16}\.[a-z0-9]{1,10}$/;
 /** Keys the app names in a grant's folder: `client/YYYY/MM/DD/<16 hex grant>/<16 hex>.<ext>`. */
 export const CLIENT_KEY_SHAPE = new RegExp(`^${CLIENT_FOLDER}\\d{4}/\\d{2}/\\d{2}/[0-9a-f]{16}/[0-9a-f]{16}\\.[a-z0-9]{1,10}$`);
 
+/** Whether what follows a caller's folder is a key we hand out, ourselves or through a grant. */
+export function isIssuedKeyTail(rest: string): boolean {
+  return KEY_SHAPE.test(rest) || CLIENT_KEY_SHAPE.test(rest);
+}
+
 /** Whether `key` lies under `prefix` and has the shape of a key we hand out, ourselves or through a grant. */
 export function isIssuedKeyShape(key: string, prefix: string): boolean {
-  if (!key.startsWith(prefix)) return false;
-  const rest = key.slice(prefix.length);
-  return KEY_SHAPE.test(rest) || CLIENT_KEY_SHAPE.test(rest);
+  return key.startsWith(prefix) && isIssuedKeyTail(key.slice(prefix.length));
 }

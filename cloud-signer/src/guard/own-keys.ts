@@ -1,6 +1,6 @@
 // Which object keys a caller may get links to: its own. A user's keys lie under its
 // folder; server-to-server callers (static tokens) may link any key this signer issues.
-import { isIssuedKeyShape, KEY_SHAPE } from '../keys';
+import { isIssuedKeyShape, isIssuedKeyTail } from '../keys';
 import { USER_FOLDER_SHAPE } from '../sign-in/user-folder';
 import type { Caller } from './caller';
 
@@ -9,5 +9,5 @@ export function ownsKey(caller: Caller, key: string, basePrefix: string): boolea
   if (!key.startsWith(basePrefix)) return false;
   const rest = key.slice(basePrefix.length);
   const slash = rest.indexOf('/');
-  return slash > 0 && USER_FOLDER_SHAPE.test(rest.slice(0, slash)) && KEY_SHAPE.test(rest.slice(slash + 1));
+  return slash > 0 && USER_FOLDER_SHAPE.test(rest.slice(0, slash)) && isIssuedKeyTail(rest.slice(slash + 1));
 }
