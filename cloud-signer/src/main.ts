@@ -15,7 +15,6 @@ import { startupRefusal } from './sign-in/access-policy';
 /** In-flight uploads get this long to finish after SIGINT/SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
 
-
 function stop(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
