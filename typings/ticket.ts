@@ -3,6 +3,7 @@
 // miniprogram/shared/contract. Additions are fine; renames break clients.
 // Mini program code may only `import type` from here: neither IDE packs files
 // outside its own root, and type-only imports vanish when compiled.
+import type { MultipartLimits } from './multipart';
 
 /** The dialect a ticket speaks. `local` (the dev bucket) issues `s3` tickets. */
 export type TicketProvider = 's3' | 'oss' | 'oss-v1' | 'cos' | 'obs';
@@ -72,6 +73,8 @@ export interface HealthResponse {
   privateBucket?: boolean;
   /** Addition: platforms whose login codes POST /api/sessions accepts (the app signs in when its own is listed). */
   signIn?: SignInPlatformName[];
+  /** Addition: present when large files can go up in parts (POST /api/uploads). */
+  multipart?: MultipartLimits;
 }
 
 export type SignInPlatformName = 'wechat' | 'alipay';
@@ -129,7 +132,17 @@ export type ApiErrorCode =
   | 'RateLimited'
   | 'FileQuotaExceeded'
   | 'ByteQuotaExceeded'
-  | 'LimitsUnavailable';
+  | 'LimitsUnavailable'
+  // Multipart uploads (typings/multipart.ts):
+  | 'InvalidUploadToken'
+  | 'UploadExpired'
+  | 'InvalidPartNumber'
+  | 'InvalidPartList'
+  | 'PartMissing'
+  | 'EtagMismatch'
+  | 'SizeMismatch'
+  | 'MultipartNotAvailable'
+  | 'StoreError';
 
 export interface ApiError {
   error: {

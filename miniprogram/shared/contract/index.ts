@@ -8,3 +8,4 @@ export * from './providers';
 export * from './routes';
 export * from './type-patterns';
 export * from './validators';
+export * from './part-plan';

@@ -14,6 +14,7 @@ export * from './dialects/post-ticket';
 export * from './dialects/registry';
 export * from './dialects/s3-presign';
 export * from './dialects/s3';
+export * from './dialects/upload-part';
 export * from './primitives/crypto';
 export * from './primitives/sigv4';
 export * from './primitives/url-encode';
