@@ -21,10 +21,13 @@ import { S3Error, invalidArgument } from './s3-error';
 import { responseOverrides } from './response-overrides';
 import { serveObject } from './serve-object';
 import { ObjectStore, type StoredObject } from './storage';
+import { createMultipartApi, isMultipartRequest } from './multipart';
 
 export type { StoredObject } from './storage';
 
 export const DEV_BUCKET_PATH = '/dev-bucket';
+/** 5 TiB: S3's largest object, when the signer does not pass its UPLOAD_MAX_MULTIPART_BYTES. */
+const DEFAULT_MAX_MULTIPART_BYTES = 5 * 1024 ** 4;
 
 export interface DevBucketOptions {
   dataDir: string;
@@ -47,6 +50,10 @@ export interface DevBucketOptions {
   now?: () => Date;
   /** Unexpected failures (never a client's mistake), for the signer's log. */
   onError?: (error: unknown) => void;
+  /** Largest object a multipart upload may assemble. */
+  maxMultipartBytes?: number;
+  /** Multipart uploads neither completed nor aborted are deleted after this long. */
+  abandonMultipartAfterSeconds?: number;
 }
 
 export interface DevBucket {
@@ -60,6 +67,8 @@ export interface DevBucket {
   ready: Promise<void>;
   /** Deletes the temp files of uploads in flight, synchronously, for a process about to exit. */
   discardInFlightSync(): void;
+  /** Deletes abandoned multipart uploads now (it also runs by itself); resolves to how many. */
+  sweepAbandonedUploads(): Promise<number>;
 }
 
 /** `http://<Host>/dev-bucket/<key>`: the URL a client used to reach us reaches the object too. */
@@ -85,6 +94,16 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
   startMd5Worker();
   const now = options.now ?? (() => new Date());
   const identity = { bucket: options.bucket, region: options.region, credentials: options.credentials };
+  const multipart = createMultipartApi({
+    dataDir: options.dataDir,
+    objects: store,
+    identity,
+    now,
+    maxObjectBytes: options.maxMultipartBytes ?? DEFAULT_MAX_MULTIPART_BYTES,
+    abandonAfterSeconds: options.abandonMultipartAfterSeconds,
+    objectUrl: objectUrlFor,
+    onError: options.onError,
+  });
   const failSafe = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
     options.onError?.(error);
     sendError(req, res, new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'), newRequestId());
@@ -103,6 +122,17 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     }
     if (req.method === 'OPTIONS') {
       answerPreflight(res);
+      return;
+    }
+    if (pathname.startsWith(`${DEV_BUCKET_PATH}/`) && isMultipartRequest(req)) {
+      let key: string;
+      try {
+        key = decodeURIComponent(pathname.slice(DEV_BUCKET_PATH.length + 1));
+      } catch {
+        sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
+        return;
+      }
+      multipart.handle(req, res, key).catch(failSafe(req, res));
       return;
     }
     if (pathname === DEV_BUCKET_PATH || pathname === `${DEV_BUCKET_PATH}/`) {
@@ -185,5 +215,12 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     return store.list();
   }
 
-  return { handle, handleConsole, list, ready: store.ready, discardInFlightSync: () => store.discardInFlightSync() };
+  return {
+    handle,
+    handleConsole,
+    list,
+    ready: Promise.all([store.ready, multipart.ready]).then(() => undefined),
+    discardInFlightSync: () => store.discardInFlightSync(),
+    sweepAbandonedUploads: multipart.sweep,
+  };
 }

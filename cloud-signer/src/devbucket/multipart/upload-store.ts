@@ -1,0 +1,177 @@
+// Multipart uploads in flight, on disk, invisible to readers until completed:
+//   <dataDir>/multipart/<uploadId>/upload-record     (JSON) key, content type, when it started
+//   <dataDir>/multipart/<uploadId>/<n>.<random>      the bytes of part n
+//   <dataDir>/multipart/<uploadId>/<n>.json          which bytes file is part n, its size and ETag
+// A part's sidecar is renamed into place only after its bytes are complete and checked,
+// so a re-sent part replaces the old one whole or not at all. Completing streams the
+// parts one after another into a temp file that ObjectStore.commit moves into place,
+// so a file of any size passes through a fixed amount of memory.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectStore, StoredObject } from '../storage';
+
+export interface UploadRecord {
+  uploadId: string;
+  key: string;
+  contentType: string;
+  initiated: Date;
+}
+
+export interface PartRecord {
+  partNumber: number;
+  size: number;
+  /** Quoted hex MD5, as S3 answers it. */
+  etag: string;
+  lastModified: Date;
+}
+
+interface PartSidecar {
+  size: number;
+  etag: string;
+  lastModified: string;
+  file: string;
+}
+
+/** 128 random bits as hex: the only upload ids this bucket makes, and the only ones it will look up. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const PART_SIDECAR = /^(\d{1,5})\.json$/;
+const randomName = () => randomBytes(12).toString('hex');
+
+export class UploadStore {
+  private readonly root: string;
+  readonly ready: Promise<void>;
+
+  constructor(
+    dataDir: string,
+    private readonly objects: ObjectStore,
+  ) {
+    this.root = path.join(path.resolve(dataDir), 'multipart');
+    this.ready = fs.mkdir(this.root, { recursive: true }).then(() => undefined);
+    this.ready.catch(() => undefined);
+  }
+
+  private dir(uploadId: string): string {
+    return path.join(this.root, uploadId);
+  }
+
+  async create(key: string, contentType: string, now: Date): Promise<UploadRecord> {
+    const uploadId = randomBytes(16).toString('hex');
+    const dir = this.dir(uploadId);
+    await fs.mkdir(dir);
+    const record = { uploadId, key, contentType, initiated: now };
+    await fs.writeFile(path.join(dir, 'upload-record'), JSON.stringify({ key, contentType, initiated: now.toISOString() }));
+    return record;
+  }
+
+  /** The upload, or undefined when the id is malformed, unknown, aborted or completed. */
+  async find(uploadId: string): Promise<UploadRecord | undefined> {
+    if (!UPLOAD_ID.test(uploadId)) return undefined;
+    try {
+      const raw = JSON.parse(await fs.readFile(path.join(this.dir(uploadId), 'upload-record'), 'utf8'));
+      return { uploadId, key: raw.key, contentType: raw.contentType, initiated: new Date(raw.initiated) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Where a part's bytes stream to before they are checked. */
+  partTempPath(uploadId: string, partNumber: number): string {
+    return path.join(this.dir(uploadId), `${partNumber}.${randomName()}`);
+  }
+
+  /** Makes fully received, checked bytes part `partNumber`, replacing an earlier copy. */
+  async commitPart(uploadId: string, partNumber: number, file: string, part: { size: number; etag: string; now: Date }): Promise<void> {
+    const dir = this.dir(uploadId);
+    const previous = await this.readPart(uploadId, partNumber);
+    const sidecar: PartSidecar = { size: part.size, etag: part.etag, lastModified: part.now.toISOString(), file: path.basename(file) };
+    const temp = path.join(dir, `${randomName()}.tmp`);
+    await fs.writeFile(temp, JSON.stringify(sidecar));
+    await fs.rename(temp, path.join(dir, `${partNumber}.json`));
+    if (previous && previous.file !== sidecar.file) await fs.rm(path.join(dir, previous.file), { force: true });
+  }
+
+  private async readPart(uploadId: string, partNumber: number): Promise<PartSidecar | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(path.join(this.dir(uploadId), `${partNumber}.json`), 'utf8')) as PartSidecar;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Every stored part, ascending. */
+  async parts(uploadId: string): Promise<PartRecord[]> {
+    const names = await fs.readdir(this.dir(uploadId));
+    const numbers = names
+      .map((name) => PART_SIDECAR.exec(name)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const parts: PartRecord[] = [];
+    for (const partNumber of numbers) {
+      const sidecar = await this.readPart(uploadId, partNumber);
+      if (sidecar) parts.push({ partNumber, size: sidecar.size, etag: sidecar.etag, lastModified: new Date(sidecar.lastModified) });
+    }
+    return parts;
+  }
+
+  /**
+   * Concatenates the chosen parts (already checked by the caller) into the object and
+   * removes the upload. The ETag is S3's for multipart objects: MD5 of the parts' binary
+   * MD5s, a dash, the part count.
+   */
+  async complete(upload: UploadRecord, parts: readonly PartRecord[], now: Date): Promise<StoredObject> {
+    const dir = this.dir(upload.uploadId);
+    const temp = this.objects.tempPath();
+    const digests = createHash('md5');
+    let size = 0;
+    try {
+      const out = createWriteStream(temp, { flags: 'wx' });
+      for (const part of parts) {
+        const sidecar = await this.readPart(upload.uploadId, part.partNumber);
+        if (!sidecar) throw new Error(`Part ${part.partNumber} disappeared while completing.`);
+        await pipeline(createReadStream(path.join(dir, sidecar.file)), out, { end: false });
+        digests.update(Buffer.from(sidecar.etag.replace(/"/g, ''), 'hex'));
+        size += sidecar.size;
+      }
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      const object: StoredObject = {
+        key: upload.key,
+        size,
+        contentType: upload.contentType,
+        etag: `"${digests.digest('hex')}-${parts.length}"`,
+        lastModified: now,
+      };
+      await this.objects.commit(temp, object);
+      await this.remove(upload.uploadId);
+      return object;
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async remove(uploadId: string): Promise<void> {
+    if (!UPLOAD_ID.test(uploadId)) return;
+    await fs.rm(this.dir(uploadId), { recursive: true, force: true });
+  }
+
+  /** Deletes uploads started before `cutoff` (abandoned: never completed nor aborted); returns how many. */
+  async sweep(cutoff: Date): Promise<number> {
+    let removed = 0;
+    for (const uploadId of await fs.readdir(this.root)) {
+      const upload = await this.find(uploadId).catch(() => undefined);
+      // Without a readable upload-record the folder is a create that died half-way (or is
+      // under way right now): judged by the folder's own age instead.
+      const started = upload?.initiated ?? (await fs.stat(this.dir(uploadId)).catch(() => undefined))?.mtime;
+      if (started === undefined || started.getTime() < cutoff.getTime()) {
+        await fs.rm(this.dir(uploadId), { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
