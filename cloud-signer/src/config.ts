@@ -12,6 +12,7 @@ import { isTypePattern } from './mime';
 import { TICKET_PROVIDERS } from '../../miniprogram/shared/contract/index';
 import { loadGuardSettings, type GuardSettings } from './guard/settings';
 import { loadSignInSettings, type SignInSettings } from './sign-in/settings';
+import { multipartConfig, type MultipartConfig } from './multipart/config';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -59,6 +60,8 @@ export interface Config {
   guard: GuardSettings;
   /** UPLOAD_ALLOWED_HOSTS: host names the dev bucket answers besides loopback and this machine's addresses. */
   allowedHosts: string[];
+  /** Resumable uploads in parts (POST /api/uploads…). */
+  multipart: MultipartConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -358,5 +361,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     signIn: loadSignInSettings(env, provider),
     guard: loadGuardSettings(env, provider),
     allowedHosts: allowedHosts(env),
+    multipart: multipartConfig(env),
   };
 }

@@ -20,6 +20,8 @@ export function devBucketFor(config: Config, extras: DevBucketExtras = {}): DevB
     credentials: config.credentials,
     privateReads: config.privateBucket,
     hostAllowed: createHostGate({ listenHost: config.host, allowedHosts: config.allowedHosts }),
+    maxMultipartBytes: config.multipart.maxBytes,
+    abandonMultipartAfterSeconds: config.multipart.abandonAfterSeconds,
     ...extras,
   });
 }

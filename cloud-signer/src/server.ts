@@ -17,6 +17,7 @@ import { objectUrlsRoute } from './routes/object-urls';
 import type { RequestTarget, RouteContext } from './routes/context';
 import { ticketsRoute } from './routes/tickets';
 import { createGuard, type Caller, type GuardDeps } from './guard';
+import { uploadRoutes } from './routes/uploads';
 import { nodeCrypto } from './node-crypto';
 import { sessionsRoute, SESSIONS_PATH } from './sign-in/sessions-route';
 import { signInPlatforms } from './sign-in/settings';
@@ -156,6 +157,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
       },
     ],
   ]);
+  for (const [path, handler] of uploadRoutes(ctx)) routes.set(path, { allow: 'POST', methods: ['POST'], handler, admit: 'api' });
   if (devBucket) {
     routes.set('/', {
       allow: 'GET, HEAD',

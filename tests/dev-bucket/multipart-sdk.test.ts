@@ -8,6 +8,7 @@ import {
   GetObjectCommand,
   ListPartsCommand,
   UploadPartCommand,
+  paginateListParts,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomBytes } from 'node:crypto';
@@ -75,7 +76,7 @@ describe('dev bucket multipart with @aws-sdk/client-s3', () => {
     expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(Buffer.concat(parts)));
   });
 
-  it('pages ListParts like S3 (max-parts, part-number-marker)', async () => {
+  it('pages ListParts like S3 (max-parts, part-number-marker), which the SDK paginator follows', async () => {
     const client = sdkClient(running);
     const key = freshKey();
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: PATH_BUCKET, Key: key }));
@@ -90,6 +91,11 @@ describe('dev bucket multipart with @aws-sdk/client-s3', () => {
     );
     expect(second.Parts?.map((p) => p.PartNumber)).toEqual([3]);
     expect(second.IsTruncated).toBe(false);
+    const paged: number[] = [];
+    for await (const page of paginateListParts({ client, pageSize: 2 }, { Bucket: PATH_BUCKET, Key: key, UploadId })) {
+      paged.push(...(page.Parts ?? []).map((p) => p.PartNumber!));
+    }
+    expect(paged).toEqual([1, 2, 3]);
     await client.send(new AbortMultipartUploadCommand({ Bucket: PATH_BUCKET, Key: key, UploadId }));
   });
 

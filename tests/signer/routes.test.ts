@@ -22,6 +22,7 @@ describe('routing', () => {
       privateBucket: false,
       // The dev bucket's dev login takes both platforms' codes.
       signIn: ['wechat', 'alipay'],
+      multipart: { maxBytes: 2 * 1024 * 1024 * 1024, partSize: 8 * 1024 * 1024 },
     });
   });
 

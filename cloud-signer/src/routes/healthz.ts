@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealthResponse, SignInPlatformName } from '../../../typings/ticket';
 import { sendJsonText } from '../api-error';
+import { multipartLimitsFor } from '../multipart/config';
 import type { RouteContext } from './context';
 
 
@@ -15,6 +16,8 @@ export function healthzRoute(ctx: RouteContext, signIn: readonly SignInPlatformN
     privateBucket: ctx.config.privateBucket,
     ...(signIn.length > 0 ? { signIn: [...signIn] } : {}),
   };
+  const multipart = multipartLimitsFor(ctx.config);
+  if (multipart) health.multipart = multipart;
   // Nothing in it changes while the process runs.
   const body = JSON.stringify(health);
   return (_req, res) => sendJsonText(res, 200, body);

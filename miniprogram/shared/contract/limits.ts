@@ -5,3 +5,5 @@
 export const MAX_FILES_PER_TICKET_REQUEST = 20;
 /** One /api/object-urls request signs at most 100 links (a history page is never longer in one go). */
 export const MAX_KEYS_PER_LINKS_REQUEST = 100;
+/** One /api/uploads/parts request signs at most 100 parts: every part in flight under WeChat's 10-request budget, many times over. */
+export const MAX_PARTS_PER_SIGN_REQUEST = 100;

@@ -8,3 +8,9 @@ export const CREDENTIALS_PATH = '/api/credentials';
 export const SESSIONS_PATH = '/api/sessions';
 /** Every signing route lives under this prefix (and only those need a token). */
 export const API_PREFIX = '/api/';
+/** Multipart (resumable) uploads: start, sign parts, complete, abort, list what the store holds. */
+export const UPLOADS_PATH = '/api/uploads';
+export const UPLOAD_PARTS_PATH = '/api/uploads/parts';
+export const UPLOAD_COMPLETE_PATH = '/api/uploads/complete';
+export const UPLOAD_ABORT_PATH = '/api/uploads/abort';
+export const UPLOAD_LIST_PATH = '/api/uploads/list';

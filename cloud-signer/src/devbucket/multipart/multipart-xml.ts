@@ -37,11 +37,12 @@ export function listPartsXml(page: ListPartsPage): string {
         `<ETag>${escapeXml(p.etag)}</ETag><Size>${p.size}</Size></Part>`,
     )
     .join('');
-  const next = page.parts.length > 0 ? page.parts[page.parts.length - 1].partNumber : page.marker;
+  // Only on a truncated page, as S3 does: the SDK's paginator stops when it is absent.
+  const next = page.truncated ? `<NextPartNumberMarker>${page.parts[page.parts.length - 1].partNumber}</NextPartNumberMarker>` : '';
   return (
     `${XML_DECLARATION}<ListPartsResult xmlns="${S3_NAMESPACE}"><Bucket>${escapeXml(page.bucket)}</Bucket>` +
     `<Key>${escapeXml(page.key)}</Key><UploadId>${page.uploadId}</UploadId>` +
-    `<PartNumberMarker>${page.marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker>` +
+    `<PartNumberMarker>${page.marker}</PartNumberMarker>${next}` +
     `<MaxParts>${page.maxParts}</MaxParts><IsTruncated>${page.truncated}</IsTruncated>${parts}</ListPartsResult>`
   );
 }

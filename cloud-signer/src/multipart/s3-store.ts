@@ -1,0 +1,124 @@
+// The calls the signer makes to an S3-compatible store (and to the dev bucket, which
+// speaks the same API) to start, inspect, finish and abandon a multipart upload, with
+// its own credentials, through the official @aws-sdk/client-s3: the XML, retries and
+// error parsing are the SDK's. Store errors become the signer's JSON errors; what the
+// store said is named, nothing secret is.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { StoredPart } from '../../../typings/multipart';
+import { parseEndpoint } from '../../../miniprogram/shared/signing/index';
+import { ApiFailure } from '../api-error';
+import type { CredentialSource } from '../credentials';
+
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+let loading: Promise<S3Sdk> | undefined;
+/**
+ * The SDK is loaded on first use: a signer that never sees an upload in parts does not
+ * pay its start-up, and the route table stays loadable where the SDK cannot be (the
+ * WeChat page tests build a signer under jsdom, which picks the SDK's browser build).
+ */
+const loadSdk = (): Promise<S3Sdk> => (loading ??= import('@aws-sdk/client-s3'));
+
+export interface MultipartStore {
+  create(key: string, contentType: string): Promise<string>;
+  /** Every part the store holds, ascending. */
+  listParts(key: string, uploadId: string): Promise<StoredPart[]>;
+  complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abort(key: string, uploadId: string): Promise<void>;
+}
+
+export interface S3StoreTarget {
+  /** The bucket's base URL: `https://bucket.host` (virtual host) or `https://host/bucket` (path style). */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: CredentialSource;
+  /** The signer's clock; the SDK signs by it (tests pin it, a skewed host is corrected with it). */
+  now: () => Date;
+}
+
+/** How the SDK must address the bucket for an endpoint written the way UPLOAD_ENDPOINT is. */
+export function sdkAddressing(endpoint: string, bucket: string): { endpoint: string; forcePathStyle: boolean; bucketEndpoint: boolean; bucket: string } {
+  const { protocol, host, basePath } = parseEndpoint(endpoint);
+  if (basePath !== '') {
+    // Path style (MinIO, R2, the dev bucket): the first path segment is the bucket the URL names.
+    return { endpoint: `${protocol}://${host}`, forcePathStyle: true, bucketEndpoint: false, bucket: basePath.slice(1) };
+  }
+  return { endpoint: `${protocol}://${host}`, forcePathStyle: false, bucketEndpoint: true, bucket };
+}
+
+function storeFailure(sdk: S3Sdk | undefined, error: unknown, action: string): ApiFailure {
+  if (sdk && error instanceof sdk.S3ServiceException) {
+    if (error.name === 'NoSuchUpload') {
+      return new ApiFailure(410, 'UploadExpired', 'The store no longer has this upload (completed, aborted or cleaned up); start the file again.');
+    }
+    return new ApiFailure(502, 'StoreError', `The bucket refused to ${action}: ${error.name} (HTTP ${error.$metadata.httpStatusCode ?? '?'}).`);
+  }
+  return new ApiFailure(502, 'StoreError', `The bucket could not be reached to ${action}; try again.`);
+}
+
+export function s3MultipartStore(target: S3StoreTarget): MultipartStore {
+  const addressing = sdkAddressing(target.endpoint, target.bucket);
+  const Bucket = addressing.bucket;
+  // One client per call: cheap next to the round trip, and it signs at the signer's clock now.
+  const client = (sdk: S3Sdk): S3Client =>
+    new sdk.S3Client({
+      region: target.region,
+      endpoint: addressing.endpoint,
+      forcePathStyle: addressing.forcePathStyle,
+      bucketEndpoint: addressing.bucketEndpoint,
+      systemClockOffset: target.now().getTime() - Date.now(),
+      credentials: async () => {
+        const c = await target.credentials.get(target.now());
+        return { accessKeyId: c.accessKeyId, secretAccessKey: c.accessKeySecret, sessionToken: c.securityToken };
+      },
+    });
+  /** Runs one store call with the SDK loaded, its failures turned into the signer's errors. */
+  async function call<T>(action: string, work: (sdk: S3Sdk, s3: S3Client) => Promise<T>): Promise<T> {
+    let sdk: S3Sdk | undefined;
+    try {
+      sdk = await loadSdk();
+      return await work(sdk, client(sdk));
+    } catch (error) {
+      throw storeFailure(sdk, error, action);
+    }
+  }
+  return {
+    create: (key, contentType) =>
+      call('start the upload', async (sdk, s3) => {
+        const { UploadId } = await s3.send(new sdk.CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType }));
+        if (!UploadId) throw new Error('no UploadId');
+        return UploadId;
+      }),
+    listParts: (key, uploadId) =>
+      call('list the parts', async (sdk, s3) => {
+        const parts: StoredPart[] = [];
+        // Paged by hand on IsTruncated: the SDK's paginator follows NextPartNumberMarker
+        // alone, and stores differ in whether they send one on the last page.
+        let marker: string | undefined;
+        for (;;) {
+          const page = await s3.send(new sdk.ListPartsCommand({ Bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+          for (const part of page.Parts ?? []) {
+            parts.push({ partNumber: part.PartNumber ?? 0, etag: part.ETag ?? '', size: part.Size ?? 0 });
+          }
+          if (!page.IsTruncated || !page.NextPartNumberMarker || page.NextPartNumberMarker === marker) break;
+          marker = page.NextPartNumberMarker;
+        }
+        return parts.sort((a, b) => a.partNumber - b.partNumber);
+      }),
+    complete: (key, uploadId, parts) =>
+      call('complete the upload', async (sdk, s3) => {
+        await s3.send(
+          new sdk.CompleteMultipartUploadCommand({
+            Bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+          }),
+        );
+      }),
+    abort: (key, uploadId) =>
+      call('abort the upload', async (sdk, s3) => {
+        await s3.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId }));
+      }),
+  };
+}

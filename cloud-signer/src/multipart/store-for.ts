@@ -1,0 +1,27 @@
+// Which store a multipart call goes to. For a cloud it is the configured bucket; for the
+// dev bucket it is this very server, reached on the address the request came in on
+// (the dev bucket is a path on the signer, so the SDK talks to it over loopback HTTP
+// like to any S3 endpoint).
+import type { IncomingMessage } from 'node:http';
+import type { Config } from '../config';
+import type { CredentialSource } from '../credentials';
+import { DEV_BUCKET_PATH } from '../devbucket';
+import { s3MultipartStore, type MultipartStore } from './s3-store';
+
+export function storeResolver(config: Config, credentials: CredentialSource, now: () => Date): (req: IncomingMessage) => MultipartStore {
+  if (config.provider !== 'local') {
+    const store = s3MultipartStore({ endpoint: config.endpoint!, bucket: config.bucket, region: config.region, credentials, now });
+    return () => store;
+  }
+  const stores = new Map<string, MultipartStore>();
+  return (req) => {
+    const address = req.socket.localAddress ?? '127.0.0.1';
+    const endpoint = `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}${DEV_BUCKET_PATH}`;
+    let store = stores.get(endpoint);
+    if (!store) {
+      store = s3MultipartStore({ endpoint, bucket: config.bucket, region: config.region, credentials, now });
+      stores.set(endpoint, store);
+    }
+    return store;
+  };
+}

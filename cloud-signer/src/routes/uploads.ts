@@ -1,0 +1,170 @@
+// The multipart upload routes: POST /api/uploads (start), /parts (sign part URLs),
+// /complete, /abort and /list. The signer keeps nothing: each step trusts only the
+// upload token it signed and what the store itself answers (ListParts), never what
+// the device remembers. A provider whose store calls are not wired answers 501, and
+// /healthz does not offer multipart for it, so the app keeps single uploads there.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  CompleteUploadResponse,
+  CreateUploadResponse,
+  ListUploadPartsResponse,
+  SignPartsResponse,
+} from '../../../typings/multipart';
+import {
+  UPLOADS_PATH,
+  UPLOAD_ABORT_PATH,
+  UPLOAD_COMPLETE_PATH,
+  UPLOAD_LIST_PATH,
+  UPLOAD_PARTS_PATH,
+  formatBytes,
+  partRange,
+  planParts,
+  type PartPlan,
+} from '../../../miniprogram/shared/contract/index';
+import { UPLOAD_PART_SIGNERS, s3ObjectUrl } from '../../../miniprogram/shared/signing/index';
+import { ApiFailure, sendJson } from '../api-error';
+import { checkJsonContentType, readJsonBody } from '../json-body';
+import { objectKey } from '../keys';
+import { multipartAvailable } from '../multipart/config';
+import { ownerOf } from '../multipart/owner';
+import { storeResolver } from '../multipart/store-for';
+import { signUploadToken, tokenKey, verifyUploadToken, type UploadClaims } from '../multipart/upload-token';
+import { MAX_COMPLETE_BODY_BYTES, bodyObject, normaliseEtag, partNumbersToSign, partsToComplete } from '../multipart/validate-uploads';
+import { validateTicketRequest } from '../validate-tickets';
+import type { Caller } from '../guard';
+import { lifetimeSeconds } from '../ticket-lifetime';
+import type { RouteContext } from './context';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, caller: Caller) => Promise<void>;
+
+const planOf = (claims: UploadClaims): PartPlan => ({ size: claims.size, partSize: claims.partSize, partCount: claims.partCount });
+
+/** Every multipart route, path first; the server mounts them as POST routes. */
+export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
+  const { config } = ctx;
+  const paths = [UPLOADS_PATH, UPLOAD_PARTS_PATH, UPLOAD_COMPLETE_PATH, UPLOAD_ABORT_PATH, UPLOAD_LIST_PATH];
+  if (!multipartAvailable(config.provider)) {
+    const unavailable: Handler = async () => {
+      throw new ApiFailure(
+        501,
+        'MultipartNotAvailable',
+        `Uploads in parts are not available with UPLOAD_PROVIDER=${config.provider} yet; files up to ${formatBytes(config.maxBytes)} go up in one request.`,
+      );
+    };
+    return paths.map((path) => [path, unavailable]);
+  }
+  const mp = config.multipart;
+  const key = tokenKey(mp.secret);
+  const storeFor = storeResolver(config, ctx.credentials, ctx.now);
+  const partSigner = UPLOAD_PART_SIGNERS[config.ticketProvider];
+
+  /** The JSON body and the verified token of a step after the start. */
+  async function step(req: IncomingMessage, caller: Caller, limit?: number): Promise<{ body: Record<string, unknown>; claims: UploadClaims; now: Date }> {
+    checkJsonContentType(req);
+    const body = bodyObject(await readJsonBody(req, limit));
+    const now = ctx.now();
+    return { body, claims: await verifyUploadToken(body.uploadToken, key, ownerOf(caller, req), now), now };
+  }
+
+  const objectUrl = (req: IncomingMessage, objectKeyName: string) => s3ObjectUrl(ctx.targetFor(req).publicBaseUrl, objectKeyName);
+
+  const create: Handler = async (req, res, caller) => {
+    checkJsonContentType(req);
+    const [file] = validateTicketRequest({ files: [bodyObject(await readJsonBody(req))] }, { maxBytes: mp.maxBytes, allowedTypes: config.allowedTypes });
+    const now = ctx.now();
+    // The same rate limit and quotas as a ticket for this file (a byte quota counts its declared size).
+    if (ctx.guard.admitBatch !== undefined) await ctx.guard.admitBatch(caller, [file], now);
+    const plan = planParts(file.size, mp.partSize, config.ticketProvider);
+    // Under the caller's own folder, like every ticket's key.
+    const objectKeyName = objectKey(caller.keyPrefix, now, file.extension);
+    const uploadId = await storeFor(req).create(objectKeyName, file.contentType);
+    const expiresAt = new Date(now.getTime() + mp.tokenTtlSeconds * 1000);
+    const claims: UploadClaims = { uploadId, key: objectKeyName, ...plan, contentType: file.contentType, owner: ownerOf(caller, req) };
+    const answer: CreateUploadResponse = {
+      uploadToken: await signUploadToken(claims, key, now, expiresAt),
+      key: objectKeyName,
+      partSize: plan.partSize,
+      partCount: plan.partCount,
+      expiresAt: expiresAt.toISOString(),
+      objectUrl: objectUrl(req, objectKeyName),
+      provider: config.ticketProvider,
+      contentType: file.contentType,
+      size: file.size,
+      serverTime: now.toISOString(),
+    };
+    sendJson(res, 200, answer);
+  };
+
+  const parts: Handler = async (req, res, caller) => {
+    const { body, claims, now } = await step(req, caller);
+    const numbers = partNumbersToSign(body.partNumbers, claims.partCount);
+    const credentials = ctx.credentials.current?.(now) ?? (await ctx.credentials.get(now));
+    const { endpoint } = ctx.targetFor(req);
+    // Never longer than the signing keys live (STS, instance role), like tickets.
+    const ttlSeconds = lifetimeSeconds(config.ticketTtlSeconds, credentials, now);
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+    const answer: SignPartsResponse = {
+      serverTime: now.toISOString(),
+      parts: numbers.map((partNumber) => {
+        const { size } = partRange(planOf(claims), partNumber);
+        const signed = partSigner(
+          { bucket: config.bucket, region: config.region, endpoint, credentials, key: claims.key, uploadId: claims.uploadId, partNumber, partBytes: size, now, ttlSeconds },
+          ctx.crypto,
+        );
+        return { partNumber, url: signed.url, headers: signed.headers, size, expiresAt };
+      }),
+    };
+    sendJson(res, 200, answer);
+  };
+
+  const complete: Handler = async (req, res, caller) => {
+    const { body, claims } = await step(req, caller, MAX_COMPLETE_BODY_BYTES);
+    const requested = partsToComplete(body.parts, claims.partCount);
+    const store = storeFor(req);
+    const stored = new Map((await store.listParts(claims.key, claims.uploadId)).map((p) => [p.partNumber, p]));
+    // Checked here, before the store assembles anything: a refused complete leaves the
+    // object unwritten and the upload resumable.
+    for (const part of requested) {
+      const held = stored.get(part.partNumber);
+      if (!held) throw new ApiFailure(400, 'PartMissing', `Part ${part.partNumber} is not in the bucket; upload it again.`);
+      if (normaliseEtag(held.etag) !== part.etag) {
+        throw new ApiFailure(400, 'EtagMismatch', `Part ${part.partNumber} in the bucket is not the one this ETag names; upload it again.`);
+      }
+      const expected = partRange(planOf(claims), part.partNumber).size;
+      if (held.size !== expected) {
+        throw new ApiFailure(
+          400,
+          'SizeMismatch',
+          `Part ${part.partNumber} holds ${held.size} bytes, not ${expected}: the file would not be the ${claims.size} bytes declared.`,
+        );
+      }
+    }
+    await store.complete(claims.key, claims.uploadId, requested);
+    const answer: CompleteUploadResponse = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
+    sendJson(res, 200, answer);
+  };
+
+  const abort: Handler = async (req, res, caller) => {
+    const { claims } = await step(req, caller);
+    await storeFor(req).abort(claims.key, claims.uploadId);
+    sendJson(res, 200, { aborted: true });
+  };
+
+  const list: Handler = async (req, res, caller) => {
+    const { claims } = await step(req, caller);
+    const answer: ListUploadPartsResponse = {
+      parts: await storeFor(req).listParts(claims.key, claims.uploadId),
+      partSize: claims.partSize,
+      partCount: claims.partCount,
+    };
+    sendJson(res, 200, answer);
+  };
+
+  return [
+    [UPLOADS_PATH, create],
+    [UPLOAD_PARTS_PATH, parts],
+    [UPLOAD_COMPLETE_PATH, complete],
+    [UPLOAD_ABORT_PATH, abort],
+    [UPLOAD_LIST_PATH, list],
+  ];
+}
