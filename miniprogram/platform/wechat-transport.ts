@@ -3,6 +3,7 @@
 // `wx` is only touched when a method runs, never at import time.
 import {
   TransportError,
+  type FilePartRequest,
   type FileUploadRequest,
   type HttpRequest,
   type HttpResponse,
@@ -115,9 +116,40 @@ function uploadPut(req: FileUploadRequest): UploadTask {
   });
 }
 
+/** One part of a multipart upload: only its range is read (base library 2.10.0+), then PUT with wx.request. */
+function putPart(req: FilePartRequest): UploadTask {
+  return uploadPutWith(
+    { method: 'PUT', url: req.url, filePath: req.filePath, fileName: '', fileField: '', fields: {}, headers: req.headers, timeoutMs: req.timeoutMs },
+    {
+      readFile: (filePath, done, failed) => {
+        wx.getFileSystemManager().readFile({
+          filePath,
+          position: req.offset,
+          length: req.length,
+          success: ({ data }) => done(data as ArrayBuffer),
+          fail: (err) => failed(new TransportError('file', errMsgOf(err), err)),
+        });
+      },
+      send: (body, answered, failed) =>
+        wx.request({
+          url: req.url,
+          method: 'PUT',
+          header: req.headers,
+          data: body,
+          dataType: 'text',
+          responseType: 'text',
+          timeout: req.timeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
+          success: (res) => answered({ statusCode: res.statusCode, body: bodyText(res.data), headers: lowerCaseHeaders(res.header) }),
+          fail: (err) => failed(toTransportError(err)),
+        }),
+    },
+  );
+}
+
 export function createWechatTransport(): Transport {
   return {
     request,
     upload: (req) => (req.method === 'PUT' ? uploadPut(req) : uploadMultipart(req)),
+    putPart,
   };
 }

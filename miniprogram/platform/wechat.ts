@@ -128,6 +128,7 @@ export function createWechatPlatform(): WechatPlatform {
     name: 'wechat',
     request: transport.request,
     upload: transport.upload,
+    putPart: transport.putPart,
     storage: createStorage(),
 
     chooseMedia({ count, source }) {

@@ -3,11 +3,16 @@
 // makes sure every file ends done, failed (with why) or cancelled. It orchestrates;
 // item state lives in items.ts, decisions in retry.ts, signer calls in ticket-client.ts.
 import type { UploadLimits, UploadTicket } from '../../../typings/ticket';
+import type { MultipartLimits } from '../../../typings/multipart';
 import type { EngineEvents, Lang, Rejection, UploadEngineApi, UploadItem } from './types';
-import { TransportError, type FileUploadRequest, type Transport } from './ports';
+import { TransportError, type FileUploadRequest, type KeyValueStore, type Transport } from './ports';
+import { createMultipartClient } from './multipart-client';
+import { MultipartState } from './multipart-state';
+import { PartsFailure, uploadInParts, type PartsContext } from './multipart-transfer';
 import { ConcurrencyQueue } from './queue';
 import { Emitter } from './emitter';
 import { CANCELLED, ItemStore, type Entry, type Run } from './items';
+import type { UploadTask } from './ports';
 import { checkBatch } from './restrictions';
 import { batchProgress } from './progress';
 import { rejectionMessage } from './messages';
@@ -57,6 +62,8 @@ export interface EngineOptions {
   clientSigning?: ClientSigningOptions;
   /** The signed-in session whose token goes with every /api/* call (session.ts). */
   session?: SessionKeeper;
+  /** Where uploads in parts are remembered across launches (the platform's storage); none: this run only. */
+  storage?: KeyValueStore;
 }
 
 export const DEFAULT_CONCURRENCY = 3;
@@ -119,6 +126,19 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   let loadingLimits: Promise<UploadLimits> | undefined;
   /** From /healthz: links come from /api/object-urls instead of the ticket's objectUrl. */
   let privateBucket = false;
+  /** From /healthz: files above the single-request limit go up in parts, when the transport can PUT parts. */
+  let multipart: MultipartLimits | undefined;
+  const multipartState = new MultipartState(options.storage);
+  const multipartClient = createMultipartClient(client);
+  const putPart = transport.putPart?.bind(transport);
+  const partsContext: PartsContext | undefined = putPart
+    ? { client: multipartClient, putPart, queue, state: multipartState, policy, now, sleep, timeoutMs }
+    : undefined;
+  const goesInParts = (entry: Entry) =>
+    partsContext !== undefined && multipart !== undefined && limits !== undefined && entry.item.file.size > limits.maxBytes;
+  /** The limits files are checked against: multipart raises the size cap. */
+  const acceptance = (current: UploadLimits): UploadLimits =>
+    partsContext && multipart ? { ...current, maxBytes: Math.max(current.maxBytes, multipart.maxBytes) } : current;
 
   const fail = (entry: Entry, p: Problem) => store.fail(entry, toFailure(p, lang));
   const isCurrent = (entry: Entry, run: Run) => entry.run === run && run.active;
@@ -129,6 +149,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       loadingLimits = client.health().then(
         (health) => {
           privateBucket = health.privateBucket === true;
+          multipart = health.multipart;
           return (limits = health.limits);
         },
         (error: unknown) => {
@@ -295,11 +316,39 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     }
   }
 
+  /**
+   * A large file's whole upload in parts. It holds no queue slot itself (its parts take
+   * them), so a file in parts never blocks the queue while it talks to the signer.
+   */
+  async function transferInParts(entry: Entry, run: Run, context: PartsContext): Promise<void> {
+    if (!isCurrent(entry, run)) return;
+    store.startAttempt(entry);
+    const tasks = new Set<UploadTask>();
+    // Cancelling the file aborts every part in flight (the parts the store holds stay, so a retry resumes).
+    entry.task = { result: new Promise<never>(() => undefined), abort: () => tasks.forEach((task) => task.abort()) };
+    try {
+      const stored = await uploadInParts(context, entry.item.file, {
+        isCurrent: () => isCurrent(entry, run),
+        progress: (bytesSent, totalBytes) => {
+          if (isCurrent(entry, run)) store.progress(entry, { bytesSent, totalBytes });
+        },
+        tasks,
+      });
+      if (stored && isCurrent(entry, run)) store.done(entry, stored, privateBucket);
+    } catch (error) {
+      if (isCurrent(entry, run)) fail(entry, error instanceof PartsFailure ? error.problem : signerProblem(error));
+    } finally {
+      if (entry.run === run) entry.task = undefined;
+    }
+  }
+
   /** (Re)starts entries: reusable tickets go straight to the queue, the rest share ticket requests. */
   function schedule(entries: Entry[]): void {
     const needTickets: Entry[] = [];
     for (const entry of entries) {
-      if (entry.held && !ticketIsStale(entry.held, now(), policy.ticketMarginMs)) {
+      if (partsContext && goesInParts(entry)) {
+        void transferInParts(entry, entry.run, partsContext);
+      } else if (entry.held && !ticketIsStale(entry.held, now(), policy.ticketMarginMs)) {
         const run = entry.run;
         void queue.run(() => transfer(entry, run));
       } else {
@@ -342,12 +391,13 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         for (const entry of entries) fail(entry, signerProblem(error));
         return { accepted: entries.map((entry) => store.snapshot(entry)), rejected: [] };
       }
-      const check = checkBatch(files, current);
+      const accepting = acceptance(current);
+      const check = checkBatch(files, accepting);
       const rejected: Rejection[] = check.rejected.map(({ file, reason }) => ({
         file,
         reason,
         message: rejectionMessage(reason, lang, {
-          maxBytes: current.maxBytes,
+          maxBytes: accepting.maxBytes,
           maxFiles: current.maxFiles,
           allowedTypes: current.allowedTypes,
           fileSize: file.size,
@@ -386,6 +436,12 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (!entry) return;
       store.cancel(entry);
       store.forget(id);
+      // Removed for good: an upload in parts is abandoned on the store too (cancel keeps it to resume).
+      const saved = multipartState.load(entry.item.file, now());
+      if (saved) {
+        multipartState.clear(entry.item.file);
+        multipartClient.abort(saved.uploadToken).catch(() => undefined);
+      }
     },
 
     items(): readonly UploadItem[] {

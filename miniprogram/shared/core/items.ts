@@ -140,7 +140,7 @@ export class ItemStore {
   }
 
   /** `signedLink`: a private bucket, whose link is signed afterwards (the ticket's objectUrl would answer 403). */
-  done(entry: Entry, ticket: UploadTicket, signedLink = false): boolean {
+  done(entry: Entry, ticket: Pick<UploadTicket, 'key' | 'objectUrl'>, signedLink = false): boolean {
     return this.move(entry, 'done', (item) => {
       item.bytesSent = item.totalBytes;
       item.percent = 100;

@@ -74,9 +74,25 @@ export class TransportError extends Error {
   }
 }
 
+/** One part of a multipart upload: bytes [offset, offset + length) of a file, PUT as the raw body. */
+export interface FilePartRequest {
+  url: string;
+  headers: Record<string, string>;
+  filePath: string;
+  offset: number;
+  length: number;
+  timeoutMs?: number;
+}
+
 export interface Transport {
   request(request: HttpRequest): Promise<HttpResponse>;
   upload(request: FileUploadRequest): UploadTask;
+  /**
+   * Reads one range of a file and PUTs it (WeChat: the file system manager's readFile
+   * with position/length, then a request with the ArrayBuffer). Absent where the
+   * platform cannot: large files then stay within the single-request limit.
+   */
+  putPart?(request: FilePartRequest): UploadTask;
 }
 
 // ---- The phone: pickers, clipboard, storage, language ----

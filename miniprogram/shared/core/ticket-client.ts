@@ -75,6 +75,8 @@ export interface TicketClient {
   objectUrls(keys: string[]): Promise<Map<string, SignedLink>>;
   /** Temporary credentials for client-side signing. */
   credentials(): Promise<CredentialsGrant>;
+  /** Any other JSON route (the multipart ones, multipart-client.ts), with the same auth and error mapping. */
+  postJson(path: string, body: unknown): Promise<unknown>;
 }
 
 /** Where the engine gets tickets: the signer (POST /api/tickets) or the app's own signing (client-tickets.ts). */
@@ -226,6 +228,9 @@ export function createTicketClient(options: TicketClientOptions): TicketClient {
       const offsetMs = Date.parse(body.serverTime) - arrivedAt;
       return new Map(body.urls.map((u) => [u.key, { url: u.url, expiresAtMs: Date.parse(u.expiresAt) - offsetMs }]));
     },
+
+    postJson: (path, body) =>
+      call({ url: base + path, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
 
     async credentials() {
       const body = await call({ url: base + CREDENTIALS_PATH, method: 'GET' });

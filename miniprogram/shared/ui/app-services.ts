@@ -69,6 +69,7 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
         concurrency: config.concurrency,
         authToken: config.authToken,
         session,
+        storage: platform.storage,
         clientSigning: config.signing === 'client' ? clientSigning(platform, options.loadClientSigner) : undefined,
       });
   const history = createUploadHistory(platform.storage);
