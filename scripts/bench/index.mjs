@@ -5,6 +5,7 @@
 //   2b. RSS growth after 400 × 12 MB dev bucket uploads (4 rounds of 100 in parallel)
 //   3. 20 × 2 MiB through the engine vs raw parallel HTTP clients (scripts/bench/engine)
 //   4. tickets signed in with rate limit and quota, memory and Redis, vs the same signer without (signed-in.mjs)
+//   5. 1 GiB in parts through the engine vs raw parallel part PUTs, RSS, re-sent bytes (scripts/bench/multipart)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -236,13 +237,25 @@ async function benchEngine() {
   report(`engine: 20 × 2 MiB wall ms (${r.ticketRequests} ticket request)`, r.engineMs, r.rawMs, 'ms', 1.3, false);
 }
 
+async function benchMultipart() {
+  const { runMultipartBench } = await import(path.join(root, 'scripts/bench/multipart.mjs'));
+  const r = await runMultipartBench({ log: (line) => console.log(`multipart: ${line}`) });
+  const gib = (r.bytes / 1024 ** 3).toFixed(2);
+  report(`multipart: ${gib} GiB through engine + wx adapter, wall ms`, r.engineMs, r.rawMs, 'ms', 1.3, false);
+  const partMiB = r.partBytes / 1024 ** 2;
+  rows.push({ name: `multipart: parts re-sent after a cut at 60% (${partMiB} MiB parts)`, value: r.resentParts, baseline: Math.ceil(r.bytes / r.partBytes),
+    unit: 'parts', ratio: r.resentBytes / r.bytes, target: '≤ 2 parts', ok: r.resentParts <= 2 });
+  rows.push({ name: `multipart: signer peak RSS growth (${gib} GiB)`, value: r.signerPeakGrowthMiB, baseline: r.appPeakGrowthMiB,
+    unit: 'MiB (app side as baseline)', ratio: r.signerPeakGrowthMiB / Math.max(r.appPeakGrowthMiB, 1), target: 'report', ok: true });
+}
+
 const only = process.argv[2];
 const signedIn = () => benchSignedIn({ startProcess, report, connections: CONNECTIONS, duration: DURATION_S });
 const benchBucket = async () => {
   await benchDevBucket();
   await benchUploadMemory();
 };
-for (const [name, run] of [['tickets', benchTickets], ['bucket', benchBucket], ['engine', benchEngine], ['signed-in', signedIn]]) {
+for (const [name, run] of [['tickets', benchTickets], ['bucket', benchBucket], ['engine', benchEngine], ['signed-in', signedIn], ['multipart', benchMultipart]]) {
   if (!only || only === name) await run();
 }
 

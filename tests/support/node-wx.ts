@@ -279,14 +279,28 @@ export function createNodeWx(options: NodeWxOptions = {}) {
   };
 }
 
+/** Reads only [position, position + length) when a range is asked for, as WeChat does (a 1 GiB file is never read whole for one part). */
 function readBytes(filePath: string, position = 0, length?: number) {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = fs.readFileSync(filePath);
+    fd = fs.openSync(filePath, 'r');
   } catch {
     throw new Error(`no such file or directory, open ${filePath}`);
   }
-  return bytes.subarray(position, length === undefined ? undefined : position + length);
+  try {
+    const size = fs.fstatSync(fd).size;
+    const count = Math.max(0, Math.min(length ?? size - position, size - position));
+    const bytes = Buffer.allocUnsafe(count);
+    let read = 0;
+    while (read < count) {
+      const n = fs.readSync(fd, bytes, read, count - read, position + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return bytes.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function toArrayBuffer(bytes: Buffer): ArrayBuffer {
