@@ -150,8 +150,10 @@ async function uploadPart(
     res.writeHead(200, { ETag: etag, 'Content-Length': 0, 'x-amz-request-id': requestId }).end();
   } catch (error) {
     await fs.rm(temp, { force: true });
-    // The client hung up mid-part: nobody to answer, and nothing was kept.
-    if (req.destroyed && !req.complete) {
+    // The client hung up mid-part (Node reports it as "aborted", ECONNRESET): nobody to
+    // answer, nothing was kept, and it is not the bucket's fault to log.
+    const clientGone = !req.complete && (req.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET');
+    if (clientGone && !(error instanceof S3Error)) {
       res.destroy();
       return;
     }
