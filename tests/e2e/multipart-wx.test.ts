@@ -220,4 +220,49 @@ describe('a large file in parts through the WeChat adapter', () => {
       wx.node.dispose();
     }
   });
+
+  it('keeps the single POST and its limit on a platform that cannot PUT parts (Alipay: no ranged readFile)', async () => {
+    const wx = createNodeWx();
+    const uninstall = installNodeWx(wx);
+    try {
+      const platform = createWechatPlatform();
+      const { putPart: _unused, ...withoutParts } = platform;
+      const engine = createUploadEngine({ signerUrl: signer.origin, transport: withoutParts, storage: platform.storage });
+      const { accepted, rejected } = await engine.add([file()]);
+      expect(accepted).toEqual([]);
+      expect(rejected).toMatchObject([{ reason: 'tooLarge' }]);
+      // The reason names the single-request limit (UPLOAD_MAX_BYTES, 20 MB), not the multipart one.
+      expect(rejected[0].message).toMatch(/20(\.0)?\s?MB/);
+      expect(wx.node.network.log.filter((r) => r.method === 'PUT')).toEqual([]);
+    } finally {
+      uninstall();
+      wx.node.dispose();
+    }
+  });
+
+  it('abandons the upload on the store when the card is removed, and forgets it on the phone', async () => {
+    const wx = createNodeWx();
+    network(wx, 2);
+    const session = launch(wx, []);
+    try {
+      await session.engine.add([file()]);
+      const item = await settled(session.engine);
+      expect(item.status).toBe('failed');
+      const [key] = [...wx.node.storage.keys()].filter((k) => k.startsWith('multipart-upload:'));
+      const saved = JSON.parse(wx.node.storage.get(key)!) as { uploadToken: string };
+      session.engine.remove(item.id);
+      expect(wx.node.storage.has(key)).toBe(false);
+      // The store no longer has it: the token's upload is gone.
+      await waitUntil(() => wx.node.network.log.some((r) => r.url.endsWith('/api/uploads/abort') && r.outcome === 200), 'the abort', 10_000);
+      const listed = await fetch(`${signer.origin}/api/uploads/list`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ uploadToken: saved.uploadToken }),
+      });
+      expect([listed.status, (await listed.json()).error.code]).toEqual([410, 'UploadExpired']);
+    } finally {
+      session.close();
+      wx.node.dispose();
+    }
+  });
 });
