@@ -34,7 +34,7 @@ beforeAll(async () => {
   fs.writeFileSync(bigFile, randomBytes(FILE_BYTES));
   signer = await startSigner(
     {
-      UPLOAD_ALLOWED_TYPES: 'video/*,image/*',
+      UPLOAD_ALLOWED_TYPES: 'video/mp4,image/jpeg',
       UPLOAD_MULTIPART_PART_BYTES: String(PART_BYTES),
       UPLOAD_TICKET_TTL_SECONDS: String(TICKET_TTL_SECONDS),
     },

@@ -16,7 +16,7 @@ const SHARED = {
   UPLOAD_SESSION_SECRET: SECRET,
   UPLOAD_ACCESS_KEY_ID: 'DEVSHAREDKEY0001',
   UPLOAD_ACCESS_KEY_SECRET: 'dev-shared-secret-for-tests',
-  UPLOAD_ALLOWED_TYPES: 'video/*',
+  UPLOAD_ALLOWED_TYPES: 'video/mp4',
   UPLOAD_MULTIPART_PART_BYTES: String(5 * MIB),
 };
 
@@ -66,6 +66,44 @@ describe('upload tokens across signer instances', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(SECRET));
     expect(await post(first.origin, '/api/uploads/list', { uploadToken: session })).toMatchObject({ status: 400, json: { error: { code: 'InvalidUploadToken' } } });
+  });
+});
+
+describe('uploads in parts and sign-in', () => {
+  let signer: RunningSigner;
+  beforeAll(async () => {
+    signer = await startSigner({ ...SHARED });
+  });
+  afterAll(() => signer.close());
+
+  /** A session from the dev bucket's dev login: `dev:<name>` codes name users. */
+  async function sessionOf(name: string): Promise<{ token: string; id: string }> {
+    const answer = await post(signer.origin, '/api/sessions', { platform: 'wechat', code: `dev:${name}` });
+    expect(answer.status).toBe(200);
+    return { token: answer.json.token, id: answer.json.user.id };
+  }
+
+  async function postAs(token: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+    const response = await fetch(`${signer.origin}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, json: await response.json() };
+  }
+
+  it("keys an upload under the signed-in user's folder, and refuses its token to another user", async () => {
+    const alice = await sessionOf('alice');
+    const bob = await sessionOf('bob');
+    const upload = await postAs(alice.token, '/api/uploads', { name: 'a.mp4', size: 6 * MIB });
+    expect(upload.status).toBe(200);
+    expect(upload.json.key.startsWith(`uploads/${alice.id}/`)).toBe(true);
+    expect((await postAs(alice.token, '/api/uploads/list', { uploadToken: upload.json.uploadToken })).status).toBe(200);
+    expect(await postAs(bob.token, '/api/uploads/list', { uploadToken: upload.json.uploadToken })).toMatchObject({
+      status: 403,
+      json: { error: { code: 'Forbidden' } },
+    });
+    expect(await post(signer.origin, '/api/uploads/list', { uploadToken: upload.json.uploadToken })).toMatchObject({ status: 403 });
   });
 });
 
