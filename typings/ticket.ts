@@ -117,6 +117,8 @@ export type ApiErrorCode =
   | 'NotConfigured'
   /** 503: the signer's temporary credentials expired and could not be renewed yet; retry later. */
   | 'CredentialsUnavailable'
+  /** 503 before any request is read: this client holds its share of the signer's connections. */
+  | 'TooManyConnections'
   | 'InternalError'
   // Sign-in, sessions and limits (additions):
   | 'UnknownPlatform'

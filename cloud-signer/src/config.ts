@@ -8,6 +8,13 @@ import type { Credentials } from '../../miniprogram/shared/signing/index';
 import { cosEndpoint } from '../../miniprogram/shared/signing/index';
 import { obsEndpoint } from '../../miniprogram/shared/signing/index';
 import { ossEndpoint } from '../../miniprogram/shared/signing/index';
+import {
+  DEFAULT_HEADERS_TIMEOUT_SECONDS,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  defaultMaxConnections,
+  defaultMaxConnectionsPerClient,
+  type ConnectionLimits,
+} from './connection-limits';
 import { isTypePattern } from './mime';
 import { TICKET_PROVIDERS } from '../../miniprogram/shared/contract/index';
 import { loadGuardSettings, type GuardSettings } from './guard/settings';
@@ -62,6 +69,8 @@ export interface Config {
   allowedHosts: string[];
   /** Resumable uploads in parts (POST /api/uploads…). */
   multipart: MultipartConfig;
+  /** Connection caps and timeouts (connection-limits.ts). */
+  connections: ConnectionLimits;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -88,6 +97,9 @@ export const MAX_TTL_SECONDS = 7 * 24 * 3600;
 /** Bearer tokens shorter than this are guessable; refuse them rather than pretend to protect. */
 export const MIN_AUTH_TOKEN_LENGTH = 16;
 const MAX_PORT = 65535;
+/** Upper bounds for the connection settings: sanity, not policy. */
+const MAX_CONNECTIONS_SETTING = 1_000_000;
+const MAX_TIMEOUT_SECONDS = 3600;
 
 /** Read a variable; empty strings count as unset (a `.env` line like `UPLOAD_BUCKET=`). */
 export function read(env: Env, name: string): string | undefined {
@@ -362,5 +374,25 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     guard: loadGuardSettings(env, provider),
     allowedHosts: allowedHosts(env),
     multipart: multipartConfig(env),
+    connections: connectionLimits(env),
+  };
+}
+
+function connectionLimits(env: Env): ConnectionLimits {
+  const maxConnections = integer(env, 'UPLOAD_MAX_CONNECTIONS', defaultMaxConnections(), 1, MAX_CONNECTIONS_SETTING, 'connections');
+  const perClient = integer(
+    env,
+    'UPLOAD_MAX_CONNECTIONS_PER_CLIENT',
+    defaultMaxConnectionsPerClient(maxConnections),
+    0,
+    maxConnections,
+    'connections (0 = no per-client cap)',
+  );
+  const seconds = (name: string, fallback: number) => integer(env, name, fallback, 1, MAX_TIMEOUT_SECONDS, 'seconds') * 1000;
+  return {
+    maxConnections,
+    maxConnectionsPerClient: perClient,
+    headersTimeoutMs: seconds('UPLOAD_HEADERS_TIMEOUT_SECONDS', DEFAULT_HEADERS_TIMEOUT_SECONDS),
+    idleTimeoutMs: seconds('UPLOAD_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS),
   };
 }

@@ -27,9 +27,19 @@ function twoDigits(n: number): string {
   return n < 10 ? '0' + n : String(n);
 }
 
+const DAY_MS = 86_400_000;
+// The last day named: every key of a day shares its folder, so it is formatted once a day.
+let lastDay = NaN;
+let lastDayPath = '';
+
 /** `YYYY/MM/DD/` of `now` in UTC, so every signer names the same day the same way. */
 export function datePath(now: Date): string {
-  return `${now.getUTCFullYear()}/${twoDigits(now.getUTCMonth() + 1)}/${twoDigits(now.getUTCDate())}/`;
+  const day = Math.floor(now.getTime() / DAY_MS);
+  if (day !== lastDay) {
+    lastDayPath = `${now.getUTCFullYear()}/${twoDigits(now.getUTCMonth() + 1)}/${twoDigits(now.getUTCDate())}/`;
+    lastDay = day;
+  }
+  return lastDayPath;
 }
 
 export function objectKey(prefix: string, now: Date, extension: string, random: string = randomKeyPart()): string {

@@ -9,18 +9,20 @@ import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
 import { CredentialsUnavailableError, staticCredentials, type CredentialSource } from './credentials';
 import { DEV_BUCKET_PATH } from './devbucket';
+import { guardConnections, serverOptions } from './connection-limits';
 import { dialectFor } from './dialects';
 import { createHostGate, HOST_NOT_ALLOWED_MESSAGE } from './host-gate';
 import { handleCredentials } from './routes/credentials';
 import { healthzRoute } from './routes/healthz';
 import { objectUrlsRoute } from './routes/object-urls';
-import type { RequestTarget, RouteContext } from './routes/context';
+import type { RequestTarget, RouteContext, RouteHandler } from './routes/context';
 import { ticketsRoute } from './routes/tickets';
 import { createGuard, type Caller, type GuardDeps } from './guard';
 import { uploadRoutes } from './routes/uploads';
 import { nodeCrypto } from './node-crypto';
 import { sessionsRoute, SESSIONS_PATH } from './sign-in/sessions-route';
 import { signInPlatforms } from './sign-in/settings';
+import { oneShotHmacSha256 } from './one-shot-hmac';
 import {
   API_PREFIX,
   CREDENTIALS_PATH,
@@ -52,7 +54,7 @@ export interface SignerDeps {
   guard?: Omit<GuardDeps, 'log'>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, caller: Caller) => void | Promise<void>;
+type Handler = RouteHandler;
 
 interface Route {
   /** e.g. "POST" — also the Allow header of a 405. */
@@ -87,6 +89,8 @@ function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget
   let last: RequestTarget = { endpoint: '', publicBaseUrl: '' };
   return (req) => {
     let host = req.headers.host;
+    // Nearly every request names the host the last one did: compare before any regex.
+    if (host === lastHost) return last;
     if (host === undefined || !SAFE_HOST_HEADER.test(host)) {
       // No usable Host: name the socket we were reached on instead of trusting junk.
       const address = req.socket.localAddress ?? '127.0.0.1';
@@ -129,7 +133,8 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     // Resolved now so an unsupported provider/method stops startup, not the first upload.
     dialect: dialectFor(config.ticketProvider, config.method),
     credentials: deps.credentials ?? staticCredentials(config.credentials),
-    crypto: cachingCrypto(nodeCrypto),
+    // HMAC without a native object per call (one-shot-hmac.ts), behind the derived-key cache.
+    crypto: cachingCrypto({ ...nodeCrypto, hmacSha256: oneShotHmacSha256() }),
     now: deps.now ?? (() => new Date()),
     limits,
     limitsJson: JSON.stringify(limits),
@@ -199,7 +204,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
 
   const run = (handler: Handler, req: IncomingMessage, res: ServerResponse, caller: Caller) => {
     try {
-      const pending = handler(req, res, caller);
+      const pending = handler(req, res, caller, fail);
       if (pending !== undefined) pending.catch((error: unknown) => fail(res, error));
     } catch (error) {
       fail(res, error);
@@ -209,10 +214,10 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   /** The guard first, then the route: a refused caller never reaches it (nor has its body read). */
   const guarded = async (route: Route, req: IncomingMessage, res: ServerResponse) => {
     const caller = route.admit === 'login' ? await guard.admitLogin(req) : await guard.admitRequest(req, ctx.now());
-    await route.handler(req, res, caller);
+    await route.handler(req, res, caller, fail);
   };
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverOptions(config.connections), (req, res) => {
     const path = pathOf(req.url);
     if (devBucket && (path === DEV_BUCKET_PATH || path.startsWith(DEV_BUCKET_PATH + '/'))) {
       run(devBucket.handle.bind(devBucket), req, res, NO_CALLER);
@@ -240,5 +245,6 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     else guarded(route, req, res).catch((error: unknown) => fail(res, error));
   });
   server.on('close', () => void guard.close());
+  guardConnections(server, config.connections);
   return server;
 }

@@ -104,6 +104,26 @@ function resolveType(name: string, declared: string | undefined, index: number):
   );
 }
 
+/** Distinct content types remembered per pattern list; a batch of odd types just starts over. */
+const MAX_REMEMBERED_TYPES = 64;
+const allowedByPatterns = new WeakMap<readonly string[], Map<string, boolean>>();
+
+/** typeAllowed, remembered per pattern list: the answer for a type never changes, and the ticket path asks for the same few all the time. */
+function typeAllowedMemo(contentType: string, patterns: readonly string[]): boolean {
+  let answers = allowedByPatterns.get(patterns);
+  if (answers === undefined) {
+    answers = new Map();
+    allowedByPatterns.set(patterns, answers);
+  }
+  let allowed = answers.get(contentType);
+  if (allowed === undefined) {
+    if (answers.size >= MAX_REMEMBERED_TYPES) answers.clear();
+    allowed = typeAllowed(contentType, patterns);
+    answers.set(contentType, allowed);
+  }
+  return allowed;
+}
+
 export function validateTicketRequest(body: unknown, limits: TicketLimits): ValidFile[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiFailure(BAD, 'InvalidJson', 'The body must be a JSON object such as {"files":[{"name":"a.jpg","size":1234}]}.');
@@ -135,7 +155,7 @@ export function validateTicketRequest(body: unknown, limits: TicketLimits): Vali
     const checkedName = checkName(name, index);
     const checkedSize = checkSize(size, index, limits.maxBytes);
     const resolved = resolveType(checkedName, checkType(type, index), index);
-    if (!typeAllowed(resolved.contentType, limits.allowedTypes)) {
+    if (!typeAllowedMemo(resolved.contentType, limits.allowedTypes)) {
       throw new ApiFailure(
         BAD,
         'TypeNotAllowed',

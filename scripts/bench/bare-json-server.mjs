@@ -1,15 +1,27 @@
-// Baseline for ticket throughput: the least a node:http server can do per request —
-// read the request, answer a constant JSON body of a ticket's size.
+// The fair floor for ticket throughput: the same HTTP work a ticket request costs, and
+// nothing else. It reads the whole POST body into memory (as the signer must before it can
+// parse it) and answers a constant body of exactly BODY_BYTES bytes (a real ticket
+// response's size, measured by the bench) with the headers the signer sends
+// (Content-Type, Content-Length, Cache-Control, plus node's own Date and keep-alive).
+// Same server defaults (keep-alive, timeouts) as the signer: only the signing is missing.
 import http from 'node:http';
 
-const body = JSON.stringify({
-  serverTime: new Date(0).toISOString(),
-  tickets: [{ padding: 'x'.repeat(Number(process.env.BODY_BYTES ?? 1400)) }],
-});
+const BODY_BYTES = Number(process.env.BODY_BYTES ?? 1600);
+// A JSON string of the exact size: `"xxx…"`.
+const body = `"${'x'.repeat(Math.max(0, BODY_BYTES - 2))}"`;
+const headers = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Content-Length': Buffer.byteLength(body),
+  'Cache-Control': 'no-store',
+};
+
 const server = http.createServer((req, res) => {
-  req.resume();
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    const received = Buffer.concat(chunks);
+    if (received.length === 0) res.statusCode = 400; // read for real: the bytes are used
+    res.writeHead(res.statusCode, headers);
     res.end(body);
   });
 });

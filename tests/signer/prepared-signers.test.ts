@@ -4,7 +4,7 @@ import { s3Dialect } from '../../miniprogram/shared/signing/dialects/s3';
 import { ossDialect } from '../../miniprogram/shared/signing/dialects/oss';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 import { cachingCrypto } from '../../cloud-signer/src/caching-crypto';
-import { preparedSigners } from '../../cloud-signer/src/prepared-signers';
+import { preparedSigners, ticketJsonSigner } from '../../cloud-signer/src/prepared-signers';
 import type { PreparableInput } from '../../miniprogram/shared/signing/dialects/dialect';
 
 const NOW = new Date('2026-11-22T10:00:00.250Z');
@@ -24,13 +24,13 @@ const KEYS = ['uploads/2026/11/22/0123456789abcdef.jpg', 'uploads/2026/11/22/fed
 test('one prepared signer signs every key exactly as whole signing does', () => {
   const signerFor = preparedSigners(s3Dialect, cachingCrypto(nodeCrypto))!;
   for (const key of KEYS) {
-    expect(signerFor(base)(key)).toEqual(s3Dialect.signUpload({ ...base, key, size: 1234 }, nodeCrypto));
+    expect(signerFor(base).ticket(key)).toEqual(s3Dialect.signUpload({ ...base, key, size: 1234 }, nodeCrypto));
   }
 });
 
 test('tickets from one prepared signer differ in key, policy and signature only', () => {
   const sign = preparedSigners(s3Dialect, nodeCrypto)!(base);
-  const [a, b] = [sign(KEYS[0]), sign(KEYS[1])];
+  const [a, b] = [sign.ticket(KEYS[0]), sign.ticket(KEYS[1])];
   expect(a.fields.Policy).not.toBe(b.fields.Policy);
   expect(a.fields['X-Amz-Signature']).not.toBe(b.fields['X-Amz-Signature']);
   expect({ ...a.fields, key: '', Policy: '', 'X-Amz-Signature': '' }).toEqual({ ...b.fields, key: '', Policy: '', 'X-Amz-Signature': '' });
@@ -42,12 +42,35 @@ test('a new second, new credentials or another content type prepare afresh', () 
   expect(signerFor({ ...base, now: new Date(NOW.getTime() + 500) })).toBe(first); // same second
   const later = signerFor({ ...base, now: new Date(NOW.getTime() + 1000) });
   expect(later).not.toBe(first);
-  expect(later(KEYS[0]).fields['X-Amz-Date']).toBe('20261122T100001Z');
+  expect(later.ticket(KEYS[0]).fields['X-Amz-Date']).toBe('20261122T100001Z');
   const rotated = { ...base, now: new Date(NOW.getTime() + 1000), credentials: { ...base.credentials, securityToken: 'token-2' } };
-  expect(signerFor(rotated)(KEYS[0]).fields['X-Amz-Security-Token']).toBe('token-2');
-  expect(signerFor({ ...base, now: new Date(NOW.getTime() + 1000), contentType: 'image/png' })(KEYS[0]).contentType).toBe('image/png');
+  expect(signerFor(rotated).ticket(KEYS[0]).fields['X-Amz-Security-Token']).toBe('token-2');
+  expect(signerFor({ ...base, now: new Date(NOW.getTime() + 1000), contentType: 'image/png' }).ticket(KEYS[0]).contentType).toBe('image/png');
 });
 
 test('a dialect without a prepared form is signed whole by the route', () => {
   expect(preparedSigners(ossDialect, nodeCrypto)).toBeUndefined();
+  const input = { ...base, endpoint: 'https://b.oss-cn-hangzhou.aliyuncs.com', publicBaseUrl: 'https://b.oss-cn-hangzhou.aliyuncs.com', region: 'cn-hangzhou' };
+  expect(ticketJsonSigner(ossDialect, nodeCrypto)(input, KEYS[0], 1234)).toBe(
+    JSON.stringify(ossDialect.signUpload({ ...input, key: KEYS[0], size: 1234 }, nodeCrypto)),
+  );
+});
+
+// The route answers the prepared JSON text, never the object: it must be the very bytes
+// JSON.stringify would write, whatever the key, token, content type or URLs hold.
+test('the prepared JSON text is JSON.stringify of the ticket, byte for byte', () => {
+  const inputs: PreparableInput[] = [
+    base,
+    { ...base, credentials: { ...base.credentials, securityToken: 'tok/en+"quoted"\\back' } },
+    { ...base, contentType: 'image/svg+xml', publicBaseUrl: 'https://cdn.example.com/a "b"/', endpoint: 'https://s3.example.com/\u2028x' },
+  ];
+  const keys = [...KEYS, 'uploads/\u0001ctl/\u2028line.jpg', 'uploads/😀/emoji.png'];
+  for (const input of inputs) {
+    const signer = ticketJsonSigner(s3Dialect, cachingCrypto(nodeCrypto));
+    for (const key of keys) {
+      const text = signer(input, key, 1234);
+      expect(text).toBe(JSON.stringify(s3Dialect.signUpload({ ...input, key, size: 1234 }, nodeCrypto)));
+      expect(JSON.parse(text).key).toBe(key);
+    }
+  }
 });

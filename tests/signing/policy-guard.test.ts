@@ -102,7 +102,8 @@ describe('the s3 dialect runs the same guards as every POST dialect', () => {
     expect(() => s3Dialect.signUpload({ ...input, key: '' }, nodeCrypto)).toThrow(/relative key/);
     expect(() => s3Dialect.signUpload({ ...input, maxBytes: 0 }, nodeCrypto)).toThrow(/UPLOAD_MAX_BYTES/);
     expect(() => s3Dialect.signUpload({ ...input, credentials: { accessKeyId: '', accessKeySecret: '' } }, nodeCrypto)).toThrow(/UPLOAD_ACCESS_KEY_ID/);
-    expect(() => s3Dialect.prepareUpload!({ ...input }, nodeCrypto)('/abs.jpg')).toThrow(/relative key/);
+    expect(() => s3Dialect.prepareUpload!({ ...input }, nodeCrypto).ticket('/abs.jpg')).toThrow(/relative key/);
+    expect(() => s3Dialect.prepareUpload!({ ...input }, nodeCrypto).json('/abs.jpg')).toThrow(/relative key/);
   });
 
   it('binds the STS token in the policy it signs', () => {

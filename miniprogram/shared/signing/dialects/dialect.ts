@@ -45,7 +45,11 @@ export interface ObjectUrlInput extends BucketTarget {
 export type PreparableInput = Omit<TicketInput, 'key' | 'size'>;
 
 /** Signs one key with everything else already worked out. */
-export type KeySigner = (key: string) => UploadTicket;
+export interface KeySigner {
+  ticket(key: string): UploadTicket;
+  /** `JSON.stringify(ticket(key))` byte for byte, without building the object (the signer's hot path). */
+  json(key: string): string;
+}
 
 export interface Dialect {
   provider: TicketProvider;
@@ -55,7 +59,7 @@ export interface Dialect {
    * The same signing split in two, for the signer's hot path: everything that does
    * not depend on the key (dates, credential scope, signing key, policy text around the
    * key) once per second and content type, then one HMAC per key. Where present,
-   * `signUpload(input)` is `prepareUpload(input)(input.key)`: one code path, not two.
+   * `signUpload(input)` is `prepareUpload(input).ticket(input.key)`: one code path, not two.
    */
   prepareUpload?(input: PreparableInput, crypto: SigningCrypto<any>): KeySigner;
   /** A presigned GET for private buckets. */

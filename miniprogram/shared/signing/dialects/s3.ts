@@ -5,6 +5,7 @@
 import type { UploadTicket } from '../../../../typings/ticket';
 import type { SigningCrypto } from '../primitives/crypto';
 import type { Dialect, KeySigner, PreparableInput } from './dialect';
+import { jsonStringContent, jsonTemplate } from './json-template';
 import { buildPolicy, type PolicyCondition } from './policy';
 import { assertPolicyIsNarrow } from './policy-guard';
 import { assertObjectKey, assertPreparableInput } from './post-ticket';
@@ -76,13 +77,14 @@ function withExactFieldConditions(base: PolicyCondition[], fields: Record<string
 const KEY_PLACEHOLDER = '\u0000key\u0000';
 const KEY_PLACEHOLDER_JSON = JSON.stringify(KEY_PLACEHOLDER).slice(1, -1);
 
-/** Keys that need no escaping inside a JSON string (what the signer names always are). */
-const JSON_SAFE_KEY = /^[A-Za-z0-9\-._~/]*$/;
+/** The ticket's per-key values (key, policy, signature, object URL) as holes of its JSON text. */
+const HOLES = ['\u0000key\u0000', '\u0000policy\u0000', '\u0000signature\u0000', '\u0000objectUrl\u0000'] as const;
 
-/** The key as it appears inside a JSON string. */
-function jsonStringContent(key: string): string {
-  return JSON_SAFE_KEY.test(key) ? key : JSON.stringify(key).slice(1, -1);
-}
+/**
+ * Keys that need no escaping inside a JSON string nor in a URL path (what the signer
+ * names always are): written as they are into the policy, the ticket and its object URL.
+ */
+const PLAIN_KEY = /^[A-Za-z0-9\-._~/]*$/;
 
 function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeySigner {
   assertPreparableInput(input);
@@ -126,15 +128,14 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
   const key = signingKey(crypto, accessKeySecret, day, input.region, S3_SERVICE);
   const expiresAt = expiration.toISOString();
 
-  return (objectKey) => {
-    assertObjectKey(objectKey);
-    const encodedPolicy = crypto.base64Utf8(policyAroundKey.join(jsonStringContent(objectKey)));
+  // One builder for the ticket object and for its JSON text, so the two cannot drift.
+  const ticketOf = (objectKey: string, encodedPolicy: string, signature: string, objectUrl: string): UploadTicket => {
     // Object.assign then stores, not `{ ...signedFields, key, … }`: V8 defines properties
     // after a spread through a slow runtime path, about 2.5 µs per ticket.
     const fields = Object.assign({}, signedFields);
     fields[S3_FIELDS.key] = objectKey;
     fields[S3_FIELDS.policy] = encodedPolicy;
-    fields[S3_FIELDS.signature] = crypto.hex(crypto.hmacSha256(key, encodedPolicy));
+    fields[S3_FIELDS.signature] = signature;
     return {
       provider: 's3',
       method: 'POST',
@@ -147,14 +148,36 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
       maxBytes: input.maxBytes,
       expiresAt,
       successStatus: S3_SUCCESS_STATUS,
-      objectUrl: s3ObjectUrl(input.publicBaseUrl, objectKey),
+      objectUrl,
     };
+  };
+  const policyFor = (keyJson: string) => crypto.base64Utf8(policyAroundKey.join(keyJson));
+  const signatureOf = (encodedPolicy: string) => crypto.hex(crypto.hmacSha256(key, encodedPolicy));
+  const render = jsonTemplate(ticketOf(HOLES[0], HOLES[1], HOLES[2], HOLES[3]), HOLES);
+  // The object URL of a plain key is `<base>/<key>`: the base's JSON text is made once.
+  const baseUrlJson = jsonStringContent(s3ObjectUrl(input.publicBaseUrl, ''));
+
+  return {
+    ticket: (objectKey) => {
+      assertObjectKey(objectKey);
+      const encodedPolicy = policyFor(PLAIN_KEY.test(objectKey) ? objectKey : jsonStringContent(objectKey));
+      return ticketOf(objectKey, encodedPolicy, signatureOf(encodedPolicy), s3ObjectUrl(input.publicBaseUrl, objectKey));
+    },
+    json: (objectKey) => {
+      assertObjectKey(objectKey);
+      const plain = PLAIN_KEY.test(objectKey);
+      const keyJson = plain ? objectKey : jsonStringContent(objectKey);
+      const encodedPolicy = policyFor(keyJson);
+      const objectUrlJson = plain ? baseUrlJson + objectKey : jsonStringContent(s3ObjectUrl(input.publicBaseUrl, objectKey));
+      // base64 and hex need no escaping.
+      return render([keyJson, encodedPolicy, signatureOf(encodedPolicy), objectUrlJson]);
+    },
   };
 }
 
 export const s3Dialect: Dialect = {
   provider: 's3',
-  signUpload: (input, crypto) => prepareUpload(input, crypto)(input.key),
+  signUpload: (input, crypto) => prepareUpload(input, crypto).ticket(input.key),
   prepareUpload,
   signObjectUrl: signS3ObjectUrl,
 };
