@@ -214,7 +214,9 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   /** The guard first, then the route: a refused caller never reaches it (nor has its body read). */
   const guarded = async (route: Route, req: IncomingMessage, res: ServerResponse) => {
     const caller = route.admit === 'login' ? await guard.admitLogin(req) : await guard.admitRequest(req, ctx.now());
-    await route.handler(req, res, caller, fail);
+    // The ticket route answers from a callback and returns nothing: no extra await for it.
+    const pending = route.handler(req, res, caller, fail);
+    if (pending !== undefined) await pending;
   };
 
   const server = http.createServer(serverOptions(config.connections), (req, res) => {
