@@ -61,7 +61,7 @@ describe('engine: a batch from pick to links', () => {
     expect(accepted.map((i) => i.file.name)).toEqual(['ok1.jpg', 'ok2.jpg']);
     expect(rejected.map((r) => [r.file.name, r.reason, r.message])).toEqual([
       ['big.jpg', 'tooLarge', '文件超过 20 MB 上限（此文件 25 MB）'],
-      ['clip.mp4', 'typeNotAllowed', '不支持此文件类型（video/mp4），只能上传图片'],
+      ['clip.mp4', 'typeNotAllowed', '视频不能上传，只能上传照片'],
       ['empty.jpg', 'empty', '文件是空的（0 字节），无法上传'],
       ['third.jpg', 'tooMany', '一次最多上传 2 个文件，请分批添加'],
     ]);

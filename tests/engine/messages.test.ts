@@ -24,9 +24,9 @@ describe('messages', () => {
     expect(rejectionMessage('tooLarge', 'zh', { maxBytes: 20971520, fileSize: 20971530 })).toBe('文件超过 20 MB 上限（此文件 20971530 B）');
     expect(rejectionMessage('tooLarge', 'en', { maxBytes: 20971520, fileSize: 20971530 })).toContain('(this one is 20971530 B)');
     expect(failureMessage('tooLarge', 'en', { maxBytes: 5 * 1024 * 1024 })).toBe('The file is larger than the 5 MB limit. Compress it and try again.');
-    expect(describeTypes(['image/*', 'video/*', 'application/pdf'], 'zh')).toBe('图片、视频、application/pdf');
+    expect(describeTypes(['image/*', 'video/*', 'application/pdf'], 'zh')).toBe('照片、视频、PDF 文件');
     expect(rejectionMessage('typeNotAllowed', 'en', { fileType: 'text/plain', allowedTypes: ['image/*'] })).toBe(
-      'This file type is not allowed (text/plain). Only images can be uploaded.',
+      'Text files cannot be uploaded. Only photos can be.',
     );
   });
 });

@@ -22,9 +22,46 @@ export interface MessageContext {
 }
 
 const TYPE_NAMES: Record<Lang, Record<string, string>> = {
-  zh: { 'image/*': '图片', 'video/*': '视频', 'audio/*': '音频', 'text/*': '文本文件', '*/*': '任意文件', '*': '任意文件' },
-  en: { 'image/*': 'images', 'video/*': 'videos', 'audio/*': 'audio', 'text/*': 'text files', '*/*': 'any file', '*': 'any file' },
+  zh: { 'image/*': '照片', 'video/*': '视频', 'audio/*': '音频', 'text/*': '文本文件', 'application/pdf': 'PDF 文件', '*/*': '任意文件', '*': '任意文件' },
+  en: { 'image/*': 'photos', 'video/*': 'videos', 'audio/*': 'audio', 'text/*': 'text files', 'application/pdf': 'PDF files', '*/*': 'any file', '*': 'any file' },
 };
+
+/**
+ * A refused file named by what people call it ("PDF 文件", "视频"), never by its MIME
+ * type: by exact type first, then by the part before the slash.
+ */
+const KIND_NAMES: Record<Lang, Array<[RegExp, string]>> = {
+  zh: [
+    [/^application\/pdf$/, 'PDF 文件'],
+    [/^application\/(msword|vnd\.openxmlformats-officedocument\.wordprocessingml)/, 'Word 文档'],
+    [/^application\/(vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml)/, 'Excel 表格'],
+    [/^application\/(vnd\.ms-powerpoint|vnd\.openxmlformats-officedocument\.presentationml)/, 'PPT 演示文稿'],
+    [/^application\/(zip|x-7z-compressed|x-rar-compressed|vnd\.rar|gzip|x-tar)/, '压缩包'],
+    [/^image\/svg\+xml$/, 'SVG 图形'],
+    [/^image\//, '这种格式的图片'],
+    [/^video\//, '视频'],
+    [/^audio\//, '音频'],
+    [/^text\//, '文本文件'],
+  ],
+  en: [
+    [/^application\/pdf$/, 'PDF files'],
+    [/^application\/(msword|vnd\.openxmlformats-officedocument\.wordprocessingml)/, 'Word documents'],
+    [/^application\/(vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml)/, 'Excel sheets'],
+    [/^application\/(vnd\.ms-powerpoint|vnd\.openxmlformats-officedocument\.presentationml)/, 'PowerPoint files'],
+    [/^application\/(zip|x-7z-compressed|x-rar-compressed|vnd\.rar|gzip|x-tar)/, 'Archives'],
+    [/^image\/svg\+xml$/, 'SVG drawings'],
+    [/^image\//, 'Images in this format'],
+    [/^video\//, 'Videos'],
+    [/^audio\//, 'Audio files'],
+    [/^text\//, 'Text files'],
+  ],
+};
+
+export function kindName(type: string | undefined, lang: Lang): string {
+  const actual = (type ?? '').split(';')[0].trim().toLowerCase();
+  const found = KIND_NAMES[lang].find(([pattern]) => pattern.test(actual));
+  return found ? found[1] : lang === 'zh' ? '这种文件' : 'Files of this kind';
+}
 
 /** ['image/*', 'application/pdf'] -> "图片、application/pdf". */
 export function describeTypes(patterns: readonly string[], lang: Lang): string {
@@ -89,9 +126,8 @@ const FAILURES: Texts<FailureReason> = {
     server: (c) => `服务器暂时出错${withParens('zh', httpStatus(c), c.code)}，请稍后重试`,
     tooLarge: (c) => (size(c) ? `文件超过 ${size(c)} 上限，请压缩后再传` : '文件超过大小上限，请压缩后再传'),
     typeNotAllowed: (c) =>
-      `不支持此文件类型${withParens('zh', c.fileType)}` +
-      (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
-    expired: () => '上传凭证已过期，请确认手机的日期和时间准确后重试',
+      `${kindName(c.fileType, 'zh')}不能上传` + (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
+    expired: () => '上传凭证已过期，请重试',
     denied: (c) => `存储服务拒绝了这次上传${withParens('zh', c.code)}，请重试；仍失败请联系管理员`,
     unauthorized: () => '没有上传权限：上传服务需要有效的访问令牌，请联系管理员',
     signerUnreachable: () => '连不上上传服务，请检查网络后重试',
@@ -116,9 +152,8 @@ const FAILURES: Texts<FailureReason> = {
     tooLarge: (c) =>
       size(c) ? `The file is larger than the ${size(c)} limit. Compress it and try again.` : 'The file is too large.',
     typeNotAllowed: (c) =>
-      `This file type is not allowed${withParens('en', c.fileType)}.` +
-      (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be uploaded.` : ''),
-    expired: () => "The upload permission expired. Check that the phone's date and time are correct, then retry.",
+      `${kindName(c.fileType, 'en')} cannot be uploaded.` + (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be.` : ''),
+    expired: () => 'The upload permission expired. Try again.',
     denied: (c) => `The storage service refused this upload${withParens('en', c.code)}. Retry; if it keeps failing, contact the administrator.`,
     unauthorized: () => 'Not allowed to upload: the upload service needs a valid access token. Contact the administrator.',
     signerUnreachable: () => 'Cannot reach the upload service. Check your connection and try again.',
@@ -144,8 +179,7 @@ const REJECTIONS: Texts<RejectionReason> = {
     tooLarge: (c) =>
       `文件超过 ${size(c) ?? '大小'} 上限` + (fileSize(c) !== undefined ? `（此文件 ${fileSize(c)}）` : ''),
     typeNotAllowed: (c) =>
-      `不支持此文件类型${withParens('zh', c.fileType)}` +
-      (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
+      `${kindName(c.fileType, 'zh')}不能上传` + (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
     tooMany: (c) => (c.maxFiles !== undefined ? `一次最多上传 ${c.maxFiles} 个文件，请分批添加` : '一次添加的文件太多，请分批添加'),
     empty: () => '文件是空的（0 字节），无法上传',
   },
@@ -154,8 +188,7 @@ const REJECTIONS: Texts<RejectionReason> = {
       `The file is larger than the ${size(c) ?? 'size'} limit` +
       (fileSize(c) !== undefined ? ` (this one is ${fileSize(c)}).` : '.'),
     typeNotAllowed: (c) =>
-      `This file type is not allowed${withParens('en', c.fileType)}.` +
-      (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be uploaded.` : ''),
+      `${kindName(c.fileType, 'en')} cannot be uploaded.` + (c.allowedTypes?.length ? ` Only ${describeTypes(c.allowedTypes, 'en')} can be.` : ''),
     tooMany: (c) =>
       c.maxFiles !== undefined ? `At most ${c.maxFiles} files can be added at once. Add the rest in another batch.` : 'Too many files at once.',
     empty: () => 'The file is empty (0 bytes) and cannot be uploaded.',

@@ -1,6 +1,20 @@
 // The app's own words (buttons, statuses, hints), Chinese first and English when
 // the phone's language is English. Failure and rejection reasons come from
 // core/messages.ts in the engine's language; these are the words around them.
+//
+// Glossary — one word per thing, on every page and in core/messages.ts:
+//   照片 photo        what this app uploads (a chat file that is not a photo: 文件 file)
+//   添加 add          putting photos into the list (the "+" tile)
+//   上传 / 已上传     upload / uploaded (never 完成 for a single photo)
+//   原图 original     the full-size file; off means compressed before upload
+//   重试 retry · 全部重试 retry all · 取消 cancel · 全部取消 cancel all
+//   移除 remove       take a photo off the upload list (the upload itself is not undone)
+//   删除 delete       a history record, from this phone only
+//   复制链接 copy link · 预览 preview · 清空 clear
+//   上传服务 the upload service (never "signer", never its address)
+// Punctuation: whole sentences end with 。/ "."; labels, statuses and counts never do.
+// End users never read developer advice (addresses, computers, settings files): that goes
+// to the console for the developer (see the controllers' `devLog`).
 import type { Lang, UploadStatus } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
 import { describeTypes } from '../core/index';
@@ -11,9 +25,12 @@ export interface UiMessages {
   uploadTitle: string;
   historyTitle: string;
   tabs: [string, string];
-  addPhotos: string;
+  /** The "+" tile's label. */
+  add: string;
   takePhoto: string;
-  addChatFiles: string;
+  chooseAlbum: string;
+  chooseChatFiles: string;
+  original: string;
   retryAll: string;
   cancelAll: string;
   clearList: string;
@@ -23,16 +40,22 @@ export interface UiMessages {
   emptyHintPhotos: string;
   limitsLoading: string;
   limitsHint: (limits: UploadLimits) => string;
-  signerUnreachable: (signerUrl: string) => string;
+  signerDown: string;
   /**
-   * The signer did not answer in time when the page first asked it. Said as slow, but with
-   * where and what to check: a firewall that drops packets or a wrong LAN address looks the same.
+   * The signer did not answer in time when the page first asked it: said as slow, in words a
+   * person can act on. Where it waited and what to check (a firewall, a wrong LAN address) go
+   * to the console for the developer (upload-controller's devLog), never onto the screen.
    */
-  signerSlow: (signerUrl: string) => string;
+  signerSlow: string;
   retryConnect: string;
   doneCount: (done: number, total: number) => string;
   failedCount: (failed: number) => string;
+  /** "共 9 张 · 4.1 MB，原图 31 MB": what will be sent, and what the originals weigh when less is sent. */
+  sizeLine: (count: number, sentBytes: number, originalBytes: number) => string;
   status: Record<UploadStatus, string>;
+  tapToRetry: string;
+  locationRemoved: string;
+  preparing: string;
   /** An upload's status while no bytes have moved for a while (it is waited for, then retried). */
   waitingForNetwork: string;
   cancel: string;
@@ -40,11 +63,13 @@ export interface UiMessages {
   remove: string;
   copyLink: string;
   preview: string;
+  ok: string;
+  failedTitle: string;
   rejectedTitle: (count: number) => string;
   dismiss: string;
-  pickFailed: (reason: string) => string;
+  pickFailed: string;
   pickPermission: string;
-  addFailed: (reason: string) => string;
+  addFailed: string;
   copyFailed: string;
   /** A private bucket's link while it is being signed. */
   linkLoading: string;
@@ -56,101 +81,139 @@ export interface UiMessages {
   historyClearConfirmTitle: string;
   historyClearConfirm: (count: number) => string;
   historyCleared: string;
+  deleteEntry: string;
   confirmClear: string;
   keepIt: string;
+  today: string;
+  yesterday: string;
+  /** "11月20日" / "Nov 20"; the year only when it is not this year. */
+  date: (d: Date, withYear: boolean) => string;
 }
+
+const onlyImages = (l: UploadLimits) => l.allowedTypes.length > 0 && l.allowedTypes.every((t) => t.trim().toLowerCase().startsWith('image/'));
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const zh: UiMessages = {
   lang: 'zh',
   uploadTitle: '上传',
   historyTitle: '上传记录',
   tabs: ['上传', '记录'],
-  addPhotos: '添加照片',
+  add: '添加',
   takePhoto: '拍照',
-  addChatFiles: '从聊天选择文件',
+  chooseAlbum: '从相册选择',
+  chooseChatFiles: '从聊天选择文件',
+  original: '原图',
   retryAll: '全部重试',
-  cancelAll: '取消全部',
-  clearList: '清空列表',
-  emptyTitle: '还没有文件',
-  emptyHint: '点击“添加照片”从相册选择，或从聊天记录里选文件，上传后可复制链接',
-  emptyHintPhotos: '点击“添加照片”从相册选择或拍照，上传后可复制链接',
+  cancelAll: '全部取消',
+  clearList: '清空',
+  emptyTitle: '还没有照片',
+  emptyHint: '可从相册、相机或聊天添加。照片会直接上传，上传后可复制链接。',
+  emptyHintPhotos: '可从相册或相机添加。照片会直接上传，上传后可复制链接。',
   limitsLoading: '正在连接上传服务…',
-  limitsHint: (l) => `单个文件不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 个，可上传：${describeTypes(l.allowedTypes, 'zh')}`,
-  signerUnreachable: (url) => `连不上上传服务（${url}）。请确认服务已启动、手机和电脑在同一网络，然后重试。`,
-  signerSlow: (url) => `上传服务（${url}）迟迟没有回应，网络可能很慢。如果一直这样，请确认服务已启动、手机和电脑在同一网络，然后重试。`,
+  limitsHint: (l) =>
+    onlyImages(l)
+      ? `每张不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 张`
+      : `每个不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 个，可上传${describeTypes(l.allowedTypes, 'zh')}`,
+  signerDown: '暂时连不上上传服务。请检查网络，然后点“重新连接”。',
+  signerSlow: '上传服务迟迟没有回应，网络可能很慢。请稍后点“重新连接”。',
   retryConnect: '重新连接',
-  doneCount: (done, total) => `${done}/${total} 已完成`,
-  failedCount: (failed) => `${failed} 个失败`,
-  status: { waiting: '等待上传', uploading: '上传中', done: '已完成', failed: '上传失败', cancelled: '已取消' },
+  doneCount: (done, total) => `已上传 ${done}/${total}`,
+  failedCount: (failed) => `${failed} 张失败`,
+  sizeLine: (n, sent, original) => `共 ${n} 张 · ${formatBytes(sent)}${original > sent ? `，原图 ${formatBytes(original)}` : ''}`,
+  status: { waiting: '等待中', uploading: '上传中', done: '已上传', failed: '上传失败', cancelled: '已取消' },
+  tapToRetry: '点按重试',
+  locationRemoved: '已移除位置信息',
+  preparing: '正在处理…',
   waitingForNetwork: '网络很慢，正在等待…',
   cancel: '取消',
   retry: '重试',
   remove: '移除',
   copyLink: '复制链接',
   preview: '预览',
-  rejectedTitle: (n) => `${n} 个文件未添加`,
+  ok: '知道了',
+  failedTitle: '上传失败',
+  rejectedTitle: (n) => `${n} 个文件没有添加`,
   dismiss: '知道了',
-  pickFailed: (reason) => `无法选择文件：${reason}`,
-  pickPermission: '没有相册或相机权限，请在设置中允许后重试',
-  addFailed: (reason) => `添加失败：${reason}`,
-  copyFailed: '复制失败，请重试',
+  pickFailed: '没能打开相册，请重试。',
+  pickPermission: '没有相册或相机权限，请在设置中允许后重试。',
+  addFailed: '没能添加这些照片，请重试。',
+  copyFailed: '复制失败，请重试。',
   linkLoading: '正在获取链接…',
-  linkFailed: '没能取得访问链接，请点“复制链接”重试',
+  linkFailed: '没能取得链接，请点“复制链接”重试。',
   historyEmptyTitle: '还没有上传记录',
-  historyEmptyHint: '上传完成的文件会保存在这台手机上，方便再次复制链接',
-  historyClear: '清空记录',
+  historyEmptyHint: '上传的照片会记在这台手机上，方便再次复制链接。',
+  historyClear: '清空',
   historyClearConfirmTitle: '清空上传记录？',
-  historyClearConfirm: (n) => `将删除这台手机上的 ${n} 条记录，已上传的文件不受影响。`,
-  historyCleared: '记录已清空',
+  historyClearConfirm: (n) => `将从这台手机上删除 ${n} 条记录，已上传的照片不受影响。`,
+  historyCleared: '已清空',
+  deleteEntry: '删除',
   confirmClear: '清空',
   keepIt: '保留',
+  today: '今天',
+  yesterday: '昨天',
+  date: (d, withYear) => `${withYear ? `${d.getFullYear()}年` : ''}${d.getMonth() + 1}月${d.getDate()}日`,
 };
 
 const en: UiMessages = {
   lang: 'en',
   uploadTitle: 'Upload',
-  historyTitle: 'Upload history',
+  historyTitle: 'History',
   tabs: ['Upload', 'History'],
-  addPhotos: 'Add photos',
-  takePhoto: 'Camera',
-  addChatFiles: 'Files from chats',
+  add: 'Add',
+  takePhoto: 'Take photo',
+  chooseAlbum: 'Choose from album',
+  chooseChatFiles: 'Choose from chats',
+  original: 'Original',
   retryAll: 'Retry all',
   cancelAll: 'Cancel all',
-  clearList: 'Clear list',
-  emptyTitle: 'No files yet',
-  emptyHint: 'Tap "Add photos" to pick from the album, or pick files from a chat. You get a link to copy when each one is done.',
-  emptyHintPhotos: 'Tap "Add photos" to pick from the album, or "Camera" to take one. You get a link to copy when each one is done.',
+  clearList: 'Clear',
+  emptyTitle: 'No photos yet',
+  emptyHint: 'Add them from the album, the camera or a chat. Each photo uploads directly, then you can copy its link.',
+  emptyHintPhotos: 'Add them from the album or the camera. Each photo uploads directly, then you can copy its link.',
   limitsLoading: 'Connecting to the upload service…',
-  limitsHint: (l) => `Up to ${formatBytes(l.maxBytes)} per file, ${l.maxFiles} files at a time. Allowed: ${describeTypes(l.allowedTypes, 'en')}`,
-  signerUnreachable: (url) => `Cannot reach the upload service (${url}). Check that it is running and that the phone is on the same network, then retry.`,
-  signerSlow: (url) =>
-    `The upload service (${url}) is not answering; the network may be slow. If this keeps happening, check that it is running and that the phone is on the same network, then retry.`,
+  limitsHint: (l) =>
+    onlyImages(l)
+      ? `Up to ${formatBytes(l.maxBytes)} each, ${l.maxFiles} at a time`
+      : `Up to ${formatBytes(l.maxBytes)} each, ${l.maxFiles} at a time: ${describeTypes(l.allowedTypes, 'en')}`,
+  signerDown: 'Cannot reach the upload service right now. Check your connection, then tap Reconnect.',
+  signerSlow: 'The upload service is not answering; the network may be slow. Tap Reconnect in a moment.',
   retryConnect: 'Reconnect',
-  doneCount: (done, total) => `${done}/${total} done`,
+  doneCount: (done, total) => `${done} of ${total} uploaded`,
   failedCount: (failed) => `${failed} failed`,
-  status: { waiting: 'Waiting', uploading: 'Uploading', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+  sizeLine: (n, sent, original) =>
+    `${n} photo${n === 1 ? '' : 's'} · ${formatBytes(sent)}${original > sent ? `, originals ${formatBytes(original)}` : ''}`,
+  status: { waiting: 'Waiting', uploading: 'Uploading', done: 'Uploaded', failed: 'Failed', cancelled: 'Cancelled' },
+  tapToRetry: 'Tap to retry',
+  locationRemoved: 'Location removed',
+  preparing: 'Preparing…',
   waitingForNetwork: 'Waiting for the network…',
   cancel: 'Cancel',
   retry: 'Retry',
   remove: 'Remove',
   copyLink: 'Copy link',
   preview: 'Preview',
-  rejectedTitle: (n) => `${n} file${n === 1 ? ' was' : 's were'} not added`,
+  ok: 'OK',
+  failedTitle: 'Upload failed',
+  rejectedTitle: (n) => `${n} not added`,
   dismiss: 'OK',
-  pickFailed: (reason) => `Cannot pick files: ${reason}`,
+  pickFailed: 'The album could not be opened. Try again.',
   pickPermission: 'No access to the album or camera. Allow it in Settings and try again.',
-  addFailed: (reason) => `Could not add the files: ${reason}`,
+  addFailed: 'These photos could not be added. Try again.',
   copyFailed: 'Copy failed. Try again.',
   linkLoading: 'Fetching the link…',
-  linkFailed: 'The link could not be fetched. Tap "Copy link" to try again.',
+  linkFailed: 'The link could not be fetched. Tap Copy link to try again.',
   historyEmptyTitle: 'No uploads yet',
-  historyEmptyHint: 'Finished uploads are kept on this phone so you can copy their links again.',
-  historyClear: 'Clear history',
+  historyEmptyHint: 'Uploaded photos are listed on this phone so you can copy their links again.',
+  historyClear: 'Clear',
   historyClearConfirmTitle: 'Clear upload history?',
-  historyClearConfirm: (n) => `This removes ${n} entr${n === 1 ? 'y' : 'ies'} from this phone. The uploaded files stay where they are.`,
-  historyCleared: 'History cleared',
+  historyClearConfirm: (n) => `This deletes ${n} record${n === 1 ? '' : 's'} from this phone. The uploaded photos stay where they are.`,
+  historyCleared: 'Cleared',
+  deleteEntry: 'Delete',
   confirmClear: 'Clear',
   keepIt: 'Keep',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  date: (d, withYear) => `${EN_MONTHS[d.getMonth()]} ${d.getDate()}${withYear ? `, ${d.getFullYear()}` : ''}`,
 };
 
 export function uiMessages(lang: Lang): UiMessages {
@@ -159,9 +222,25 @@ export function uiMessages(lang: Lang): UiMessages {
 
 export { formatBytes };
 
-/** "2026-11-22 10:05" in the phone's time zone. */
-export function formatTime(ms: number): string {
+const two = (n: number) => String(n).padStart(2, '0');
+const startOfDay = (ms: number) => {
   const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+};
+
+/** "10:03" in the phone's time zone. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** 今天 / 昨天 / 11月20日 / 2025年11月20日, as chat apps date messages (phone's time zone). */
+export function dayLabel(ms: number, now: number, t: Pick<UiMessages, 'today' | 'yesterday' | 'date'>): string {
+  const day = startOfDay(ms);
+  const today = startOfDay(now);
+  if (day === today) return t.today;
+  // Not today minus 24 h: a day with a clock change is 23 or 25 hours long.
+  const yesterday = startOfDay(today - 1);
+  if (day === yesterday) return t.yesterday;
+  return t.date(new Date(ms), new Date(ms).getFullYear() !== new Date(now).getFullYear());
 }
