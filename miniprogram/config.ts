@@ -19,6 +19,12 @@ export interface AppConfig {
    * which must be built into miniprogram_npm first: `npm run pack:mp`. Unset = 'server'.
    */
   signing?: 'server' | 'client';
+  /**
+   * true (default): JPEG photos leave the phone without their GPS position and other
+   * personal EXIF (device serial, owner, maker notes, thumbnail), keeping Orientation.
+   * false: photos are sent with everything the camera wrote. Unset = true.
+   */
+  removeLocation?: boolean;
 }
 
 export const appConfig: AppConfig = {
@@ -26,4 +32,5 @@ export const appConfig: AppConfig = {
   concurrency: 3,
   authToken: '',
   signing: 'server',
+  removeLocation: true,
 };

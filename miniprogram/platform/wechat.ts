@@ -6,6 +6,7 @@ import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../sh
 import type { AppPlatform } from '../shared/core/index';
 import { toPickedFile } from '../shared/adapter-kit/index';
 import { createWechatTransport, errMsgOf } from './wechat-transport';
+import { createWechatPhotoTools } from './wechat-photo-tools';
 
 /** An icon-less toast shows two lines, about 14 Chinese characters each; longer errors would be cut. */
 const TOAST_MAX_CHARS = 28;
@@ -16,6 +17,8 @@ export const MEDIA_COUNT_MAX_LEGACY = 9;
 const MEDIA_COUNT_MAX_SINCE = '2.25.0';
 /** chooseMessageFile's documented maximum. */
 export const CHAT_FILE_COUNT_MAX = 100;
+/** showActionSheet takes at most 6 items (WeChat docs). */
+const ACTION_SHEET_MAX_ITEMS = 6;
 
 /** The WeChat adapter: the Platform plus what the shared page controllers need. */
 export interface WechatPlatform extends AppPlatform {
@@ -130,14 +133,17 @@ export function createWechatPlatform(): WechatPlatform {
     upload: transport.upload,
     putPart: transport.putPart,
     storage: createStorage(),
+    ...createWechatPhotoTools(),
 
-    chooseMedia({ count, source }) {
+    chooseMedia({ count, source, mediaTypes = ['image'] }) {
       return pick<WechatMiniprogram.ChooseMediaSuccessCallbackResult>(
         (success, fail) =>
           wx.chooseMedia({
             count: clampCount(count, mediaCountMax(baseInfo().SDKVersion)),
-            mediaType: ['image', 'video'],
+            mediaType: mediaTypes,
             sourceType: [source],
+            // The app compresses itself (原图 off), so it knows both sizes and the picker must not shrink first.
+            sizeType: ['original'],
             success,
             fail,
           }),
@@ -153,9 +159,17 @@ export function createWechatPlatform(): WechatPlatform {
       );
     },
 
-    chooseChatFiles({ count }) {
+    chooseChatFiles({ count, type = 'all', extensions }) {
       return pick<WechatMiniprogram.ChooseMessageFileSuccessCallbackResult>(
-        (success, fail) => wx.chooseMessageFile({ count: clampCount(count, CHAT_FILE_COUNT_MAX), type: 'all', success, fail }),
+        (success, fail) =>
+          wx.chooseMessageFile({
+            count: clampCount(count, CHAT_FILE_COUNT_MAX),
+            type,
+            // `extension` filters only with type 'file' (WeChat docs), and must not hold empty strings.
+            ...(type === 'file' && extensions && extensions.length > 0 ? { extension: extensions.filter((e) => e.length > 0) } : {}),
+            success,
+            fail,
+          }),
         (res) => (res.tempFiles ?? []).map((f) => toPickedFile({ path: f.path, size: f.size, name: f.name })),
       );
     },
@@ -216,6 +230,17 @@ export function createWechatPlatform(): WechatPlatform {
           ...(cancelText ? { cancelText } : {}),
           success: (res) => resolve(res.confirm === true),
           fail: () => resolve(false),
+        });
+      });
+    },
+
+    actionSheet(items) {
+      return new Promise((resolve) => {
+        wx.showActionSheet({
+          itemList: items.slice(0, ACTION_SHEET_MAX_ITEMS),
+          success: (res) => resolve(res.tapIndex),
+          // Dismissed ("showActionSheet:fail cancel") or refused: nothing chosen.
+          fail: () => resolve(undefined),
         });
       });
     },

@@ -1,12 +1,12 @@
-// One file's card: thumbnail or type badge, name, size, progress, status, and the
-// actions that make sense for its state. It only renders and reports taps; the
-// page decides what a tap does (events carry the card's id).
+// One photo's tile: thumbnail (or type badge), its state on the picture, name, note
+// and an × corner. It only renders and reports taps; the page decides what a tap
+// does (events carry the tile's id): tap, long-press (hold), and the corner.
 import type { CardView } from '../../shared/ui/index';
 import type { CardLabels } from '../../shared/ui/index';
 
 export type { CardLabels };
 
-export type CardAction = 'cancel' | 'retry' | 'remove' | 'copy' | 'preview';
+export type CardAction = 'tile' | 'hold' | 'corner';
 
 Component({
   properties: {
@@ -16,22 +16,16 @@ Component({
   methods: {
     emit(action: CardAction) {
       const card = this.data.card as CardView;
-      this.triggerEvent(action, { id: card.id, url: card.objectUrl });
+      this.triggerEvent(action, { id: card.id });
     },
-    onCancel() {
-      this.emit('cancel');
+    onTap() {
+      this.emit('tile');
     },
-    onRetry() {
-      this.emit('retry');
+    onHold() {
+      this.emit('hold');
     },
-    onRemove() {
-      this.emit('remove');
-    },
-    onCopy() {
-      this.emit('copy');
-    },
-    onPreview() {
-      this.emit('preview');
+    onCorner() {
+      this.emit('corner');
     },
   },
 });

@@ -34,6 +34,9 @@ Component({
     onPreview(e: WechatMiniprogram.BaseEvent) {
       controllers.get(this)?.preview(urlOf(e), keyOf(e));
     },
+    onDelete(e: WechatMiniprogram.BaseEvent) {
+      controllers.get(this)?.delete(keyOf(e) ?? '');
+    },
     onClear() {
       return controllers.get(this)?.clear();
     },

@@ -1,6 +1,6 @@
 // The WeChat upload page (written with Component(), which WeChat supports for pages
 // and the simulator can load). It only binds the template to the shared controller
-// (upload-controller.ts, also used by the Alipay page): card events carry the id.
+// (upload-controller.ts, also used by the Alipay page): tile events carry the id.
 import { getServices } from '../../services';
 import { createUploadController, initialUploadData, type UploadController, type UploadPageData } from '../../shared/ui/index';
 
@@ -9,7 +9,7 @@ export { UI_FLUSH_MS } from '../../shared/ui/index';
 /** Per-page controllers (the typings give Component() no place for non-rendered state). */
 const controllers = new WeakMap<object, UploadController>();
 
-type CardEvent = WechatMiniprogram.CustomEvent<{ id: string; url?: string }>;
+type CardEvent = WechatMiniprogram.CustomEvent<{ id: string }>;
 
 Component({
   data: initialUploadData(),
@@ -32,14 +32,11 @@ Component({
     onReconnect() {
       return controllers.get(this)?.reconnect();
     },
-    onAddPhotos() {
-      return controllers.get(this)?.addPhotos();
+    onAdd() {
+      return controllers.get(this)?.add();
     },
-    onTakePhoto() {
-      return controllers.get(this)?.takePhoto();
-    },
-    onAddChatFiles() {
-      return controllers.get(this)?.addChatFiles();
+    onToggleOriginal() {
+      controllers.get(this)?.toggleOriginal();
     },
     onDismissRejections() {
       controllers.get(this)?.dismissRejections();
@@ -54,21 +51,14 @@ Component({
       controllers.get(this)?.clear();
     },
 
-    onCardCancel(e: CardEvent) {
-      controllers.get(this)?.cancel(e.detail.id);
+    onCardTap(e: CardEvent) {
+      return controllers.get(this)?.tap(e.detail.id);
     },
-    onCardRetry(e: CardEvent) {
-      controllers.get(this)?.retry(e.detail.id);
+    onCardHold(e: CardEvent) {
+      return controllers.get(this)?.hold(e.detail.id);
     },
-    onCardRemove(e: CardEvent) {
-      controllers.get(this)?.remove(e.detail.id);
-    },
-    onCardCopy(e: CardEvent) {
-      // WeChat shows its own "copied" toast on success.
-      return controllers.get(this)?.copy(e.detail.url ?? '');
-    },
-    onCardPreview(e: CardEvent) {
-      controllers.get(this)?.preview(e.detail.url ?? '');
+    onCardCorner(e: CardEvent) {
+      controllers.get(this)?.corner(e.detail.id);
     },
   },
 });

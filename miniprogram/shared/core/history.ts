@@ -27,6 +27,8 @@ export interface UploadHistory {
   list(): HistoryEntry[];
   /** Adds (or moves to the top) an entry; false when the device refused to store it. */
   add(entry: HistoryEntry): boolean;
+  /** Deletes one entry by object key (the object itself stays in the bucket). */
+  remove(key: string): void;
   clear(): void;
 }
 
@@ -103,6 +105,16 @@ export function createUploadHistory(store: KeyValueStore, limit = HISTORY_LIMIT)
       } catch {
         // Storage full or refused: the upload itself succeeded, history is a convenience.
         return false;
+      }
+    },
+    remove(key) {
+      const entries = read();
+      const kept = entries.filter((e) => e.key !== key);
+      if (kept.length === entries.length) return;
+      try {
+        store.set(HISTORY_STORAGE_KEY, kept);
+      } catch {
+        // Storage refused the smaller list: the entry stays, as it was.
       }
     },
     clear() {

@@ -7,6 +7,7 @@ export * from './engine';
 export * from './failure';
 export * from './history';
 export * from './items';
+export * from './jpeg-metadata';
 export * from './messages';
 export * from './multipart-client';
 export * from './multipart-state';

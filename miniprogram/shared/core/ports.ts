@@ -100,6 +100,8 @@ export interface Transport {
 export type PlatformName = 'wechat' | 'alipay';
 
 export type PickSource = 'album' | 'camera';
+export type MediaKind = 'image' | 'video';
+export type ChatFileType = 'all' | 'image' | 'video' | 'file';
 
 export type PlatformErrorKind =
   | 'permission' // the person (or the system) refused album/camera access
@@ -126,10 +128,16 @@ export interface KeyValueStore {
 
 export interface Platform extends Transport {
   readonly name: PlatformName;
-  /** Photos (and on WeChat videos) from the album or camera. Cancel resolves []. */
-  chooseMedia(options: { count: number; source: PickSource }): Promise<PickedFile[]>;
-  /** Files from chats (WeChat only; undefined elsewhere). Cancel resolves []. */
-  chooseChatFiles?(options: { count: number }): Promise<PickedFile[]>;
+  /**
+   * Photos (and where the platform can, videos) from the album or camera, only of the
+   * kinds asked for (default: photos only). Cancel resolves [].
+   */
+  chooseMedia(options: { count: number; source: PickSource; mediaTypes?: MediaKind[] }): Promise<PickedFile[]>;
+  /**
+   * Files from chats (WeChat only; undefined elsewhere), filtered as chooseMessageFile
+   * filters: `type` all|image|video|file, `extensions` (no dot) with 'file'. Cancel resolves [].
+   */
+  chooseChatFiles?(options: { count: number; type?: ChatFileType; extensions?: string[] }): Promise<PickedFile[]>;
   copyText(text: string): Promise<void>;
   previewImages(urls: string[], current: string): void;
   toast(message: string, kind?: 'success' | 'error' | 'info'): void;
@@ -158,9 +166,26 @@ export interface ConfirmOptions {
   cancelText?: string;
 }
 
-export interface AppPlatform extends Platform {
+/**
+ * What getting a photo ready to leave the phone needs (ui/photo-prep.ts): compress,
+ * read, write and size files, and delete the copies it wrote.
+ */
+export interface PhotoTools {
+  /** A re-encoded copy at `quality` (0–100, JPEG); resolves its temp path. */
+  compressImage(path: string, quality: number): Promise<string>;
+  readFile(path: string): Promise<ArrayBuffer>;
+  /** Writes a new temp file the app owns and resolves its path. */
+  writeTempFile(data: ArrayBuffer, extension: string): Promise<string>;
+  fileSize(path: string): Promise<number>;
+  /** Deletes a copy writeTempFile made (anything else is left alone); failures are ignored. */
+  removeTempFile(path: string): void;
+}
+
+export interface AppPlatform extends Platform, PhotoTools {
   /** Resolves true only when the person confirmed. */
   confirm(options: ConfirmOptions): Promise<boolean>;
+  /** The platform's own action sheet; resolves the chosen index, undefined when dismissed. */
+  actionSheet(items: string[]): Promise<number | undefined>;
   setPageTitle(title: string): void;
   setTabTitles(titles: string[]): void;
 }

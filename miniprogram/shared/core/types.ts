@@ -17,6 +17,10 @@ export interface PickedFile {
   tempName?: true;
   /** Set by the page for temp-named picks: what the file is shown as ("照片 1 · 今天 10:03"). */
   label?: PickLabel;
+  /** Set when the app compressed or cleaned the photo before upload: the picked file's size. */
+  originalSize?: number;
+  /** The app found a position in the photo and removed it before upload. */
+  locationRemoved?: boolean;
 }
 
 /** A temp-named photo or video's number in the order it was added, and when it was picked (ms). */

@@ -1,24 +1,36 @@
 // The history page's behaviour, written once for every platform: uploads that
-// finished on this phone, newest first, each with copy and preview, and a confirmed
+// finished on this phone, newest first under 今天 / 昨天 / date headers as chat apps
+// date messages, each with copy, preview and its own delete, and a quiet, confirmed
 // way to clear the list. Re-read on every show because uploads finishing on the
 // upload page add to it. Entries of a private bucket keep only their key: their
 // links are signed when shown and again when used, if they are near expiry.
 import type { HistoryEntry } from '../core/index';
 import type { UploadEngineApi } from '../core/index';
 import { LinkError } from '../core/index';
-import { formatBytes, formatTime, type UiMessages } from './i18n';
+import { clockTime, dayLabel, formatBytes, type UiMessages } from './i18n';
 import type { AppServices } from './app-services';
 import type { PageHost } from './upload-controller';
 import { fileBadge } from './upload-view';
+import { middleEllipsis } from './middle-ellipsis';
 import { displayName } from './display-name';
+
+/** A history row's name line at 375 px (thumbnail, copy and delete beside it): ~24 narrow characters. */
+export const ENTRY_NAME_BUDGET = 24;
 
 export interface EntryView {
   key: string;
   /** '' while a private link is being signed or when signing failed (see linkText). */
   url: string;
   name: string;
+  /** `name` shortened in the middle: the end tells camera shots apart. */
+  shortName: string;
   sizeText: string;
+  /** "10:03": the day is in the header above. */
   timeText: string;
+  /** 今天 / 昨天 / 11月20日 */
+  dayText: string;
+  /** The first entry of its day: the day header is drawn above it. */
+  firstOfDay: boolean;
   isImage: boolean;
   /** Shown in the thumbnail square when there is no picture (a file, or a private link still signing). */
   badge: string;
@@ -31,25 +43,33 @@ export interface EntryView {
 export interface HistoryPageData {
   t: Record<string, string>;
   entries: EntryView[];
+  countText: string;
 }
 
 export function initialHistoryData(): HistoryPageData {
-  return { t: {}, entries: [] };
+  return { t: {}, entries: [], countText: '' };
 }
 
-export function entryView(entry: HistoryEntry, t?: Pick<UiMessages, 'linkLoading' | 'lang'>, now: number = Date.now()): EntryView {
+type EntryWords = Pick<UiMessages, 'lang' | 'linkLoading' | 'today' | 'yesterday' | 'date'>;
+
+export function entryView(entry: HistoryEntry, t: EntryWords, now: number, previous?: HistoryEntry): EntryView {
   const signed = entry.signed === true;
+  const dayText = dayLabel(entry.finishedAt, now, t);
+  // "照片 1 · 昨天 10:03" for a photo the platform gave only a temp name, worded against today.
+  const name = displayName(entry, t.lang, now);
   return {
     key: entry.key,
     url: signed ? '' : entry.url,
-    // "照片 1 · 昨天 10:03" for a photo the platform gave only a temp name, worded against today.
-    name: displayName(entry, t?.lang ?? 'zh', now),
+    name,
+    shortName: middleEllipsis(name, ENTRY_NAME_BUDGET),
     sizeText: formatBytes(entry.size),
-    timeText: formatTime(entry.finishedAt),
+    timeText: clockTime(entry.finishedAt),
+    dayText,
+    firstOfDay: !previous || dayLabel(previous.finishedAt, now, t) !== dayText,
     isImage: entry.kind === 'image',
     badge: fileBadge(entry.name),
     signed,
-    linkText: signed ? (t?.linkLoading ?? '') : '',
+    linkText: signed ? t.linkLoading : '',
   };
 }
 
@@ -59,6 +79,7 @@ type HistoryServices = Pick<AppServices, 'platform' | 'history' | 'messages' | '
 
 export function createHistoryController(host: PageHost<HistoryPageData>, services: HistoryServices) {
   const { platform, history, messages: t, engine } = services;
+  const now = services.now ?? (() => Date.now());
   const failureText = (error: unknown) => (error instanceof LinkError ? error.failure.message : t.linkFailed);
 
   /** Signed links for the given entries, written into the view; the links by key (none on failure). */
@@ -87,8 +108,9 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
   }
 
   const refresh = () => {
-    const at = (services.now ?? Date.now)();
-    host.setData({ entries: history.list().map((entry) => entryView(entry, t, at)) });
+    const at = now();
+    const entries = history.list().map((entry, i, all) => entryView(entry, t, at, all[i - 1]));
+    host.setData({ entries, countText: entries.length > 0 ? t.historyCount(entries.length) : '' });
     return sign(host.data.entries);
   };
 
@@ -104,7 +126,14 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
   return {
     load() {
       host.setData({
-        t: { emptyTitle: t.historyEmptyTitle, emptyHint: t.historyEmptyHint, clear: t.historyClear, copyLink: t.copyLink, preview: t.preview },
+        t: {
+          emptyTitle: t.historyEmptyTitle,
+          emptyHint: t.historyEmptyHint,
+          clear: t.historyClear,
+          copyLink: t.copyLink,
+          preview: t.preview,
+          deleteEntry: t.deleteEntry,
+        },
       });
       openingRefresh = refresh();
       return openingRefresh;
@@ -135,11 +164,18 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
         if (url) platform.previewImages([url], url);
         return;
       }
+      if (!current.isImage) return; // a file has no picture to show; its row offers the link
       const signed = images.some((e) => e.signed) ? await sign(images) : new Map<string, string>();
       const urls = images.map((e) => (e.signed ? (signed.get(e.key) ?? '') : e.url)).filter((u) => u !== '');
       const shown = current.signed ? signed.get(current.key) : current.url;
       if (!shown) return;
       platform.previewImages(urls.length > 0 ? urls : [shown], shown);
+    },
+    /** One record, without asking: it is one row, and the photo stays in the bucket. */
+    delete(key: string) {
+      if (!key) return;
+      history.remove(key);
+      refresh();
     },
     async clear() {
       const count = host.data.entries.length;

@@ -78,6 +78,7 @@ export interface UiMessages {
   historyEmptyTitle: string;
   historyEmptyHint: string;
   historyClear: string;
+  historyCount: (count: number) => string;
   historyClearConfirmTitle: string;
   historyClearConfirm: (count: number) => string;
   historyCleared: string;
@@ -143,6 +144,7 @@ const zh: UiMessages = {
   historyEmptyTitle: '还没有上传记录',
   historyEmptyHint: '上传的照片会记在这台手机上，方便再次复制链接。',
   historyClear: '清空',
+  historyCount: (n) => `共 ${n} 条记录`,
   historyClearConfirmTitle: '清空上传记录？',
   historyClearConfirm: (n) => `将从这台手机上删除 ${n} 条记录，已上传的照片不受影响。`,
   historyCleared: '已清空',
@@ -205,6 +207,7 @@ const en: UiMessages = {
   historyEmptyTitle: 'No uploads yet',
   historyEmptyHint: 'Uploaded photos are listed on this phone so you can copy their links again.',
   historyClear: 'Clear',
+  historyCount: (n) => `${n} record${n === 1 ? '' : 's'}`,
   historyClearConfirmTitle: 'Clear upload history?',
   historyClearConfirm: (n) => `This deletes ${n} record${n === 1 ? '' : 's'} from this phone. The uploaded photos stay where they are.`,
   historyCleared: 'Cleared',

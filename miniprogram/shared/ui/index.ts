@@ -4,5 +4,8 @@ export * from './app-services';
 export * from './display-name';
 export * from './history-controller';
 export * from './i18n';
+export * from './middle-ellipsis';
+export * from './photo-prep';
+export * from './picker-options';
 export * from './upload-controller';
 export * from './upload-view';

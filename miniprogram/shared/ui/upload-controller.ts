@@ -1,31 +1,32 @@
 // The upload page's behaviour, written once for every platform: it asks the signer
-// for its limits, lets the person pick photos (or chat files where the platform has
-// them), hands them to the engine and turns the engine's state into view data. A
-// page (WeChat Component() or Alipay Page()) only binds its template to these
-// methods and passes its own setData.
-import type { PickedFile } from '../core/index';
+// for its limits, lets the person add photos (album, camera, or chat files where the
+// platform has them) through the "+" tile, prepares them (compressed unless 原图,
+// without their position), hands them to the engine and turns the engine's state
+// into view data. A page (WeChat Component() or Alipay Page()) only binds its
+// template to these methods and passes its own setData.
+import type { PickedFile, UploadItem } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
-import { PlatformError } from '../core/index';
-import { toFailure } from '../core/index';
-import { signerProblem } from '../core/index';
+import { PlatformError, signerProblem, toFailure } from '../core/index';
 import type { AppServices } from './app-services';
 import { createPickLabeller, displayName } from './display-name';
 import { cardView, diffCards, diffFields, summaryView, type CardView, type Patch, type SummaryView } from './upload-view';
+import { middleEllipsis } from './middle-ellipsis';
+import { pickerOptions, type PickerOptions } from './picker-options';
+import { preparedCopy, preparePhotos } from './photo-prep';
 
 /**
  * Progress events are merged into one setData per this interval: mini programs send
  * every setData across threads, and dozens per second from several files would freeze the page.
  */
 export const UI_FLUSH_MS = 50;
+/** A rejection's name line spans the page: about 40 narrow characters at 375 px. */
+const REJECTION_NAME_BUDGET = 40;
 
 export type LimitsState = 'loading' | 'ready' | 'error';
 
 export interface CardLabels {
   cancel: string;
-  retry: string;
   remove: string;
-  copyLink: string;
-  preview: string;
 }
 
 export interface UploadPageData {
@@ -36,10 +37,13 @@ export interface UploadPageData {
   signerErrorText: string;
   busy: boolean;
   canAdd: boolean;
-  canChatFiles: boolean;
+  /** The "+" tile is in the grid until the signer's per-batch limit is reached. */
+  showAdd: boolean;
+  /** 原图: send photos uncompressed. Off by default, as in WeChat's own photo sending. */
+  original: boolean;
   items: CardView[];
   summary: SummaryView;
-  rejections: Array<{ name: string; message: string }>;
+  rejections: Array<{ name: string; shortName: string; message: string }>;
   rejectedTitle: string;
 }
 
@@ -54,6 +58,7 @@ export const EMPTY_SUMMARY: SummaryView = {
   percent: 0,
   countText: '',
   failedText: '',
+  sizeText: '',
   canRetryAll: false,
   canCancelAll: false,
   canClear: false,
@@ -62,13 +67,14 @@ export const EMPTY_SUMMARY: SummaryView = {
 export function initialUploadData(): UploadPageData {
   return {
     t: {},
-    cardLabels: { cancel: '', retry: '', remove: '', copyLink: '', preview: '' },
+    cardLabels: { cancel: '', remove: '' },
     limitsState: 'loading',
     limitsText: '',
     signerErrorText: '',
     busy: false,
     canAdd: false,
-    canChatFiles: false,
+    showAdd: true,
+    original: false,
     items: [],
     summary: EMPTY_SUMMARY,
     rejections: [],
@@ -76,29 +82,43 @@ export function initialUploadData(): UploadPageData {
   };
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** Developer detail (addresses, raw platform errors) goes to the console, never onto the screen. */
+const devLog = (message: string, detail?: unknown) => console.warn(`[upload] ${message}`, detail ?? '');
 
-/** Reasons that mean "the signer did not answer": say where we looked and what to check. */
+/** Reasons that mean "the signer did not answer". */
 const UNREACHABLE: ReadonlyArray<string> = ['signerUnreachable', 'network', 'timeout'];
 
 function signerErrorText(err: unknown, services: AppServices): string {
   const problem = signerProblem(err);
-  if (UNREACHABLE.includes(problem.reason)) return services.messages.signerUnreachable(services.config.signerUrl);
-  if (problem.reason === 'signerSlow') return services.messages.signerSlow(services.config.signerUrl);
+  if (UNREACHABLE.includes(problem.reason)) {
+    devLog(`the signer at ${services.config.signerUrl} did not answer; is it running and reachable from this phone?`, err);
+    return services.messages.signerDown;
+  }
+  if (problem.reason === 'signerSlow') {
+    devLog(`the signer at ${services.config.signerUrl} did not answer in time; if it lasts, check it runs and this phone can reach it (firewall, LAN address)`, err);
+    return services.messages.signerSlow;
+  }
   return toFailure(problem, services.messages.lang).message;
 }
+
+type Picker = 'camera' | 'album' | 'chat';
 
 export type UploadController = ReturnType<typeof createUploadController>;
 
 export function createUploadController(host: PageHost<UploadPageData>, services: AppServices) {
-  const { engine, platform, messages: t } = services;
+  const { engine, platform, messages: t, config } = services;
   const now = services.now ?? (() => Date.now());
   /** Temp-named picks are numbered across this page's picks: 照片 1, 照片 2… */
   const label = createPickLabeller();
   let limits: UploadLimits | undefined;
+  let pickers: PickerOptions | undefined;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: Array<() => void> = [];
   let alive = true;
+
+  /** Photos in the list that count against the per-batch limit (a cancelled one can be retried, so it counts). */
+  const listed = () => engine.items().length;
+  const room = () => (limits ? Math.max(0, limits.maxFiles - listed()) : 0);
 
   /** One setData with only what changed since the last render. */
   const renderNow = () => {
@@ -108,6 +128,8 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     const cards = items.map((item) => cardView(item, t, at));
     const summary = summaryView(items, engine.progress(), t);
     const patch: Patch = { ...diffCards(host.data.items, cards), ...diffFields('summary', host.data.summary, summary) };
+    const showAdd = !limits || room() > 0;
+    if (showAdd !== host.data.showAdd) patch.showAdd = showAdd;
     if (Object.keys(patch).length > 0) host.setData(patch);
   };
 
@@ -146,54 +168,121 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     scheduleRender();
   };
 
+  /** A prepared copy is only needed until its upload is done or the photo leaves the list. */
+  const discardCopy = (item: UploadItem | undefined) => {
+    const copy = item && preparedCopy(item.file);
+    if (copy) platform.removeTempFile(copy);
+  };
+  const removeItem = (id: string) => {
+    discardCopy(engine.items().find((item) => item.id === id));
+    engine.remove(id);
+  };
+
   /** Limits come from the signer; until they do, nothing can be added. */
   const loadLimits = async () => {
     host.setData({ limitsState: 'loading', limitsText: t.limitsLoading, signerErrorText: '', canAdd: false });
     try {
       limits = await engine.loadLimits();
+      pickers = pickerOptions(limits.allowedTypes);
       host.setData({ limitsState: 'ready', limitsText: t.limitsHint(limits), canAdd: !host.data.busy });
+      renderNow();
     } catch (err) {
       host.setData({ limitsState: 'error', signerErrorText: signerErrorText(err, services) });
     }
   };
 
-  const pickWith = async (choose: (count: number) => Promise<PickedFile[]>) => {
-    if (!limits || !host.data.canAdd) return;
+  /** The pickers that can give something the signer accepts, in the order the sheet lists them. */
+  const availablePickers = (): Picker[] => {
+    if (!pickers) return [];
+    const list: Picker[] = pickers.mediaTypes.length > 0 ? ['camera', 'album'] : [];
+    if (typeof platform.chooseChatFiles === 'function') list.push('chat');
+    return list;
+  };
+
+  const choose = (picker: Picker, count: number): Promise<PickedFile[]> => {
+    const options = pickers as PickerOptions;
+    if (picker === 'chat') {
+      if (!platform.chooseChatFiles) return Promise.resolve([]);
+      return platform.chooseChatFiles({ count, type: options.chatType, ...(options.extensions ? { extensions: options.extensions } : {}) });
+    }
+    return platform.chooseMedia({ count, source: picker, mediaTypes: options.mediaTypes });
+  };
+
+  const pickWith = async (picker: Picker) => {
+    if (!limits || !host.data.canAdd || room() === 0) return;
     host.setData({ busy: true, canAdd: false });
     try {
       let files: PickedFile[];
       try {
-        files = await choose(limits.maxFiles);
+        files = await choose(picker, room());
       } catch (err) {
         const permission = err instanceof PlatformError && err.kind === 'permission';
-        platform.toast(permission ? t.pickPermission : t.pickFailed(messageOf(err)), 'error');
+        if (!permission) devLog('the picker failed', err);
+        platform.toast(permission ? t.pickPermission : t.pickFailed, 'error');
         return;
       }
       if (files.length === 0) return; // the person closed the picker
-      const adding = engine.add(label(files, now()));
+      const prepared = await preparePhotos(label(files, now()), { original: host.data.original, removeLocation: config.removeLocation !== false, log: devLog }, platform);
+      const adding = engine.add(prepared);
       scheduleRender();
       const { rejected } = await adding;
       host.setData({
-        rejections: rejected.map((r) => ({ name: displayName(r.file, t.lang, now()), message: r.message })),
+        rejections: rejected.map((r) => {
+          const name = displayName(r.file, t.lang, now());
+          return { name, shortName: middleEllipsis(name, REJECTION_NAME_BUDGET), message: r.message };
+        }),
         rejectedTitle: rejected.length > 0 ? t.rejectedTitle(rejected.length) : '',
       });
     } catch (err) {
-      platform.toast(t.addFailed(messageOf(err)), 'error');
+      devLog('adding the files failed', err);
+      platform.toast(t.addFailed, 'error');
     } finally {
       host.setData({ busy: false, canAdd: host.data.limitsState === 'ready' });
       scheduleRender();
     }
   };
 
+  const PICKER_LABEL: Record<Picker, string> = { camera: t.takePhoto, album: t.chooseAlbum, chat: t.chooseChatFiles };
+
+  const cardOf = (id: string) => host.data.items.find((card) => card.id === id);
+
+  const copy = (url: string) => {
+    if (!url) return;
+    return withFreshLinks([url], async ([fresh]) => {
+      try {
+        await platform.copyText(fresh);
+      } catch {
+        platform.toast(t.copyFailed, 'error');
+      }
+    });
+  };
+
+  const preview = (url: string) => {
+    if (!url) return;
+    const shown = host.data.items.filter((card) => card.canPreview).map((card) => card.objectUrl);
+    const urls = shown.length > 0 ? shown : [url];
+    return withFreshLinks(urls, (fresh) => platform.previewImages(fresh, fresh[urls.indexOf(url)] ?? url));
+  };
+
+  /** A sheet of actions; each label runs its action when chosen. */
+  const sheet = async (actions: Array<[string, () => unknown]>) => {
+    const index = await platform.actionSheet(actions.map(([label]) => label));
+    if (index !== undefined && actions[index]) await actions[index][1]();
+  };
+
   return {
     load() {
-      unsubscribe = [engine.on('change', scheduleRender), engine.on('settled', scheduleRender)];
+      const settled = (item: UploadItem) => {
+        if (item.status === 'done') discardCopy(item);
+        scheduleRender();
+      };
+      unsubscribe = [engine.on('change', scheduleRender), engine.on('settled', settled)];
       const canChatFiles = typeof platform.chooseChatFiles === 'function';
       host.setData({
         t: {
-          addPhotos: t.addPhotos,
-          takePhoto: t.takePhoto,
-          addChatFiles: t.addChatFiles,
+          add: t.add,
+          original: t.original,
+          preparing: t.preparing,
           retryAll: t.retryAll,
           cancelAll: t.cancelAll,
           clearList: t.clearList,
@@ -203,8 +292,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
           retryConnect: t.retryConnect,
           dismiss: t.dismiss,
         },
-        cardLabels: { cancel: t.cancel, retry: t.retry, remove: t.remove, copyLink: t.copyLink, preview: t.preview },
-        canChatFiles,
+        cardLabels: { cancel: t.cancel, remove: t.remove },
       });
       renderNow();
       return loadLimits();
@@ -219,37 +307,70 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       if (flushTimer !== undefined) clearTimeout(flushTimer);
     },
     reconnect: loadLimits,
-    addPhotos: () => pickWith((count) => platform.chooseMedia({ count, source: 'album' })),
-    takePhoto: () => pickWith((count) => platform.chooseMedia({ count, source: 'camera' })),
-    addChatFiles: () => pickWith((count) => (platform.chooseChatFiles ? platform.chooseChatFiles({ count }) : Promise.resolve([]))),
+    /** The "+" tile: straight to the one picker there is, or a sheet to choose between them. */
+    async add() {
+      if (!host.data.canAdd) return;
+      const list = availablePickers();
+      if (list.length === 0) return;
+      if (list.length === 1) return pickWith(list[0]);
+      const index = await platform.actionSheet(list.map((picker) => PICKER_LABEL[picker]));
+      if (index !== undefined && list[index]) return pickWith(list[index]);
+    },
+    addPhotos: () => pickWith('album'),
+    takePhoto: () => pickWith('camera'),
+    addChatFiles: () => pickWith('chat'),
+    toggleOriginal() {
+      host.setData({ original: !host.data.original });
+    },
     dismissRejections() {
       host.setData({ rejections: [], rejectedTitle: '' });
     },
+    /** A tap on a tile does what its state suggests: preview, retry, or tell why it failed. */
+    tap(id: string) {
+      const card = cardOf(id);
+      if (!card) return;
+      if (card.status === 'done') {
+        if (card.canPreview) return preview(card.objectUrl);
+        if (card.canCopy) return sheet([[t.copyLink, () => copy(card.objectUrl)]]);
+        if (card.canRetry) return withEngine(() => engine.retry(id)); // a private link that could not be signed
+        return;
+      }
+      if (card.status === 'cancelled') return withEngine(() => engine.retry(id));
+      if (card.status === 'failed') {
+        if (!card.canRetry) return platform.toast(card.errorText, 'error');
+        return platform
+          .confirm({ title: t.failedTitle, content: card.errorText, confirmText: t.retry, cancelText: t.cancel })
+          .then((again) => (again ? withEngine(() => engine.retry(id)) : undefined));
+      }
+    },
+    /** A long press offers what a tile can do beyond its tap: copy the link, preview, remove. */
+    hold(id: string) {
+      const card = cardOf(id);
+      if (!card) return;
+      const actions: Array<[string, () => unknown]> = [];
+      if (card.canCopy) actions.push([t.copyLink, () => copy(card.objectUrl)]);
+      if (card.canPreview) actions.push([t.preview, () => preview(card.objectUrl)]);
+      if (card.canRetry) actions.push([t.retry, () => withEngine(() => engine.retry(id))]);
+      actions.push(card.canCancel ? [t.cancel, () => withEngine(() => engine.cancel(id))] : [t.remove, () => withEngine(() => removeItem(id))]);
+      return sheet(actions);
+    },
+    /** The × corner: cancels a photo still going, removes any other from the list. */
+    corner(id: string) {
+      const card = cardOf(id);
+      if (!card) return;
+      withEngine(() => (card.canCancel ? engine.cancel(id) : removeItem(id)));
+    },
     cancel: (id: string) => withEngine(() => engine.cancel(id)),
     retry: (id: string) => withEngine(() => engine.retry(id)),
-    remove: (id: string) => withEngine(() => engine.remove(id)),
+    remove: (id: string) => withEngine(() => removeItem(id)),
     retryAll: () => withEngine(() => engine.retryAllFailed()),
     cancelAll: () => withEngine(() => engine.cancelAll()),
     clear() {
       if (!host.data.summary.canClear) return;
-      withEngine(() => engine.items().forEach((item) => engine.remove(item.id)));
+      withEngine(() => engine.items().forEach((item) => removeItem(item.id)));
     },
-    copy(url: string) {
-      if (!url) return;
-      return withFreshLinks([url], async ([fresh]) => {
-        try {
-          await platform.copyText(fresh);
-        } catch {
-          platform.toast(t.copyFailed, 'error');
-        }
-      });
-    },
-    preview(url: string) {
-      if (!url) return;
-      const shown = host.data.items.filter((card) => card.canPreview).map((card) => card.objectUrl);
-      const urls = shown.length > 0 ? shown : [url];
-      return withFreshLinks(urls, (fresh) => platform.previewImages(fresh, fresh[urls.indexOf(url)] ?? url));
-    },
+    copy,
+    preview,
     renderNow,
   };
 }

@@ -1,15 +1,21 @@
 // What the upload page renders, computed from the engine's state, and the
 // smallest setData patch that moves the screen from one state to the next
 // (`items[3].percent` rather than the whole list) so progress never freezes the UI.
+// The page is a grid of square tiles (WeChat's own photo picker, Vant's uploader):
+// each tile carries its state on the picture, a caption under it, and an × corner.
 import type { BatchProgress, UploadItem } from '../core/index';
 import { extensionOf } from '../core/index';
 import { formatBytes, type UiMessages } from './i18n';
+import { middleEllipsis } from './middle-ellipsis';
 import { displayName } from './display-name';
 
-/** One card's data, flat so a path update can change one field. */
+/** One tile's data, flat so a path update can change one field. */
 export interface CardView {
   id: string;
+  /** The name as the engine (or the controller) gives it; shown shortened, kept whole for the label. */
   name: string;
+  /** `name` shortened in the middle so the end (and the extension) stays visible. */
+  shortName: string;
   sizeText: string;
   /** Image (or video thumbnail) to show; '' shows the file-type badge instead. */
   thumb: string;
@@ -19,7 +25,17 @@ export interface CardView {
   statusText: string;
   percent: number;
   percentText: string;
+  /** The reason of a failure, shown when the tile is tapped (and as the caption). */
   errorText: string;
+  /** The caption's second line: the size, 已移除位置信息, or the failure in short. */
+  noteText: string;
+  /** The note is a warning (a failure): drawn in the failure colour. */
+  noteIsError: boolean;
+  /** What the overlay on the picture says: 等待中, 35%, 上传失败, 已取消; '' for none. */
+  overlayText: string;
+  /** The overlay's second line when a tap retries: 点按重试. */
+  overlayHint: string;
+  locationRemoved: boolean;
   objectUrl: string;
   canCancel: boolean;
   canRetry: boolean;
@@ -32,42 +48,67 @@ export interface SummaryView {
   percent: number;
   countText: string;
   failedText: string;
+  /** 共 9 张 · 4.1 MB，原图 31 MB */
+  sizeText: string;
   canRetryAll: boolean;
   canCancelAll: boolean;
   canClear: boolean;
 }
 
-/** Longest badge that fits the card's icon square. */
+/** Longest badge that fits the tile's icon square. */
 const BADGE_MAX_CHARS = 4;
+/**
+ * Narrow characters a tile caption shows at 375 px: a 3-column tile is ~108 px, the
+ * caption 12 px, a Latin character ~6.5 px wide.
+ */
+export const TILE_NAME_BUDGET = 15;
 
 /** "PDF", "ZIP"…: what stands in the thumbnail square for a file without a picture. */
 export function fileBadge(name: string): string {
   return (extensionOf(name) || 'FILE').slice(0, BADGE_MAX_CHARS).toUpperCase();
 }
 
+function overlayText(status: UploadItem['status'], percentText: string, t: UiMessages): string {
+  if (status === 'uploading') return percentText;
+  return status === 'done' ? '' : t.status[status];
+}
+
 /** `now`: the clock a temp-named photo's "今天 10:03" is worded against. */
 export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now()): CardView {
   const { file, status } = item;
-  const thumb = file.kind === 'image' ? file.path : file.thumbPath ?? '';
-  const badge = fileBadge(file.name);
+  // A prepared photo keeps the picked file as its picture (thumbPath): the prepared copy is deleted once sent.
+  const thumb = file.kind === 'image' ? (file.thumbPath ?? file.path) : (file.thumbPath ?? '');
   const done = status === 'done';
   const linkFailed = done && item.link?.state === 'failed';
+  const errorText = status === 'failed' && item.error ? item.error.message : linkFailed ? (item.link?.error?.message ?? '') : '';
+  const canRetry = status === 'failed' ? item.error?.retryable !== false : status === 'cancelled' || linkFailed;
+  const locationRemoved = file.locationRemoved === true;
+  const sizeText = formatBytes(file.size);
+  const noteIsError = status === 'failed' || linkFailed;
+  const name = displayName(file, t.lang, now);
+  // Quiet for a while: say so rather than leave a frozen "上传中 99%" (it is retried if it stays quiet).
+  const slow = status === 'uploading' && item.slow === true;
   return {
     id: item.id,
-    name: displayName(file, t.lang, now),
-    sizeText: formatBytes(file.size),
+    name,
+    shortName: middleEllipsis(name, TILE_NAME_BUDGET),
+    sizeText,
     thumb,
-    badge,
+    badge: fileBadge(file.name),
     status,
-    // Quiet for a while: say so rather than leave a frozen "上传中 99%" (it is retried if it stays quiet).
-    statusText: status === 'uploading' && item.slow ? t.waitingForNetwork : t.status[status],
+    statusText: slow ? t.waitingForNetwork : t.status[status],
     percent: item.percent,
     percentText: `${item.percent}%`,
+    errorText,
+    noteText: noteIsError ? t.status.failed : slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText,
+    noteIsError,
+    overlayText: overlayText(status, `${item.percent}%`, t),
+    overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : '',
+    locationRemoved,
     // A private bucket's link that could not be signed: the upload is done, the link is retryable.
-    errorText: status === 'failed' && item.error ? item.error.message : linkFailed ? (item.link?.error?.message ?? '') : '',
     objectUrl: done && item.objectUrl ? item.objectUrl : '',
     canCancel: status === 'waiting' || status === 'uploading',
-    canRetry: status === 'failed' ? item.error?.retryable !== false : status === 'cancelled' || linkFailed,
+    canRetry,
     canCopy: done && !!item.objectUrl,
     canPreview: done && !!item.objectUrl && file.kind === 'image',
   };
@@ -75,12 +116,15 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
 
 export function summaryView(items: readonly UploadItem[], progress: BatchProgress, t: UiMessages): SummaryView {
   const inFlight = progress.waiting + progress.uploading;
-  const counted = progress.total - progress.cancelled;
+  const counted = items.filter((item) => item.status !== 'cancelled');
+  const sent = counted.reduce((sum, item) => sum + item.file.size, 0);
+  const original = counted.reduce((sum, item) => sum + (item.file.originalSize ?? item.file.size), 0);
   return {
     hasItems: items.length > 0,
     percent: progress.percent,
-    countText: items.length > 0 ? t.doneCount(progress.done, counted) : '',
+    countText: items.length > 0 ? t.doneCount(progress.done, counted.length) : '',
     failedText: progress.failed > 0 ? t.failedCount(progress.failed) : '',
+    sizeText: counted.length > 0 ? t.sizeLine(counted.length, sent, original) : '',
     canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed'),
     canCancelAll: inFlight > 0,
     // Clearing while files are still going would hide uploads that keep running.
