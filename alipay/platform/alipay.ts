@@ -8,6 +8,7 @@ import type { AppPlatform } from '../shared/miniprogram/shared/core/index';
 import { toPickedFile } from '../shared/miniprogram/shared/adapter-kit/index';
 import { alipayErrorOf, createAlipayTransport, type AlipayError } from './alipay-transport';
 import { withRealImageTypes, type PickerEntry } from './alipay-picked-type';
+import { createAlipayPhotoTools } from './alipay-photo-tools';
 
 /** my.chooseImage hands out at most 9 photos per pick. */
 export const IMAGE_COUNT_MAX = 9;
@@ -106,13 +107,18 @@ export function createAlipayPlatform(): AlipayPlatform {
     request: transport.request,
     upload: transport.upload,
     storage: createStorage(),
+    ...createAlipayPhotoTools(),
 
-    chooseMedia({ count, source }) {
+    chooseMedia({ count, source, mediaTypes = ['image'] }) {
+      // my.chooseImage gives photos only: asked for videos alone, there is nothing it can offer.
+      if (!mediaTypes.includes('image')) return Promise.resolve([]);
       return new Promise<PickedFile[]>((resolve, reject) => {
         try {
           my.chooseImage({
             count: clampCount(count, IMAGE_COUNT_MAX),
             sourceType: [source],
+            // The app compresses itself (原图 off), so it knows both sizes.
+            sizeType: ['original'],
             // The typings declare tempFiles as one object; the docs (and the phone) give an array.
             success: (res) => pickedFiles(res as unknown as ChooseImageResult).then(resolve, reject),
             fail: (err) => {
@@ -175,6 +181,17 @@ export function createAlipayPlatform(): AlipayPlatform {
           ...(cancelText ? { cancelButtonText: cancelText } : {}),
           success: (res) => resolve(res.confirm === true),
           fail: () => resolve(false),
+        });
+      });
+    },
+
+    actionSheet(items) {
+      return new Promise((resolve) => {
+        my.showActionSheet({
+          items,
+          // -1 when the person dismissed the sheet.
+          success: (res) => resolve(res.index >= 0 ? res.index : undefined),
+          fail: () => resolve(undefined),
         });
       });
     },

@@ -1,19 +1,17 @@
-// One file's card (Alipay): thumbnail or type badge, name, size, progress, status and
-// the actions its state allows. It only renders and reports taps through the onXxx
-// props the page passes (Alipay's way; WeChat's card uses triggerEvent).
+// One photo's tile (Alipay): the same tile as WeChat's (state on the picture, name and
+// note under it, an × corner). It only reports taps through the onXxx props the page
+// passes (Alipay's way; WeChat's tile uses triggerEvent): tap, long tap, corner.
 import type { CardView } from '../../shared/miniprogram/shared/ui/index';
 import type { CardLabels } from '../../shared/miniprogram/shared/ui/index';
 
-type CardCallback = (id: string, url: string) => void;
+type CardCallback = (id: string) => void;
 
 interface CardProps {
   card: CardView;
   labels: CardLabels;
-  onCancel: CardCallback;
-  onRetry: CardCallback;
-  onRemove: CardCallback;
-  onCopy: CardCallback;
-  onPreview: CardCallback;
+  onTile: CardCallback;
+  onHold: CardCallback;
+  onCorner: CardCallback;
 }
 
 const noop: CardCallback = () => undefined;
@@ -22,40 +20,32 @@ Component({
   props: {
     card: {} as CardView,
     labels: {} as CardLabels,
-    onCancel: noop,
-    onRetry: noop,
-    onRemove: noop,
-    onCopy: noop,
-    onPreview: noop,
+    onTile: noop,
+    onHold: noop,
+    onCorner: noop,
   } as CardProps,
   data: {
     card: {} as CardView,
     labels: {} as CardLabels,
   },
-  // Props mirrored into data so the template reads the same names as WeChat's card.
+  // Props mirrored into data so the template reads the same names as WeChat's tile.
   deriveDataFromProps(nextProps: Partial<CardProps>) {
     this.setData({ card: nextProps.card ?? ({} as CardView), labels: nextProps.labels ?? ({} as CardLabels) });
   },
   methods: {
-    emit(action: 'onCancel' | 'onRetry' | 'onRemove' | 'onCopy' | 'onPreview') {
+    emit(action: 'onTile' | 'onHold' | 'onCorner') {
       const props = this.props as CardProps;
       const callback = props[action];
-      if (typeof callback === 'function') callback(props.card.id, props.card.objectUrl);
+      if (typeof callback === 'function') callback(props.card.id);
     },
-    onCancelTap() {
-      this.emit('onCancel');
+    onTap() {
+      this.emit('onTile');
     },
-    onRetryTap() {
-      this.emit('onRetry');
+    onHold() {
+      this.emit('onHold');
     },
-    onRemoveTap() {
-      this.emit('onRemove');
-    },
-    onCopyTap() {
-      this.emit('onCopy');
-    },
-    onPreviewTap() {
-      this.emit('onPreview');
+    onCorner() {
+      this.emit('onCorner');
     },
   },
 });

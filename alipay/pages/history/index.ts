@@ -43,6 +43,9 @@ Page({
   onPreview(e: TapEvent) {
     controllers.get(this)?.preview(urlOf(e), keyOf(e));
   },
+  onDelete(e: TapEvent) {
+    controllers.get(this)?.delete(keyOf(e) ?? '');
+  },
   onClear() {
     return controllers.get(this)?.clear();
   },

@@ -1,6 +1,6 @@
 // The Alipay upload page: binds the template to the shared controller
 // (miniprogram/shared/ui/upload-controller.ts) and nothing more. Alipay pages put
-// handlers on the page object; the card component calls back through onXxx props.
+// handlers on the page object; the tile component calls back through onXxx props.
 import {
   createUploadController,
   initialUploadData,
@@ -32,11 +32,11 @@ Page({
   onReconnect() {
     return controllers.get(this)?.reconnect();
   },
-  onAddPhotos() {
-    return controllers.get(this)?.addPhotos();
+  onAdd() {
+    return controllers.get(this)?.add();
   },
-  onTakePhoto() {
-    return controllers.get(this)?.takePhoto();
+  onToggleOriginal() {
+    controllers.get(this)?.toggleOriginal();
   },
   onDismissRejections() {
     controllers.get(this)?.dismissRejections();
@@ -51,20 +51,14 @@ Page({
     controllers.get(this)?.clear();
   },
 
-  // Called by upload-card through its onXxx props, with the card's id (and link).
-  onCardCancel(id: string) {
-    controllers.get(this)?.cancel(id);
+  // Called by upload-card through its onXxx props, with the tile's id.
+  onCardTap(id: string) {
+    return controllers.get(this)?.tap(id);
   },
-  onCardRetry(id: string) {
-    controllers.get(this)?.retry(id);
+  onCardHold(id: string) {
+    return controllers.get(this)?.hold(id);
   },
-  onCardRemove(id: string) {
-    controllers.get(this)?.remove(id);
-  },
-  onCardCopy(_id: string, url: string) {
-    return controllers.get(this)?.copy(url);
-  },
-  onCardPreview(_id: string, url: string) {
-    controllers.get(this)?.preview(url);
+  onCardCorner(id: string) {
+    controllers.get(this)?.corner(id);
   },
 });

@@ -82,8 +82,12 @@ export function initialUploadData(): UploadPageData {
   };
 }
 
-/** Developer detail (addresses, raw platform errors) goes to the console, never onto the screen. */
-const devLog = (message: string, detail?: unknown) => console.warn(`[upload] ${message}`, detail ?? '');
+/**
+ * Developer detail (addresses, raw platform errors) goes to the console (DevTools, 真机调试),
+ * never onto the screen. Reached through globalThis: the Alipay typings declare no console.
+ */
+const devLog = (message: string, detail?: unknown) =>
+  (globalThis as { console?: { warn(...args: unknown[]): void } }).console?.warn(`[upload] ${message}`, detail ?? '');
 
 /** Reasons that mean "the signer did not answer". */
 const UNREACHABLE: ReadonlyArray<string> = ['signerUnreachable', 'network', 'timeout'];
