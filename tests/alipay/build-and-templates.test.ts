@@ -85,9 +85,9 @@ describe('check-alipay', () => {
 
   it.each([
     ['a handler the page does not have', 'pages/history/index.axml', (t: string) => t.replace('onTap="onClear"', 'onTap="onClearAll"'), /onTap="onClearAll" on <button>, but onClearAll is not in the Page object/],
-    ['a card callback the page does not have', 'pages/upload/index.axml', (t: string) => t.replace('onCopy="onCardCopy"', 'onCopy="onCardCopyLink"'), /onCopy="onCardCopyLink" on <upload-card>/],
-    ['a component handler missing from methods', 'components/upload-card/index.axml', (t: string) => t.replace('onTap="onRetryTap"', 'onTap="onRetry"'), /onRetry is not in its methods/],
-    ['an unclosed tag', 'pages/upload/index.axml', (t: string) => t.replace('<view class="limits" a:else>{{limitsText}}</view>', '<view class="limits" a:else>{{limitsText}}'), /is never closed|closes <view>/],
+    ['a card callback the page does not have', 'pages/upload/index.axml', (t: string) => t.replace('onHold="onCardHold"', 'onHold="onCardHoldLong"'), /onHold="onCardHoldLong" on <upload-card>/],
+    ['a component handler missing from methods', 'components/upload-card/index.axml', (t: string) => t.replace('catchTap="onCorner"', 'catchTap="onCornerTap"'), /onCornerTap is not in its methods/],
+    ['an unclosed tag', 'pages/upload/index.axml', (t: string) => t.replace(`<view class="limits" a:if="{{limitsState !== 'error'}}">{{limitsText}}</view>`, `<view class="limits" a:if="{{limitsState !== 'error'}}">{{limitsText}}`), /is never closed|closes <view>/],
     ['unbalanced braces', 'pages/history/index.axml', (t: string) => t.replace('{{t.clear}}', '{{t.clear}'), /unbalanced \{\{ \}\}/],
     ['WeChat syntax left behind', 'components/upload-card/index.axml', (t: string) => t.replace('a:if="{{card.thumb}}"', 'wx:if="{{card.thumb}}"'), /wx:if is WeChat syntax/],
   ])('catches %s', (_what, file, breakIt, expected) => {

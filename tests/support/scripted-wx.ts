@@ -43,10 +43,28 @@ export interface ScriptedWx {
   picks: PickAnswer[];
   modalAnswer: boolean;
   clipboardFails: boolean;
+  /** Every showActionSheet's items, in order. */
+  sheets: string[][];
+  /** Queued taps for showActionSheet (an index); empty or undefined: the sheet is dismissed. */
+  sheetAnswers: Array<number | undefined>;
+  /** Every chooseMedia / chooseMessageFile call's options (count, mediaType, type, extension…). */
+  pickerCalls: Array<{ api: string; options: AnyOptions }>;
+  /**
+   * The bytes of a picked file when a test wants real ones (e.g. a camera JPEG with GPS);
+   * any other .jpg reads as a small JPEG without metadata.
+   */
+  fileBytes: Map<string, Uint8Array>;
+  /** Files the app wrote (prepared copies), by path; removed when the app deletes them. */
+  written: Map<string, Uint8Array>;
+  /** What wx.compressImage makes of a photo's size (a stand-in: these photos have no pixels). */
+  compressRatio: number;
   restore(): void;
 }
 
 const later = (fn: () => void) => setTimeout(fn, 0);
+/** The smallest JPEG the metadata walk accepts: SOI, an empty scan, EOI. Nothing personal in it. */
+export const PLAIN_JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0x00, 0xff, 0xd9]);
+export const USER_DATA_PATH = 'wxfile://usr';
 
 export function installScriptedWx(target: Record<string, any> = (globalThis as any).wx): ScriptedWx {
   const saved = new Map<string, unknown>();
@@ -63,9 +81,17 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     picks: [],
     modalAnswer: true,
     clipboardFails: false,
+    sheets: [],
+    sheetAnswers: [],
+    pickerCalls: [],
+    fileBytes: new Map(),
+    written: new Map(),
+    compressRatio: 0.3,
     restore: () => saved.forEach((value, name) => (target[name] = value)),
   };
-  const replace = (name: string, fn: (...args: any[]) => any) => {
+  /** Sizes the pickers reported and compressImage made, by path, for getFileInfo. */
+  const sizes = new Map<string, number>();
+  const replace = (name: string, fn: unknown) => {
     if (!saved.has(name)) saved.set(name, target[name]);
     target[name] = fn;
   };
@@ -139,6 +165,9 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
 
   const pick = (api: string) => (o: AnyOptions) => {
     const answer = state.picks.shift() ?? { errMsg: `${api}:fail cancel` };
+    const { success, fail, complete, ...options } = o;
+    state.pickerCalls.push({ api, options });
+    if (!('errMsg' in answer)) answer.files.forEach((f) => sizes.set(f.path, f.size));
     later(() => {
       if ('errMsg' in answer) return o.fail?.({ errMsg: answer.errMsg });
       if (api === 'chooseMedia') {
@@ -159,6 +188,46 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
       o.success?.({ errMsg: 'setClipboardData:ok' });
     }),
   );
+  replace('showActionSheet', (o: AnyOptions) => {
+    state.sheets.push([...o.itemList]);
+    const index = state.sheetAnswers.shift();
+    later(() => (index === undefined ? o.fail?.({ errMsg: 'showActionSheet:fail cancel' }) : o.success?.({ tapIndex: index, errMsg: 'showActionSheet:ok' })));
+  });
+  // Photo preparation: compressImage makes a smaller "copy" (these test photos have no pixels;
+  // the Node-backed wx re-encodes real ones), the file system reads and writes in memory.
+  replace('compressImage', (o: AnyOptions) =>
+    later(() => {
+      const out = `${o.src}.q${o.quality}.jpg`;
+      sizes.set(out, Math.round((sizes.get(o.src) ?? 1000) * state.compressRatio));
+      o.success?.({ tempFilePath: out, errMsg: 'compressImage:ok' });
+    }),
+  );
+  const bytesOf = (path: string) =>
+    state.written.get(path) ?? state.fileBytes.get(path) ?? (/\.jpe?g$/i.test(path) ? PLAIN_JPEG : undefined);
+  const fsManager = {
+    readFile: (o: AnyOptions) =>
+      later(() => {
+        const bytes = bytesOf(o.filePath);
+        if (!bytes) return o.fail?.({ errMsg: `readFile:fail no such file or directory ${o.filePath}` });
+        o.success?.({ data: bytes.slice().buffer, errMsg: 'readFile:ok' });
+      }),
+    writeFile: (o: AnyOptions) =>
+      later(() => {
+        state.written.set(o.filePath, new Uint8Array(o.data as ArrayBuffer));
+        o.success?.({ errMsg: 'writeFile:ok' });
+      }),
+    getFileInfo: (o: AnyOptions) =>
+      later(() => {
+        const size = state.written.get(o.filePath)?.length ?? sizes.get(o.filePath);
+        if (size === undefined) return o.fail?.({ errMsg: `getFileInfo:fail no such file ${o.filePath}` });
+        o.success?.({ size, errMsg: 'getFileInfo:ok' });
+      }),
+    unlink: (o: AnyOptions) => later(() => (state.written.delete(o.filePath), o.success?.({ errMsg: 'unlink:ok' }))),
+    mkdir: (o: AnyOptions) => later(() => o.success?.({ errMsg: 'mkdir:ok' })),
+    rmdir: (o: AnyOptions) => later(() => o.success?.({ errMsg: 'rmdir:ok' })),
+  };
+  replace('getFileSystemManager', () => fsManager);
+  replace("env", { USER_DATA_PATH });
   replace('previewImage', (o: AnyOptions) => state.previews.push({ urls: o.urls, current: o.current }));
   replace('showToast', (o: AnyOptions) => state.toasts.push(o.title));
   replace('showModal', (o: AnyOptions) => {

@@ -7,7 +7,7 @@
 import type { PhotoTools, PickedFile } from '../core/index';
 import { effectiveType, removePersonalMetadata } from '../core/index';
 
-/** wx.compressImage's own default; visibly the same photo at roughly a third of the bytes. */
+/** WeChat's compressImage default; visibly the same photo at roughly a third of the bytes. */
 export const COMPRESS_QUALITY = 80;
 
 export interface PrepareOptions {

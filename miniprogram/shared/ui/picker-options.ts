@@ -2,7 +2,7 @@
 // shows videos or PDFs the signer will refuse only leads to a refusal after the
 // person chose. WeChat's chooseMedia takes `mediaType` ['image'|'video'];
 // chooseMessageFile takes `type` (all|video|image|file) and, for `file`, an
-// `extension` filter (WeChat docs: wx.chooseMessageFile).
+// `extension` filter (WeChat docs, chooseMessageFile).
 import { TYPE_BY_EXTENSION, typeMatches } from '../contract/index';
 import type { ChatFileType, MediaKind } from '../core/index';
 
