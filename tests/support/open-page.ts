@@ -24,7 +24,7 @@ export interface OpenPage {
   close(): void;
 }
 
-export async function openPage(pagePath: string, options: { language?: string; concurrency?: number; before?: (wx: ScriptedWx) => void } = {}): Promise<OpenPage> {
+export async function openPage(pagePath: string, options: { language?: string; concurrency?: number; now?: () => number; before?: (wx: ScriptedWx) => void } = {}): Promise<OpenPage> {
   jest.resetModules();
   const wx = installScriptedWx();
   if (options.language) {
@@ -36,7 +36,7 @@ export async function openPage(pagePath: string, options: { language?: string; c
   const engineModule: typeof import('../../miniprogram/shared/core/engine') = require('../../miniprogram/shared/core/engine');
   const services = servicesModule.buildServices({
     config: { signerUrl: SIGNER_URL, concurrency: options.concurrency ?? 3, authToken: '' },
-    now: () => PAGE_NOW,
+    now: options.now ?? (() => PAGE_NOW),
     // No automatic retries: a failure shows at once and the retry button is the test's to tap.
     createEngine: (platform, config) =>
       engineModule.createUploadEngine({

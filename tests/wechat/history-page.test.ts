@@ -1,6 +1,6 @@
 // The history page in miniprogram-simulate over the scripted `wx`: what is stored on
-// the device is what the page lists, newest first, with copy, preview and a
-// confirmed clear.
+// the device is what the page lists, newest first under 今天/昨天 headers, with copy,
+// preview (tap the picture), a per-entry delete and a quiet, confirmed clear.
 import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/shared/core/history';
 import { uiMessages } from '../../miniprogram/shared/ui/i18n';
 import { openPage, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
@@ -8,8 +8,10 @@ import { waitFor } from '../support/scripted-wx';
 
 const HISTORY_PAGE = 'pages/history/index';
 const zh = uiMessages('zh');
-/** A fixed moment so nothing depends on when the test runs. */
-const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+/** A fixed moment so nothing depends on when the test runs; "now" is an hour later (local time). */
+const T0 = new Date(2026, 10, 22, 10, 0, 0).getTime();
+const NOW = T0 + 60 * 60_000;
+const DAY = 24 * 60 * 60_000;
 
 const entry = (n: number, kind: HistoryEntry['kind'] = 'image'): HistoryEntry => ({
   key: `uploads/2026/11/22/${n}.jpg`,
@@ -30,7 +32,7 @@ afterEach(() => {
 });
 
 async function openWith(entries: HistoryEntry[] | unknown) {
-  session = await openPage(HISTORY_PAGE, { before: (wx) => wx.storage.set(HISTORY_STORAGE_KEY, entries) });
+  session = await openPage(HISTORY_PAGE, { now: () => NOW, before: (wx) => wx.storage.set(HISTORY_STORAGE_KEY, entries) });
   return session;
 }
 
@@ -42,14 +44,33 @@ describe('history page', () => {
     expect(page.querySelector('.btn-clear-history')).toBeUndefined();
   });
 
-  it('lists finished uploads as stored (newest first), with size and link', async () => {
-    const { page } = await openWith([entry(3), entry(2), entry(1, 'file')]);
-    expect(rows(page)).toEqual(['photo-3.jpg', 'photo-2.jpg', 'photo-1.jpg']);
-    expect(page.querySelectorAll('.entry-url').map(textOf)).toEqual([entry(3).url, entry(2).url, entry(1).url]);
-    expect(textOf(page.querySelector('.entry-meta'))).toContain('3 KB');
-    expect(page.querySelectorAll('.btn-copy')).toHaveLength(3);
-    expect(page.querySelectorAll('.btn-preview')).toHaveLength(2); // not for the non-image file
+  it('lists finished uploads as stored (newest first) under 今天 / 昨天 / date headers, with size and time', async () => {
+    const older = { ...entry(4), key: 'k4', name: 'old.jpg', finishedAt: T0 - 3 * DAY };
+    const yesterday = { ...entry(5), key: 'k5', name: 'yesterday.jpg', finishedAt: T0 - DAY };
+    const { page } = await openWith([entry(3), entry(2), yesterday, older]);
+    expect(rows(page)).toEqual(['photo-3.jpg', 'photo-2.jpg', 'yesterday.jpg', 'old.jpg']);
+    expect(page.querySelectorAll('.day').map(textOf)).toEqual(['今天', '昨天', '11月19日']);
+    expect(textOf(page.querySelector('.entry-meta'))).toBe('3 KB · 10:03');
+    expect(textOf(page.querySelector('.toolbar-count'))).toBe(zh.historyCount(4));
+    expect(page.querySelectorAll('.btn-copy')).toHaveLength(4);
+    expect(page.querySelector('.entry-url')).toBeUndefined(); // no URL that looks like a link and is not one
     expect(page.querySelector('.empty')).toBeUndefined();
+  });
+
+  it('deletes one entry with its ×, without touching the others', async () => {
+    const { page, wx } = await openWith([entry(3), entry(2), entry(1)]);
+    page.querySelectorAll('.btn-delete')[1].dispatchEvent('tap');
+    await waitFor(() => rows(page).length === 2, 'one row fewer');
+    expect(rows(page)).toEqual(['photo-3.jpg', 'photo-1.jpg']);
+    expect((wx.storage.get(HISTORY_STORAGE_KEY) as HistoryEntry[]).map((e) => e.key)).toEqual([entry(3).key, entry(1).key]);
+    expect(wx.modals).toEqual([]); // one row: no question asked
+  });
+
+  it('the clear button is quiet: text, not a red warn button', async () => {
+    const { page } = await openWith([entry(1)]);
+    const clear = page.querySelector('.btn-clear-history')!;
+    expect(clear.dom!.getAttribute('type')).not.toBe('warn');
+    expect(textOf(clear)).toBe('清空');
   });
 
   it('gives a file without a picture a type badge in the thumbnail square, so the rows line up', async () => {
@@ -72,7 +93,7 @@ describe('history page', () => {
     page.querySelectorAll('.btn-copy')[1].dispatchEvent('tap');
     await waitFor(() => wx.clipboard.length === 1, 'copied');
     expect(wx.clipboard).toEqual([entry(1).url]);
-    page.querySelectorAll('.btn-preview')[1].dispatchEvent('tap');
+    page.querySelectorAll('.entry-thumb')[1].dispatchEvent('tap');
     await waitFor(() => wx.previews.length === 1, 'preview');
     expect(wx.previews[0]).toEqual({ urls: [entry(2).url, entry(1).url], current: entry(1).url });
   });

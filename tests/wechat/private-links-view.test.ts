@@ -31,7 +31,7 @@ describe('upload card', () => {
 
   it('shows a failed link plainly and offers retry, the upload still done', () => {
     const card = cardView(done({ link: { state: 'failed', error: LINK_FAILURE } }), zh);
-    expect(card).toMatchObject({ status: 'done', statusText: '已完成', canRetry: true, canCopy: false, errorText: LINK_FAILURE.message });
+    expect(card).toMatchObject({ status: 'done', statusText: '已上传', canRetry: true, canCopy: false, errorText: LINK_FAILURE.message });
     const items = [done({ link: { state: 'failed', error: LINK_FAILURE } })];
     const summary = summaryView(items, { total: 1, waiting: 0, uploading: 0, done: 1, failed: 0, cancelled: 0, bytesSent: 2048, totalBytes: 2048, percent: 100 }, zh);
     expect(summary.canRetryAll).toBe(true);

@@ -175,7 +175,14 @@ describe('chooseMedia', () => {
       { path: 'http://tmp/abc.JPG', name: 'abc.JPG', size: 1234, type: 'image/jpeg', kind: 'image', tempName: true },
       { path: 'wxfile://tmp_clip.mp4', name: 'tmp_clip.mp4', size: 99, type: 'video/mp4', kind: 'video', thumbPath: 'wxfile://tmp_clip_thumb.jpg', tempName: true },
     ]);
-    expect(calls.chooseMedia[0]).toMatchObject({ count: 9, mediaType: ['image', 'video'], sourceType: ['camera'] });
+    // Photos only unless asked otherwise, and never pre-shrunk: the app compresses (原图 off) itself.
+    expect(calls.chooseMedia[0]).toMatchObject({ count: 9, mediaType: ['image'], sourceType: ['camera'], sizeType: ['original'] });
+  });
+
+  it('asks for videos too only when told to', async () => {
+    fakeWx({ ...sdk('3.5.0'), chooseMedia: (o) => o.success({ tempFiles: [] }) });
+    await createWechatPlatform().chooseMedia({ count: 3, source: 'album', mediaTypes: ['image', 'video'] });
+    expect(calls.chooseMedia[0].mediaType).toEqual(['image', 'video']);
   });
 
   it.each([
@@ -212,6 +219,16 @@ describe('chooseMessageFile', () => {
     const files = await createWechatPlatform().chooseChatFiles!({ count: 500 });
     expect(calls.chooseMessageFile[0]).toMatchObject({ type: 'all', count: CHAT_FILE_COUNT_MAX });
     expect(files).toEqual([{ path: 'wxfile://tmp_1', name: 'Report.PDF', size: 10, type: 'application/pdf', kind: 'file' }]);
+  });
+
+  it('filters by type, and by extension only with type file (WeChat ignores it otherwise)', async () => {
+    fakeWx({ chooseMessageFile: (o) => o.success({ tempFiles: [] }) });
+    const platform = createWechatPlatform();
+    await platform.chooseChatFiles!({ count: 5, type: 'image', extensions: ['jpg'] });
+    await platform.chooseChatFiles!({ count: 5, type: 'file', extensions: ['pdf', 'jpg'] });
+    expect(calls.chooseMessageFile[0]).toEqual(expect.objectContaining({ type: 'image' }));
+    expect(calls.chooseMessageFile[0]).not.toHaveProperty('extension');
+    expect(calls.chooseMessageFile[1]).toMatchObject({ type: 'file', extension: ['pdf', 'jpg'] });
   });
 
   it('resolves [] on cancel', async () => {
@@ -288,5 +305,15 @@ describe('uploadFile progress support', () => {
     expect(start({ onProgressUpdate: () => undefined, abort: () => undefined }).reportsProgress).toBe(true);
     // A base library whose task has no onProgressUpdate: the engine must not read its silence as a stall.
     expect(start({ abort: () => undefined }).reportsProgress).toBe(false);
+  });
+});
+
+describe('actionSheet', () => {
+  it('resolves the tapped index, and undefined when dismissed', async () => {
+    fakeWx({ showActionSheet: (o) => o.success({ tapIndex: 1 }) });
+    await expect(createWechatPlatform().actionSheet(['拍照', '从相册选择'])).resolves.toBe(1);
+    expect(calls.showActionSheet[0]).toMatchObject({ itemList: ['拍照', '从相册选择'] });
+    fakeWx({ showActionSheet: (o) => o.fail({ errMsg: 'showActionSheet:fail cancel' }) });
+    await expect(createWechatPlatform().actionSheet(['拍照'])).resolves.toBeUndefined();
   });
 });
