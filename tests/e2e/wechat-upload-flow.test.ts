@@ -13,6 +13,7 @@ import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support
 import { appConfig } from '../../miniprogram/config';
 import { buildServices, setServices, type Services } from '../../miniprogram/services';
 import { failureMessage } from '../../miniprogram/shared/core/messages';
+import { middleEllipsis, TILE_NAME_BUDGET } from '../../miniprogram/shared/ui/index';
 
 const MINIPROGRAM = path.resolve(__dirname, '../../miniprogram');
 const UPLOAD_PAGE = path.join(MINIPROGRAM, 'pages/upload/index');
@@ -64,20 +65,37 @@ async function openUploadPage(wx: NodeWx, signer: RunningSigner): Promise<Sessio
 }
 
 const text = (node: { dom: unknown } | undefined) => ((node?.dom as HTMLElement | undefined)?.textContent ?? '').trim();
+const STATUSES = ['waiting', 'uploading', 'done', 'failed', 'cancelled'] as const;
+/** The "+" tile's sheet on WeChat: 拍照, 从相册选择, 从聊天选择文件. */
+const ALBUM = 1;
+/** A done tile's long-press sheet starts with 复制链接. */
+const COPY = 0;
 
-/** What each rendered card says, read from the DOM of its upload-card component. */
+/** What each rendered tile says, read from the DOM of its upload-card component (the + tile has none). */
 function renderedCards(session: Session) {
   const items = session.services.engine.items();
-  return session.page.querySelectorAll('.grid-cell').map((card, i) => ({
-    card,
-    /** The temp path behind the card (cards are in the engine's order; their names are "照片 N · …"). */
-    tempPath: items[i]?.file.path,
-    name: text(card.querySelector('.name')),
-    status: text(card.querySelector('.status')),
-    error: text(card.querySelector('.error')),
-    hasCopy: !!card.querySelector('.action-copy'),
-    hasRetry: !!card.querySelector('.action-retry'),
-  }));
+  return session.page
+    .querySelectorAll('.grid-cell')
+    .filter((cell) => !!cell.querySelector('.tile'))
+    .map((card, i) => {
+      const tile = card.querySelector('.tile')!;
+      const status = STATUSES.find((s) => ((tile.dom as HTMLElement).className ?? '').includes(`tile--${s}`)) ?? '';
+      return {
+        card,
+        /** The temp path behind the tile (tiles are in the engine's order; their names are "照片 N · …"). */
+        tempPath: items[i]?.file.path,
+        name: text(card.querySelector('.name')),
+        status,
+        note: text(card.querySelector('.note')),
+        hint: text(card.querySelector('.overlay-hint')),
+      };
+    });
+}
+
+/** The + tile, then 从相册选择. */
+function addFromAlbum(session: Session) {
+  session.wx.node.planSheet(ALBUM);
+  tap(session, '.add-tile');
 }
 
 function tap(session: Session, selector: string) {
@@ -86,10 +104,11 @@ function tap(session: Session, selector: string) {
   button.dispatchEvent('tap');
 }
 
-/** Taps a card's "copy link" and returns what landed on the clipboard. */
+/** Long-presses a tile, taps 复制链接 and returns what landed on the clipboard. */
 async function copyLink(session: Session, card: ReturnType<typeof renderedCards>[number]) {
   const before = session.wx.node.clipboard;
-  card.card.querySelector('.action-copy')!.dispatchEvent('tap');
+  session.wx.node.planSheet(COPY);
+  card.card.querySelector('.tile')!.dispatchEvent('longpress');
   await waitUntil(() => session.wx.node.clipboard !== before, `the link of ${card.name} is copied`);
   return session.wx.node.clipboard;
 }
@@ -115,14 +134,14 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
       const { wx, services } = session;
       expect(session.page.querySelector('.empty')).toBeTruthy();
 
-      tap(session, '.btn-add');
-      await waitUntil(() => renderedCards(session).filter((c) => c.status === services.messages.status.done).length === photos.length, '9 cards show done');
+      addFromAlbum(session);
+      await waitUntil(() => renderedCards(session).filter((c) => c.status === 'done').length === photos.length, '9 tiles show done');
 
       const cards = renderedCards(session);
       expect(cards).toHaveLength(photos.length);
-      for (const card of cards) expect(card).toMatchObject({ status: services.messages.status.done, error: '', hasCopy: true });
-      // Human names, not wxfile://tmp_<hex>.png; the same in the history.
-      expect(cards.map((c) => c.name)).toEqual(photos.map((_, i) => `照片 ${i + 1} · 今天 10:03`));
+      for (const card of cards) expect(card).toMatchObject({ status: 'done', hint: '' });
+      // Human names, not wxfile://tmp_<hex>.png (shortened in the middle to fit the tile); the same in the history.
+      expect(cards.map((c) => c.name)).toEqual(photos.map((_, i) => middleEllipsis(`照片 ${i + 1} · 今天 10:03`, TILE_NAME_BUDGET)));
       expect(services.history.list().map((e) => e.label?.number).sort((a, b) => a! - b!)).toEqual(photos.map((_, i) => i + 1));
       expect(text(session.page.querySelector('.summary-count'))).toBe(services.messages.doneCount(9, 9));
 
@@ -172,8 +191,8 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
     session = await openUploadPage(wx, signer);
     try {
       const { services } = session;
-      tap(session, '.btn-add');
-      await waitUntil(() => renderedCards(session).length === picks.length && renderedCards(session).every((c) => SETTLED.some((s) => c.status === services.messages.status[s as 'done'])), 'every card settles');
+      addFromAlbum(session);
+      await waitUntil(() => renderedCards(session).length === picks.length && renderedCards(session).every((c) => SETTLED.includes(c.status)), 'every tile settles');
 
       const cards = renderedCards(session);
       const bySource = new Map(cards.map((card) => [sourceOf(wx, card.tempPath), card]));
@@ -181,14 +200,18 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
       const recovered = bySource.get(expiring)!;
 
       // The oversize file failed, saying why, with no retry (the same bytes would be refused again).
-      expect(oversize).toMatchObject({ status: services.messages.status.failed, hasCopy: false, hasRetry: false });
-      expect(oversize.error).toBe(failureMessage('tooLarge', services.messages.lang, { maxBytes: SMALL_BUCKET_MAX_BYTES }));
+      expect(oversize).toMatchObject({ status: 'failed', note: services.messages.status.failed, hint: '' });
+      const failedItem = services.engine.items().find((item) => item.status === 'failed')!;
+      expect(failedItem.error?.message).toBe(failureMessage('tooLarge', services.messages.lang, { maxBytes: SMALL_BUCKET_MAX_BYTES }));
+      oversize.card.querySelector('.tile')!.dispatchEvent('tap'); // the reason, one tap away
+      await waitUntil(() => session.wx.node.modals.length + session.wx.node.toasts.length > 0, 'the reason shows');
+      expect([...session.wx.node.modals.map((m) => m.content), ...session.wx.node.toasts.map((t) => t.title)]).toEqual([failedItem.error?.message]);
       const oversizeUploads = uploadsOf(wx, wx.node.picked.find((p) => p.source === grown)!.tempPath);
       expect(oversizeUploads.map((u) => u.outcome)).toEqual([400]);
       expect(oversizeUploads[0].response).toContain('EntityTooLarge');
 
       // The expired ticket was refused by the bucket, then a fresh ticket carried the file.
-      expect(recovered).toMatchObject({ status: services.messages.status.done, error: '' });
+      expect(recovered).toMatchObject({ status: 'done' });
       const expiringUploads = uploadsOf(wx, wx.node.picked.find((p) => p.source === expiring)!.tempPath);
       const [refused, accepted] = expiringUploads.map((u) => u.outcome as number);
       expect(expiringUploads).toHaveLength(2);
@@ -199,7 +222,7 @@ describe('upload page, end to end against the real signer and dev bucket', () =>
       expect(ticketRequests(wx)).toHaveLength(2); // the batch's, and one fresh ticket
 
       // Everything else went through untouched, and reads back byte for byte.
-      const done = cards.filter((card) => card.status === services.messages.status.done);
+      const done = cards.filter((card) => card.status === 'done');
       expect(done).toHaveLength(8);
       for (const card of done) await expectStoredCopy(session, card, sourceOf(wx, card.tempPath)!);
       expect(text(session.page.querySelector('.summary-count'))).toBe(services.messages.doneCount(8, 9));

@@ -43,6 +43,8 @@ export interface NetworkRecord {
   outcome?: number | string;
   /** The start of the answer's body, for assertions and failure messages. */
   response?: string;
+  /** For request: the start of the body sent (a JSON text, e.g. the ticket request). */
+  requestBody?: string;
 }
 
 /** What tests read back: every task, and the most that ran at once. */
@@ -237,6 +239,7 @@ export function request(options: NetworkOptions, o: WechatMiniprogram.RequestOpt
     } else if (/x-www-form-urlencoded/i.test(contentType)) body = Buffer.from(encodeQuery(data as Record<string, unknown>));
     else body = Buffer.from(JSON.stringify(data));
   }
+  if (body) record.requestBody = body.subarray(0, RECORDED_BODY_CHARS).toString('utf8');
 
   let finished = false;
   let req: http.ClientRequest | undefined;

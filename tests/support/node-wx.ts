@@ -20,6 +20,7 @@ import {
   uploadFile,
   type NetworkOptions,
 } from './node-wx-network';
+import { compressJpeg, type Compression } from './node-wx-photo';
 
 export { NetworkStats, WECHAT_DEFAULT_TIMEOUT_MS, WECHAT_MAX_NETWORK_TASKS, type NetworkRecord } from './node-wx-network';
 
@@ -67,6 +68,8 @@ export interface NodeWxOptions {
    * dev bucket's dev login takes as its one local user; `dev:<name>` names a user.
    */
   loginCode?: () => string;
+  /** Taps for wx.showActionSheet, one per call; when they run out the sheet is dismissed. */
+  sheetTaps?: number[];
 }
 
 /** What tests inspect and steer; lives beside the wx APIs as `wx.node`. */
@@ -87,9 +90,19 @@ export interface NodeWxControl {
   diskPath(tempPath: string): string;
   /** Codes wx.login handed out, in order. */
   readonly logins: string[];
+  /** Each picker call's options, without callbacks (count, mediaType, sizeType, type, extension…). */
+  readonly pickerCalls: { api: string; options: Record<string, unknown> }[];
+  /** Each wx.showActionSheet's items. */
+  readonly sheets: string[][];
+  /** Each wx.compressImage: the source, the re-encoded file, the quality. */
+  readonly compressions: Compression[];
+  /** The folder on disk behind wx.env.USER_DATA_PATH (`wxfile://usr`, as on a phone). */
+  readonly userDataPath: string;
   /** Queue answers for the next picker calls. */
   planMedia(...plans: PickPlan[]): void;
   planMessageFiles(...plans: PickPlan[]): void;
+  /** Queue taps for the next action sheets. */
+  planSheet(...taps: number[]): void;
   /** Removes the temp copies. */
   dispose(): void;
 }
@@ -118,10 +131,18 @@ function answer(api: string, o: AnyOptions | undefined, work: () => Record<strin
 
 export type NodeWx = ReturnType<typeof createNodeWx>;
 
+/** wx.env.USER_DATA_PATH on a phone. */
+export const USER_DATA_PATH = 'wxfile://usr';
+
 export function createNodeWx(options: NodeWxOptions = {}) {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-wx-tmp-'));
   const onDisk = new Map<string, string>();
-  const diskPath = (tempPath: string) => onDisk.get(tempPath) ?? tempPath;
+  // USER_DATA_PATH is `wxfile://usr` as on a phone, backed by a folder of this test's own.
+  const userDataPath = path.join(tempDir, 'usr');
+  fs.mkdirSync(userDataPath);
+  const inUserData = (p: string) => p === USER_DATA_PATH || p.startsWith(`${USER_DATA_PATH}/`);
+  const diskPath = (tempPath: string) =>
+    onDisk.get(tempPath) ?? (inUserData(tempPath) ? path.join(userDataPath, tempPath.slice(USER_DATA_PATH.length)) : tempPath);
   const network: NetworkOptions = {
     maxTasks: options.maxNetworkTasks ?? WECHAT_MAX_NETWORK_TASKS,
     defaultTimeoutMs: options.defaultTimeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
@@ -131,6 +152,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
   };
   const mediaPlans = [...(options.media ?? [])];
   const messagePlans = [...(options.messageFiles ?? [])];
+  const sheetTaps = [...(options.sheetTaps ?? [])];
   let copies = 0;
 
   const control: NodeWxControl = {
@@ -145,8 +167,13 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     picked: [],
     diskPath,
     logins: [],
+    pickerCalls: [],
+    sheets: [],
+    compressions: [],
+    userDataPath,
     planMedia: (...plans) => void mediaPlans.push(...plans),
     planMessageFiles: (...plans) => void messagePlans.push(...plans),
+    planSheet: (...taps) => void sheetTaps.push(...taps),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
   };
 
@@ -190,6 +217,26 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     getFileInfo(o: AnyOptions) {
       return answer('getFileInfo', o, () => ({ size: fs.statSync(diskPath(o.filePath)).size }));
     },
+    // Writes only under USER_DATA_PATH, as WeChat allows the app.
+    writeFile(o: AnyOptions) {
+      return answer('writeFile', o, () => {
+        if (!inUserData(String(o.filePath))) throw new Error(`permission denied, open ${o.filePath}`);
+        fs.writeFileSync(diskPath(o.filePath), Buffer.from(o.data as ArrayBuffer));
+        return {};
+      });
+    },
+    mkdir: (o: AnyOptions) => answer('mkdir', o, () => (fs.mkdirSync(diskPath(o.dirPath), { recursive: !!o.recursive }), {})),
+    rmdir: (o: AnyOptions) =>
+      answer('rmdir', o, () => {
+        if (!fs.existsSync(diskPath(o.dirPath))) throw new Error(`no such file or directory ${o.dirPath}`);
+        fs.rmSync(diskPath(o.dirPath), { recursive: !!o.recursive });
+        return {};
+      }),
+    unlink: (o: AnyOptions) => answer('unlink', o, () => (fs.unlinkSync(diskPath(o.filePath)), {})),
+  };
+  const recordPicker = (api: string, o: AnyOptions | undefined) => {
+    const { success, fail, complete, ...rest } = o ?? {};
+    control.pickerCalls.push({ api, options: rest });
   };
 
   const systemInfo = () => ({
@@ -209,7 +256,27 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     request: (o: WechatMiniprogram.RequestOption) => request(network, o),
     getFileSystemManager: () => fileSystemManager,
 
+    env: { USER_DATA_PATH },
+
+    compressImage: (o: AnyOptions) =>
+      answer('compressImage', o, () => {
+        const quality = Number(o.quality ?? 80);
+        const out = compressJpeg(diskPath(o.src), quality, tempDir, ++copies);
+        // A temp path of WeChat's own kind, as the pickers hand out.
+        const tempFilePath = `wxfile://tmp_compressed_${copies}.jpg`;
+        onDisk.set(tempFilePath, out);
+        control.compressions.push({ src: o.src, out, quality });
+        return { tempFilePath };
+      }),
+    showActionSheet: (o: AnyOptions) => {
+      control.sheets.push([...o.itemList]);
+      const tap = sheetTaps.shift();
+      if (tap === undefined) return cancelled('showActionSheet', o);
+      return answer('showActionSheet', o, () => ({ tapIndex: tap }));
+    },
+
     chooseMedia(o: WechatMiniprogram.ChooseMediaOption = {}) {
+      recordPicker('chooseMedia', o as AnyOptions);
       const plan = nextPlan(mediaPlans);
       if (plan === 'cancel') return cancelled('chooseMedia', o as AnyOptions);
       return answer('chooseMedia', o as AnyOptions, () => {
@@ -224,6 +291,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
       });
     },
     chooseMessageFile(o: WechatMiniprogram.ChooseMessageFileOption) {
+      recordPicker('chooseMessageFile', o as AnyOptions);
       const plan = nextPlan(messagePlans);
       if (plan === 'cancel') return cancelled('chooseMessageFile', o as AnyOptions);
       return answer('chooseMessageFile', o as AnyOptions, () => ({
