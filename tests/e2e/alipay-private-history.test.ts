@@ -31,7 +31,8 @@ it('copies a freshly signed link from a history entry by its key, and the link r
     upload.onShow();
     const photos = photoPaths().slice(0, 2);
     nodeMy.planPicks(photos);
-    await upload.onAddPhotos();
+    nodeMy.planSheet(1); // 从相册选择
+    await upload.onAdd();
     const cards = () => upload.data.items as CardView[];
     await waitUntil(() => cards().length === 2 && cards().every((c) => c.status === 'done'), 'both uploads done');
 

@@ -3,7 +3,11 @@
 // controller, the real engine and `my` adapter, a Node-backed `my` whose uploadFile
 // is a real multipart POST, and the real signer with its dev bucket on an ephemeral
 // port. Assertions read the page's data and the bytes the bucket stored.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import exifr from 'exifr';
+import { cameraJpeg } from '../support/camera-jpeg';
 import { createNodeMy, type NodeMy } from '../support/node-my';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
@@ -57,8 +61,7 @@ const cards = (s: Session) => s.page.data.items as CardView[];
 it('the empty page points to what Alipay can pick (photos), not to chat files it has no picker for', async () => {
   const session = await openUploadPage();
   try {
-    expect(session.page.data.canChatFiles).toBe(false);
-    expect(session.page.data.t.emptyHint).toBe('点击“添加照片”从相册选择或拍照，上传后可复制链接');
+    expect(session.page.data.t.emptyHint).toBe('可从相册或相机添加。照片会直接上传，上传后可复制链接。');
   } finally {
     session.close();
   }
@@ -71,11 +74,13 @@ it('picks nine photos, uploads them for real and shows a link for each; the buck
     expect(session.page.data.canAdd).toBe(true);
 
     session.nodeMy.planPicks(photoPaths());
-    await session.page.onAddPhotos();
+    session.nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择 (no chat files on Alipay)
+    await session.page.onAdd();
+    expect(session.nodeMy.sheets).toEqual([['拍照', '从相册选择']]);
     await waitUntil(() => cards(session).length === 9 && cards(session).every((c) => SETTLED.includes(c.status)), 'all nine cards settled');
 
     expect(cards(session).map((c) => c.status)).toEqual(Array(9).fill('done'));
-    expect(session.page.data.summary.countText).toBe('9/9 已完成');
+    expect(session.page.data.summary.countText).toBe('已上传 9/9');
     // Alipay's uploadFile was called as the IDE demands: fileType image, and the dev bucket's 201 (successStatus) read from the string statusCode.
     expect(session.nodeMy.uploads.map((u) => [u.fileType, u.outcome])).toEqual(Array(9).fill(['image', 201]));
 
@@ -89,14 +94,19 @@ it('picks nine photos, uploads them for real and shows a link for each; the buck
       expect(sha256(stored.body)).toBe(sha256OfFile(photoPaths()[i]));
     }
 
-    // Copy through the card component, wired to the page the way the template wires it.
+    // Copy through the tile component, wired to the page the way the template wires it: a long tap, then 复制链接.
     const mountCard = loadComponent(path.join(ALIPAY, 'components/upload-card/index'));
-    const card = mountCard({ card: cards(session)[2], labels: session.page.data.cardLabels, onCopy: session.page.onCardCopy.bind(session.page) });
-    expect(card.data.card.objectUrl).toBe(links[2]);
-    card.onCopyTap();
+    const tile = mountCard({ card: cards(session)[2], labels: session.page.data.cardLabels, onHold: session.page.onCardHold.bind(session.page), onTile: session.page.onCardTap.bind(session.page) });
+    expect(tile.data.card.objectUrl).toBe(links[2]);
+    session.nodeMy.planSheet(0);
+    tile.onHold();
     await waitUntil(() => session.nodeMy.device.clipboard() === links[2], 'the link is on the clipboard');
+    expect(session.nodeMy.sheets[1]).toEqual(['复制链接', '预览', '移除']);
 
-    session.page.onCardPreview(cards(session)[4].id, links[4]);
+    // A tap on a done photo previews it among the others.
+    const fifth = mountCard({ card: cards(session)[4], labels: session.page.data.cardLabels, onTile: session.page.onCardTap.bind(session.page) });
+    await fifth.onTap();
+    await waitUntil(() => session.nodeMy.device.previews.length === 1, 'the preview opens');
     expect(session.nodeMy.device.previews).toEqual([{ urls: links, current: links[4] }]);
 
     // The history page (a second real Page) lists the nine uploads, newest first.
@@ -125,9 +135,33 @@ it('tells the person the signer cannot be reached, and keeps the pickers disable
   })();
   try {
     expect(session.page.data.limitsState).toBe('error');
-    expect(session.page.data.signerErrorText).toContain('连不上上传服务');
+    expect(session.page.data.signerErrorText).toBe(session.services.messages.signerDown);
+    expect(session.page.data.signerErrorText).not.toContain(signer.origin.split(':')[0]);
     expect(session.page.data.canAdd).toBe(false);
   } finally {
     session.close();
+  }
+});
+
+it('sends a camera photo compressed by my.compressImage and without its position: the bucket holds exactly those bytes', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alipay-camera-'));
+  const photo = path.join(tmp, 'camera.jpg');
+  fs.writeFileSync(photo, cameraJpeg({ width: 320, height: 240, quality: 95 }));
+  const session = await openUploadPage();
+  try {
+    session.nodeMy.planPicks([photo]);
+    session.nodeMy.planSheet(1);
+    await session.page.onAdd();
+    await waitUntil(() => cards(session).length === 1 && cards(session)[0].status === 'done', 'the photo is done');
+    const [compression] = session.nodeMy.compressions;
+    expect(compression.level).toBe(2); // Alipay's "high quality"
+    const stored = await httpGet(cards(session)[0].objectUrl);
+    expect(sha256(stored.body)).toBe(sha256(fs.readFileSync(compression.out)));
+    expect(stored.body.length).toBeLessThan(fs.statSync(photo).size);
+    expect(await exifr.gps(stored.body)).toBeUndefined();
+    expect(session.page.data.summary.sizeText).toMatch(/^共 1 张 · .+，原图 .+$/);
+  } finally {
+    session.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -14,6 +14,7 @@ import { createFakeMy, type FakeMyOptions } from './fake-my';
 import type { DeviceFake } from './device-script';
 import { randomBytes } from 'node:crypto';
 import { postMultipart } from './multipart-post';
+import { compressJpeg } from './node-wx-photo';
 
 type Options = Record<string, any>;
 
@@ -51,8 +52,17 @@ export interface NodeMy {
   readonly picked: Array<{ path: string; source: string }>;
   /** Auth codes my.getAuthCode handed out, with the scopes asked for. */
   readonly logins: Array<{ authCode: string; scopes: unknown }>;
+  /** Queue taps for the next my.showActionSheet calls (an index); when they run out the sheet is dismissed. */
+  planSheet(...taps: number[]): void;
+  /** Each my.showActionSheet's items. */
+  readonly sheets: string[][];
+  /** Each my.compressImage: the re-encoded file on disk (a real jpeg-js re-encode, see node-wx-photo.ts). */
+  readonly compressions: Array<{ src: string; out: string; level: number }>;
   dispose(): void;
 }
+
+/** my.env.USER_DATA_PATH as a phone gives it. */
+export const ALIPAY_USER_DATA_PATH = 'https://usr';
 
 export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   const { my, device } = createFakeMy(options);
@@ -62,7 +72,15 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   const requests: NodeMy['requests'] = [];
   const picked: NodeMy['picked'] = [];
   const onDisk = new Map<string, string>();
-  const diskPath = (filePath: string) => onDisk.get(filePath) ?? filePath;
+  // USER_DATA_PATH as a phone gives it (`https://usr`), backed by a folder of this test's own.
+  const userDataPath = path.join(tempDir, 'usr');
+  fs.mkdirSync(userDataPath);
+  const inUserData = (p: string) => p === ALIPAY_USER_DATA_PATH || p.startsWith(`${ALIPAY_USER_DATA_PATH}/`);
+  const diskPath = (filePath: string) =>
+    onDisk.get(filePath) ?? (inUserData(filePath) ? path.join(userDataPath, filePath.slice(ALIPAY_USER_DATA_PATH.length)) : filePath);
+  const sheetTaps: number[] = [];
+  const sheets: string[][] = [];
+  const compressions: NodeMy['compressions'] = [];
   let copies = 0;
   const logins: NodeMy['logins'] = [];
 
@@ -73,14 +91,31 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
     setImmediate(() => o.success?.({ authCode, authErrorScopes: {}, authSuccessScopes: ['auth_base'] }));
   };
 
-  // The file system reads the bytes behind the picked paths.
+  // The file system reads (and, under USER_DATA_PATH, writes) the bytes behind the app's paths.
   const fakeFs = my.getFileSystemManager;
+  const result = (o: Options, work: () => void) =>
+    setImmediate(() => {
+      try {
+        work();
+        o.success?.({ success: true });
+      } catch (e) {
+        o.fail?.({ error: 10022, errorMessage: (e as Error).message });
+      }
+    });
   my.getFileSystemManager = () => {
     const manager = fakeFs();
     return {
       ...manager,
       readFile: (o: Options) => manager.readFile({ ...o, filePath: diskPath(o.filePath) }),
       getFileInfo: (o: Options) => manager.getFileInfo({ ...o, filePath: diskPath(o.filePath) }),
+      writeFile: (o: Options) =>
+        result(o, () => {
+          if (!inUserData(String(o.filePath))) throw new Error(`permission denied ${o.filePath}`);
+          fs.writeFileSync(diskPath(o.filePath), Buffer.from(o.data as ArrayBuffer));
+        }),
+      mkdir: (o: Options) => result(o, () => fs.mkdirSync(diskPath(o.dirPath), { recursive: !!o.recursive })),
+      rmdir: (o: Options) => result(o, () => fs.rmSync(diskPath(o.dirPath), { recursive: !!o.recursive })),
+      unlink: (o: Options) => result(o, () => fs.unlinkSync(diskPath(o.filePath))),
     };
   };
 
@@ -92,6 +127,27 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
       if (!format || !fs.existsSync(file)) return o.fail?.({ error: 18, errorMessage: '获取图片信息失败' });
       o.success?.({ width: 64, height: 48, path: o.src, type: format, orientation: 'up' });
     });
+  };
+
+  // Photo preparation: my.env, compressImage (levels 0–4; "high" ≈ WeChat's quality 80), an action sheet.
+  my.env = { USER_DATA_PATH: ALIPAY_USER_DATA_PATH };
+  const LEVEL_QUALITY = [40, 60, 80, 100, 80];
+  my.compressImage = (o: Options) =>
+    setImmediate(() => {
+      try {
+        const out = compressJpeg(diskPath(o.apFilePaths[0]), LEVEL_QUALITY[o.compressLevel ?? 4], tempDir, ++copies);
+        const apFilePath = `https://resource/apml_compressed_${copies}.image`;
+        onDisk.set(apFilePath, out);
+        compressions.push({ src: o.apFilePaths[0], out, level: o.compressLevel ?? 4 });
+        o.success?.({ apFilePaths: [apFilePath] });
+      } catch (e) {
+        o.fail?.({ error: 3, errorMessage: `压缩失败 ${(e as Error).message}` });
+      }
+    });
+  my.showActionSheet = (o: Options) => {
+    sheets.push([...o.items]);
+    const tap = sheetTaps.shift();
+    setImmediate(() => o.success?.({ index: tap ?? -1, success: true }));
   };
 
   my.uploadFile = (o: Options) => {
@@ -202,6 +258,9 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
     picked,
     logins,
     planPicks: (...lists) => void picks.push(...lists),
+    planSheet: (...taps) => void sheetTaps.push(...taps),
+    sheets,
+    compressions,
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
   };
 }
