@@ -1,12 +1,18 @@
 // Turns a page rendered by miniprogram-simulate into a standalone HTML file a real
 // browser can lay out: the simulator's DOM (wx-view, wx-button… custom elements),
 // the real WXSS of the app, the page and its components, and an approximation of
-// WeChat's built-in component styles. It is the closest honest picture we can take
-// without WeChat DevTools; what it cannot know (native fonts, the nav/tab bars'
+// WeChat's built-in component styles, under the title the page really set and the
+// app's real tab bar (texts as set at runtime, colours from app.json). Alipay pages
+// are the same element tree (each AXML mirrors its WXML, see the Alipay template
+// test) drawn with Alipay's ACSS, title and tab bar. It is the closest honest picture
+// we can take without the vendors' IDEs; what it cannot know (native fonts, the bars'
 // exact pixels) is approximated and said so below.
 import fs from 'node:fs';
 import path from 'node:path';
 import { MINIPROGRAM, type Rendered } from './open-page';
+
+export const ALIPAY = path.resolve(MINIPROGRAM, '../alipay');
+export type RenderPlatform = 'wechat' | 'alipay';
 
 // The simulator's own class-prefixing compiler (internal module, no public export):
 // using it guarantees our selectors match the classes it wrote into the DOM.
@@ -46,8 +52,14 @@ wx-button[type=primary] { color: #fff; background-color: #07c160; }
 wx-button[type=warn] { color: #fa5151; background-color: #f2f2f2; }
 wx-button[size=mini] { display: inline-block; width: auto; padding: 0 1.34em; font-size: 13px; line-height: 2.3; }
 wx-button[disabled] { color: rgba(0, 0, 0, 0.18) !important; background-color: #f2f2f2 !important; }
-.nav-bar { height: 88px; box-sizing: border-box; padding-top: 44px; background: #fff; text-align: center;
-  font: 600 17px/44px -apple-system, 'PingFang SC', sans-serif; border-bottom: 1px solid #eee; }
+/* The native bars: an iPhone X class status area (44 px) and a 44 px title; a 50 px text-only tab bar
+   (app.json gives no icons). The body is a column so a short page still has its tab bar at the bottom. */
+body { display: flex; flex-direction: column; min-height: 100vh; }
+body > main { flex: 1; }
+.nav-bar { height: 88px; box-sizing: border-box; padding-top: 44px; text-align: center;
+  font: 600 17px/44px -apple-system, 'PingFang SC', sans-serif; border-bottom: 1px solid #e5e5e5; color: #000; }
+.tab-bar { display: flex; height: 50px; border-top: 1px solid #e5e5e5; }
+.tab-bar-item { flex: 1; display: flex; align-items: center; justify-content: center; font: 500 12px -apple-system, 'PingFang SC', sans-serif; }
 `;
 
 /** The page's usingComponents, as tag -> absolute path without extension. */
@@ -68,17 +80,49 @@ function tagSelectorsToWx(css: string): string {
   return css.replace(/([^{}]+)\{/g, (_, selector: string) => `${selector.replace(TAG_SELECTOR_RE, '$1wx-$2')}{`);
 }
 
-/** app.wxss (its `page` selector is the document body here) + page + component styles, in px. */
-export function pageCss(pagePath: string): string {
-  const app = rpxToPx(read(path.join(MINIPROGRAM, 'app.wxss'))).replace(/(^|[\s,}])page(?=[\s,{])/g, '$1body');
-  const compile = (file: string, prefix: string) => tagSelectorsToWx(simulateWxss.compile(rpxToPx(read(file)), { prefix }));
-  const page = compile(path.join(MINIPROGRAM, `${pagePath}.wxss`), PAGE_TAG);
-  const components = componentsOf(pagePath).map(({ tag, file }) => compile(`${file}.wxss`, tag));
+/** An Alipay stylesheet with its @imports of the generated alipay/shared/ copy resolved to the originals. */
+function readAcss(file: string): string {
+  return read(file).replace(/@import\s+["']([^"']+)["'];?/g, (_, ref: string) => {
+    const target = path.resolve(path.dirname(file), ref);
+    const shared = path.join(ALIPAY, 'shared', 'miniprogram') + path.sep;
+    // The build copies miniprogram/X.wxss to alipay/shared/miniprogram/X.acss: read the original.
+    if (target.startsWith(shared)) return read(path.join(MINIPROGRAM, target.slice(shared.length).replace(/\.acss$/, '.wxss')));
+    return readAcss(target);
+  });
+}
+
+/** app.wxss/.acss (its `page` selector is the document body here) + page + component styles, in px. */
+export function pageCss(pagePath: string, platform: RenderPlatform = 'wechat'): string {
+  const styleOf = (fileWithoutExt: string) =>
+    platform === 'alipay' ? readAcss(path.join(ALIPAY, `${path.relative(MINIPROGRAM, fileWithoutExt)}.acss`)) : read(`${fileWithoutExt}.wxss`);
+  const compile = (fileWithoutExt: string, prefix: string) => tagSelectorsToWx(simulateWxss.compile(rpxToPx(styleOf(fileWithoutExt)), { prefix }));
+  // App-wide classes apply to page elements (not to components, which WeChat isolates): the page's prefix.
+  const app = compile(path.join(MINIPROGRAM, 'app'), PAGE_TAG).replace(/(^|[\s,}])page(?=[\s,{])/g, '$1body');
+  const page = compile(path.join(MINIPROGRAM, pagePath), PAGE_TAG);
+  const components = componentsOf(pagePath).map(({ tag, file }) => compile(file, tag));
   return [app, page, ...components].join('\n');
 }
 
+/** The window and tab bar an app.json declares, in one shape for both platforms. */
+export function appChrome(platform: RenderPlatform, pagePath: string) {
+  const app = JSON.parse(read(path.join(platform === 'alipay' ? ALIPAY : MINIPROGRAM, 'app.json')));
+  const page = JSON.parse(read(path.join(platform === 'alipay' ? ALIPAY : MINIPROGRAM, `${pagePath}.json`)));
+  const tabs: Array<{ pagePath: string; text?: string; name?: string }> = app.tabBar?.list ?? app.tabBar?.items ?? [];
+  return {
+    title: String(platform === 'alipay' ? (page.defaultTitle ?? app.window?.defaultTitle ?? '') : (page.navigationBarTitleText ?? app.window?.navigationBarTitleText ?? '')),
+    titleBackground: String((platform === 'alipay' ? app.window?.titleBarColor : app.window?.navigationBarBackgroundColor) ?? '#ffffff'),
+    tabs: tabs.map((tab) => String(tab.text ?? tab.name ?? '')),
+    selectedTab: tabs.findIndex((tab) => tab.pagePath === pagePath),
+    tabColor: String((platform === 'alipay' ? app.tabBar?.textColor : app.tabBar?.color) ?? '#888888'),
+    tabSelectedColor: String(app.tabBar?.selectedColor ?? '#000000'),
+    tabBackground: String(app.tabBar?.backgroundColor ?? '#ffffff'),
+  };
+}
+
 /** Attributes of built-ins the simulator keeps only in its virtual tree; the built-in CSS keys on them. */
-const KEPT_ATTRIBUTES = ['type', 'size', 'disabled', 'loading', 'plain', 'mode'];
+const KEPT_ATTRIBUTES = ['type', 'size', 'disabled', 'loading', 'plain', 'mode', 'ariaRole', 'ariaLabel', 'ariaDisabled'];
+/** The simulator keeps aria-role as ariaRole: back to the attribute name a browser (and WeChat) uses. */
+const attributeName = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 interface ExparserNode {
   $$?: HTMLElement;
@@ -96,7 +140,7 @@ function exposeAttributes(node: ExparserNode, imageFor: (src: string) => string)
   for (const { name, value } of node._vt?.attrs ?? []) {
     if (!element) break;
     if (KEPT_ATTRIBUTES.includes(name) && value !== false && value !== undefined && value !== '') {
-      element.setAttribute(name, value === true ? '' : String(value));
+      element.setAttribute(attributeName(name), value === true ? (name.startsWith('aria') ? 'true' : '') : String(value));
     }
     // Set as text: jsdom's CSS parser drops data: URLs given to style.backgroundImage.
     if (name === 'src' && value) element.setAttribute('style', `${element.getAttribute('style') ?? ''};background-image:url("${imageFor(String(value))}")`);
@@ -115,16 +159,37 @@ export const PLACEHOLDER_PHOTO =
       `<circle cx="92" cy="22" r="10" fill="#ffd86b"/></svg>`,
   );
 
-export function toHtml(page: Rendered, options: { pagePath: string; title: string }): string {
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+export interface RenderOptions {
+  pagePath: string;
+  /** The file's <title>: the state's name. */
+  title: string;
+  platform?: RenderPlatform;
+  /** What the page set with setNavigationBarTitle / my.setNavigationBar (else app.json's). */
+  navTitle?: string;
+  /** What the page set with setTabBarItem (else app.json's). */
+  tabTexts?: string[];
+  lang?: 'zh' | 'en';
+}
+
+export function toHtml(page: Rendered, options: RenderOptions): string {
+  const platform = options.platform ?? 'wechat';
   const root = (page as unknown as { _exparserNode: ExparserNode })._exparserNode;
   exposeAttributes(root, () => PLACEHOLDER_PHOTO);
   const body = (page.dom as unknown as HTMLElement).outerHTML;
+  const chrome = appChrome(platform, options.pagePath);
+  const title = options.navTitle || chrome.title;
+  const tabs = chrome.tabs.map((text, i) => options.tabTexts?.[i] || text);
+  const tabBar = tabs
+    .map((text, i) => `<div class="tab-bar-item" style="color:${i === chrome.selectedTab ? chrome.tabSelectedColor : chrome.tabColor}">${escapeHtml(text)}</div>`)
+    .join('');
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="${options.lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=${PHONE_WIDTH_PX}">
-<title>${options.title}</title>
+<title>${escapeHtml(options.title)}</title>
 <style>${BUILT_IN_CSS}</style>
-<style>${pageCss(options.pagePath)}</style>
-</head><body><div class="nav-bar">直传相册</div>${body}</body></html>
+<style>${pageCss(options.pagePath, platform)}</style>
+</head><body data-platform="${platform}"><div class="nav-bar" style="background:${chrome.titleBackground}">${escapeHtml(title)}</div>${body}<div class="tab-bar" style="background:${chrome.tabBackground}">${tabBar}</div></body></html>
 `;
 }

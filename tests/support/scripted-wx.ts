@@ -43,6 +43,9 @@ export interface ScriptedWx {
   picks: PickAnswer[];
   modalAnswer: boolean;
   clipboardFails: boolean;
+  /** The title the page set last (setNavigationBarTitle) and the tab texts (setTabBarItem). */
+  title: string;
+  tabTexts: string[];
   /** Every showActionSheet's items, in order. */
   sheets: string[][];
   /** Queued taps for showActionSheet (an index); empty or undefined: the sheet is dismissed. */
@@ -81,6 +84,8 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     picks: [],
     modalAnswer: true,
     clipboardFails: false,
+    title: '',
+    tabTexts: [],
     sheets: [],
     sheetAnswers: [],
     pickerCalls: [],
@@ -238,8 +243,8 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
   replace('getStorageSync', (key: string) => (state.storage.has(key) ? JSON.parse(JSON.stringify(state.storage.get(key))) : ''));
   replace('setStorageSync', (key: string, value: unknown) => state.storage.set(key, JSON.parse(JSON.stringify(value))));
   replace('removeStorageSync', (key: string) => state.storage.delete(key));
-  replace('setNavigationBarTitle', () => undefined);
-  replace('setTabBarItem', () => undefined);
+  replace('setNavigationBarTitle', (o: AnyOptions) => (state.title = String(o.title)));
+  replace('setTabBarItem', (o: AnyOptions) => (state.tabTexts[o.index] = String(o.text)));
   replace('getAppBaseInfo', () => ({ SDKVersion: '3.5.0', language: 'zh_CN' }));
   return state;
 }

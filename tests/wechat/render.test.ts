@@ -1,89 +1,178 @@
-// Looks at the pages: each state is driven through the simulator with the scripted
-// `wx`, written out as HTML with the real WXSS (rpx at a 375 px phone) and laid out
-// by headless Chromium, which screenshots it to test-results/wechat-render/*.png for
-// a person to look at, and measures what a person would notice: nothing wider than
-// the phone, long names cut with an ellipsis inside their card, every card's buttons
-// inside the card, the reason of a failure on screen next to a retry button,
-// disabled buttons that look disabled, and no text too small to read.
+// Looks at the pages as a person picking photos would. Each state is driven through
+// the simulator with the scripted `wx`, written out as HTML with the real WXSS (or,
+// for Alipay, the real ACSS) at a 375 px phone, under the title the page set and the
+// app's tab bar, and laid out by headless Chromium with a CJK font. The PNGs go to
+// test-results/screens/ (named in the README) for a person to look at; the test
+// measures what a person would notice: everything tappable at least 44 px, text
+// contrast at least 4.5:1 (3:1 for large text) against what is really behind it,
+// nothing wider than the phone, nothing wrapped that should stay on one line, one
+// primary button at most, and the photo grid itself (3 square columns, 4 when wider).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/shared/core/history';
-import { failureMessage } from '../../miniprogram/shared/core/messages';
 import { uiMessages } from '../../miniprogram/shared/ui/i18n';
 import { openPage, tap, type OpenPage } from '../support/open-page';
-import { PHONE_HEIGHT_PX, PHONE_WIDTH_PX, toHtml } from '../support/render-html';
-import { TEST_LIMITS, waitFor } from '../support/scripted-wx';
+import { PHONE_HEIGHT_PX, PHONE_WIDTH_PX, toHtml, type RenderPlatform } from '../support/render-html';
+import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
 import { measureLayout, type Layout } from '../support/measure-layout';
+import { cameraJpeg } from '../support/camera-jpeg';
 
-const OUT_DIR = path.resolve(__dirname, '../../test-results/wechat-render');
+export const SCREENS_DIR = path.resolve(__dirname, '../../test-results/screens');
 const SHOOTER = path.resolve(__dirname, '../support/shoot-pages.mjs');
 const UPLOAD_PAGE = 'pages/upload/index';
 const HISTORY_PAGE = 'pages/history/index';
 /** 22rpx: below this, Chinese glyphs at phone density stop being comfortable to read. */
 const MIN_READABLE_FONT_PX = 11;
-/** A long camera-roll style name: it must be cut with an ellipsis, not widen the card. */
+/** Apple HIG and WeUI: 44 pt square for anything a finger must hit. */
+const MIN_TAP_PX = 44;
+/** WCAG 2.x AA: 4.5:1 for text, 3:1 for large text. */
+const MIN_CONTRAST = 4.5;
+const MIN_CONTRAST_LARGE = 3;
+const TAB_BAR_PX = 50;
+/** A tablet-width window, where the grid takes 4 columns. */
+const WIDE_VIEWPORT = { width: 600, height: 900 };
+/** A long camera-roll style name: it must be shortened in the middle, not widen the tile. */
 const LONG_NAME = 'IMG_20261122_101500_HDR_portrait_mode_very_long_file_name_from_camera.jpg';
 const zh = uiMessages('zh');
-/** Pinned so the history's "time" column never depends on when the test runs. */
-const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
-/** Chromium's start plus six screenshots on a busy 2-core machine. */
-const SHOOT_TIMEOUT_MS = 60_000;
+const en = uiMessages('en');
+/** Pinned (local time) so 今天/昨天 never depend on when the test runs. */
+const NOW = new Date(2026, 10, 22, 11, 0, 0).getTime();
+const DAY = 24 * 60 * 60_000;
+/** Chromium's start plus a dozen screenshots on a busy 2-core machine. */
+const SHOOT_TIMEOUT_MS = 90_000;
+const PHOTO_BYTES = 2_400_000;
 
-const photo = (name: string) => ({ path: `http://tmp/${name}`, size: 2_400_000 });
-const historyEntry = (n: number, name: string, kind: HistoryEntry['kind'] = 'image'): HistoryEntry => ({
+const photo = (name: string) => ({ path: `http://tmp/${name}`, size: PHOTO_BYTES });
+const historyEntry = (n: number, name: string, finishedAt: number, kind: HistoryEntry['kind'] = 'image'): HistoryEntry => ({
   key: `uploads/2026/11/22/${n}-${name}`,
   url: `https://bucket.example.com/uploads/2026/11/22/${n}-${name}`,
   name,
   size: 1_300_000 * n,
   type: kind === 'image' ? 'image/jpeg' : 'application/pdf',
   kind,
-  finishedAt: T0 + n * 60_000,
+  finishedAt,
 });
 
+/** The "+" tile, 从相册选择, and these files. */
+function addPhotos(session: OpenPage, files: Array<{ path: string; size: number }>, choice = 1) {
+  session.wx.sheetAnswers.push(choice);
+  session.wx.picks.push({ files });
+  tap(session.page, '.add-tile');
+}
+
+/** Six photos, one in each state a person meets: done (one cleaned of its position), failed, two uploading, waiting, cancelled. */
+async function mixed(language?: string): Promise<OpenPage> {
+  const session = await openPage(UPLOAD_PAGE, { concurrency: 2, language });
+  const { wx, services } = session;
+  // The first photo's compressed copy still carries the camera's EXIF with GPS (a stand-in for a
+  // compressImage that keeps metadata): it is cleaned before upload and its tile says so.
+  wx.fileBytes.set('http://tmp/a.jpg.q80.jpg', cameraJpeg());
+  addPhotos(session, ['a.jpg', 'b.jpg', 'c.jpg', LONG_NAME, 'e.jpg', 'f.jpg'].map(photo));
+  await waitFor(() => wx.uploads.length === 2 && services.engine.items().length === 6, 'two uploads start');
+  services.engine.cancel(services.engine.items()[5].id); // f: cancelled while waiting
+  wx.uploads[0].succeed(204); // a: done
+  wx.uploads[1].fail('timeout'); // b: failed
+  await waitFor(() => wx.uploads.length === 4, 'c and the long one start');
+  wx.uploads[2].progress(252_000, 720_000); // c: 35%
+  wx.uploads[3].progress(576_000, 720_000); // the long one: 80%
+  await waitFor(() => session.page.data.items[3]?.overlayText === '80%', '80% shows');
+  return session;
+}
+
+interface State {
+  pagePath: string;
+  platform?: RenderPlatform;
+  lang?: 'zh' | 'en';
+  viewport?: { width: number; height: number };
+  open: () => Promise<OpenPage>;
+}
+
 /** Each state: open a page, drive it, and leave it open for the snapshot. */
-const STATES: Record<string, { pagePath: string; open: () => Promise<OpenPage> }> = {
+const STATES: Record<string, State> = {
   'upload-empty': { pagePath: UPLOAD_PAGE, open: () => openPage(UPLOAD_PAGE) },
-  'upload-six-states': {
+  'upload-nine-uploading': {
     pagePath: UPLOAD_PAGE,
     open: async () => {
-      // Two at a time, so one file is still waiting while two upload.
-      const session = await openPage(UPLOAD_PAGE, { concurrency: 2 });
-      const { page, wx } = session;
-      wx.picks.push({ files: ['a.jpg', 'b.jpg', 'c.jpg', LONG_NAME, 'e.jpg', 'f.jpg'].map(photo) });
-      tap(page, '.btn-add');
-      await waitFor(() => wx.uploads.length === 2 && page.querySelectorAll('.grid-cell').length === 6, 'two uploads start');
-      page.querySelectorAll('.grid-cell')[5].querySelector('.action-cancel')!.dispatchEvent('tap'); // f: cancelled while waiting
-      wx.uploads[0].progress(2_400_000, 2_400_000);
-      wx.uploads[0].succeed(204); // a: done
-      wx.uploads[1].fail('timeout'); // b: failed
-      await waitFor(() => wx.uploads.length === 4, 'c and the long one start');
-      wx.uploads[2].progress(840_000, 2_400_000); // c: 35%
-      wx.uploads[3].progress(1_920_000, 2_400_000); // long name: 80%
-      await waitFor(() => page.querySelectorAll('.grid-cell').some((c) => (c.querySelector('.percent')?.dom as HTMLElement | undefined)?.textContent === '80%'), '80% shows');
+      const session = await openPage(UPLOAD_PAGE, { concurrency: 8 });
+      addPhotos(session, Array.from({ length: 9 }, (_, i) => photo(`IMG_${2001 + i}.jpg`)));
+      await waitFor(() => session.wx.uploads.length === 8, 'eight uploads start');
+      session.wx.uploads.forEach((u, i) => u.progress(((i + 1) * 720_000) / 10, 720_000));
+      await waitFor(() => session.page.data.items[7]?.overlayText === '80%', 'progress shows');
       return session;
     },
   },
-  'upload-rejected': {
+  'upload-mixed': { pagePath: UPLOAD_PAGE, open: () => mixed() },
+  'upload-twenty-done': {
+    pagePath: UPLOAD_PAGE,
+    open: async () => {
+      const session = await openPage(UPLOAD_PAGE, { concurrency: 8 });
+      addPhotos(session, Array.from({ length: 20 }, (_, i) => photo(`IMG_${3001 + i}.jpg`)));
+      for (let done = 0; done < 20; ) {
+        await waitFor(() => session.wx.uploads.some((u) => !u.settled), 'an upload to finish');
+        session.wx.uploads.filter((u) => !u.settled).forEach((u) => (u.succeed(204), (done += 1)));
+      }
+      await waitFor(() => session.page.data.items.length === 20 && session.page.data.items.every((c) => c.status === 'done'), 'twenty done');
+      return session;
+    },
+  },
+  'upload-refused': {
     pagePath: UPLOAD_PAGE,
     open: async () => {
       const session = await openPage(UPLOAD_PAGE);
-      const { page, wx } = session;
-      wx.picks.push({ files: [{ path: 'http://tmp/report.pdf', size: 500 }, { path: `http://tmp/${LONG_NAME}`, size: TEST_LIMITS.maxBytes * 2 }] });
-      tap(page, '.btn-chat');
-      await waitFor(() => !!page.querySelector('.rejections'), 'the rejections show');
+      // A PNG is never recompressed (it would lose transparency), so a huge one stays too large.
+      addPhotos(session, [{ path: 'http://tmp/report.pdf', size: 500 }, { path: `http://tmp/${LONG_NAME.replace('.jpg', '.png')}`, size: TEST_LIMITS.maxBytes * 2 }], 2);
+      await waitFor(() => !!session.page.querySelector('.rejections'), 'the refusals show');
       return session;
     },
   },
   'upload-signer-down': {
     pagePath: UPLOAD_PAGE,
-    open: () => openPage(UPLOAD_PAGE, { before: (wx) => (wx.health = { errMsg: 'net::ERR_CONNECTION_REFUSED' }) }),
+    open: () => openPage(UPLOAD_PAGE, { before: (wx: ScriptedWx) => (wx.health = { errMsg: 'net::ERR_CONNECTION_REFUSED' }) }),
+  },
+  'upload-mixed-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => mixed('en_US') },
+  'upload-mixed-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => mixed() },
+  'upload-nine-wide': {
+    pagePath: UPLOAD_PAGE,
+    viewport: WIDE_VIEWPORT,
+    open: async () => {
+      const session = await openPage(UPLOAD_PAGE);
+      addPhotos(session, Array.from({ length: 9 }, (_, i) => photo(`IMG_${4001 + i}.jpg`)));
+      await waitFor(() => session.page.data.items.length === 9, 'nine tiles');
+      return session;
+    },
   },
   'history-entries': {
     pagePath: HISTORY_PAGE,
     open: () =>
       openPage(HISTORY_PAGE, {
-        before: (wx) => wx.storage.set(HISTORY_STORAGE_KEY, [historyEntry(3, 'a.jpg'), historyEntry(2, LONG_NAME), historyEntry(1, 'report.pdf', 'file')]),
+        now: () => NOW,
+        before: (wx) =>
+          wx.storage.set(HISTORY_STORAGE_KEY, [
+            historyEntry(4, 'a.jpg', NOW - 20 * 60_000),
+            historyEntry(3, LONG_NAME, NOW - 45 * 60_000),
+            historyEntry(2, 'b.jpg', NOW - DAY),
+            historyEntry(1, 'report.pdf', NOW - 3 * DAY, 'file'),
+          ]),
+      }),
+  },
+  'history-entries-en': {
+    pagePath: HISTORY_PAGE,
+    lang: 'en',
+    open: () =>
+      openPage(HISTORY_PAGE, {
+        language: 'en_US',
+        now: () => NOW,
+        before: (wx) => wx.storage.set(HISTORY_STORAGE_KEY, [historyEntry(2, 'a.jpg', NOW - 60_000), historyEntry(1, LONG_NAME, NOW - DAY)]),
+      }),
+  },
+  'history-entries-alipay': {
+    pagePath: HISTORY_PAGE,
+    platform: 'alipay',
+    open: () =>
+      openPage(HISTORY_PAGE, {
+        now: () => NOW,
+        before: (wx) => wx.storage.set(HISTORY_STORAGE_KEY, [historyEntry(2, 'a.jpg', NOW - 60_000), historyEntry(1, 'b.jpg', NOW - DAY)]),
       }),
   },
   'history-empty': { pagePath: HISTORY_PAGE, open: () => openPage(HISTORY_PAGE) },
@@ -92,14 +181,15 @@ const STATES: Record<string, { pagePath: string; open: () => Promise<OpenPage> }
 const layouts: Record<string, Layout> = {};
 
 beforeAll(async () => {
-  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.mkdirSync(SCREENS_DIR, { recursive: true });
   const shots = [];
   for (const [name, state] of Object.entries(STATES)) {
     const session = await state.open();
     try {
-      const html = path.join(OUT_DIR, `${name}.html`);
-      fs.writeFileSync(html, toHtml(session.page, { pagePath: state.pagePath, title: name }));
-      shots.push({ name, html, png: path.join(OUT_DIR, `${name}.png`) });
+      const html = path.join(SCREENS_DIR, `${name}.html`);
+      const options = { pagePath: state.pagePath, title: name, platform: state.platform, lang: state.lang, navTitle: session.wx.title, tabTexts: session.wx.tabTexts };
+      fs.writeFileSync(html, toHtml(session.page, options));
+      shots.push({ name, html, png: path.join(SCREENS_DIR, `${name}.png`), viewport: state.viewport });
     } finally {
       session.close();
     }
@@ -107,68 +197,136 @@ beforeAll(async () => {
   const job = { shots, measure: measureLayout.toString(), viewport: { width: PHONE_WIDTH_PX, height: PHONE_HEIGHT_PX } };
   const results: Layout[] = JSON.parse(execFileSync(process.execPath, [SHOOTER], { input: JSON.stringify(job), timeout: SHOOT_TIMEOUT_MS }).toString());
   shots.forEach((shot, i) => (layouts[shot.name] = results[i]));
-}, SHOOT_TIMEOUT_MS + 10_000);
+}, SHOOT_TIMEOUT_MS + 30_000);
 
-function expectReadable(layout: Layout) {
+/** What every screen owes a person, whatever its state. */
+function expectUsable(layout: Layout, width = PHONE_WIDTH_PX) {
   expect(layout.overflowing).toEqual([]);
-  expect(layout.scrollWidth).toBeLessThanOrEqual(PHONE_WIDTH_PX);
+  expect(layout.scrollWidth).toBeLessThanOrEqual(width);
   expect(layout.smallestFontPx).toBeGreaterThanOrEqual(MIN_READABLE_FONT_PX);
+  expect(layout.tapTargets.filter((t) => t.width < MIN_TAP_PX || t.height < MIN_TAP_PX)).toEqual([]);
+  expect(layout.contrasts.filter((c) => c.ratio < (c.large ? MIN_CONTRAST_LARGE : MIN_CONTRAST))).toEqual([]);
+  expect(layout.primaries.length).toBeLessThanOrEqual(1);
+  expect(layout.wrapped).toEqual([]);
 }
 
-describe('the pages as a person sees them (headless Chromium)', () => {
-  it('upload page, empty: the add button leads and the hint explains what to do', () => {
+function expectChrome(layout: Layout, title: string, tabs: string[], selected: number, selectedColor: string) {
+  expect(layout.navTitle).toBe(title);
+  expect(layout.tabs.map((t) => t.text)).toEqual(tabs);
+  expect(layout.tabs[selected].color).toBe(selectedColor);
+}
+
+const WECHAT_TAB = 'rgb(6, 125, 64)';
+const ALIPAY_TAB = 'rgb(18, 100, 224)';
+
+describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
+  it('upload, empty: the + tile is in the grid, the hint names no button, the real title and tab bar', () => {
     const layout = layouts['upload-empty'];
-    expectReadable(layout);
-    const add = layout.buttons.find((b) => b.name === 'btn-add')!;
-    expect(add).toMatchObject({ disabled: false, text: zh.addPhotos });
-    expect(add.top).toBeLessThan(PHONE_HEIGHT_PX / 3); // the primary action is on the first screen, high up
-    expect(add.width).toBeGreaterThan(PHONE_WIDTH_PX / 2);
+    expectUsable(layout);
+    expectChrome(layout, zh.uploadTitle, zh.tabs, 0, WECHAT_TAB);
     expect(layout.texts['empty-hint']).toBe(zh.emptyHint);
+    const add = layout.tapTargets.find((t) => t.name === 'grid-cell')!;
+    expect(add.label).toBe(zh.add);
+    expect(layout.primaries).toEqual([]); // nothing to retry: no primary button at all
   });
 
-  it('upload page with six files in every state', () => {
-    const layout = layouts['upload-six-states'];
-    expectReadable(layout);
-    expect(layout.cards.map((c) => c.status)).toEqual([
-      zh.status.done, zh.status.failed, zh.status.uploading, zh.status.uploading, zh.status.waiting, zh.status.cancelled,
-    ]);
-    expect(layout.cards.map((c) => c.percent)).toEqual(['', '', '35%', '80%', '0%', '']);
-    for (const card of layout.cards) {
-      expect(card.nameInsideCard).toBe(true);
-      expect(card.actionsInsideCard).toBe(true);
-      expect(card.overlaps).toEqual([]);
-    }
-    // Photos are shown as "照片 4 · 今天 10:03", which fits; a long name (a chat file's) is cut in the history state.
-    expect(layout.cards.map((c) => c.nameTruncated)).toEqual(Array(6).fill(false));
-    expect(layout.cards[1].error).toBe(failureMessage('timeout', 'zh'));
-    expect(layout.cards[1].actions).toContain(zh.retry);
-    const clear = layout.buttons.find((b) => b.name === 'btn-clear')!;
-    const cancelAll = layout.buttons.find((b) => b.name === 'btn-cancel-all')!;
-    expect(clear.disabled).toBe(true); // nothing to clear while files upload
-    expect(clear.color).not.toBe(cancelAll.color); // and it looks it
+  it('upload, nine photos uploading: a 3-column grid of squares on the first screen, progress on each', () => {
+    const layout = layouts['upload-nine-uploading'];
+    expectUsable(layout);
+    expect(layout.tiles).toHaveLength(9);
+    expect(layout.columns).toBe(3);
+    for (const tile of layout.tiles) expect(Math.abs(tile.squareWidth - tile.squareHeight)).toBeLessThan(1);
+    expect(layout.tiles[0].squareWidth).toBeGreaterThan(100);
+    expect(layout.tiles.map((t) => t.overlay)).toEqual(['10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', zh.status.waiting]);
+    const lastBottom = Math.max(...layout.tiles.map((t) => t.top + t.width));
+    expect(lastBottom).toBeLessThan(PHONE_HEIGHT_PX - TAB_BAR_PX); // no scrolling to see the ninth
+    expect(layout.texts['summary-size']).toBe(zh.sizeLine(9, 9 * 720_000, 9 * PHOTO_BYTES));
   });
 
-  it('upload page with rejected files: the message names each file and why', () => {
-    const layout = layouts['upload-rejected'];
-    expectReadable(layout);
+  it('upload, mixed states: each tile says its state on the picture; a long name is cut in the middle; one primary', () => {
+    const layout = layouts['upload-mixed'];
+    expectUsable(layout);
+    expect(layout.tiles.map((t) => t.status)).toEqual(['done', 'failed', 'uploading', 'uploading', 'waiting', 'cancelled']);
+    expect(layout.tiles.map((t) => t.overlay)).toEqual(['', zh.status.failed, '35%', '80%', zh.status.waiting, zh.status.cancelled]);
+    expect(layout.tiles[0].note).toBe(zh.locationRemoved);
+    expect(layout.tiles[3].name).toMatch(/^IMG_.*….*\.jpg$/);
+    expect(layout.tiles[3].nameTruncated).toBe(false); // shortened by us, not cut by CSS
+    expect(layout.primaries).toEqual([zh.retryAll]);
+    expect(layout.tapTargets.filter((t) => t.name === 'corner')).toHaveLength(6);
+  });
+
+  it('upload, twenty done: the + tile leaves the full grid', () => {
+    const layout = layouts['upload-twenty-done'];
+    expectUsable(layout);
+    expect(layout.tiles).toHaveLength(20);
+    expect(layout.tiles.every((t) => t.status === 'done')).toBe(true);
+    expect(layout.tapTargets.some((t) => t.label === zh.add)).toBe(false);
+    expect(layout.texts['summary-count']).toBe(zh.doneCount(20, 20));
+  });
+
+  it('upload, refused before upload: each file named, the reason in words, not a MIME type', () => {
+    const layout = layouts['upload-refused'];
+    expectUsable(layout);
     expect(layout.texts['rejections-title']).toBe(zh.rejectedTitle(2));
+    const messages = layout.contrasts.filter((c) => c.name === 'rejection-message').map((c) => c.text);
+    expect(messages[0]).toBe('PDF 文件不能上传，只能上传照片');
+    expect(messages.join()).not.toMatch(/application\//);
   });
 
-  it('upload page when the signer is unreachable: the add buttons look disabled', () => {
+  it('upload, signer down: plain words and a quiet reconnect, the + tile disabled', () => {
     const layout = layouts['upload-signer-down'];
-    expectReadable(layout);
-    const add = layout.buttons.find((b) => b.name === 'btn-add')!;
-    expect(add.disabled).toBe(true);
-    expect(add.background).not.toBe('rgb(7, 193, 96)'); // no longer the green call to action
+    expectUsable(layout);
+    expect(layout.texts['notice-text']).toBe(zh.signerDown);
+    expect(layout.primaries).toEqual([]);
+    expect(layout.tapTargets.find((t) => t.label === zh.add)).toBeDefined();
   });
 
-  it('history page with entries and with none', () => {
-    const full = layouts['history-entries'];
-    expectReadable(full);
-    expect(full.entries.every((e) => e.nameInsideEntry)).toBe(true);
-    expect(full.entries[1].nameTruncated).toBe(true);
+  it('English: the same screen fits without a wrapped label', () => {
+    const layout = layouts['upload-mixed-en'];
+    expectUsable(layout);
+    expectChrome(layout, en.uploadTitle, en.tabs, 0, WECHAT_TAB);
+    expect(layout.tiles.map((t) => t.overlay)).toEqual(['', 'Failed', '35%', '80%', 'Waiting', 'Cancelled']);
+    expect(layout.tiles[0].note).toBe(en.locationRemoved);
+    expect(layout.primaries).toEqual([en.retryAll]);
+  });
+
+  it('Alipay: the same grid with its own accent, title and tab bar', () => {
+    const layout = layouts['upload-mixed-alipay'];
+    expectUsable(layout);
+    expectChrome(layout, zh.uploadTitle, zh.tabs, 0, ALIPAY_TAB);
+    expect(layout.tiles).toHaveLength(6);
+    expect(layout.primaries).toEqual([zh.retryAll]);
+  });
+
+  it('a wider screen gets 4 columns', () => {
+    const layout = layouts['upload-nine-wide'];
+    expectUsable(layout, WIDE_VIEWPORT.width);
+    expect(layout.columns).toBe(4);
+  });
+
+  it('history: 今天 / 昨天 / a date, names cut in the middle, 44 px delete, and a quiet 清空', () => {
+    const layout = layouts['history-entries'];
+    expectUsable(layout);
+    expectChrome(layout, zh.historyTitle, zh.tabs, 1, WECHAT_TAB);
+    expect(layout.days).toEqual(['今天', '昨天', '11月19日']);
+    expect(layout.entries.map((e) => e.day)).toEqual(['今天', '今天', '昨天', '11月19日']);
+    expect(layout.entries[1].name).toMatch(/….*\.jpg$/);
+    expect(layout.entries.every((e) => e.nameInsideEntry)).toBe(true);
+    expect(layout.tapTargets.filter((t) => t.name === 'btn-delete')).toHaveLength(4);
+    expect(layout.primaries).toEqual([]);
+    const clear = layout.contrasts.find((c) => c.name === 'btn-clear-history')!;
+    expect(clear.text).toBe(zh.historyClear);
+  });
+
+  it('history in English and on Alipay, and empty', () => {
+    const english = layouts['history-entries-en'];
+    expectUsable(english);
+    expect(english.days).toEqual(['Today', 'Yesterday']);
+    const alipay = layouts['history-entries-alipay'];
+    expectUsable(alipay);
+    expectChrome(alipay, zh.historyTitle, zh.tabs, 1, ALIPAY_TAB);
     const empty = layouts['history-empty'];
-    expectReadable(empty);
+    expectUsable(empty);
     expect(empty.texts['empty-title']).toBe(zh.historyEmptyTitle);
   });
 });
