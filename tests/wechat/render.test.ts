@@ -42,6 +42,8 @@ const DAY = 24 * 60 * 60_000;
 /** Chromium's start plus a dozen screenshots on a busy 2-core machine. */
 const SHOOT_TIMEOUT_MS = 90_000;
 const PHOTO_BYTES = 2_400_000;
+/** Driving a state waits on the page's render timer; generous, as the machine may be busy. */
+const STATE_WAIT_MS = 20_000;
 
 const photo = (name: string) => ({ path: `http://tmp/${name}`, size: PHOTO_BYTES });
 const historyEntry = (n: number, name: string, finishedAt: number, kind: HistoryEntry['kind'] = 'image'): HistoryEntry => ({
@@ -69,14 +71,14 @@ async function mixed(language?: string): Promise<OpenPage> {
   // compressImage that keeps metadata): it is cleaned before upload and its tile says so.
   wx.fileBytes.set('http://tmp/a.jpg.q80.jpg', cameraJpeg());
   addPhotos(session, ['a.jpg', 'b.jpg', 'c.jpg', LONG_NAME, 'e.jpg', 'f.jpg'].map(photo));
-  await waitFor(() => wx.uploads.length === 2 && services.engine.items().length === 6, 'two uploads start');
+  await waitFor(() => wx.uploads.length === 2 && services.engine.items().length === 6, 'two uploads start', STATE_WAIT_MS);
   services.engine.cancel(services.engine.items()[5].id); // f: cancelled while waiting
   wx.uploads[0].succeed(204); // a: done
   wx.uploads[1].fail('timeout'); // b: failed
-  await waitFor(() => wx.uploads.length === 4, 'c and the long one start');
+  await waitFor(() => wx.uploads.length === 4, 'c and the long one start', STATE_WAIT_MS);
   wx.uploads[2].progress(252_000, 720_000); // c: 35%
   wx.uploads[3].progress(576_000, 720_000); // the long one: 80%
-  await waitFor(() => session.page.data.items[3]?.overlayText === '80%', '80% shows');
+  await waitFor(() => session.page.data.items[3]?.overlayText === '80%', '80% shows', STATE_WAIT_MS);
   return session;
 }
 
@@ -96,9 +98,9 @@ const STATES: Record<string, State> = {
     open: async () => {
       const session = await openPage(UPLOAD_PAGE, { concurrency: 8 });
       addPhotos(session, Array.from({ length: 9 }, (_, i) => photo(`IMG_${2001 + i}.jpg`)));
-      await waitFor(() => session.wx.uploads.length === 8, 'eight uploads start');
+      await waitFor(() => session.wx.uploads.length === 8, 'eight uploads start', STATE_WAIT_MS);
       session.wx.uploads.forEach((u, i) => u.progress(((i + 1) * 720_000) / 10, 720_000));
-      await waitFor(() => session.page.data.items[7]?.overlayText === '80%', 'progress shows');
+      await waitFor(() => session.page.data.items[7]?.overlayText === '80%', 'progress shows', STATE_WAIT_MS);
       return session;
     },
   },
@@ -109,10 +111,10 @@ const STATES: Record<string, State> = {
       const session = await openPage(UPLOAD_PAGE, { concurrency: 8 });
       addPhotos(session, Array.from({ length: 20 }, (_, i) => photo(`IMG_${3001 + i}.jpg`)));
       for (let done = 0; done < 20; ) {
-        await waitFor(() => session.wx.uploads.some((u) => !u.settled), 'an upload to finish');
+        await waitFor(() => session.wx.uploads.some((u) => !u.settled), 'an upload to finish', STATE_WAIT_MS);
         session.wx.uploads.filter((u) => !u.settled).forEach((u) => (u.succeed(204), (done += 1)));
       }
-      await waitFor(() => session.page.data.items.length === 20 && session.page.data.items.every((c) => c.status === 'done'), 'twenty done');
+      await waitFor(() => session.page.data.items.length === 20 && session.page.data.items.every((c) => c.status === 'done'), 'twenty done', STATE_WAIT_MS);
       return session;
     },
   },
@@ -122,7 +124,7 @@ const STATES: Record<string, State> = {
       const session = await openPage(UPLOAD_PAGE);
       // A PNG is never recompressed (it would lose transparency), so a huge one stays too large.
       addPhotos(session, [{ path: 'http://tmp/report.pdf', size: 500 }, { path: `http://tmp/${LONG_NAME.replace('.jpg', '.png')}`, size: TEST_LIMITS.maxBytes * 2 }], 2);
-      await waitFor(() => !!session.page.querySelector('.rejections'), 'the refusals show');
+      await waitFor(() => !!session.page.querySelector('.rejections'), 'the refusals show', STATE_WAIT_MS);
       return session;
     },
   },
@@ -138,7 +140,7 @@ const STATES: Record<string, State> = {
     open: async () => {
       const session = await openPage(UPLOAD_PAGE);
       addPhotos(session, Array.from({ length: 9 }, (_, i) => photo(`IMG_${4001 + i}.jpg`)));
-      await waitFor(() => session.page.data.items.length === 9, 'nine tiles');
+      await waitFor(() => session.page.data.items.length === 9, 'nine tiles', STATE_WAIT_MS);
       return session;
     },
   },
@@ -197,7 +199,7 @@ beforeAll(async () => {
   const job = { shots, measure: measureLayout.toString(), viewport: { width: PHONE_WIDTH_PX, height: PHONE_HEIGHT_PX } };
   const results: Layout[] = JSON.parse(execFileSync(process.execPath, [SHOOTER], { input: JSON.stringify(job), timeout: SHOOT_TIMEOUT_MS }).toString());
   shots.forEach((shot, i) => (layouts[shot.name] = results[i]));
-}, SHOOT_TIMEOUT_MS + 30_000);
+}, SHOOT_TIMEOUT_MS + 12 * STATE_WAIT_MS);
 
 /** What every screen owes a person, whatever its state. */
 function expectUsable(layout: Layout, width = PHONE_WIDTH_PX) {
@@ -253,6 +255,9 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     expect(layout.tiles[3].nameTruncated).toBe(false); // shortened by us, not cut by CSS
     expect(layout.primaries).toEqual([zh.retryAll]);
     expect(layout.tapTargets.filter((t) => t.name === 'corner')).toHaveLength(6);
+    // Six tiles, "已上传 1/5": the count says why it is out of five.
+    expect(layout.texts['summary-count']).toBe(zh.doneCount(1, 5));
+    expect(layout.texts['summary-cancelled']).toBe(zh.cancelledCount(1));
   });
 
   it('upload, twenty done: the + tile leaves the full grid', () => {
@@ -311,6 +316,7 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     expect(layout.days).toEqual(['今天', '昨天', '11月19日']);
     expect(layout.entries.map((e) => e.day)).toEqual(['今天', '今天', '昨天', '11月19日']);
     expect(layout.entries[1].name).toMatch(/….*\.jpg$/);
+    expect(layout.entries.filter((e) => e.nameTruncated)).toEqual([]); // shortened by us, so CSS never cuts the extension off
     expect(layout.entries.every((e) => e.nameInsideEntry)).toBe(true);
     expect(layout.tapTargets.filter((t) => t.name === 'btn-delete')).toHaveLength(4);
     expect(layout.primaries).toEqual([]);

@@ -14,8 +14,8 @@ import { fileBadge } from './upload-view';
 import { middleEllipsis } from './middle-ellipsis';
 import { displayName } from './display-name';
 
-/** A history row's name line at 375 px (thumbnail, copy and delete beside it): ~24 narrow characters. */
-export const ENTRY_NAME_BUDGET = 24;
+/** A history row's name line at 375 px (thumbnail, 复制链接 and × beside it): ~18 narrow characters. */
+export const ENTRY_NAME_BUDGET = 18;
 
 export interface EntryView {
   key: string;

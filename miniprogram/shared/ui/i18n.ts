@@ -50,6 +50,7 @@ export interface UiMessages {
   retryConnect: string;
   doneCount: (done: number, total: number) => string;
   failedCount: (failed: number) => string;
+  cancelledCount: (cancelled: number) => string;
   /** "共 9 张 · 4.1 MB，原图 31 MB": what will be sent, and what the originals weigh when less is sent. */
   sizeLine: (count: number, sentBytes: number, originalBytes: number) => string;
   status: Record<UploadStatus, string>;
@@ -120,6 +121,7 @@ const zh: UiMessages = {
   retryConnect: '重新连接',
   doneCount: (done, total) => `已上传 ${done}/${total}`,
   failedCount: (failed) => `${failed} 张失败`,
+  cancelledCount: (n) => `${n} 张已取消`,
   sizeLine: (n, sent, original) => `共 ${n} 张 · ${formatBytes(sent)}${original > sent ? `，原图 ${formatBytes(original)}` : ''}`,
   status: { waiting: '等待中', uploading: '上传中', done: '已上传', failed: '上传失败', cancelled: '已取消' },
   tapToRetry: '点按重试',
@@ -182,6 +184,7 @@ const en: UiMessages = {
   retryConnect: 'Reconnect',
   doneCount: (done, total) => `${done} of ${total} uploaded`,
   failedCount: (failed) => `${failed} failed`,
+  cancelledCount: (n) => `${n} cancelled`,
   sizeLine: (n, sent, original) =>
     `${n} photo${n === 1 ? '' : 's'} · ${formatBytes(sent)}${original > sent ? `, originals ${formatBytes(original)}` : ''}`,
   status: { waiting: 'Waiting', uploading: 'Uploading', done: 'Uploaded', failed: 'Failed', cancelled: 'Cancelled' },

@@ -58,6 +58,7 @@ export const EMPTY_SUMMARY: SummaryView = {
   percent: 0,
   countText: '',
   failedText: '',
+  cancelledText: '',
   sizeText: '',
   canRetryAll: false,
   canCancelAll: false,

@@ -48,6 +48,8 @@ export interface SummaryView {
   percent: number;
   countText: string;
   failedText: string;
+  /** 1 张已取消: says why the count is out of fewer photos than the grid shows. */
+  cancelledText: string;
   /** 共 9 张 · 4.1 MB，原图 31 MB */
   sizeText: string;
   canRetryAll: boolean;
@@ -124,6 +126,7 @@ export function summaryView(items: readonly UploadItem[], progress: BatchProgres
     percent: progress.percent,
     countText: items.length > 0 ? t.doneCount(progress.done, counted.length) : '',
     failedText: progress.failed > 0 ? t.failedCount(progress.failed) : '',
+    cancelledText: progress.cancelled > 0 ? t.cancelledCount(progress.cancelled) : '',
     sizeText: counted.length > 0 ? t.sizeLine(counted.length, sent, original) : '',
     canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed'),
     canCancelAll: inFlight > 0,
