@@ -119,3 +119,17 @@ describe('check-alipay', () => {
     }
   });
 });
+
+describe('the Alipay templates mirror the WeChat ones', () => {
+  // The render tests draw Alipay pages from the WeChat element tree with Alipay's ACSS: that
+  // is only honest while both templates have the same elements, classes and texts.
+  const classes = (file: string) =>
+    Array.from(fs.readFileSync(file, 'utf8').matchAll(/class="([^"]*)"/g), (m) => m[1].replace(/\{\{[^}]*\}\}/g, '{}').trim()).join('\n');
+  it.each([
+    ['pages/upload/index', 'pages/upload/index'],
+    ['pages/history/index', 'pages/history/index'],
+    ['components/upload-card/index', 'components/upload-card/index'],
+  ])('%s.axml has the classes of %s.wxml, in order', (axml, wxml) => {
+    expect(classes(path.join(ALIPAY, `${axml}.axml`))).toBe(classes(path.join(REPO, 'miniprogram', `${wxml}.wxml`)));
+  });
+});

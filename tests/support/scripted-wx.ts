@@ -214,7 +214,8 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
       later(() => {
         const bytes = bytesOf(o.filePath);
         if (!bytes) return o.fail?.({ errMsg: `readFile:fail no such file or directory ${o.filePath}` });
-        o.success?.({ data: bytes.slice().buffer, errMsg: 'readFile:ok' });
+        // A copy of exactly the file, as WeChat gives: a Buffer's .buffer may be a shared pool.
+        o.success?.({ data: new Uint8Array(bytes).buffer, errMsg: 'readFile:ok' });
       }),
     writeFile: (o: AnyOptions) =>
       later(() => {
