@@ -114,7 +114,7 @@ const STATES: Record<string, State> = {
         await waitFor(() => session.wx.uploads.some((u) => !u.settled), 'an upload to finish', STATE_WAIT_MS);
         session.wx.uploads.filter((u) => !u.settled).forEach((u) => (u.succeed(204), (done += 1)));
       }
-      await waitFor(() => session.page.data.items.length === 20 && session.page.data.items.every((c) => c.status === 'done'), 'twenty done', STATE_WAIT_MS);
+      await waitFor(() => session.page.data.items.length === 20 && session.page.data.items.every((c: { status: string }) => c.status === 'done'), 'twenty done', STATE_WAIT_MS);
       return session;
     },
   },
