@@ -32,7 +32,8 @@ async function uploadNine(nodeMy: NodeMy) {
   try {
     await page.onLoad();
     nodeMy.planPicks(photoPaths());
-    await page.onAddPhotos();
+    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
+    await page.onAdd();
     const cards = () => page.data.items as CardView[];
     // Refused files get no card: wait for nine outcomes, whichever they are.
     const settled = () => cards().filter((c) => ['done', 'failed', 'cancelled'].includes(c.status)).length;

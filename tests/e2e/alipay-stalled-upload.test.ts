@@ -46,7 +46,8 @@ it('a swallowed upload says it waits for the network, is cut after the quiet win
     proxy.stallNextUploads(1);
     const photo = photoPaths()[5];
     nodeMy.planPicks([photo]);
-    await page.onAddPhotos();
+    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
+    await page.onAdd();
     const card = () => (page.data.items as CardView[])[0];
     await waitUntil(() => card()?.statusText === '网络很慢，正在等待…', 'the card says it is waiting for the network');
     await waitUntil(() => card().status === 'done', 'the retried upload is done');

@@ -36,7 +36,8 @@ it('with the signer down, opening history asks for links once and says so once',
     const upload = simulate.render(uploadPage);
     upload.attach(document.createElement('parent-wrapper'));
     await (upload.instance as unknown as Lifecycles).onLoad();
-    upload.querySelector('.btn-add')!.dispatchEvent('tap');
+    wx.node.planSheet(1); // the + tile's sheet: 从相册选择
+    upload.querySelector('.add-tile')!.dispatchEvent('tap');
     await waitUntil(() => services.engine.items().length === 2 && services.engine.items().every((i) => i.link?.state === 'ready'), 'both uploads done and linked');
     (upload.instance as unknown as Lifecycles).onUnload();
     upload.detach();
@@ -52,7 +53,8 @@ it('with the signer down, opening history asks for links once and says so once',
     const page = history.instance as unknown as Lifecycles;
     page.onLoad();
     page.onShow();
-    const lines = () => history.querySelectorAll('.entry-url').map(text);
+    // The line under the name says why the link is missing (instead of size · time).
+    const lines = () => history.querySelectorAll('.entry-meta').map(text);
     await waitUntil(() => lines().length === 2 && lines().every((l) => l.includes(LINK_FAILED)), 'both entries say why they have no link');
     await new Promise((resolve) => setTimeout(resolve, 200)); // anything a second refresh would send, sent
 

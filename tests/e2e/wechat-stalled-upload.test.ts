@@ -52,12 +52,15 @@ it('a swallowed upload says it waits for the network, is cut after the quiet win
   try {
     await instance.onLoad();
     proxy.stallNextUploads(1);
-    page.querySelector('.btn-add')!.dispatchEvent('tap');
+    wx.node.planSheet(1); // the + tile's sheet: 从相册选择
+    page.querySelector('.add-tile')!.dispatchEvent('tap');
 
-    const status = () => text(page.querySelector('.grid-cell')?.querySelector('.status'));
-    await waitUntil(() => status() === '网络很慢，正在等待…', 'the card says it is waiting for the network');
+    // The tile's note (under the picture) says it; the tile's class carries its state.
+    const tile = () => page.querySelector('.grid-cell')?.querySelector('.tile');
+    const note = () => text(page.querySelector('.grid-cell')?.querySelector('.note'));
+    await waitUntil(() => note() === '网络很慢，正在等待…', 'the tile says it is waiting for the network');
     expect(proxy.stalled).toBe(1);
-    await waitUntil(() => status() === services.messages.status.done, 'the retried upload is done');
+    await waitUntil(() => ((tile()?.dom as HTMLElement | undefined)?.className ?? '').includes('tile--done'), 'the retried upload is done');
 
     const uploads = wx.node.network.log.filter((r) => r.api === 'uploadFile');
     expect(uploads.map((u) => u.outcome)).toEqual(['uploadFile:fail abort', 201]);

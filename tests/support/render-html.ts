@@ -85,7 +85,7 @@ function readAcss(file: string): string {
   return read(file).replace(/@import\s+["']([^"']+)["'];?/g, (_, ref: string) => {
     const target = path.resolve(path.dirname(file), ref);
     const shared = path.join(ALIPAY, 'shared', 'miniprogram') + path.sep;
-    // The build copies miniprogram/X.wxss to alipay/shared/miniprogram/X.acss: read the original.
+    // The build copies each WeChat .wxss into alipay/shared/miniprogram/ as .acss: read the original.
     if (target.startsWith(shared)) return read(path.join(MINIPROGRAM, target.slice(shared.length).replace(/\.acss$/, '.wxss')));
     return readAcss(target);
   });

@@ -38,11 +38,13 @@ it('history names temp-named photos by number and pick time, yesterday as 昨天
 it('refused photos are listed by their human name too', async () => {
   session = await openPage('pages/upload/index');
   const { page, wx } = session;
-  wx.picks.push({ files: [{ path: 'wxfile://tmp_aaaa.jpg', size: 10 }, { path: 'wxfile://tmp_bbbb.jpg', size: TEST_LIMITS.maxBytes * 2 }] });
-  tap(page, '.btn-add');
+  // A PNG, as a JPEG this large would be compressed (原图 off) to within the limit.
+  wx.picks.push({ files: [{ path: 'wxfile://tmp_aaaa.jpg', size: 10 }, { path: 'wxfile://tmp_bbbb.png', size: TEST_LIMITS.maxBytes * 2 }] });
+  wx.sheetAnswers.push(1); // the + tile's sheet: 从相册选择
+  tap(page, '.add-tile');
   await waitFor(() => !!page.querySelector('.rejections'), 'the rejections show');
   expect(page.querySelectorAll('.rejection-name').map(textOf)).toEqual(['照片 2 · 今天 10:03']);
-  const names = () => page.querySelectorAll('.grid-cell').map((card) => textOf(card.querySelector('.name')));
+  const names = () => page.querySelectorAll('.grid-cell').filter((cell) => !!cell.querySelector('.tile')).map((cell) => textOf(cell.querySelector('.name')));
   await waitFor(() => names().length === 1, 'one card');
   expect(names()).toEqual(['照片 1 · 今天 10:03']);
 });

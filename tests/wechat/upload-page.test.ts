@@ -119,9 +119,10 @@ describe('upload page', () => {
 
   it('draws progress on the tile, then a done mark; a tap previews, a long press offers copy', async () => {
     const { page, wx, services } = await openWithPhotos(['a.jpg', 'b.jpg']);
+    // Album photos have only temp names: they are shown numbered and dated.
     expect(tiles(page).map((t) => [t.name, t.status, t.overlay])).toEqual([
-      ['a.jpg', 'uploading', '0%'],
-      ['b.jpg', 'uploading', '0%'],
+      ['照片 1 · 今天 10:03', 'uploading', '0%'],
+      ['照片 2 · 今天 10:03', 'uploading', '0%'],
     ]);
     expect(textOf(page.querySelector('.summary-count'))).toBe('已上传 0/2');
     wx.uploads[0].progress(90, 300);
@@ -182,7 +183,7 @@ describe('upload page', () => {
     await waitFor(() => tiles(page)[1].status === 'done', 'b is done');
     tapCorner(page, 1);
     await waitFor(() => tiles(page).length === 1, 'b is removed');
-    expect(tiles(page)[0].name).toBe('a.jpg');
+    expect(tiles(page)[0].name).toBe('照片 1 · 今天 10:03');
   });
 
   it('原图 off (the default) sends a compressed copy and shows what was saved; 原图 on sends the picked file', async () => {

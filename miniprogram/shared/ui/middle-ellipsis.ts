@@ -7,13 +7,19 @@ const ELLIPSIS = '…';
 const isWide = (ch: string) => /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch);
 const widthOf = (chars: string[]) => chars.reduce((sum, ch) => sum + (isWide(ch) ? 2 : 1), 0);
 
-/** `name` if it fits `budget` narrow-character widths, else head + "…" + tail (the tail keeps the extension). */
+/** A file extension of up to 5 characters (".jpg", ".jpeg", ".HEIC"). */
+const EXTENSION_RE = /\.[A-Za-z0-9]{1,5}$/;
+
+/**
+ * `name` if it fits `budget` narrow-character widths, else head + "…" + tail (the tail keeps
+ * the extension). Only file names are cut in the middle: a label without an extension
+ * ("照片 1 · 今天 10:03") reads from its start and is left to the page's end ellipsis.
+ */
 export function middleEllipsis(name: string, budget: number): string {
   const chars = Array.from(name); // code points: never split an emoji or surrogate pair
-  if (widthOf(chars) <= budget) return name;
+  if (widthOf(chars) <= budget || !EXTENSION_RE.test(name)) return name;
   const room = Math.max(2, budget - 1);
-  const dot = name.lastIndexOf('.');
-  const extension = dot > 0 && name.length - dot <= 6 ? Array.from(name.slice(dot)) : [];
+  const extension = Array.from(name.slice(name.lastIndexOf('.')));
   // The tail: the extension plus a few characters before it; the head takes the rest.
   let tailWidth = Math.min(room - 1, Math.max(widthOf(extension) + 4, Math.floor(room / 2)));
   const tail: string[] = [];
