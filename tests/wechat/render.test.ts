@@ -57,20 +57,28 @@ const historyEntry = (n: number, name: string, finishedAt: number, kind: History
 });
 
 /** The "+" tile, 从相册选择, and these files. */
-function addPhotos(session: OpenPage, files: Array<{ path: string; size: number }>, choice = 1) {
+function addPhotos(session: OpenPage, files: Array<{ path: string; size: number }>, choice = 1 /* 从相册选择 */) {
   session.wx.sheetAnswers.push(choice);
   session.wx.picks.push({ files });
   tap(session.page, '.add-tile');
 }
 
-/** Six photos, one in each state a person meets: done (one cleaned of its position), failed, two uploading, waiting, cancelled. */
-async function mixed(language?: string): Promise<OpenPage> {
+/** The "+" tile's sheet on WeChat: 拍照, 从相册选择, 从聊天选择文件. */
+const ALBUM = 1;
+const CHATS = 2;
+
+/**
+ * Six photos, one in each state a person meets: done (one cleaned of its position), failed,
+ * two uploading, waiting, cancelled. From chats they keep their own names (a long one among
+ * them); from the album they are shown as 照片 N · 今天 10:03.
+ */
+async function mixed(language?: string, source = CHATS): Promise<OpenPage> {
   const session = await openPage(UPLOAD_PAGE, { concurrency: 2, language });
   const { wx, services } = session;
   // The first photo's compressed copy still carries the camera's EXIF with GPS (a stand-in for a
   // compressImage that keeps metadata): it is cleaned before upload and its tile says so.
   wx.fileBytes.set('http://tmp/a.jpg.q80.jpg', cameraJpeg());
-  addPhotos(session, ['a.jpg', 'b.jpg', 'c.jpg', LONG_NAME, 'e.jpg', 'f.jpg'].map(photo));
+  addPhotos(session, ['a.jpg', 'b.jpg', 'c.jpg', LONG_NAME, 'e.jpg', 'f.jpg'].map(photo), source);
   await waitFor(() => wx.uploads.length === 2 && services.engine.items().length === 6, 'two uploads start', STATE_WAIT_MS);
   services.engine.cancel(services.engine.items()[5].id); // f: cancelled while waiting
   wx.uploads[0].succeed(204); // a: done
@@ -133,7 +141,8 @@ const STATES: Record<string, State> = {
     open: () => openPage(UPLOAD_PAGE, { before: (wx: ScriptedWx) => (wx.health = { errMsg: 'net::ERR_CONNECTION_REFUSED' }) }),
   },
   'upload-mixed-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => mixed('en_US') },
-  'upload-mixed-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => mixed() },
+  // Alipay has no chat-file picker: its photos come from the album, so they carry human names.
+  'upload-mixed-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => mixed(undefined, ALBUM) },
   'upload-nine-wide': {
     pagePath: UPLOAD_PAGE,
     viewport: WIDE_VIEWPORT,
