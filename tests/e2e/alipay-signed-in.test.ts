@@ -97,7 +97,8 @@ test('launch signs in through the Alipay gateway; 9 photos land under the user f
   try {
     const { services, nodeMy } = app;
     nodeMy.planPicks(photoPaths());
-    await app.page.onAddPhotos();
+    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
+    await app.page.onAdd();
     await waitUntil(() => services.engine.items().length === 9 && settled(services), 'all nine photos settle');
     expect(services.engine.items().map((item) => item.status)).toEqual(Array(9).fill('done'));
     // Silent sign-in (auth_base), once, checked by the gateway's RSA2 verification.
@@ -130,7 +131,8 @@ test('a session that runs out mid-batch is renewed with a new auth code, and eve
       jumped = true;
     });
     nodeMy.planPicks(photoPaths());
-    await app.page.onAddPhotos();
+    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
+    await app.page.onAdd();
     await waitUntil(() => services.engine.items().length === 9 && settled(services), 'all nine photos settle');
     expect(services.engine.items().map((item) => item.status)).toEqual(Array(9).fill('done'));
     expect(nodeMy.logins).toHaveLength(2);

@@ -66,7 +66,8 @@ test('launch signs in; 9 photos land under the user folder; another user gets 40
   try {
     const { wx, services } = app;
     await waitUntil(() => requestsTo(wx, '/api/sessions').some((r) => r.outcome === 200), 'the launch sign-in');
-    app.page.querySelector('.btn-add')!.dispatchEvent('tap');
+    app.wx.node.planSheet(1); // the + tile's sheet: 从相册选择
+    app.page.querySelector('.add-tile')!.dispatchEvent('tap');
     await waitUntil(() => services.engine.items().length === photos.length && settled(services), 'every photo settles');
 
     const items = services.engine.items();
@@ -109,7 +110,8 @@ test('a session that runs out mid-batch is renewed by a new wx.login, and every 
   const app = await launch(wx, signer);
   try {
     const { services } = app;
-    app.page.querySelector('.btn-add')!.dispatchEvent('tap');
+    app.wx.node.planSheet(1); // the + tile's sheet: 从相册选择
+    app.page.querySelector('.add-tile')!.dispatchEvent('tap');
     await waitUntil(() => services.engine.items().length === photos.length && settled(services), 'every photo settles');
     expect(services.engine.items().map((item) => item.status)).toEqual(photos.map(() => 'done'));
     // The expired session was refused once, a second login replaced it, and the files went on.
