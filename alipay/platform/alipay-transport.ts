@@ -2,6 +2,26 @@
 // readFile + my.request, with every `{error, errorMessage}` turned into one
 // TransportError kind. `my` is only touched when a method runs, never at import time.
 // Error codes are the ones Alipay documents for my.uploadFile and my.request.
+//
+// No putPart here, so files above the signer's UPLOAD_MAX_BYTES stay one my.uploadFile
+// POST and are refused before anything is sent (文件超过 20 MB 上限（此文件 24 MB）): a
+// part must be read as a byte range, and Alipay documents none (its docs as of Feb 2026):
+// - FileSystemManager.readFile (https://opendocs.alipay.com/mini/api/0226oj) takes
+//   filePath and encoding only; readFileSync (…/api/025029) likewise. No position/length.
+// - The FileSystemManager overview (…/api/0226od) lists access, appendFile, copyFile,
+//   getFileInfo, getSavedFileList, mkdir, readdir, readFile, removeSavedFile, rename,
+//   rmdir, saveFile, stat, unlink, unzip, writeFile (and their Sync forms): no open,
+//   read or readSync by file descriptor, unlike WeChat (base library 2.16.1).
+// - The typings agree: @mini-types/alipay 3.0.14 (the newest) declares those methods
+//   (plus zip) on my.FileSystemManager, and readFile({filePath, encoding}).
+// - my.request (…/api/owycmh) would carry a part: method PUT and an ArrayBuffer `data`
+//   from client 10.1.95, `timeout` 0–60000 ms (default 30000), answers `status`/`headers`
+//   (the typings add `statusCode`/`header`), RequestTask.abort() fails it with
+//   error 9 "request:fail abort". The missing half is the read (my.uploadFile sends a
+//   whole file, with no range either).
+// Reading the whole file and slicing it would hold the file in memory for every part:
+// not a resumable upload a phone can afford. tests/alipay/large-files.test.ts pins these
+// typings, so the day they gain a ranged read the test says putPart can be written.
 import {
   TransportError,
   type FileUploadRequest,

@@ -4,8 +4,11 @@
 // error 19 carrying status/data/headers, chooseImage hands out temp copies of real
 // files under the paths a phone gives (`https://resource/apml<hex>.image`: "真机预览上以
 // .image 为后缀", my.chooseImage docs), and the file system and getImageInfo read the
-// bytes behind them. The rest (clipboard, storage, toasts, preview) is fake-my.ts's,
-// so both follow the same documented shapes.
+// bytes behind them. readFile follows FileSystemManager.readFile as Alipay documents it
+// (https://opendocs.alipay.com/mini/api/0226oj): filePath and encoding, nothing else, so
+// a WeChat-style {position, length} is ignored and the whole file comes back, and the
+// manager has no open/read by descriptor (Alipay documents none). The rest (clipboard,
+// storage, toasts, preview) is fake-my.ts's, so both follow the same documented shapes.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -48,6 +51,8 @@ export interface NodeMy {
   readonly uploads: Array<{ url: string; fileType: string; filePath: string; outcome?: number | string }>;
   /** Every my.request call: method, URL and the outcome (status or error code). */
   readonly requests: Array<{ method: string; url: string; outcome?: number | string }>;
+  /** Every FileSystemManager.readFile: the path the app passed and how many bytes it got back. */
+  readonly reads: Array<{ filePath: string; bytes: number }>;
   /** Picked files in order: the path the app got and the original it is a copy of. */
   readonly picked: Array<{ path: string; source: string }>;
   /** Auth codes my.getAuthCode handed out, with the scopes asked for. */
@@ -71,6 +76,7 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
   const uploads: NodeMy['uploads'] = [];
   const requests: NodeMy['requests'] = [];
   const picked: NodeMy['picked'] = [];
+  const reads: NodeMy['reads'] = [];
   const onDisk = new Map<string, string>();
   // USER_DATA_PATH as a phone gives it (`https://usr`), backed by a folder of this test's own.
   const userDataPath = path.join(tempDir, 'usr');
@@ -102,11 +108,30 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
         o.fail?.({ error: 10022, errorMessage: (e as Error).message });
       }
     });
+  // Alipay's encodings; 'binary' is utf8 there ("编码方式和 utf8 相同"), not Node's latin1.
+  const ENCODINGS: Record<string, BufferEncoding> = {
+    ascii: 'ascii', base64: 'base64', hex: 'hex', binary: 'utf8', latin1: 'latin1', utf8: 'utf8', 'utf-8': 'utf8',
+    ucs2: 'utf16le', 'ucs-2': 'utf16le', utf16le: 'utf16le', 'utf-16le': 'utf16le',
+  };
+  const readFile = (o: Options) =>
+    setImmediate(() => {
+      const encoding = o.encoding === undefined ? undefined : ENCODINGS[String(o.encoding)];
+      if (o.encoding !== undefined && !encoding) return o.fail?.({ error: 2, errorMessage: '接口参数无效' });
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(diskPath(String(o.filePath)));
+      } catch {
+        return o.fail?.({ error: 10022, errorMessage: '文件/目录不存在' });
+      }
+      reads.push({ filePath: String(o.filePath), bytes: bytes.length });
+      if (encoding) return o.success?.({ data: bytes.toString(encoding), dataType: 'string' });
+      o.success?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), dataType: 'ArrayBuffer' });
+    });
   my.getFileSystemManager = () => {
     const manager = fakeFs();
     return {
       ...manager,
-      readFile: (o: Options) => manager.readFile({ ...o, filePath: diskPath(o.filePath) }),
+      readFile: (o: Options) => readFile(o),
       getFileInfo: (o: Options) => manager.getFileInfo({ ...o, filePath: diskPath(o.filePath) }),
       writeFile: (o: Options) =>
         result(o, () => {
@@ -256,6 +281,7 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
     uploads,
     requests,
     picked,
+    reads,
     logins,
     planPicks: (...lists) => void picks.push(...lists),
     planSheet: (...taps) => void sheetTaps.push(...taps),
