@@ -54,8 +54,9 @@ export function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length > 3 && bytes[0] === 0xff && bytes[1] === SOI && bytes[2] === 0xff;
 }
 
-function startsWith(bytes: Uint8Array, offset: number, id: string): boolean {
-  if (offset + id.length > bytes.length) return false;
+/** `id` stands at `offset` and ends by `end` (the segment's end, never just the file's: an id cut by its segment is not that id). */
+function startsWith(bytes: Uint8Array, offset: number, end: number, id: string): boolean {
+  if (offset + id.length > Math.min(end, bytes.length)) return false;
   for (let i = 0; i < id.length; i += 1) if (bytes[offset + i] !== id.charCodeAt(i)) return false;
   return true;
 }
@@ -63,6 +64,8 @@ function startsWith(bytes: Uint8Array, offset: number, id: string): boolean {
 interface ExifFacts {
   orientation?: number;
   hasGps: boolean;
+  /** The TIFF byte order ("II"), so the fresh block keeps the camera's. */
+  little?: boolean;
 }
 
 /** Reads Orientation and whether a GPS pointer exists from an EXIF APP1 payload (after "Exif\0\0"). */
@@ -73,9 +76,9 @@ function readExif(bytes: Uint8Array, tiffStart: number, tiffEnd: number): ExifFa
   if (order !== 0x4949 && order !== 0x4d4d) return { hasGps: false }; // "II" or "MM"
   const little = order === 0x4949;
   const ifd0 = view.getUint32(4, little);
-  if (ifd0 + 2 > view.byteLength) return { hasGps: false };
+  if (ifd0 + 2 > view.byteLength) return { hasGps: false, little };
   const count = view.getUint16(ifd0, little);
-  const facts: ExifFacts = { hasGps: false };
+  const facts: ExifFacts = { hasGps: false, little };
   for (let i = 0; i < count; i += 1) {
     const entry = ifd0 + 2 + i * 12;
     if (entry + 12 > view.byteLength) break;
@@ -114,7 +117,7 @@ function orientationSegment(orientation: number, little: boolean): Uint8Array {
 /** XMP can repeat the position (exif:GPSLatitude…); said so only to word the UI honestly. */
 function xmpHasGps(bytes: Uint8Array, start: number, end: number): boolean {
   const needle = 'GPSLatitude';
-  for (let i = start; i + needle.length <= end; i += 1) if (bytes[i] === 0x47 && startsWith(bytes, i, needle)) return true;
+  for (let i = start; i + needle.length <= end; i += 1) if (bytes[i] === 0x47 && startsWith(bytes, i, end, needle)) return true;
   return false;
 }
 
@@ -162,20 +165,20 @@ export function removePersonalMetadata(input: Uint8Array): CleanedJpeg {
     if (length < 2 || segmentEnd > input.length) throw new NotAJpegError(`segment 0x${marker.toString(16)} overruns the file`);
     const payload = markerAt + 4;
     let drop = false;
-    if (marker === APP1 && startsWith(input, payload, EXIF_ID)) {
+    const is = (id: string) => startsWith(input, payload, segmentEnd, id);
+    if (marker === APP1 && is(EXIF_ID)) {
       const facts = readExif(input, payload + EXIF_ID.length, segmentEnd);
       hadLocation ||= facts.hasGps;
       drop = true;
       if (facts.orientation !== undefined && !exifWritten) {
         orientation = facts.orientation;
-        const little = input[payload + EXIF_ID.length] === 0x49;
-        keep(orientationSegment(orientation, little));
+        keep(orientationSegment(orientation, facts.little === true));
         exifWritten = true;
       }
-    } else if (marker === APP1 && XMP_IDS.some((id) => startsWith(input, payload, id))) {
+    } else if (marker === APP1 && XMP_IDS.some(is)) {
       hadLocation ||= xmpHasGps(input, payload, segmentEnd);
       drop = true;
-    } else if ((marker === APP2 && startsWith(input, payload, MPF_ID)) || (marker === APP13 && startsWith(input, payload, PHOTOSHOP_ID)) || marker === COM) {
+    } else if ((marker === APP2 && is(MPF_ID)) || (marker === APP13 && is(PHOTOSHOP_ID)) || marker === COM) {
       drop = true;
     }
     if (drop) removed = true;
