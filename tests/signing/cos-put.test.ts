@@ -4,17 +4,14 @@ import COS from 'cos-nodejs-sdk-v5';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 import { cosEndpoint, cosKeyTime } from '../../miniprogram/shared/signing/dialects/cos';
 import { cosPutDialect } from '../../miniprogram/shared/signing/dialects/cos-put';
-import { AWKWARD_KEY, CONTENT_TYPE, NOW, SIZE, STATIC_CREDENTIALS, STS_CREDENTIALS, TTL_SECONDS, ticketInput } from '../support/dialect-inputs';
+import { AWKWARD_KEY, CONTENT_TYPE, CREDENTIAL_CASES, NOW, SIZE, STS_CREDENTIALS, TTL_SECONDS, ticketInput } from '../support/dialect-inputs';
 
 const BUCKET = 'examplebucket-1250000000';
 const HOST = `${BUCKET}.cos.ap-guangzhou.myqcloud.com`;
 const TARGET = { bucket: BUCKET, region: 'ap-guangzhou', endpoint: cosEndpoint(BUCKET, 'ap-guangzhou') };
 
 describe('cos PUT with an Authorization header', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('signs like COS.getAuthorization with %s', (_label, credentials) => {
+  it.each(CREDENTIAL_CASES)('signs like COS.getAuthorization with %s', (_label, credentials) => {
     const ticket = cosPutDialect.signUpload(ticketInput(TARGET, { credentials, key: AWKWARD_KEY }), nodeCrypto);
     const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(SIZE), Host: HOST };
     if (credentials.securityToken) headers['x-cos-security-token'] = credentials.securityToken;

@@ -14,7 +14,7 @@ import {
   cosPolicySignature,
   signCosObjectUrl,
 } from '../../miniprogram/shared/signing/dialects/cos';
-import { AWKWARD_KEY, NOW, STATIC_CREDENTIALS, STS_CREDENTIALS, atSdkClock, decodedLocation, objectUrlInput, queryOf, ticketInput } from '../support/dialect-inputs';
+import { AWKWARD_KEY, CREDENTIAL_CASES, NOW, STATIC_CREDENTIALS, STS_CREDENTIALS, atSdkClock, decodedLocation, objectUrlInput, queryOf, ticketInput } from '../support/dialect-inputs';
 
 const BUCKET = 'examplebucket-1250000000';
 const TARGET = { bucket: BUCKET, region: 'ap-guangzhou', endpoint: cosEndpoint(BUCKET, 'ap-guangzhou') };
@@ -83,10 +83,7 @@ describe('cos signed GET', () => {
     expect(ours).toEqual(Object.fromEntries(new URLSearchParams(theirs)));
   });
 
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('equals getObjectUrl (Sign: true) with %s, the SDK clock pinned', (_label, credentials) => {
+  it.each(CREDENTIAL_CASES)('equals getObjectUrl (Sign: true) with %s, the SDK clock pinned', (_label, credentials) => {
     const cos = new COS({
       SecretId: credentials.accessKeyId,
       SecretKey: credentials.accessKeySecret,

@@ -10,9 +10,9 @@ import { OBS_FIELDS, obsDialect, obsEndpoint, obsSignature, signObsObjectUrl } f
 import type { Credentials } from '../../miniprogram/shared/signing/dialects/dialect';
 import {
   AWKWARD_KEY,
+  CREDENTIAL_CASES,
   NOW,
   PLAIN_KEY,
-  STATIC_CREDENTIALS,
   STS_CREDENTIALS,
   atSdkClock,
   decodedLocation,
@@ -36,10 +36,7 @@ async function officialClient(credentials: Credentials): Promise<ObsClient> {
 }
 
 describe('obs POST policy', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('signs a policy exactly as createPostSignatureSync does, with %s', async (_label, credentials) => {
+  it.each(CREDENTIAL_CASES)('signs a policy exactly as createPostSignatureSync does, with %s', async (_label, credentials) => {
     const client = await officialClient(credentials);
     const official = atSdkClock(NOW, () =>
       client.createPostSignatureSync({
@@ -79,10 +76,7 @@ describe('obs POST policy', () => {
 });
 
 describe('obs signed GET', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('equals createSignedUrlSync with %s', async (_label, credentials) => {
+  it.each(CREDENTIAL_CASES)('equals createSignedUrlSync with %s', async (_label, credentials) => {
     const client = await officialClient(credentials);
     const ours = signObsObjectUrl(objectUrlInput(TARGET, { credentials, ttlSeconds: 3600 }), nodeCrypto);
     const { SignedUrl } = atSdkClock(NOW, () =>

@@ -1,14 +1,11 @@
 // OSS V1 against ali-oss: calculatePostSignature over our policy, and the V1
 // signed GET (signatureUrl), for the same inputs and clock.
-import OSS from 'ali-oss';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
-import { ossEndpoint } from '../../miniprogram/shared/signing/dialects/oss';
 import { OSS_V1_FIELDS, ossV1Dialect, signOssObjectUrlV1 } from '../../miniprogram/shared/signing/dialects/oss-v1';
-import type { Credentials } from '../../miniprogram/shared/signing/dialects/dialect';
 import {
   AWKWARD_KEY,
+  CREDENTIAL_CASES,
   NOW,
-  STATIC_CREDENTIALS,
   STS_CREDENTIALS,
   atSdkClock,
   decodedLocation,
@@ -16,32 +13,15 @@ import {
   queryOf,
   ticketInput,
 } from '../support/dialect-inputs';
+import { OSS_TARGET, officialOssClient, quietAliOssTokenAdvice } from '../support/ali-oss-client';
 
-const TARGET = { bucket: 'examplebucket', region: 'cn-hangzhou', endpoint: ossEndpoint('examplebucket', 'cn-hangzhou') };
-
-function officialClient(credentials: Credentials): OSS {
-  return new OSS({
-    region: 'oss-cn-hangzhou',
-    bucket: TARGET.bucket,
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    stsToken: credentials.securityToken,
-    secure: true,
-  });
-}
-
-beforeAll(() => {
-  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
+quietAliOssTokenAdvice();
 
 describe('oss-v1 POST policy', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('gives the fields ali-oss calculatePostSignature gives with %s', (_label, credentials) => {
-    const ticket = ossV1Dialect.signUpload(ticketInput(TARGET, { credentials }), nodeCrypto);
+  it.each(CREDENTIAL_CASES)('gives the fields ali-oss calculatePostSignature gives with %s', (_label, credentials) => {
+    const ticket = ossV1Dialect.signUpload(ticketInput(OSS_TARGET, { credentials }), nodeCrypto);
     const policy = JSON.parse(Buffer.from(ticket.fields.policy, 'base64').toString('utf8'));
-    const expected = officialClient(credentials).calculatePostSignature(policy);
+    const expected = officialOssClient(credentials).calculatePostSignature(policy);
     expect({
       OSSAccessKeyId: ticket.fields[OSS_V1_FIELDS.accessKeyId],
       Signature: ticket.fields[OSS_V1_FIELDS.signature],
@@ -50,7 +30,7 @@ describe('oss-v1 POST policy', () => {
   });
 
   it('puts the token in the form and in the policy', () => {
-    const ticket = ossV1Dialect.signUpload(ticketInput(TARGET, { credentials: STS_CREDENTIALS }), nodeCrypto);
+    const ticket = ossV1Dialect.signUpload(ticketInput(OSS_TARGET, { credentials: STS_CREDENTIALS }), nodeCrypto);
     expect(ticket.fields['x-oss-security-token']).toBe(STS_CREDENTIALS.securityToken);
     const { conditions } = JSON.parse(Buffer.from(ticket.fields.policy, 'base64').toString('utf8'));
     expect(conditions).toContainEqual({ 'x-oss-security-token': STS_CREDENTIALS.securityToken });
@@ -58,12 +38,9 @@ describe('oss-v1 POST policy', () => {
 });
 
 describe('oss-v1 signed GET', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('equals ali-oss signatureUrl with %s', (_label, credentials) => {
-    const ours = signOssObjectUrlV1(objectUrlInput(TARGET, { credentials, ttlSeconds: 3600 }), nodeCrypto);
-    const client = officialClient(credentials);
+  it.each(CREDENTIAL_CASES)('equals ali-oss signatureUrl with %s', (_label, credentials) => {
+    const ours = signOssObjectUrlV1(objectUrlInput(OSS_TARGET, { credentials, ttlSeconds: 3600 }), nodeCrypto);
+    const client = officialOssClient(credentials);
     const theirs = atSdkClock(NOW, () => client.signatureUrl(AWKWARD_KEY, { expires: 3600 }));
     expect(queryOf(ours)).toEqual(queryOf(theirs));
     expect(decodedLocation(ours)).toBe(decodedLocation(theirs));

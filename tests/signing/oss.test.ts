@@ -1,12 +1,11 @@
 // OSS V4 against ali-oss: the POST signature (signPostObjectPolicyV4) over our
 // policy, and the query-signed GET (signatureUrlV4), for the same inputs and clock.
-import OSS from 'ali-oss';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
-import { OSS_FIELDS, ossDialect, ossEndpoint, signOssObjectUrlV4 } from '../../miniprogram/shared/signing/dialects/oss';
+import { OSS_FIELDS, ossDialect, signOssObjectUrlV4 } from '../../miniprogram/shared/signing/dialects/oss';
 import {
   AWKWARD_KEY,
+  CREDENTIAL_CASES,
   NOW,
-  STATIC_CREDENTIALS,
   STS_CREDENTIALS,
   atSdkClock,
   decodedLocation,
@@ -14,40 +13,21 @@ import {
   queryOf,
   ticketInput,
 } from '../support/dialect-inputs';
-import type { Credentials } from '../../miniprogram/shared/signing/dialects/dialect';
+import { OSS_TARGET, officialOssClient, quietAliOssTokenAdvice } from '../support/ali-oss-client';
 
-const TARGET = { bucket: 'examplebucket', region: 'cn-hangzhou', endpoint: ossEndpoint('examplebucket', 'cn-hangzhou') };
-
-function officialClient(credentials: Credentials): OSS {
-  return new OSS({
-    region: 'oss-cn-hangzhou',
-    bucket: TARGET.bucket,
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    stsToken: credentials.securityToken,
-    secure: true,
-  });
-}
-
-beforeAll(() => {
-  // ali-oss advises on console that a static STS token is not refreshed; that is the signer's job here.
-  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
+quietAliOssTokenAdvice();
 
 describe('oss (V4) POST policy', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('signs like ali-oss signPostObjectPolicyV4 with %s', (_label, credentials) => {
-    const ticket = ossDialect.signUpload(ticketInput(TARGET, { credentials }), nodeCrypto);
+  it.each(CREDENTIAL_CASES)('signs like ali-oss signPostObjectPolicyV4 with %s', (_label, credentials) => {
+    const ticket = ossDialect.signUpload(ticketInput(OSS_TARGET, { credentials }), nodeCrypto);
     const policy = JSON.parse(Buffer.from(ticket.fields.policy, 'base64').toString('utf8'));
     // signPostObjectPolicyV4 takes the date as a parameter: no clock to pin.
-    const expected = officialClient(credentials).signPostObjectPolicyV4(policy, NOW);
+    const expected = officialOssClient(credentials).signPostObjectPolicyV4(policy, NOW);
     expect(ticket.fields[OSS_FIELDS.signature]).toBe(expected);
   });
 
   it('writes the V4 form fields exactly as OSS documents them', () => {
-    const ticket = ossDialect.signUpload(ticketInput(TARGET, { credentials: STS_CREDENTIALS }), nodeCrypto);
+    const ticket = ossDialect.signUpload(ticketInput(OSS_TARGET, { credentials: STS_CREDENTIALS }), nodeCrypto);
     expect(ticket.url).toBe('https://examplebucket.oss-cn-hangzhou.aliyuncs.com');
     expect(ticket.fields).toMatchObject({
       'x-oss-signature-version': 'OSS4-HMAC-SHA256',
@@ -60,7 +40,7 @@ describe('oss (V4) POST policy', () => {
   });
 
   it('binds date, credential and version in the policy, since the signature covers only the day', () => {
-    const ticket = ossDialect.signUpload(ticketInput(TARGET), nodeCrypto);
+    const ticket = ossDialect.signUpload(ticketInput(OSS_TARGET), nodeCrypto);
     const { conditions } = JSON.parse(Buffer.from(ticket.fields.policy, 'base64').toString('utf8'));
     expect(conditions).toEqual(
       expect.arrayContaining([
@@ -72,27 +52,24 @@ describe('oss (V4) POST policy', () => {
   });
 
   it('accepts the region written as oss-cn-hangzhou too', () => {
-    const a = ossDialect.signUpload(ticketInput(TARGET), nodeCrypto);
-    const b = ossDialect.signUpload(ticketInput({ ...TARGET, region: 'oss-cn-hangzhou' }), nodeCrypto);
+    const a = ossDialect.signUpload(ticketInput(OSS_TARGET), nodeCrypto);
+    const b = ossDialect.signUpload(ticketInput({ ...OSS_TARGET, region: 'oss-cn-hangzhou' }), nodeCrypto);
     expect(b.fields).toEqual(a.fields);
   });
 });
 
 describe('oss (V4) signed GET', () => {
-  it.each([
-    ['static keys', STATIC_CREDENTIALS],
-    ['an STS token', STS_CREDENTIALS],
-  ])('equals ali-oss signatureUrlV4 with %s', async (_label, credentials) => {
-    const ours = signOssObjectUrlV4(objectUrlInput(TARGET, { credentials }), nodeCrypto);
-    const client = officialClient(credentials);
+  it.each(CREDENTIAL_CASES)('equals ali-oss signatureUrlV4 with %s', async (_label, credentials) => {
+    const ours = signOssObjectUrlV4(objectUrlInput(OSS_TARGET, { credentials }), nodeCrypto);
+    const client = officialOssClient(credentials);
     const theirs = await atSdkClock(NOW, () => client.signatureUrlV4('GET', 3600, undefined, AWKWARD_KEY));
     expect(queryOf(ours)).toEqual(queryOf(theirs));
     expect(decodedLocation(ours)).toBe(decodedLocation(theirs));
   });
 
   it('changes signature when the key changes (the path is signed)', () => {
-    const a = queryOf(signOssObjectUrlV4(objectUrlInput(TARGET), nodeCrypto));
-    const b = queryOf(signOssObjectUrlV4(objectUrlInput(TARGET, { key: `${AWKWARD_KEY}x` }), nodeCrypto));
+    const a = queryOf(signOssObjectUrlV4(objectUrlInput(OSS_TARGET), nodeCrypto));
+    const b = queryOf(signOssObjectUrlV4(objectUrlInput(OSS_TARGET, { key: `${AWKWARD_KEY}x` }), nodeCrypto));
     expect(a['x-oss-signature']).not.toBe(b['x-oss-signature']);
   });
 });

@@ -21,6 +21,11 @@ export const STS_CREDENTIALS: Credentials = {
   ...STATIC_CREDENTIALS,
   securityToken: 'CAIS+tok/en==EXAMPLE',
 };
+/** Every vendor comparison runs with both: plain keys, and STS keys whose token must be signed too. */
+export const CREDENTIAL_CASES = [
+  ['static keys', STATIC_CREDENTIALS],
+  ['an STS token', STS_CREDENTIALS],
+] as const;
 
 export interface Target {
   bucket: string;
