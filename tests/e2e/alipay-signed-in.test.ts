@@ -5,18 +5,12 @@
 // the RSA2 signature and signs its answers. Launch signs in silently (auth_base); 9
 // photos land under the user's folder; another user cannot get links to them; a session
 // that runs out mid-batch renews itself and every file ends done.
-import path from 'node:path';
-import { createNodeMy, type NodeMy } from '../support/node-my';
+import { addFromAlbum, allSettled, openAlipayUploadPage } from '../support/alipay-upload-page';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { photoPaths, waitUntil } from '../support/fixtures';
 import { postJson } from '../support/api-helpers';
 import { ALIPAY_APPID, startAlipayGateway, type AlipayGatewayStandIn } from '../support/alipay-gateway-stand-in';
-import { loadPage, type PageInstance } from '../support/alipay-runtime';
-import { appConfig } from '../../miniprogram/config';
-import { buildServices, setServices, type Services } from '../../alipay/services';
 
-const ALIPAY = path.resolve(__dirname, '../../alipay');
-const SETTLED = ['done', 'failed', 'cancelled'];
 const ALICE_ALIPAY_ID = '2088000000000101';
 
 jest.setTimeout(60_000);
@@ -45,13 +39,6 @@ afterAll(async () => {
   await gateway.close();
 });
 
-interface Opened {
-  nodeMy: NodeMy;
-  services: Services;
-  page: PageInstance;
-  close(): void;
-}
-
 /** Alipay's auth codes are single-use: each getAuthCode gets a new one the gateway knows. */
 function authCodesFor(alipayUserId: string): () => string {
   return () => {
@@ -61,29 +48,7 @@ function authCodesFor(alipayUserId: string): () => string {
   };
 }
 
-async function launch(alipayUserId: string): Promise<Opened> {
-  const nodeMy = createNodeMy({ authCode: authCodesFor(alipayUserId) });
-  const g = globalThis as Record<string, unknown>;
-  g.my = nodeMy.my;
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
-  setServices(services);
-  const page = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
-  await page.onLoad();
-  page.onShow();
-  return {
-    nodeMy,
-    services,
-    page,
-    close: () => {
-      page.onUnload();
-      setServices(undefined);
-      delete g.my;
-      nodeMy.dispose();
-    },
-  };
-}
-
-const settled = (services: Services) => services.engine.items().length > 0 && services.engine.items().every((item) => SETTLED.includes(item.status));
+const launch = (alipayUserId: string) => openAlipayUploadPage(signer.origin, { my: { authCode: authCodesFor(alipayUserId) } });
 
 async function sessionFor(alipayUserId: string) {
   const code = authCodesFor(alipayUserId)();
@@ -96,10 +61,8 @@ test('launch signs in through the Alipay gateway; 9 photos land under the user f
   const app = await launch(ALICE_ALIPAY_ID);
   try {
     const { services, nodeMy } = app;
-    nodeMy.planPicks(photoPaths());
-    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
-    await app.page.onAdd();
-    await waitUntil(() => services.engine.items().length === 9 && settled(services), 'all nine photos settle');
+    await addFromAlbum(app, photoPaths());
+    await waitUntil(() => services.engine.items().length === 9 && allSettled(services), 'all nine photos settle');
     expect(services.engine.items().map((item) => item.status)).toEqual(Array(9).fill('done'));
     // Silent sign-in (auth_base), once, checked by the gateway's RSA2 verification.
     expect(nodeMy.logins.map((l) => l.scopes)).toEqual(['auth_base']);
@@ -130,10 +93,8 @@ test('a session that runs out mid-batch is renewed with a new auth code, and eve
       if (!jumped) clockMs += 3 * 3600 * 1000;
       jumped = true;
     });
-    nodeMy.planPicks(photoPaths());
-    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
-    await app.page.onAdd();
-    await waitUntil(() => services.engine.items().length === 9 && settled(services), 'all nine photos settle');
+    await addFromAlbum(app, photoPaths());
+    await waitUntil(() => services.engine.items().length === 9 && allSettled(services), 'all nine photos settle');
     expect(services.engine.items().map((item) => item.status)).toEqual(Array(9).fill('done'));
     expect(nodeMy.logins).toHaveLength(2);
     const user = services.engine.items()[0].key!.split('/')[1];

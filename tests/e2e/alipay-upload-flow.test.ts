@@ -8,16 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import exifr from 'exifr';
 import { cameraJpeg } from '../support/camera-jpeg';
-import { createNodeMy, type NodeMy } from '../support/node-my';
+import { addFromAlbum, openAlipayUploadPage, SETTLED, type AlipayUploadPage as Session } from '../support/alipay-upload-page';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
-import { loadComponent, loadPage, type PageInstance } from '../support/alipay-runtime';
-import { appConfig } from '../../miniprogram/config';
-import { buildServices, setServices, type Services } from '../../alipay/services';
+import { loadComponent, loadPage } from '../support/alipay-runtime';
 import type { CardView } from '../../miniprogram/shared/ui/upload-view';
 
 const ALIPAY = path.resolve(__dirname, '../../alipay');
-const SETTLED = ['done', 'failed', 'cancelled'];
 
 jest.setTimeout(60_000);
 
@@ -27,34 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => signer.close());
 
-interface Session {
-  nodeMy: NodeMy;
-  services: Services;
-  page: PageInstance;
-  close(): void;
-}
-
-async function openUploadPage(): Promise<Session> {
-  const nodeMy = createNodeMy();
-  const g = globalThis as Record<string, unknown>;
-  g.my = nodeMy.my;
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
-  setServices(services);
-  const page = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
-  await page.onLoad();
-  page.onShow();
-  return {
-    nodeMy,
-    services,
-    page,
-    close: () => {
-      page.onUnload();
-      setServices(undefined);
-      delete g.my;
-      nodeMy.dispose();
-    },
-  };
-}
+const openUploadPage = () => openAlipayUploadPage(signer.origin);
 
 const cards = (s: Session) => s.page.data.items as CardView[];
 
@@ -73,9 +43,7 @@ it('picks nine photos, uploads them for real and shows a link for each; the buck
     expect(session.page.data.limitsState).toBe('ready');
     expect(session.page.data.canAdd).toBe(true);
 
-    session.nodeMy.planPicks(photoPaths());
-    session.nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择 (no chat files on Alipay)
-    await session.page.onAdd();
+    await addFromAlbum(session, photoPaths()); // the + tile's sheet: 拍照, 从相册选择 (no chat files on Alipay)
     expect(session.nodeMy.sheets).toEqual([['拍照', '从相册选择']]);
     await waitUntil(() => cards(session).length === 9 && cards(session).every((c) => SETTLED.includes(c.status)), 'all nine cards settled');
 
@@ -120,19 +88,10 @@ it('picks nine photos, uploads them for real and shows a link for each; the buck
 });
 
 it('tells the person the signer cannot be reached, and keeps the pickers disabled', async () => {
-  const session = await (async () => {
-    const nodeMy = createNodeMy();
-    const g = globalThis as Record<string, unknown>;
-    g.my = nodeMy.my;
-    // A port nothing listens on: the signer's own, after it closed.
-    const gone = await startSigner();
-    await gone.close();
-    const services = buildServices({ config: { ...appConfig, signerUrl: gone.origin } });
-    setServices(services);
-    const page = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
-    await page.onLoad();
-    return { nodeMy, services, page, close: () => (page.onUnload(), setServices(undefined), delete g.my, nodeMy.dispose()) };
-  })();
+  // A port nothing listens on: the signer's own, after it closed.
+  const gone = await startSigner();
+  await gone.close();
+  const session = await openAlipayUploadPage(gone.origin, { show: false });
   try {
     expect(session.page.data.limitsState).toBe('error');
     expect(session.page.data.signerErrorText).toBe(session.services.messages.signerDown);
@@ -149,9 +108,7 @@ it('sends a camera photo compressed by my.compressImage and without its position
   fs.writeFileSync(photo, cameraJpeg({ width: 320, height: 240, quality: 95 }));
   const session = await openUploadPage();
   try {
-    session.nodeMy.planPicks([photo]);
-    session.nodeMy.planSheet(1);
-    await session.page.onAdd();
+    await addFromAlbum(session, [photo]);
     await waitUntil(() => cards(session).length === 1 && cards(session)[0].status === 'done', 'the photo is done');
     const [compression] = session.nodeMy.compressions;
     expect(compression.level).toBe(2); // Alipay's "high quality"

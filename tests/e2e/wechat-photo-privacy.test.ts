@@ -7,31 +7,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import exifr from 'exifr';
-import simulate from 'miniprogram-simulate';
-import { createNodeWx, installNodeWx, type NodeWx } from '../support/node-wx';
+import { createNodeWx, type NodeWx } from '../support/node-wx';
+import { addFromAlbum, COPY, openWechatUploadPage, type WechatUploadPage as Session } from '../support/wechat-upload-page';
 import { upright } from '../support/node-wx-photo';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { httpGet, sha256, waitUntil } from '../support/fixtures';
 import { cameraJpeg, pixelsOf, WHERE } from '../support/camera-jpeg';
 import jpeg from 'jpeg-js';
 import { appConfig } from '../../miniprogram/config';
-import { buildServices, setServices, type Services } from '../../miniprogram/services';
 
-const MINIPROGRAM = path.resolve(__dirname, '../../miniprogram');
-const UPLOAD_PAGE = path.join(MINIPROGRAM, 'pages/upload/index');
-/** The "+" tile's sheet: 拍照, 从相册选择, 从聊天选择文件; a done tile's long press starts with 复制链接. */
-const ALBUM = 1;
-const COPY = 0;
 /** Big enough that quality 80 is clearly smaller than the camera's 95. */
 const PHOTO = { width: 320, height: 240, quality: 95, orientation: 6 };
 
 jest.setTimeout(60_000);
 
-let pageId: string;
 let tmp: string;
 let signer: RunningSigner;
 beforeAll(async () => {
-  pageId = simulate.load(UPLOAD_PAGE, { rootPath: MINIPROGRAM });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-camera-'));
   signer = await startSigner();
 });
@@ -40,33 +32,7 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Session {
-  wx: NodeWx;
-  services: Services;
-  page: ReturnType<typeof simulate.render>;
-  close(): void;
-}
-
-async function open(wx: NodeWx, config: Partial<typeof appConfig> = {}): Promise<Session> {
-  const uninstall = installNodeWx(wx);
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin, ...config } });
-  setServices(services);
-  const page = simulate.render(pageId);
-  page.attach(document.createElement('parent-wrapper'));
-  await (page.instance as unknown as { onLoad(): Promise<void> }).onLoad();
-  return {
-    wx,
-    services,
-    page,
-    close: () => {
-      (page.instance as unknown as { onUnload(): void }).onUnload();
-      page.detach();
-      setServices(undefined);
-      uninstall();
-      wx.node.dispose();
-    },
-  };
-}
+const open = (wx: NodeWx, config: Partial<typeof appConfig> = {}) => openWechatUploadPage(wx, signer.origin, { config });
 
 function writeCameraPhoto(name: string, seed: number): string {
   const file = path.join(tmp, name);
@@ -76,8 +42,7 @@ function writeCameraPhoto(name: string, seed: number): string {
 
 /** Adds the photos from the album, waits until all are done, and fetches what the bucket stored. */
 async function uploadAndFetch(session: Session) {
-  session.wx.node.planSheet(ALBUM);
-  session.page.querySelector('.add-tile')!.dispatchEvent('tap');
+  addFromAlbum(session);
   const tilesNow = () => session.page.querySelectorAll('.grid-cell').filter((cell) => !!cell.querySelector('.tile'));
   const done = (cell: ReturnType<typeof tilesNow>[number]) => ((cell.querySelector('.tile')!.dom as HTMLElement).className ?? '').includes('tile--done');
   // What the page shows, not the engine: a long press on a tile still drawn as uploading would offer 取消.

@@ -3,55 +3,14 @@
 // codes, uploadFile is a real multipart POST) and the real signer with its dev bucket.
 // Launch signs in; 9 photos land under the user's folder; a second user cannot get
 // links to them; a session that runs out mid-batch renews itself and every file ends done.
-import path from 'node:path';
-import simulate from 'miniprogram-simulate';
-import { createNodeWx, installNodeWx, type NodeWx } from '../support/node-wx';
+import { createNodeWx, type NodeWx } from '../support/node-wx';
+import { addFromAlbum, allSettled, openWechatUploadPage } from '../support/wechat-upload-page';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { photoPaths, waitUntil } from '../support/fixtures';
 import { postJson } from '../support/api-helpers';
-import { appConfig } from '../../miniprogram/config';
-import { buildServices, setServices, type Services } from '../../miniprogram/services';
-
-const MINIPROGRAM = path.resolve(__dirname, '../../miniprogram');
-const UPLOAD_PAGE = path.join(MINIPROGRAM, 'pages/upload/index');
-const SETTLED = ['done', 'failed', 'cancelled'];
 
 jest.setTimeout(60_000);
 
-let pageId: string;
-beforeAll(() => {
-  pageId = simulate.load(UPLOAD_PAGE, { rootPath: MINIPROGRAM });
-});
-
-interface Opened {
-  wx: NodeWx;
-  services: Services;
-  page: ReturnType<typeof simulate.render>;
-  close(): void;
-}
-
-async function launch(wx: NodeWx, signer: RunningSigner): Promise<Opened> {
-  const uninstall = installNodeWx(wx);
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin } });
-  setServices(services);
-  const page = simulate.render(pageId);
-  page.attach(document.createElement('parent-wrapper'));
-  await (page.instance as unknown as { onLoad(): Promise<void> }).onLoad();
-  return {
-    wx,
-    services,
-    page,
-    close: () => {
-      (page.instance as unknown as { onUnload(): void }).onUnload();
-      page.detach();
-      setServices(undefined);
-      uninstall();
-      wx.node.dispose();
-    },
-  };
-}
-
-const settled = (services: Services) => services.engine.items().length > 0 && services.engine.items().every((item) => SETTLED.includes(item.status));
 const requestsTo = (wx: NodeWx, route: string) => wx.node.network.log.filter((r) => r.api === 'request' && r.url.endsWith(route));
 
 async function folderOf(signer: RunningSigner, code: string): Promise<{ id: string; token: string }> {
@@ -62,13 +21,12 @@ async function folderOf(signer: RunningSigner, code: string): Promise<{ id: stri
 test('launch signs in; 9 photos land under the user folder; another user gets 403 for their links', async () => {
   const signer = await startSigner({ UPLOAD_PRIVATE_BUCKET: 'true' });
   const photos = photoPaths();
-  const app = await launch(createNodeWx({ media: [photos.map((p) => ({ path: p }))], loginCode: () => 'dev:alice' }), signer);
+  const app = await openWechatUploadPage(createNodeWx({ media: [photos.map((p) => ({ path: p }))], loginCode: () => 'dev:alice' }), signer.origin);
   try {
     const { wx, services } = app;
     await waitUntil(() => requestsTo(wx, '/api/sessions').some((r) => r.outcome === 200), 'the launch sign-in');
-    app.wx.node.planSheet(1); // the + tile's sheet: 从相册选择
-    app.page.querySelector('.add-tile')!.dispatchEvent('tap');
-    await waitUntil(() => services.engine.items().length === photos.length && settled(services), 'every photo settles');
+    addFromAlbum(app);
+    await waitUntil(() => services.engine.items().length === photos.length && allSettled(services), 'every photo settles');
 
     const items = services.engine.items();
     expect(items.map((item) => item.status)).toEqual(photos.map(() => 'done'));
@@ -107,12 +65,11 @@ test('a session that runs out mid-batch is renewed by a new wx.login, and every 
       if (started === 4) clockMs += 3 * 3600 * 1000;
     },
   });
-  const app = await launch(wx, signer);
+  const app = await openWechatUploadPage(wx, signer.origin);
   try {
     const { services } = app;
-    app.wx.node.planSheet(1); // the + tile's sheet: 从相册选择
-    app.page.querySelector('.add-tile')!.dispatchEvent('tap');
-    await waitUntil(() => services.engine.items().length === photos.length && settled(services), 'every photo settles');
+    addFromAlbum(app);
+    await waitUntil(() => services.engine.items().length === photos.length && allSettled(services), 'every photo settles');
     expect(services.engine.items().map((item) => item.status)).toEqual(photos.map(() => 'done'));
     // The expired session was refused once, a second login replaced it, and the files went on.
     const tickets = requestsTo(wx, '/api/tickets').map((r) => r.outcome);

@@ -6,70 +6,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import simulate from 'miniprogram-simulate';
-import { createNodeWx, installNodeWx, type NodeWx, type PickableFile } from '../support/node-wx';
+import { createNodeWx, type NodeWx, type PickableFile } from '../support/node-wx';
+import { addFromAlbum, COPY, openWechatUploadPage, SETTLED, type WechatUploadPage as Session } from '../support/wechat-upload-page';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 import { appConfig } from '../../miniprogram/config';
-import { buildServices, setServices, type Services } from '../../miniprogram/services';
 import { failureMessage } from '../../miniprogram/shared/core/messages';
 import { middleEllipsis, TILE_NAME_BUDGET } from '../../miniprogram/shared/ui/index';
 
-const MINIPROGRAM = path.resolve(__dirname, '../../miniprogram');
-const UPLOAD_PAGE = path.join(MINIPROGRAM, 'pages/upload/index');
 const TICKET_TTL_SECONDS = 600;
 /** Past the ticket's expiry by more than any skew allowance a store grants. */
 const PAST_EXPIRY_MS = (TICKET_TTL_SECONDS + 15 * 60) * 1000;
 /** Room for the fixtures (about 9 KB each) but not for the one that grew after it was picked. */
 const SMALL_BUCKET_MAX_BYTES = 16 * 1024;
-const SETTLED = ['done', 'failed', 'cancelled'];
 const PAGE_NOW = new Date(2026, 10, 22, 10, 3).getTime();
 
 jest.setTimeout(60_000);
 
-let pageId: string;
-beforeAll(() => {
-  // Loaded once: loading the same path twice in one file renders nothing (require cache).
-  pageId = simulate.load(UPLOAD_PAGE, { rootPath: MINIPROGRAM });
-});
-
-interface Session {
-  wx: NodeWx;
-  services: Services;
-  page: ReturnType<typeof simulate.render>;
-  close(): void;
-}
-
-/** Installs the Node wx as the simulator's `wx`, points the app at the signer and opens the page. */
-async function openUploadPage(wx: NodeWx, signer: RunningSigner): Promise<Session> {
-  const uninstall = installNodeWx(wx);
-  // The pages' clock is pinned: photos picked now are shown as "照片 1 · 今天 10:03".
-  const services = buildServices({ config: { ...appConfig, signerUrl: signer.origin }, now: () => PAGE_NOW });
-  setServices(services);
-  const page = simulate.render(pageId);
-  page.attach(document.createElement('parent-wrapper'));
-  // Only Component lifecycles run in the simulator: a page's onLoad is ours to call.
-  await (page.instance as unknown as { onLoad(): Promise<void> }).onLoad();
-  return {
-    wx,
-    services,
-    page,
-    close: () => {
-      (page.instance as unknown as { onUnload(): void }).onUnload();
-      page.detach();
-      setServices(undefined);
-      uninstall();
-      wx.node.dispose();
-    },
-  };
-}
+/** The pages' clock is pinned: photos picked now are shown as "照片 1 · 今天 10:03". */
+const openUploadPage = (wx: NodeWx, signer: RunningSigner) => openWechatUploadPage(wx, signer.origin, { now: () => PAGE_NOW });
 
 const text = (node: { dom: unknown } | undefined) => ((node?.dom as HTMLElement | undefined)?.textContent ?? '').trim();
 const STATUSES = ['waiting', 'uploading', 'done', 'failed', 'cancelled'] as const;
-/** The "+" tile's sheet on WeChat: 拍照, 从相册选择, 从聊天选择文件. */
-const ALBUM = 1;
-/** A done tile's long-press sheet starts with 复制链接. */
-const COPY = 0;
 
 /** What each rendered tile says, read from the DOM of its upload-card component (the + tile has none). */
 function renderedCards(session: Session) {
@@ -90,18 +48,6 @@ function renderedCards(session: Session) {
         hint: text(card.querySelector('.overlay-hint')),
       };
     });
-}
-
-/** The + tile, then 从相册选择. */
-function addFromAlbum(session: Session) {
-  session.wx.node.planSheet(ALBUM);
-  tap(session, '.add-tile');
-}
-
-function tap(session: Session, selector: string) {
-  const button = session.page.querySelector(selector);
-  if (!button) throw new Error(`${selector} is not on the page`);
-  button.dispatchEvent('tap');
 }
 
 /** Long-presses a tile, taps 复制链接 and returns what landed on the clipboard. */
