@@ -9,6 +9,10 @@ import { typeAllowed } from '../../cloud-signer/src/mime';
 import { askTickets, signingOnly } from '../support/api-helpers';
 import { startSigner, type RunningSigner } from '../support/signer';
 
+// Written out here on purpose, not imported from ACTIVE_CONTENT_TYPES in
+// miniprogram/shared/contract/type-patterns.ts: an independent list, so a type deleted
+// from the product's list (or a pattern loosened) makes this test fail instead of
+// silently shrinking what it checks. Add to both when browsers learn a new one.
 const SCRIPT_CAPABLE = [
   // documents
   'text/html',
