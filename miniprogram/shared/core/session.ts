@@ -3,11 +3,11 @@
 // that every /api/* call sends as "Authorization: Bearer". Renewed silently, by a new
 // login, shortly before it runs out or whenever the signer answers 401, so an upload in
 // progress never fails because a session ended. A signer without sign-in for this
-// platform (404, PlatformNotConfigured) is not asked again: the app works without a session.
+// platform (its JSON 404, or PlatformNotConfigured) is not asked again: the app works without a session.
 import type { SessionResponse } from '../../../typings/ticket';
 import { problem } from './failure';
 import type { PlatformName, Transport } from './ports';
-import { errorFromResponse, SignerError } from './ticket-client';
+import { errorFromResponse, errorFromTransport, SignerError } from './ticket-client';
 import { SESSIONS_PATH } from '../contract/index';
 
 /** Renewed this long before the signer's expiry: a ticket request must not race the end. */
@@ -54,10 +54,12 @@ export function createSessionKeeper(options: SessionOptions): SessionKeeper {
   async function post(path: string, body: unknown) {
     const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
     if (options.authToken) headers.Authorization = `Bearer ${options.authToken}`;
+    const url = base + path;
     try {
-      return await options.transport.request({ url: base + path, method: 'POST', headers, body: JSON.stringify(body), timeoutMs: options.timeoutMs });
-    } catch {
-      throw new SignerError(problem('signerUnreachable'));
+      return await options.transport.request({ url, method: 'POST', headers, body: JSON.stringify(body), timeoutMs: options.timeoutMs });
+    } catch (error) {
+      // Worded as every other signer call: a timeout is a slow signer, not an unreachable one.
+      throw errorFromTransport(error, url);
     }
   }
 
@@ -76,7 +78,9 @@ export function createSessionKeeper(options: SessionOptions): SessionKeeper {
       const response = await post(SESSIONS_PATH, { platform: options.platform, code });
       if (response.statusCode !== 200) {
         const error = errorFromResponse(response);
-        if (response.statusCode === 404 || error.problem.code === 'PlatformNotConfigured') {
+        // Only the signer itself (its JSON error) can say it has no sign-in: a proxy's or portal's
+        // HTML 404 is a failed attempt, or sign-in would stay off for the rest of the app's life.
+        if ((response.statusCode === 404 && error.problem.code !== undefined) || error.problem.code === 'PlatformNotConfigured') {
           supported = false;
           return undefined;
         }

@@ -152,7 +152,8 @@ export function errorFromResponse(response: HttpResponse, nowMs: number = Date.n
   return new SignerError(problem('badResponse', { status }));
 }
 
-function errorFromTransport(error: unknown, url: string): SignerError {
+/** A request that got no answer, in the words the person sees (shared with the session keeper's sign-in). */
+export function errorFromTransport(error: unknown, url: string): SignerError {
   if (error instanceof TransportError && error.kind === 'domain') {
     return new SignerError(problem('domain', { context: { host: hostOf(url) } }));
   }
