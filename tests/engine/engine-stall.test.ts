@@ -159,3 +159,20 @@ test('a slow steady upload whose answer comes 30 s after its last byte (a buffer
   await flush();
   expect(engine.items()[0]).toMatchObject({ status: 'done', attempts: 1 });
 });
+
+test('no stall timer outlives its try: cancelled mid-upload, failed by the store, or refused by the network', async () => {
+  const { engine, fake, stallClock } = setup({ retry: { delays: [] } });
+  await engine.add([photo(1000, 'cancelled.jpg'), photo(1000, 'refused.jpg'), photo(1000, 'offline.jpg')]);
+  const [cancelled, refused, offline] = [await fake.nextUpload(), await fake.nextUpload(), await fake.nextUpload()];
+  for (const upload of [cancelled, refused, offline]) upload.progress(100, 1200);
+  expect(stallClock.pendingCount()).toBeGreaterThan(0);
+  engine.cancel(engine.items()[0].id);
+  refused.respond(403, '<Error><Code>AccessDenied</Code></Error>');
+  offline.fail('network');
+  await flush();
+  expect(engine.items().map((item) => item.status)).toEqual(['cancelled', 'failed', 'failed']);
+  expect(stallClock.pendingCount()).toBe(0);
+  // Nothing fires later either: the clock moved far past every window changes nothing.
+  stallClock.advance(10 * 60_000);
+  expect(engine.items().map((item) => item.status)).toEqual(['cancelled', 'failed', 'failed']);
+});
