@@ -141,7 +141,7 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
  * How a URL setting is named back in an error: as written, unless it could carry a
  * secret (user info before an "@", or a query such as ?password=…), whatever its shape.
  */
-function echoUrl(raw: string): string {
+export function echoUrl(raw: string): string {
   return /[@?#]/.test(raw) ? 'a value not repeated here because it may hold credentials' : `"${raw}"`;
 }
 

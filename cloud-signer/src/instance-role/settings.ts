@@ -2,7 +2,7 @@
 // (it follows UPLOAD_PROVIDER), which role, and whether the unauthenticated "plain"
 // metadata mode may be used where the hardened (token) mode is refused.
 import type { TicketProvider } from '../../../typings/ticket';
-import { ConfigError, type Env } from '../config';
+import { ConfigError, echoUrl, type Env } from '../config';
 
 export type InstanceRoleVendor = 'alibaba' | 'tencent' | 'huawei' | 'aws';
 
@@ -45,15 +45,15 @@ function metadataEndpoint(env: Env, vendor: InstanceRoleVendor): URL | undefined
       'UPLOAD_METADATA_ENDPOINT is not used with UPLOAD_PROVIDER=s3: the AWS SDK reads its own AWS_EC2_METADATA_SERVICE_ENDPOINT.',
     );
   }
+  // Named back only when it cannot hold a secret (user info, a query): errors are logged.
+  const refused = () => new ConfigError(`UPLOAD_METADATA_ENDPOINT must be an http origin such as http://127.0.0.1:8080 (got ${echoUrl(raw)}).`);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`UPLOAD_METADATA_ENDPOINT must be an http origin such as http://127.0.0.1:8080 (got "${raw}").`);
+    throw refused();
   }
-  if (url.protocol !== 'http:' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
-    throw new ConfigError(`UPLOAD_METADATA_ENDPOINT must be an http origin such as http://127.0.0.1:8080 (got "${raw}").`);
-  }
+  if (url.protocol !== 'http:' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) throw refused();
   return url;
 }
 

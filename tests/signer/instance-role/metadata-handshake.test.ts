@@ -155,4 +155,13 @@ describe('configuration', () => {
   ])('refuses at startup %j', async (env, message) => {
     expect(await startupError(env)).toMatch(message);
   });
+
+  test.each(['http://operator:s3cr3t-pw@127.0.0.1:1', 'http://:s3cr3t-pw@127.0.0.1:1', 'http://127.0.0.1:1/?token=s3cr3t-pw'])(
+    'refuses UPLOAD_METADATA_ENDPOINT %s without repeating what may be a secret',
+    async (endpoint) => {
+      const message = await startupError({ ...TARGETS.alibaba, UPLOAD_CREDENTIALS: 'instance-role', UPLOAD_METADATA_ENDPOINT: endpoint });
+      expect(message).toMatch(/UPLOAD_METADATA_ENDPOINT must be an http origin/);
+      expect(message).not.toContain('s3cr3t-pw');
+    },
+  );
 });
