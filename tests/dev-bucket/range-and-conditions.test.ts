@@ -104,3 +104,44 @@ describe('If-Match', () => {
     expect(answer.status).toBe(412);
   });
 });
+
+describe('If-Range (RFC 9110 section 13.1.5): a resumed download gets the rest only of the version it began', () => {
+  test('the current ETag → 206 with the part', async () => {
+    const answer = await request(url, { headers: { 'If-Range': etag, Range: 'bytes=100-199' } });
+    expect(answer.status).toBe(206);
+    expect(answer.body.equals(body.subarray(100, 200))).toBe(true);
+  });
+
+  test.each([['another version', () => '"0123456789abcdef0123456789abcdef"'], ['the weak form of this one', () => `W/${etag}`]])(
+    '%s → 200 with the whole object, not a part of different bytes',
+    async (_label, header) => {
+      const answer = await request(url, { headers: { 'If-Range': header(), Range: 'bytes=100-199' } });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-range']).toBeUndefined();
+      expect(answer.body.equals(body)).toBe(true);
+    },
+  );
+
+  test('the Last-Modified date as served → 206; an earlier date → 200 with the whole object', async () => {
+    const lastModified = (await request(url, { method: 'HEAD' })).headers['last-modified'] as string;
+    const same = await request(url, { headers: { 'If-Range': lastModified, Range: 'bytes=0-9' } });
+    expect(same.status).toBe(206);
+    const earlier = new Date(Date.parse(lastModified) - 60_000).toUTCString();
+    const stale = await request(url, { headers: { 'If-Range': earlier, Range: 'bytes=0-9' } });
+    expect(stale.status).toBe(200);
+    expect(stale.body.equals(body)).toBe(true);
+  });
+
+  test('an overwritten key: a resume that names the old ETag gets the new object whole', async () => {
+    const ticket = ticketFor(running);
+    const first = randomBytes(SIZE);
+    expect((await post(running, formFor(ticket, first))).status).toBe(201);
+    const objectUrl = `${running.endpoint}/${ticket.key}`;
+    const oldTag = (await request(objectUrl, { method: 'HEAD' })).headers.etag as string;
+    const second = randomBytes(SIZE);
+    expect((await post(running, formFor(ticket, second))).status).toBe(201);
+    const resumed = await request(objectUrl, { headers: { 'If-Range': oldTag, Range: `bytes=${SIZE / 2}-` } });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.equals(second)).toBe(true);
+  });
+});

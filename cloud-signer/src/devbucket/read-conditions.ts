@@ -1,5 +1,6 @@
 // The request headers that shape a GET or HEAD of an object, evaluated in RFC 9110's
-// order (section 13.2.2): If-Match (412), If-None-Match (304), then Range (206/416).
+// order (section 13.2.2): If-Match (412), If-None-Match (304), then Range (206/416),
+// which If-Range turns back into the whole object when it names another version.
 // Hand-written rather than a package: the rules fit in this file, and the two the
 // ecosystem has (`range-parser`, `fresh`) are not dependencies of the signer.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -42,8 +43,22 @@ export function parseByteRange(header: string, size: number): { first: number; l
   return { first, last: Math.min(last, size - 1) };
 }
 
+/**
+ * If-Range (RFC 9110 section 13.1.5): the Range holds only for the version the client
+ * has, named by a strong ETag or by the Last-Modified date we served (exact, to the
+ * second). Anything else means its first bytes came from other content: send it all,
+ * or a resumed download would splice two versions of a key that was overwritten.
+ */
+function rangeStillApplies(ifRange: string | undefined, etag: string, lastModified: Date | undefined): boolean {
+  if (ifRange === undefined) return true;
+  const value = ifRange.trim();
+  if (value.startsWith('"') || value.startsWith('W/')) return value === etag;
+  const date = Date.parse(value);
+  return lastModified !== undefined && !Number.isNaN(date) && date === Math.floor(lastModified.getTime() / 1000) * 1000;
+}
+
 /** What to answer for an existing object with `etag` of `size` bytes; throws 412/416 as S3Errors. */
-export function planRead(headers: IncomingHttpHeaders, etag: string, size: number): ReadPlan {
+export function planRead(headers: IncomingHttpHeaders, etag: string, size: number, lastModified?: Date): ReadPlan {
   const ifMatch = headers['if-match'];
   if (ifMatch !== undefined) {
     // Strong comparison: a weak tag never matches If-Match.
@@ -56,7 +71,8 @@ export function planRead(headers: IncomingHttpHeaders, etag: string, size: numbe
     const tags = entityTags(ifNoneMatch);
     if (tags.some((tag) => tag === '*' || weakless(tag) === etag)) return { kind: 'not-modified' };
   }
-  const range = headers.range === undefined ? undefined : parseByteRange(headers.range, size);
+  const ifRange = headers['if-range'] as string | undefined; // Node gives arrays for set-cookie only
+  const range = headers.range === undefined || !rangeStillApplies(ifRange, etag, lastModified) ? undefined : parseByteRange(headers.range, size);
   if (range === 'unsatisfiable') throw invalidRange();
   return range === undefined ? { kind: 'full' } : { kind: 'part', ...range };
 }

@@ -40,7 +40,7 @@ export async function serveObject(
     };
     let plan;
     try {
-      plan = planRead(req.headers, found.etag, found.size);
+      plan = planRead(req.headers, found.etag, found.size, found.lastModified);
     } catch (error) {
       await handle.close();
       if (error instanceof S3Error && error.status === 416) res.setHeader('Content-Range', `bytes */${found.size}`);
