@@ -1,10 +1,12 @@
 // The session keeper on its own, over a scripted signer: what it does when the signer is
 // down, slow, or answered by something that is not the signer, and when several calls
-// need a new session at once. Pinned clock; no timers (the keeper has none to leave behind).
-import { createSessionKeeper } from '../../miniprogram/shared/core/session';
+// need a new session at once, and when the platform never hands out a login code. Pinned
+// clock; the one timer (the login code's time limit) runs on a clock the test moves.
+import { createSessionKeeper, LOGIN_CODE_TIMEOUT_MS } from '../../miniprogram/shared/core/session';
 import { createTicketClient, SignerError } from '../../miniprogram/shared/core/ticket-client';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../../miniprogram/shared/core/ports';
-import { json, SIGNER, T0 } from '../support/fake-transport';
+import { flush, json, SIGNER, T0 } from '../support/fake-transport';
+import { createManualTimers } from '../support/fake-timers';
 
 const SESSION_MS = 2 * 3600 * 1000;
 
@@ -96,4 +98,33 @@ test('many calls refused with the same stale token renew once, together', async 
   // A late 401 for the old token does not throw the fresh one away.
   await expect(keeper.renew(stale)).resolves.toBe(tokens[0]);
   expect(logins).toHaveLength(2);
+});
+
+describe('a login code that never comes', () => {
+  test('fails the sign-in after LOGIN_CODE_TIMEOUT_MS instead of leaving every call waiting; the next call logs in again', async () => {
+    const clock = createManualTimers();
+    let lost = true;
+    const logins: string[] = [];
+    const keeper = createSessionKeeper({
+      signerUrl: SIGNER,
+      transport: { request: async () => session(), upload: () => { throw new Error('no uploads here'); } },
+      platform: 'wechat',
+      // The first wx.login's callback is lost (it never calls success or fail).
+      loginCode: () => (lost ? new Promise<string>(() => undefined) : Promise.resolve(`code-${logins.push('x')}`)),
+      now: () => T0,
+      timers: clock.timers,
+    });
+    const first = keeper.token();
+    clock.advance(LOGIN_CODE_TIMEOUT_MS - 1);
+    await flush();
+    let settled = false;
+    void first.finally(() => (settled = true)).catch(() => undefined);
+    await flush();
+    expect(settled).toBe(false);
+    clock.advance(1);
+    await expect(first).rejects.toMatchObject({ problem: { reason: 'signIn', code: 'LoginCodeUnavailable' } });
+    lost = false;
+    await expect(keeper.token()).resolves.toMatch(/^token-/);
+    expect(clock.pendingCount()).toBe(0); // the answered login left no timer behind
+  });
 });

@@ -9,9 +9,17 @@ import { problem } from './failure';
 import type { PlatformName, Transport } from './ports';
 import { errorFromResponse, errorFromTransport, SignerError } from './ticket-client';
 import { SESSIONS_PATH } from '../contract/index';
+import { realTimers, type Timers } from './stall-watchdog';
 
 /** Renewed this long before the signer's expiry: a ticket request must not race the end. */
 export const SESSION_RENEW_MARGIN_MS = 60_000;
+
+/**
+ * The platforms' silent login calls (WeChat's login, Alipay's getAuthCode) answer in well
+ * under a second; one that has not answered by then never will. Every /api/* call waits
+ * for the sign-in, so without a bound a lost callback would leave every file waiting for good.
+ */
+export const LOGIN_CODE_TIMEOUT_MS = 10_000;
 
 export interface SessionKeeper {
   /** The current token (signing in first when needed), or undefined when the signer has no sign-in for us. */
@@ -29,6 +37,8 @@ export interface SessionOptions {
   authToken?: string;
   timeoutMs?: number;
   now: () => number;
+  /** For the login code's time limit; tests pass a clock they move. */
+  timers?: Pick<Timers, 'setTimeout' | 'clearTimeout'>;
 }
 
 interface Held {
@@ -50,6 +60,16 @@ export function createSessionKeeper(options: SessionOptions): SessionKeeper {
   let supported = true;
   let held: Held | undefined;
   let signingIn: Promise<Held | undefined> | undefined;
+  const timers = options.timers ?? realTimers;
+
+  /** The platform's login code, or a rejection once LOGIN_CODE_TIMEOUT_MS passed without one; no timer outlives it. */
+  function loginCodeInTime(): Promise<string> {
+    let timer: unknown;
+    const late = new Promise<never>((_, reject) => {
+      timer = timers.setTimeout(() => reject(new Error('no login code in time')), LOGIN_CODE_TIMEOUT_MS);
+    });
+    return Promise.race([options.loginCode(), late]).finally(() => timers.clearTimeout(timer));
+  }
 
   async function post(path: string, body: unknown) {
     const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -70,7 +90,7 @@ export function createSessionKeeper(options: SessionOptions): SessionKeeper {
     for (let attempt = 0; ; attempt++) {
       let code: string;
       try {
-        code = await options.loginCode();
+        code = await loginCodeInTime();
       } catch {
         throw new SignerError(problem('signIn', { code: 'LoginCodeUnavailable' }));
       }
