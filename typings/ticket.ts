@@ -143,7 +143,6 @@ export type ApiErrorCode =
   | 'PartMissing'
   | 'EtagMismatch'
   | 'SizeMismatch'
-  | 'MultipartNotAvailable'
   | 'StoreError';
 
 export interface ApiError {

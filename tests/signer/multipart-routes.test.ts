@@ -173,23 +173,3 @@ describe('multipart routes', () => {
     expect((await readBack(upload.objectUrl)).status).toBe(404);
   });
 });
-
-describe('multipart on a provider whose store calls are not wired', () => {
-  it('answers 501 MultipartNotAvailable and /healthz offers no multipart', async () => {
-    const oss = await startSigner({
-      UPLOAD_PROVIDER: 'oss',
-      UPLOAD_BUCKET: 'examplebucket',
-      UPLOAD_REGION: 'cn-hangzhou',
-      UPLOAD_ACCESS_KEY_ID: 'example-key-id',
-      UPLOAD_ACCESS_KEY_SECRET: 'example-secret-value',
-    });
-    try {
-      const response = await fetch(`${oss.origin}/api/uploads`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-      expect(response.status).toBe(501);
-      expect((await response.json()).error.code).toBe('MultipartNotAvailable');
-      expect((await (await fetch(`${oss.origin}/healthz`)).json()).multipart).toBeUndefined();
-    } finally {
-      await oss.close();
-    }
-  });
-});

@@ -1,7 +1,7 @@
 // Settings of multipart (resumable) uploads, read from the environment like the rest
-// of config.ts. Which providers can do them end to end is decided here too, so /healthz
-// and the routes agree.
-import type { ProviderSetting } from '../../../typings/ticket';
+// of config.ts, and what /healthz says of them.
+import type { TicketProvider } from '../../../typings/ticket';
+import { MIN_PART_BYTES } from '../../../miniprogram/shared/contract/index';
 import type { MultipartLimits } from '../../../typings/multipart';
 import { ConfigError, integer, read, type Env } from '../config';
 
@@ -46,16 +46,11 @@ export function multipartConfig(env: Env): MultipartConfig {
 }
 
 /**
- * Providers whose create/list/complete/abort the signer makes here: the dev bucket and
- * S3-compatible stores, through @aws-sdk/client-s3. OSS, COS and OBS have their part
- * URLs (the dialects) but not those calls yet, so they keep single uploads.
+ * What /healthz tells the app. Every provider does uploads in parts: the dev bucket and
+ * S3-compatible stores through @aws-sdk/client-s3, OSS, COS and OBS through their own SDKs
+ * (store-for.ts). The part size is the one planned with, raised to the store's floor
+ * (part-plan.ts: S3 5 MiB, OSS and OBS 100 KiB, COS 1 MiB).
  */
-export function multipartAvailable(provider: ProviderSetting): boolean {
-  return provider === 'local' || provider === 's3';
-}
-
-/** What /healthz tells the app, or undefined when large files cannot go up in parts here. */
-export function multipartLimitsFor(config: { provider: ProviderSetting; multipart: MultipartConfig }): MultipartLimits | undefined {
-  if (!multipartAvailable(config.provider)) return undefined;
-  return { maxBytes: config.multipart.maxBytes, partSize: config.multipart.partSize };
+export function multipartLimitsFor(config: { ticketProvider: TicketProvider; multipart: MultipartConfig }): MultipartLimits {
+  return { maxBytes: config.multipart.maxBytes, partSize: Math.max(config.multipart.partSize, MIN_PART_BYTES[config.ticketProvider]) };
 }

@@ -6,35 +6,15 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { StoredPart } from '../../../typings/multipart';
 import { parseEndpoint } from '../../../miniprogram/shared/signing/index';
-import { ApiFailure } from '../api-error';
-import type { CredentialSource } from '../credentials';
+import { lazily, storeRefused, storeUnreachable, type MultipartStore, type StoreTarget } from './store';
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
-let loading: Promise<S3Sdk> | undefined;
-/**
- * The SDK is loaded on first use: a signer that never sees an upload in parts does not
- * pay its start-up, and the route table stays loadable where the SDK cannot be (the
- * WeChat page tests build a signer under jsdom, which picks the SDK's browser build).
- */
-const loadSdk = (): Promise<S3Sdk> => (loading ??= import('@aws-sdk/client-s3'));
+/** Loaded on first use (store.ts says why); under jsdom it would be the SDK's browser build. */
+const loadSdk = lazily<S3Sdk>(() => import('@aws-sdk/client-s3'));
 
-export interface MultipartStore {
-  create(key: string, contentType: string): Promise<string>;
-  /** Every part the store holds, ascending. */
-  listParts(key: string, uploadId: string): Promise<StoredPart[]>;
-  complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
-  abort(key: string, uploadId: string): Promise<void>;
-}
-
-export interface S3StoreTarget {
-  /** The bucket's base URL: `https://bucket.host` (virtual host) or `https://host/bucket` (path style). */
-  endpoint: string;
-  bucket: string;
-  region: string;
-  credentials: CredentialSource;
-  /** The signer's clock; the SDK signs by it (tests pin it, a skewed host is corrected with it). */
-  now: () => Date;
-}
+export type { MultipartStore } from './store';
+/** `endpoint`: `https://bucket.host` (virtual host) or `https://host/bucket` (path style). */
+export type S3StoreTarget = StoreTarget;
 
 /** How the SDK must address the bucket for an endpoint written the way UPLOAD_ENDPOINT is. */
 export function sdkAddressing(endpoint: string, bucket: string): { endpoint: string; forcePathStyle: boolean; bucketEndpoint: boolean; bucket: string } {
@@ -46,14 +26,9 @@ export function sdkAddressing(endpoint: string, bucket: string): { endpoint: str
   return { endpoint: `${protocol}://${host}`, forcePathStyle: false, bucketEndpoint: true, bucket };
 }
 
-function storeFailure(sdk: S3Sdk | undefined, error: unknown, action: string): ApiFailure {
-  if (sdk && error instanceof sdk.S3ServiceException) {
-    if (error.name === 'NoSuchUpload') {
-      return new ApiFailure(410, 'UploadExpired', 'The store no longer has this upload (completed, aborted or cleaned up); start the file again.');
-    }
-    return new ApiFailure(502, 'StoreError', `The bucket refused to ${action}: ${error.name} (HTTP ${error.$metadata.httpStatusCode ?? '?'}).`);
-  }
-  return new ApiFailure(502, 'StoreError', `The bucket could not be reached to ${action}; try again.`);
+function storeFailure(sdk: S3Sdk | undefined, error: unknown, action: string): Error {
+  if (sdk && error instanceof sdk.S3ServiceException) return storeRefused(action, error.name, error.$metadata.httpStatusCode);
+  return storeUnreachable(action);
 }
 
 export function s3MultipartStore(target: S3StoreTarget): MultipartStore {

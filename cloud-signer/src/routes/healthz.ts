@@ -15,9 +15,8 @@ export function healthzRoute(ctx: RouteContext, signIn: readonly SignInPlatformN
     limits: ctx.limits,
     privateBucket: ctx.config.privateBucket,
     ...(signIn.length > 0 ? { signIn: [...signIn] } : {}),
+    multipart: multipartLimitsFor(ctx.config),
   };
-  const multipart = multipartLimitsFor(ctx.config);
-  if (multipart) health.multipart = multipart;
   // Nothing in it changes while the process runs.
   const body = JSON.stringify(health);
   return (_req, res) => sendJsonText(res, 200, body);

@@ -1,8 +1,7 @@
 // The multipart upload routes: POST /api/uploads (start), /parts (sign part URLs),
 // /complete, /abort and /list. The signer keeps nothing: each step trusts only the
 // upload token it signed and what the store itself answers (ListParts), never what
-// the device remembers. A provider whose store calls are not wired answers 501, and
-// /healthz does not offer multipart for it, so the app keeps single uploads there.
+// the device remembers. Every provider has its store (multipart/store-for.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   CompleteUploadResponse,
@@ -16,7 +15,6 @@ import {
   UPLOAD_COMPLETE_PATH,
   UPLOAD_LIST_PATH,
   UPLOAD_PARTS_PATH,
-  formatBytes,
   partRange,
   planParts,
   type PartPlan,
@@ -25,7 +23,6 @@ import { UPLOAD_PART_SIGNERS, s3ObjectUrl } from '../../../miniprogram/shared/si
 import { ApiFailure, sendJson } from '../api-error';
 import { checkJsonContentType, readJsonBody } from '../json-body';
 import { objectKey } from '../keys';
-import { multipartAvailable } from '../multipart/config';
 import { ownerOf } from '../multipart/owner';
 import { storeResolver } from '../multipart/store-for';
 import { signUploadToken, tokenKey, verifyUploadToken, type UploadClaims } from '../multipart/upload-token';
@@ -42,17 +39,6 @@ const planOf = (claims: UploadClaims): PartPlan => ({ size: claims.size, partSiz
 /** Every multipart route, path first; the server mounts them as POST routes. */
 export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
   const { config } = ctx;
-  const paths = [UPLOADS_PATH, UPLOAD_PARTS_PATH, UPLOAD_COMPLETE_PATH, UPLOAD_ABORT_PATH, UPLOAD_LIST_PATH];
-  if (!multipartAvailable(config.provider)) {
-    const unavailable: Handler = async () => {
-      throw new ApiFailure(
-        501,
-        'MultipartNotAvailable',
-        `Uploads in parts are not available with UPLOAD_PROVIDER=${config.provider} yet; files up to ${formatBytes(config.maxBytes)} go up in one request.`,
-      );
-    };
-    return paths.map((path) => [path, unavailable]);
-  }
   const mp = config.multipart;
   const key = tokenKey(mp.secret);
   const storeFor = storeResolver(config, ctx.credentials, ctx.now);
@@ -124,6 +110,7 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
     const stored = new Map((await store.listParts(claims.key, claims.uploadId)).map((p) => [p.partNumber, p]));
     // Checked here, before the store assembles anything: a refused complete leaves the
     // object unwritten and the upload resumable.
+    const toAssemble: { partNumber: number; etag: string }[] = [];
     for (const part of requested) {
       const held = stored.get(part.partNumber);
       if (!held) throw new ApiFailure(400, 'PartMissing', `Part ${part.partNumber} is not in the bucket; upload it again.`);
@@ -138,8 +125,10 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
           `Part ${part.partNumber} holds ${held.size} bytes, not ${expected}: the file would not be the ${claims.size} bytes declared.`,
         );
       }
+      // The ETag as the store itself wrote it: stores differ in case (OSS: upper-case hex).
+      toAssemble.push({ partNumber: part.partNumber, etag: held.etag });
     }
-    await store.complete(claims.key, claims.uploadId, requested);
+    await store.complete(claims.key, claims.uploadId, toAssemble);
     const answer: CompleteUploadResponse = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
     sendJson(res, 200, answer);
   };

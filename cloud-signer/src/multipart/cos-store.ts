@@ -1,0 +1,81 @@
+// The calls the signer makes to Tencent COS to start, inspect, finish and abandon a
+// multipart upload, through the official cos-nodejs-sdk-v5 (multipartInit,
+// multipartListPart, multipartComplete, multipartAbort): the XML, its errors and the
+// SDK's own retries of 5xx answers are the SDK's.
+import type COS from 'cos-nodejs-sdk-v5';
+import type { StoredPart } from '../../../typings/multipart';
+import { parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
+import { clientPerCredentials, isTrue, lazily, listOf, storeRefused, storeUnreachable, wholeNumber, type MultipartStore, type StoreTarget } from './store';
+
+type CosSdk = typeof COS;
+const loadSdk = lazily<CosSdk>(async () => (await import('cos-nodejs-sdk-v5')).default);
+
+/** The SDK's error carries `statusCode` once the store answered, and the store's `code`. */
+function storeFailure(error: unknown, action: string): Error {
+  const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === 'number' && statusCode >= 300) return storeRefused(action, typeof code === 'string' ? code : undefined, statusCode);
+  return storeUnreachable(action);
+}
+
+export function cosMultipartStore(target: StoreTarget): MultipartStore {
+  const { protocol, host } = parseEndpoint(target.endpoint);
+  const client = clientPerCredentials(
+    (Sdk: CosSdk, credentials: Credentials) =>
+      new Sdk({
+        SecretId: credentials.accessKeyId,
+        SecretKey: credentials.accessKeySecret,
+        ...(credentials.securityToken ? { SecurityToken: credentials.securityToken } : {}),
+        // The bucket's own host (derived or UPLOAD_ENDPOINT), used as it is.
+        Domain: host,
+        Protocol: protocol === 'http' ? 'http:' : 'https:',
+        Timeout: 30_000,
+      }),
+  );
+  const where = (key: string) => ({ Bucket: target.bucket, Region: target.region, Key: key });
+
+  async function call<T>(action: string, work: (cos: COS) => Promise<T>): Promise<T> {
+    const now = target.now();
+    // Unavailable temporary keys surface as such (503 CredentialsUnavailable), not as a store error.
+    const credentials = await target.credentials.get(now);
+    try {
+      const cos = client(await loadSdk(), credentials);
+      // The SDK signs at Date.now() plus this offset: the signer's clock, as with the S3 SDK.
+      (cos as unknown as { options: { SystemClockOffset: number } }).options.SystemClockOffset = now.getTime() - Date.now();
+      return await work(cos);
+    } catch (error) {
+      throw storeFailure(error, action);
+    }
+  }
+
+  return {
+    create: (key, contentType) =>
+      call('start the upload', async (cos) => {
+        const { UploadId } = await cos.multipartInit({ ...where(key), ContentType: contentType });
+        if (!UploadId) throw new Error('no UploadId');
+        return UploadId;
+      }),
+    listParts: (key, uploadId) =>
+      call('list the parts', async (cos) => {
+        const parts: StoredPart[] = [];
+        let marker: string | undefined;
+        for (;;) {
+          const page = await cos.multipartListPart({ ...where(key), UploadId: uploadId, MaxParts: 1000, ...(marker ? { PartNumberMarker: marker } : {}) });
+          for (const part of listOf(page.Part)) {
+            parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
+          }
+          const next = page.NextPartNumberMarker ? String(page.NextPartNumberMarker) : undefined;
+          if (!isTrue(page.IsTruncated) || !next || next === marker) break;
+          marker = next;
+        }
+        return parts.sort((a, b) => a.partNumber - b.partNumber);
+      }),
+    complete: (key, uploadId, parts) =>
+      call('complete the upload', async (cos) => {
+        await cos.multipartComplete({ ...where(key), UploadId: uploadId, Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) });
+      }),
+    abort: (key, uploadId) =>
+      call('abort the upload', async (cos) => {
+        await cos.multipartAbort({ ...where(key), UploadId: uploadId });
+      }),
+  };
+}

@@ -1,0 +1,97 @@
+// The calls the signer makes to Huawei OBS to start, inspect, finish and abandon a
+// multipart upload, through the official esdk-obs-nodejs (initiateMultipartUpload,
+// listParts, completeMultipartUpload, abortMultipartUpload). On the bucket's own host the
+// SDK signs with the OBS signature ("OBS ak:signature", x-obs-security-token); with the
+// bucket in the path (an address as UPLOAD_ENDPOINT) it picks the S3-compatible V2 one
+// itself. It answers a store's refusal as a result (CommonMsg.Status and Code), not as a
+// throw, and signs by this machine's clock: it takes no offset, unlike the other SDKs.
+/// <reference path="./untyped-sdks.d.ts" />
+import type ObsClient from 'esdk-obs-nodejs';
+import type { StoredPart } from '../../../typings/multipart';
+import { parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
+import { clientPerCredentials, isTrue, lazily, listOf, storeRefused, storeUnreachable, wholeNumber, type MultipartStore, type StoreTarget } from './store';
+
+type ObsSdk = typeof ObsClient;
+interface ObsAnswer<T> {
+  CommonMsg: { Status: number; Code?: string };
+  InterfaceResult?: T;
+}
+const loadSdk = lazily<ObsSdk>(async () => (await import('esdk-obs-nodejs')).default);
+
+/**
+ * Where the SDK must send requests for a bucket URL written as config.ts derives it
+ * (`https://bucket.obs.region.myhuaweicloud.com`): to the regional server, the bucket
+ * as a virtual host. Any other endpoint (an address, a private deployment) is the server
+ * itself with the bucket in the path, as the SDK does for addresses anyway.
+ */
+export function obsServer(endpoint: string, bucket: string): { server: string; pathStyle: boolean } {
+  const { protocol, host } = parseEndpoint(endpoint);
+  if (host.startsWith(`${bucket}.`)) return { server: `${protocol}://${host.slice(bucket.length + 1)}`, pathStyle: false };
+  return { server: `${protocol}://${host}`, pathStyle: true };
+}
+
+export function obsMultipartStore(target: StoreTarget): MultipartStore {
+  const { server, pathStyle } = obsServer(target.endpoint, target.bucket);
+  const client = clientPerCredentials((Sdk: ObsSdk, credentials: Credentials) => {
+    const obs = new Sdk({
+      access_key_id: credentials.accessKeyId,
+      secret_access_key: credentials.accessKeySecret,
+      ...(credentials.securityToken ? { security_token: credentials.securityToken } : {}),
+      server,
+      path_style: pathStyle,
+      timeout: 30,
+    });
+    // The client finishes its setup a turn after construction.
+    return { obs, ready: new Promise<void>((resolve) => setImmediate(resolve)) };
+  });
+  const where = (key: string) => ({ Bucket: target.bucket, Key: key });
+
+  async function call<T>(action: string, work: (obs: ObsClient) => Promise<ObsAnswer<Partial<T>>>): Promise<Partial<T>> {
+    // Unavailable temporary keys surface as such (503 CredentialsUnavailable), not as a store error.
+    const credentials = await target.credentials.get(target.now());
+    let answer: ObsAnswer<Partial<T>>;
+    try {
+      const { obs, ready } = client(await loadSdk(), credentials);
+      await ready;
+      answer = await work(obs);
+    } catch {
+      throw storeUnreachable(action);
+    }
+    const { Status, Code } = answer.CommonMsg;
+    if (Status >= 300) throw storeRefused(action, Code, Status);
+    return answer.InterfaceResult ?? {};
+  }
+
+  return {
+    create: async (key, contentType) => {
+      const { UploadId } = await call<{ UploadId: string }>('start the upload', (obs) => obs.initiateMultipartUpload({ ...where(key), ContentType: contentType }));
+      if (!UploadId) throw storeUnreachable('start the upload');
+      return UploadId;
+    },
+    listParts: async (key, uploadId) => {
+      const parts: StoredPart[] = [];
+      let marker: number | undefined;
+      for (;;) {
+        const page = await call<{ Parts?: { PartNumber: string | number; ETag: string; Size: string | number }[]; IsTruncated?: unknown; NextPartNumberMarker?: unknown }>(
+          'list the parts',
+          (obs) => obs.listParts({ ...where(key), UploadId: uploadId, MaxParts: 1000, ...(marker ? { PartNumberMarker: marker } : {}) }),
+        );
+        for (const part of listOf(page.Parts)) {
+          parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
+        }
+        const next = wholeNumber(page.NextPartNumberMarker);
+        if (!isTrue(page.IsTruncated) || !next || next === marker) break;
+        marker = next;
+      }
+      return parts.sort((a, b) => a.partNumber - b.partNumber);
+    },
+    complete: async (key, uploadId, parts) => {
+      await call('complete the upload', (obs) =>
+        obs.completeMultipartUpload({ ...where(key), UploadId: uploadId, Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) }) as Promise<ObsAnswer<object>>,
+      );
+    },
+    abort: async (key, uploadId) => {
+      await call('abort the upload', (obs) => obs.abortMultipartUpload({ ...where(key), UploadId: uploadId }) as Promise<ObsAnswer<object>>);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The calls the signer makes to Alibaba OSS to start, inspect, finish and abandon a
+// multipart upload, through the official ali-oss SDK (initMultipartUpload, listParts,
+// completeMultipartUpload, abortMultipartUpload): the XML and its errors are the SDK's.
+// `oss` signs them with V4 (OSS4-HMAC-SHA256), `oss-v1` with V1, as the part URLs do.
+/// <reference path="./untyped-sdks.d.ts" />
+import type { StoredPart } from '../../../typings/multipart';
+import { ossRegionId, parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
+import { clientPerCredentials, lazily, listOf, storeRefused, storeUnreachable, wholeNumber, isTrue, type MultipartStore, type StoreTarget } from './store';
+import type OSS from 'ali-oss';
+
+type OssSdk = typeof OSS;
+const loadSdk = lazily<OssSdk>(async () => (await import('ali-oss')).default);
+
+export interface OssStoreTarget extends StoreTarget {
+  signatureVersion: 'v4' | 'v1';
+}
+
+/** ali-oss says a failed request in `status` (-1 no connection, -2 timeout) and the store's `code`. */
+function storeFailure(error: unknown, action: string): Error {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  if (typeof status === 'number' && status >= 300) return storeRefused(action, typeof code === 'string' ? code : undefined, status);
+  return storeUnreachable(action);
+}
+
+export function ossMultipartStore(target: OssStoreTarget): MultipartStore {
+  const { protocol } = parseEndpoint(target.endpoint);
+  const client = clientPerCredentials(
+    (Sdk: OssSdk, credentials: Credentials) =>
+      new Sdk({
+        // The bucket's own host (derived or UPLOAD_ENDPOINT) as a "cname": requests go there as they are.
+        endpoint: target.endpoint,
+        cname: true,
+        bucket: target.bucket,
+        region: `oss-${ossRegionId(target.region)}`,
+        authorizationV4: target.signatureVersion === 'v4',
+        accessKeyId: credentials.accessKeyId,
+        accessKeySecret: credentials.accessKeySecret,
+        ...(credentials.securityToken ? { stsToken: credentials.securityToken } : {}),
+        secure: protocol === 'https',
+        // ali-oss's default is 60 s per call; a multipart call waits no longer than a ticket request.
+        timeout: 30_000,
+      }),
+  );
+  async function call<T>(action: string, work: (oss: OSS) => Promise<T>): Promise<T> {
+    const now = target.now();
+    // Unavailable temporary keys surface as such (503 CredentialsUnavailable), not as a store error.
+    const credentials = await target.credentials.get(now);
+    try {
+      const oss = client(await loadSdk(), credentials);
+      // ali-oss signs at Date.now() plus this offset: the signer's clock, as with the S3 SDK.
+      oss.options.amendTimeSkewed = now.getTime() - Date.now();
+      return await work(oss);
+    } catch (error) {
+      throw storeFailure(error, action);
+    }
+  }
+
+  return {
+    create: (key, contentType) =>
+      call('start the upload', async (oss) => {
+        const { uploadId } = await oss.initMultipartUpload(key, { mime: contentType });
+        if (!uploadId) throw new Error('no UploadId');
+        return uploadId;
+      }),
+    listParts: (key, uploadId) =>
+      call('list the parts', async (oss) => {
+        const parts: StoredPart[] = [];
+        let marker: string | undefined;
+        for (;;) {
+          const page = await oss.listParts(key, uploadId, { 'max-parts': '1000', ...(marker ? { 'part-number-marker': marker } : {}) });
+          for (const part of listOf(page.parts)) {
+            parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
+          }
+          const next = page.nextPartNumberMarker ? String(page.nextPartNumberMarker) : undefined;
+          if (!isTrue(page.isTruncated) || !next || next === marker) break;
+          marker = next;
+        }
+        return parts.sort((a, b) => a.partNumber - b.partNumber);
+      }),
+    complete: (key, uploadId, parts) =>
+      call('complete the upload', async (oss) => {
+        await oss.completeMultipartUpload(key, uploadId, parts.map((p) => ({ number: p.partNumber, etag: p.etag })));
+      }),
+    abort: (key, uploadId) =>
+      call('abort the upload', async (oss) => {
+        await oss.abortMultipartUpload(key, uploadId);
+      }),
+  };
+}

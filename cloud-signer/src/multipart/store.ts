@@ -1,0 +1,79 @@
+// What every multipart store does for the routes (start, list, finish, abandon an upload
+// in parts, with the signer's own credentials), and the errors every store's failures
+// become, so the app hears the same codes whichever cloud holds the bucket: the store
+// named with what it said (its error code and HTTP status), never a secret.
+import type { StoredPart } from '../../../typings/multipart';
+import type { Credentials } from '../../../miniprogram/shared/signing/index';
+import { ApiFailure } from '../api-error';
+import type { CredentialSource } from '../credentials';
+
+export interface MultipartStore {
+  /** Starts an upload of `key` and answers the store's upload id. */
+  create(key: string, contentType: string): Promise<string>;
+  /** Every part the store holds, ascending. */
+  listParts(key: string, uploadId: string): Promise<StoredPart[]>;
+  /** `etag` as the store wrote it in ListParts: stores differ in case and quoting. */
+  complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abort(key: string, uploadId: string): Promise<void>;
+}
+
+export interface StoreTarget {
+  /** The bucket's base URL, as config.ts derives it or UPLOAD_ENDPOINT gives it. */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: CredentialSource;
+  /** The signer's clock; SDKs that take a clock offset sign by it (tests pin it, a skewed host is corrected with it). */
+  now: () => Date;
+}
+
+/** NoSuchUpload on every store: completed, aborted, or cleaned up by a lifecycle rule. */
+export const NO_SUCH_UPLOAD = 'NoSuchUpload';
+
+export function uploadGone(): ApiFailure {
+  return new ApiFailure(410, 'UploadExpired', 'The store no longer has this upload (completed, aborted or cleaned up); start the file again.');
+}
+
+/** The store answered with an error: its code (or its HTTP status when it sent none). */
+export function storeRefused(action: string, code: string | undefined, status: number | undefined): ApiFailure {
+  if (code === NO_SUCH_UPLOAD) return uploadGone();
+  const said = code && /^[A-Za-z0-9._-]{1,64}$/.test(code) ? code : 'an error';
+  return new ApiFailure(502, 'StoreError', `The bucket refused to ${action}: ${said} (HTTP ${status ?? '?'}).`);
+}
+
+export function storeUnreachable(action: string): ApiFailure {
+  return new ApiFailure(502, 'StoreError', `The bucket could not be reached to ${action}; try again.`);
+}
+
+/**
+ * A module loaded on first use: a signer that never sees an upload in parts does not
+ * pay the SDK's start-up, and the route table stays loadable where an SDK cannot be
+ * (the WeChat page tests build a signer under jsdom).
+ */
+export function lazily<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load());
+}
+
+/**
+ * One SDK client per set of credentials: made again only when the keys change (an STS
+ * or instance-role refresh), so a client's keep-alive sockets are reused between calls.
+ */
+export function clientPerCredentials<Sdk, C>(make: (sdk: Sdk, credentials: Credentials) => C): (sdk: Sdk, credentials: Credentials) => C {
+  let last: { credentials: Credentials; client: C } | undefined;
+  return (sdk, credentials) => {
+    const same =
+      last &&
+      last.credentials.accessKeyId === credentials.accessKeyId &&
+      last.credentials.accessKeySecret === credentials.accessKeySecret &&
+      last.credentials.securityToken === credentials.securityToken;
+    if (!same) last = { credentials, client: make(sdk, credentials) };
+    return last!.client;
+  };
+}
+
+/** Stores answer numbers and flags as XML text; the SDKs pass them on as strings. */
+export const wholeNumber = (value: unknown): number => (typeof value === 'number' ? value : Number.parseInt(String(value ?? ''), 10) || 0);
+export const isTrue = (value: unknown): boolean => value === true || String(value).toLowerCase() === 'true';
+/** An XML list the SDK's parser gives as one object when it has one element. */
+export const listOf = <T>(value: T | T[] | undefined | null): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);

@@ -1,0 +1,270 @@
+// How each cloud's multipart API differs on the wire, for the loopback stand-in
+// (multipart-stand-in.ts): who may call (the Authorization header of an SDK call, or a
+// presigned part URL recomputed with the vendor's own SDK), the smallest part, the
+// ETag's spelling, the request-id header and the error body. Sources are listed in
+// multipart-stand-in.ts.
+import type { IncomingMessage } from 'node:http';
+import OSS from 'ali-oss';
+import COS from 'cos-nodejs-sdk-v5';
+import ObsClient from 'esdk-obs-nodejs';
+import type { Credentials } from '../../miniprogram/shared/signing';
+
+export type StandInVendor = 'oss' | 'oss-v1' | 'cos' | 'obs';
+
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface PartRequest {
+  req: IncomingMessage;
+  url: URL;
+  key: string;
+  now: Date;
+}
+
+export interface VendorProfile {
+  /** Smallest part but the last, checked at CompleteMultipartUpload (EntityTooSmall). */
+  minPartBytes: number;
+  /** COS refuses part numbers with gaps (InvalidPart); OSS and OBS assemble whatever was listed. */
+  consecutiveParts: boolean;
+  requestIdHeader: string;
+  /** How the store spells a part's ETag: OSS in upper-case hex, COS and OBS lower-case. */
+  etag(md5Hex: string): string;
+  /** Whether this request carries its signature in the query (a presigned part URL). */
+  isPresigned(url: URL): boolean;
+  /** An SDK call: the Authorization header must name our key id, the security token header our token, the date be near. */
+  checkHeaders(req: IncomingMessage, now: Date): Refusal | undefined;
+  /** A presigned URL, recomputed with the vendor's SDK for the same inputs and signing time. */
+  checkPresigned(part: PartRequest): Promise<Refusal | undefined>;
+  errorBody(refusal: Refusal, requestId: string, resource: string): string;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** The stores refuse requests signed more than 15 minutes away from their clock (RequestTimeTooSkewed). */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+const denied = (message: string): Refusal => ({ status: 403, code: 'AccessDenied', message });
+const badKey = (): Refusal => ({ status: 403, code: 'InvalidAccessKeyId', message: 'The access key id you provided does not exist in our records.' });
+const mismatch = (): Refusal => ({ status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' });
+/** COS's SDK recognises this exact text (and RequestTimeTooSkewed) as a clock problem and sets its clock by the store's Date. */
+const expired = (): Refusal => denied('Request has expired');
+const skewed = (): Refusal => ({ status: 403, code: 'RequestTimeTooSkewed', message: 'The difference between the request time and the current time is too large.' });
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The token must be there exactly when the stand-in's keys are temporary ones. */
+function tokenRefusal(sent: string | undefined, credentials: Credentials): Refusal | undefined {
+  if ((sent ?? undefined) === credentials.securityToken) return undefined;
+  return { status: 403, code: 'InvalidSecurityToken', message: 'The security token included in the request is invalid.' };
+}
+
+function skewRefusal(sentAt: Date | undefined, now: Date): Refusal | undefined {
+  if (!sentAt || Number.isNaN(sentAt.getTime())) return denied('The request carries no valid date.');
+  return Math.abs(sentAt.getTime() - now.getTime()) > MAX_SKEW_MS ? skewed() : undefined;
+}
+
+/**
+ * Runs an SDK signing call with the wall clock at `at`, and only that call: the SDKs
+ * read Date themselves. Only Date is faked, so the servers around keep their timers.
+ */
+const ALL_BUT_DATE = [
+  'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback',
+  'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
+] as const;
+
+function atClock<T>(at: Date, call: () => T): T {
+  jest.useFakeTimers({ now: at, doNotFake: [...ALL_BUT_DATE] });
+  try {
+    return call();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+const partQuery = (url: URL) => ({ partNumber: url.searchParams.get('partNumber') ?? '', uploadId: url.searchParams.get('uploadId') ?? '' });
+
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function s3StyleError(refusal: Refusal, requestId: string, hostId: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${refusal.code}</Code><Message>${xmlText(refusal.message)}</Message><RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`
+  );
+}
+
+/** OSS: V4 (OSS4-HMAC-SHA256) or V1 ("OSS ak:signature"); the SDK is ali-oss. */
+function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, credentials: Credentials): VendorProfile {
+  const sdk = new OSS({
+    region: `oss-${region}`,
+    bucket,
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    stsToken: credentials.securityToken,
+    secure: true,
+  });
+  const hostId = `${bucket}.oss-${region}.aliyuncs.com`;
+  return {
+    minPartBytes: 100 * KIB,
+    consecutiveParts: false,
+    requestIdHeader: 'x-oss-request-id',
+    etag: (md5) => `"${md5.toUpperCase()}"`,
+    isPresigned: (url) => url.searchParams.has(version === 'v4' ? 'x-oss-signature' : 'Signature'),
+    checkHeaders(req, now) {
+      const authorization = header(req, 'authorization') ?? '';
+      const keyId = version === 'v4' ? /^OSS4-HMAC-SHA256 Credential=([^/,]+)\//.exec(authorization)?.[1] : /^OSS ([^:]+):/.exec(authorization)?.[1];
+      if (keyId === undefined) return denied(`This bucket is called with ${version === 'v4' ? 'V4 (OSS4-HMAC-SHA256)' : 'V1 (OSS)'} signatures.`);
+      if (keyId !== credentials.accessKeyId) return badKey();
+      const date = header(req, 'x-oss-date') ?? header(req, 'date');
+      const sentAt = version === 'v4' && date ? new Date(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) : date ? new Date(date) : undefined;
+      return skewRefusal(sentAt, now) ?? tokenRefusal(header(req, 'x-oss-security-token'), credentials);
+    },
+    async checkPresigned({ req, url, key, now }) {
+      const q = url.searchParams;
+      const contentType = header(req, 'content-type') ?? '';
+      if (version === 'v4') {
+        const credential = q.get('x-oss-credential') ?? '';
+        if (!credential.startsWith(`${credentials.accessKeyId}/`)) return badKey();
+        const date = (q.get('x-oss-date') ?? '').replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+        const signedAt = new Date(date);
+        const ttl = Number(q.get('x-oss-expires'));
+        if (Number.isNaN(signedAt.getTime()) || !Number.isSafeInteger(ttl)) return denied('Invalid signed URL.');
+        if (now.getTime() > signedAt.getTime() + ttl * 1000) return expired();
+        // signatureUrlV4 reads the clock before its first await, so the clock is real again by then.
+        const theirs = await atClock(signedAt, () =>
+          sdk.signatureUrlV4('PUT', ttl, { headers: { 'Content-Type': contentType }, queries: partQuery(url) }, key),
+        );
+        if (new URL(theirs).searchParams.get('x-oss-signature') !== q.get('x-oss-signature')) return mismatch();
+        return tokenRefusal(q.get('x-oss-security-token') ?? undefined, credentials);
+      }
+      if (q.get('OSSAccessKeyId') !== credentials.accessKeyId) return badKey();
+      const expires = Number(q.get('Expires'));
+      if (!Number.isSafeInteger(expires)) return denied('Invalid signed URL.');
+      if (now.getTime() > expires * 1000) return expired();
+      // signatureUrl signs "now + expires": one second before the URL's expiry, one second to live.
+      const theirs = atClock(new Date((expires - 1) * 1000), () =>
+        (sdk.signatureUrl as (name: string, options: object) => string)(key, { method: 'PUT', expires: 1, 'Content-Type': contentType, subResource: partQuery(url) }),
+      );
+      if (new URL(theirs).searchParams.get('Signature') !== q.get('Signature')) return mismatch();
+      return tokenRefusal(q.get('security-token') ?? undefined, credentials);
+    },
+    errorBody: (refusal, requestId) => s3StyleError(refusal, requestId, hostId),
+  };
+}
+
+/** COS: the q-sign-algorithm signature, in the Authorization header or the query; the SDK is cos-nodejs-sdk-v5. */
+function cosProfile(bucket: string, region: string, credentials: Credentials): VendorProfile {
+  /** `q-key-time`: start;end in Unix seconds. */
+  const windowOf = (keyTime: string | null): [number, number] | undefined => {
+    const match = /^(\d+);(\d+)$/.exec(keyTime ?? '');
+    return match ? [Number(match[1]) * 1000, Number(match[2]) * 1000] : undefined;
+  };
+  const checkWindow = (keyTime: string | null, now: Date): Refusal | undefined => {
+    const window = windowOf(keyTime);
+    if (!window) return denied('Invalid q-key-time.');
+    if (now.getTime() > window[1]) return expired();
+    return window[0] - now.getTime() > MAX_SKEW_MS ? skewed() : undefined;
+  };
+  return {
+    minPartBytes: 1 * MIB,
+    consecutiveParts: true,
+    requestIdHeader: 'x-cos-request-id',
+    etag: (md5) => `"${md5}"`,
+    isPresigned: (url) => url.searchParams.has('q-signature'),
+    checkHeaders(req, now) {
+      const fields = new URLSearchParams(header(req, 'authorization') ?? '');
+      if (!fields.has('q-signature')) return denied('Authorization is not a COS signature.');
+      if (fields.get('q-ak') !== credentials.accessKeyId) return badKey();
+      return checkWindow(fields.get('q-key-time'), now) ?? tokenRefusal(header(req, 'x-cos-security-token'), credentials);
+    },
+    async checkPresigned({ req, url, key, now }) {
+      const q = url.searchParams;
+      if (q.get('q-ak') !== credentials.accessKeyId) return badKey();
+      const window = checkWindow(q.get('q-key-time'), now);
+      if (window) return window;
+      const theirs = COS.getAuthorization({
+        SecretId: credentials.accessKeyId,
+        SecretKey: credentials.accessKeySecret,
+        Method: 'put',
+        Key: key,
+        Query: partQuery(url),
+        Headers: { Host: header(req, 'host') ?? '' },
+        KeyTime: q.get('q-key-time') ?? '',
+      });
+      if (new URLSearchParams(theirs).get('q-signature') !== q.get('q-signature')) return mismatch();
+      return tokenRefusal(q.get('x-cos-security-token') ?? undefined, credentials);
+    },
+    errorBody: (refusal, requestId, resource) =>
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      `<Error><Code>${refusal.code}</Code><Message>${xmlText(refusal.message)}</Message><Resource>${bucket}.cos.${region}.myqcloud.com${xmlText(resource)}</Resource>` +
+      `<RequestId>${requestId}</RequestId><TraceId>${Buffer.from(requestId).toString('base64')}</TraceId></Error>`,
+  };
+}
+
+/** OBS: "OBS ak:signature" in the header, AccessKeyId/Expires/Signature in the query; the SDK is esdk-obs-nodejs. */
+function obsProfile(bucket: string, region: string, credentials: Credentials, sdk: ObsClient): VendorProfile {
+  return {
+    minPartBytes: 100 * KIB,
+    consecutiveParts: false,
+    requestIdHeader: 'x-obs-request-id',
+    etag: (md5) => `"${md5}"`,
+    isPresigned: (url) => url.searchParams.has('Signature'),
+    checkHeaders(req, now) {
+      // "OBS ak:signature" with x-obs- headers, or the S3-compatible "AWS ak:signature" with
+      // x-amz- headers, which the SDK signs with when it addresses the bucket in the path.
+      const [, scheme, keyId] = /^(OBS|AWS) ([^:]+):/.exec(header(req, 'authorization') ?? '') ?? [];
+      if (keyId === undefined) return denied('Authorization is not an OBS (or S3 V2) signature.');
+      if (keyId !== credentials.accessKeyId) return badKey();
+      const prefix = scheme === 'OBS' ? 'x-obs-' : 'x-amz-';
+      const date = header(req, `${prefix}date`) ?? header(req, 'date');
+      return skewRefusal(date ? new Date(date) : undefined, now) ?? tokenRefusal(header(req, `${prefix}security-token`), credentials);
+    },
+    async checkPresigned({ req, url, key, now }) {
+      const q = url.searchParams;
+      if (q.get('AccessKeyId') !== credentials.accessKeyId) return badKey();
+      const expires = Number(q.get('Expires'));
+      if (!Number.isSafeInteger(expires)) return denied('Invalid signed URL.');
+      if (now.getTime() > expires * 1000) return expired();
+      // createSignedUrlSync signs "now + Expires": one second before the URL's expiry, one second to live.
+      const { SignedUrl } = atClock(new Date((expires - 1) * 1000), () =>
+        sdk.createSignedUrlSync({
+          Method: 'PUT',
+          Bucket: bucket,
+          Key: key,
+          Expires: 1,
+          QueryParams: partQuery(url),
+          Headers: { 'Content-Type': header(req, 'content-type') ?? '' },
+        }),
+      );
+      if (new URL(SignedUrl).searchParams.get('Signature') !== q.get('Signature')) return mismatch();
+      return tokenRefusal(q.get('x-obs-security-token') ?? undefined, credentials);
+    },
+    errorBody: (refusal, requestId) => s3StyleError(refusal, requestId, `${bucket}.obs.${region}.myhuaweicloud.com`),
+  };
+}
+
+export async function vendorProfile(vendor: StandInVendor, bucket: string, region: string, credentials: Credentials): Promise<VendorProfile> {
+  switch (vendor) {
+    case 'oss':
+    case 'oss-v1':
+      return ossProfile(vendor === 'oss' ? 'v4' : 'v1', bucket, region, credentials);
+    case 'cos':
+      return cosProfile(bucket, region, credentials);
+    case 'obs': {
+      const sdk = new ObsClient({
+        access_key_id: credentials.accessKeyId,
+        secret_access_key: credentials.accessKeySecret,
+        security_token: credentials.securityToken,
+        server: `https://obs.${region}.myhuaweicloud.com`,
+      });
+      // The client finishes its setup a turn after construction.
+      await new Promise((resolve) => setImmediate(resolve));
+      return obsProfile(bucket, region, credentials, sdk);
+    }
+  }
+}
