@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { startMultipartStandIn, type StandInVendor } from '../support/multipart-stand-in';
 
 jest.setTimeout(60_000);
 
@@ -17,7 +18,15 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-main-'));
   bundle = path.join(workDir, 'signer.js');
   // Same entry and options as scripts/build/signer.mjs, into a private file so a parallel build cannot race it.
-  await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
+  await build({
+    entryPoints: [path.join(root, 'cloud-signer/src/main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+    external: ['proxy-agent'],
+  });
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
@@ -164,5 +173,59 @@ test('a port already taken is a plain message, not a stack trace', async () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   } finally {
     server.close();
+  }
+});
+
+// The store SDKs are bundled and loaded on the first upload in parts: this proves they
+// work from the one file, against each vendor's loopback stand-in.
+test.each<[StandInVendor, string, string]>([
+  ['oss', 'examplebucket', 'cn-hangzhou'],
+  ['oss-v1', 'examplebucket', 'cn-hangzhou'],
+  ['cos', 'examplebucket-1250000000', 'ap-guangzhou'],
+  ['obs', 'examplebucket', 'cn-north-4'],
+])('the bundled signer starts, lists and aborts an upload in parts on %s through its SDK', async (vendor, bucket, region) => {
+  const credentials = { accessKeyId: 'bundle-key-id', accessKeySecret: 'bundle-secret-value', securityToken: 'bundle-token' };
+  const store = await startMultipartStandIn({ vendor, bucket, region, credentials });
+  const token = 'bundle-test-token-0123456789';
+  const answers: number[] = [];
+  try {
+    const run = await runSigner(
+      {
+        UPLOAD_PROVIDER: vendor,
+        UPLOAD_BUCKET: bucket,
+        UPLOAD_REGION: region,
+        UPLOAD_ENDPOINT: store.endpoint,
+        UPLOAD_ACCESS_KEY_ID: credentials.accessKeyId,
+        UPLOAD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
+        UPLOAD_SECURITY_TOKEN: credentials.securityToken,
+        UPLOAD_AUTH_TOKENS: token,
+        UPLOAD_ALLOWED_TYPES: 'video/mp4',
+      },
+      async (origin, stop) => {
+        const post = async (route: string, body: unknown) => {
+          const response = await fetch(`${origin}${route}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify(body),
+          });
+          answers.push(response.status);
+          return response.json();
+        };
+        const upload = await post('/api/uploads', { name: 'clip.mp4', size: 30 * 1024 * 1024, type: 'video/mp4' });
+        await post('/api/uploads/list', { uploadToken: upload.uploadToken });
+        await post('/api/uploads/abort', { uploadToken: upload.uploadToken });
+        stop();
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(answers).toEqual([200, 200, 200]);
+    expect(store.log.map((entry) => [entry.operation, entry.status])).toEqual([
+      ['initiate', 200],
+      ['listParts', 200],
+      ['abort', 204],
+    ]);
+    expect(store.openUploads()).toBe(0);
+  } finally {
+    await store.close();
   }
 });
