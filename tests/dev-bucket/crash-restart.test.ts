@@ -8,13 +8,12 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildSignerBundle } from '../support/signer-bundle';
 import type { TicketResponse, UploadTicket } from '../../typings/ticket';
 import { formFor, request } from '../support/bucket-harness';
 
 jest.setTimeout(90_000);
 
-const root = path.resolve(__dirname, '../..');
 const KILLS = 4;
 const LOOPS = 16;
 let workDir: string;
@@ -23,8 +22,8 @@ let bundle: string;
 beforeAll(async () => {
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'crash-restart-'));
   bundle = path.join(workDir, 'signer.js');
-  // Same entry and options as scripts/build/signer.mjs, into a private file.
-  await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
+  // scripts/build/signer.mjs itself, into a private file.
+  await buildSignerBundle(bundle);
 });
 afterAll(() => fs.rm(workDir, { recursive: true, force: true }));
 

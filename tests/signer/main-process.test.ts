@@ -5,28 +5,19 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildSignerBundle } from '../support/signer-bundle';
 import { startMultipartStandIn, type StandInVendor } from '../support/multipart-stand-in';
 
 jest.setTimeout(60_000);
 
-const root = path.resolve(__dirname, '../..');
 let workDir: string;
 let bundle: string;
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-main-'));
   bundle = path.join(workDir, 'signer.js');
-  // Same entry and options as scripts/build/signer.mjs, into a private file so a parallel build cannot race it.
-  await build({
-    entryPoints: [path.join(root, 'cloud-signer/src/main.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'silent',
-    external: ['proxy-agent'],
-  });
+  // scripts/build/signer.mjs itself, into a private file so a parallel build cannot race it.
+  await buildSignerBundle(bundle);
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 

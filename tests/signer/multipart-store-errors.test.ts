@@ -1,4 +1,4 @@
-// Each cloud's multipart store (cloud-signer/src/multipart/*-store.ts) called directly,
+// Each cloud's multipart store (the per-vendor stores in cloud-signer/src/multipart/) called directly,
 // past the routes' own checks, so the store's refusals reach it as the vendor documents
 // them: a part whose ETag does not match (InvalidPart), parts out of order
 // (InvalidPartOrder), a part below the store's floor (EntityTooSmall), an upload the store

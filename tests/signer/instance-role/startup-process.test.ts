@@ -7,21 +7,20 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildSignerBundle } from '../../support/signer-bundle';
 import type { TicketResponse } from '../../../typings/ticket';
 import { startMetadataStandIn } from '../../support/metadata-stand-in';
 
 jest.setTimeout(60_000);
 
-const root = path.resolve(__dirname, '../../..');
 let workDir: string;
 let bundle: string;
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-instance-role-'));
   bundle = path.join(workDir, 'signer.js');
-  // Same entry and options as the signer build script, into a private file.
-  await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
+  // The signer build script itself, into a private file.
+  await buildSignerBundle(bundle);
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 

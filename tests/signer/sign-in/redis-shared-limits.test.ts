@@ -6,13 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildSignerBundle } from '../../support/signer-bundle';
 import { askTickets, photo, postJson } from '../../support/api-helpers';
 import { startRedis, type RunningRedis } from '../../support/redis-server';
 
 jest.setTimeout(60_000);
 
-const root = path.resolve(__dirname, '../../..');
 const QUOTA = 5;
 let workDir: string;
 let redis: RunningRedis;
@@ -39,7 +38,7 @@ function startSignerProcess(bundle: string, env: Record<string, string>): Promis
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-redis-'));
   const bundle = path.join(workDir, 'signer.js');
-  await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
+  await buildSignerBundle(bundle);
   redis = await startRedis();
   const env = {
     UPLOAD_REDIS_URL: redis.url,

@@ -5,18 +5,17 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildSignerBundle } from '../../support/signer-bundle';
 
 jest.setTimeout(60_000);
 
-const root = path.resolve(__dirname, '../../..');
 let workDir: string;
 let bundle: string;
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-startup-'));
   bundle = path.join(workDir, 'signer.js');
-  await build({ entryPoints: [path.join(root, 'cloud-signer/src/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', logLevel: 'silent' });
+  await buildSignerBundle(bundle);
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
