@@ -99,15 +99,16 @@ function s3StyleError(refusal: Refusal, requestId: string, hostId: string): stri
 }
 
 /** OSS: V4 (OSS4-HMAC-SHA256) or V1 ("OSS ak:signature"); the SDK is ali-oss. */
-function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, credentials: Credentials): VendorProfile {
-  const sdk = new OSS({
-    region: `oss-${region}`,
-    bucket,
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    stsToken: credentials.securityToken,
-    secure: true,
-  });
+function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, keys: () => Credentials): VendorProfile {
+  const sdkFor = (credentials: Credentials) =>
+    new OSS({
+      region: `oss-${region}`,
+      bucket,
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      stsToken: credentials.securityToken,
+      secure: true,
+    });
   const hostId = `${bucket}.oss-${region}.aliyuncs.com`;
   return {
     minPartBytes: 100 * KIB,
@@ -116,6 +117,7 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, creden
     etag: (md5) => `"${md5.toUpperCase()}"`,
     isPresigned: (url) => url.searchParams.has(version === 'v4' ? 'x-oss-signature' : 'Signature'),
     checkHeaders(req, now) {
+      const credentials = keys();
       const authorization = header(req, 'authorization') ?? '';
       const keyId = version === 'v4' ? /^OSS4-HMAC-SHA256 Credential=([^/,]+)\//.exec(authorization)?.[1] : /^OSS ([^:]+):/.exec(authorization)?.[1];
       if (keyId === undefined) return denied(`This bucket is called with ${version === 'v4' ? 'V4 (OSS4-HMAC-SHA256)' : 'V1 (OSS)'} signatures.`);
@@ -125,6 +127,8 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, creden
       return skewRefusal(sentAt, now) ?? tokenRefusal(header(req, 'x-oss-security-token'), credentials);
     },
     async checkPresigned({ req, url, key, now }) {
+      const credentials = keys();
+      const sdk = sdkFor(credentials);
       const q = url.searchParams;
       const contentType = header(req, 'content-type') ?? '';
       if (version === 'v4') {
@@ -158,7 +162,7 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, creden
 }
 
 /** COS: the q-sign-algorithm signature, in the Authorization header or the query; the SDK is cos-nodejs-sdk-v5. */
-function cosProfile(bucket: string, region: string, credentials: Credentials): VendorProfile {
+function cosProfile(bucket: string, region: string, keys: () => Credentials): VendorProfile {
   /** `q-key-time`: start;end in Unix seconds. */
   const windowOf = (keyTime: string | null): [number, number] | undefined => {
     const match = /^(\d+);(\d+)$/.exec(keyTime ?? '');
@@ -177,12 +181,14 @@ function cosProfile(bucket: string, region: string, credentials: Credentials): V
     etag: (md5) => `"${md5}"`,
     isPresigned: (url) => url.searchParams.has('q-signature'),
     checkHeaders(req, now) {
+      const credentials = keys();
       const fields = new URLSearchParams(header(req, 'authorization') ?? '');
       if (!fields.has('q-signature')) return denied('Authorization is not a COS signature.');
       if (fields.get('q-ak') !== credentials.accessKeyId) return badKey();
       return checkWindow(fields.get('q-key-time'), now) ?? tokenRefusal(header(req, 'x-cos-security-token'), credentials);
     },
     async checkPresigned({ req, url, key, now }) {
+      const credentials = keys();
       const q = url.searchParams;
       if (q.get('q-ak') !== credentials.accessKeyId) return badKey();
       const window = checkWindow(q.get('q-key-time'), now);
@@ -207,7 +213,21 @@ function cosProfile(bucket: string, region: string, credentials: Credentials): V
 }
 
 /** OBS: "OBS ak:signature" in the header, AccessKeyId/Expires/Signature in the query; the SDK is esdk-obs-nodejs. */
-function obsProfile(bucket: string, region: string, credentials: Credentials, sdk: ObsClient): VendorProfile {
+function obsProfile(bucket: string, region: string, keys: () => Credentials): VendorProfile {
+  let made: { credentials: Credentials; ready: Promise<ObsClient> } | undefined;
+  /** One client per set of keys; it finishes its setup a turn after construction. */
+  const sdkFor = (credentials: Credentials): Promise<ObsClient> => {
+    if (made?.credentials !== credentials) {
+      const sdk = new ObsClient({
+        access_key_id: credentials.accessKeyId,
+        secret_access_key: credentials.accessKeySecret,
+        security_token: credentials.securityToken,
+        server: `https://obs.${region}.myhuaweicloud.com`,
+      });
+      made = { credentials, ready: new Promise((resolve) => setImmediate(() => resolve(sdk))) };
+    }
+    return made.ready;
+  };
   return {
     minPartBytes: 100 * KIB,
     consecutiveParts: false,
@@ -215,6 +235,7 @@ function obsProfile(bucket: string, region: string, credentials: Credentials, sd
     etag: (md5) => `"${md5}"`,
     isPresigned: (url) => url.searchParams.has('Signature'),
     checkHeaders(req, now) {
+      const credentials = keys();
       // "OBS ak:signature" with x-obs- headers, or the S3-compatible "AWS ak:signature" with
       // x-amz- headers, which the SDK signs with when it addresses the bucket in the path.
       const [, scheme, keyId] = /^(OBS|AWS) ([^:]+):/.exec(header(req, 'authorization') ?? '') ?? [];
@@ -225,6 +246,8 @@ function obsProfile(bucket: string, region: string, credentials: Credentials, sd
       return skewRefusal(date ? new Date(date) : undefined, now) ?? tokenRefusal(header(req, `${prefix}security-token`), credentials);
     },
     async checkPresigned({ req, url, key, now }) {
+      const credentials = keys();
+      const sdk = await sdkFor(credentials);
       const q = url.searchParams;
       if (q.get('AccessKeyId') !== credentials.accessKeyId) return badKey();
       const expires = Number(q.get('Expires'));
@@ -248,23 +271,15 @@ function obsProfile(bucket: string, region: string, credentials: Credentials, sd
   };
 }
 
-export async function vendorProfile(vendor: StandInVendor, bucket: string, region: string, credentials: Credentials): Promise<VendorProfile> {
+/** `keys`: the keys the store accepts right now (a test may rotate them, as STS does). */
+export function vendorProfile(vendor: StandInVendor, bucket: string, region: string, keys: () => Credentials): VendorProfile {
   switch (vendor) {
     case 'oss':
     case 'oss-v1':
-      return ossProfile(vendor === 'oss' ? 'v4' : 'v1', bucket, region, credentials);
+      return ossProfile(vendor === 'oss' ? 'v4' : 'v1', bucket, region, keys);
     case 'cos':
-      return cosProfile(bucket, region, credentials);
-    case 'obs': {
-      const sdk = new ObsClient({
-        access_key_id: credentials.accessKeyId,
-        secret_access_key: credentials.accessKeySecret,
-        security_token: credentials.securityToken,
-        server: `https://obs.${region}.myhuaweicloud.com`,
-      });
-      // The client finishes its setup a turn after construction.
-      await new Promise((resolve) => setImmediate(resolve));
-      return obsProfile(bucket, region, credentials, sdk);
-    }
+      return cosProfile(bucket, region, keys);
+    case 'obs':
+      return obsProfile(bucket, region, keys);
   }
 }

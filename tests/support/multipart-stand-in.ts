@@ -42,8 +42,8 @@ export interface StandInOptions {
   bucket: string;
   /** `cn-hangzhou`, `ap-guangzhou`, `cn-north-4`: the region the part URLs are signed for. */
   region: string;
-  /** The only keys the store accepts (with the token when they are temporary ones). */
-  credentials: Credentials;
+  /** The only keys the store accepts (with the token when they are temporary ones); a function when a test rotates them. */
+  credentials: Credentials | (() => Credentials);
   /** The store's clock (expiry and skew are judged by it). */
   now?: () => Date;
   /** Parts per ListParts page (the stores' default is 1,000); small to make the signer page. */
@@ -116,7 +116,8 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
   const { bucket } = options;
   const now = options.now ?? (() => new Date());
   const pageSize = options.maxPartsPerPage ?? 1000;
-  const profile: VendorProfile = await vendorProfile(options.vendor, bucket, options.region, options.credentials);
+  const { credentials } = options;
+  const profile: VendorProfile = vendorProfile(options.vendor, bucket, options.region, typeof credentials === 'function' ? credentials : () => credentials);
   const uploads = new Map<string, Upload>();
   const objects = new Map<string, StoredObject>();
   const refusals = new Map<StandInOperation, Refusal>();
