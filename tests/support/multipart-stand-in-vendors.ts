@@ -69,15 +69,15 @@ function skewRefusal(sentAt: Date | undefined, now: Date): Refusal | undefined {
   return Math.abs(sentAt.getTime() - now.getTime()) > MAX_SKEW_MS ? skewed() : undefined;
 }
 
-/**
- * Runs an SDK signing call with the wall clock at `at`, and only that call: the SDKs
- * read Date themselves. Only Date is faked, so the servers around keep their timers.
- */
 const ALL_BUT_DATE = [
   'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback',
   'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
 ] as const;
 
+/**
+ * Runs an SDK signing call with the wall clock at `at`, and only that call: the SDKs
+ * read Date themselves. Only Date is faked, so the servers around keep their timers.
+ */
 function atClock<T>(at: Date, call: () => T): T {
   jest.useFakeTimers({ now: at, doNotFake: [...ALL_BUT_DATE] });
   try {
@@ -98,7 +98,14 @@ function s3StyleError(refusal: Refusal, requestId: string, hostId: string): stri
   );
 }
 
-/** OSS: V4 (OSS4-HMAC-SHA256) or V1 ("OSS ak:signature"); the SDK is ali-oss. */
+/** `20261201T101500Z`, the x-oss-date of V4, as a Date. */
+const compactDate = (text: string) => new Date(text.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+
+/**
+ * OSS: V4 (OSS4-HMAC-SHA256) or V1 ("OSS ak:signature"); the SDK is ali-oss. OSS itself
+ * takes either; this stand-in takes only the version it stands in for, so a test sees
+ * that `oss` signs its calls with V4 and `oss-v1` with V1.
+ */
 function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, keys: () => Credentials): VendorProfile {
   const sdkFor = (credentials: Credentials) =>
     new OSS({
@@ -120,10 +127,10 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, keys: 
       const credentials = keys();
       const authorization = header(req, 'authorization') ?? '';
       const keyId = version === 'v4' ? /^OSS4-HMAC-SHA256 Credential=([^/,]+)\//.exec(authorization)?.[1] : /^OSS ([^:]+):/.exec(authorization)?.[1];
-      if (keyId === undefined) return denied(`This bucket is called with ${version === 'v4' ? 'V4 (OSS4-HMAC-SHA256)' : 'V1 (OSS)'} signatures.`);
+      if (keyId === undefined) return denied(`This stand-in takes ${version === 'v4' ? 'V4 (OSS4-HMAC-SHA256)' : 'V1 (OSS)'} signatures only.`);
       if (keyId !== credentials.accessKeyId) return badKey();
       const date = header(req, 'x-oss-date') ?? header(req, 'date');
-      const sentAt = version === 'v4' && date ? new Date(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) : date ? new Date(date) : undefined;
+      const sentAt = date === undefined ? undefined : version === 'v4' ? compactDate(date) : new Date(date);
       return skewRefusal(sentAt, now) ?? tokenRefusal(header(req, 'x-oss-security-token'), credentials);
     },
     async checkPresigned({ req, url, key, now }) {
@@ -134,8 +141,7 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, keys: 
       if (version === 'v4') {
         const credential = q.get('x-oss-credential') ?? '';
         if (!credential.startsWith(`${credentials.accessKeyId}/`)) return badKey();
-        const date = (q.get('x-oss-date') ?? '').replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
-        const signedAt = new Date(date);
+        const signedAt = compactDate(q.get('x-oss-date') ?? '');
         const ttl = Number(q.get('x-oss-expires'));
         if (Number.isNaN(signedAt.getTime()) || !Number.isSafeInteger(ttl)) return denied('Invalid signed URL.');
         if (now.getTime() > signedAt.getTime() + ttl * 1000) return expired();
