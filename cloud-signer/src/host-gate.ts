@@ -56,10 +56,20 @@ export function createHostGate(options: HostGateOptions): (hostHeader: string | 
     readAt = Date.now();
     own = new Set(Object.values(readInterfaces()).flatMap((infos) => (infos ?? []).map((info) => info.address.toLowerCase())));
   };
+  // Nearly every request names the host the one before did: an accepted header is
+  // remembered as it was spelled, so the hot path compares one string instead of
+  // running the regex (a refused one is never remembered).
+  let lastAccepted: string | undefined;
   return (hostHeader) => {
+    if (hostHeader !== undefined && hostHeader === lastAccepted) return true;
     const name = hostNameOf(hostHeader);
     if (name === undefined) return false;
-    if (isLoopbackName(name) || fixed.has(name) || own.has(name)) return true;
+    if (isLoopbackName(name) || fixed.has(name)) {
+      lastAccepted = hostHeader;
+      return true;
+    }
+    // Interface addresses can go away (Wi-Fi leaves): never remembered, always looked up.
+    if (own.has(name)) return true;
     if (Date.now() - readAt < INTERFACE_REFRESH_MS) return false;
     refresh();
     return own.has(name);

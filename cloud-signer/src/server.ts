@@ -212,11 +212,23 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   };
 
   /** The guard first, then the route: a refused caller never reaches it (nor has its body read). */
-  const guarded = async (route: Route, req: IncomingMessage, res: ServerResponse) => {
-    const caller = route.admit === 'login' ? await guard.admitLogin(req) : await guard.admitRequest(req, ctx.now());
-    // The ticket route answers from a callback and returns nothing: no extra await for it.
-    const pending = route.handler(req, res, caller, fail);
-    if (pending !== undefined) await pending;
+  const guarded = (route: Route, req: IncomingMessage, res: ServerResponse) => {
+    let admitted: Caller | Promise<Caller>;
+    try {
+      admitted = route.admit === 'login' ? guard.admitLogin(req) : guard.admitRequest(req, ctx.now());
+    } catch (error) {
+      fail(res, error);
+      return;
+    }
+    // Nothing to wait for (no session, no rate limit): straight to the route, no promise.
+    if (!(admitted instanceof Promise)) {
+      run(route.handler, req, res, admitted);
+      return;
+    }
+    admitted.then(
+      (caller) => run(route.handler, req, res, caller),
+      (error: unknown) => fail(res, error),
+    );
   };
 
   const server = http.createServer(serverOptions(config.connections), (req, res) => {
@@ -244,7 +256,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
       return;
     }
     if (route.admit === 'none') run(route.handler, req, res, NO_CALLER);
-    else guarded(route, req, res).catch((error: unknown) => fail(res, error));
+    else guarded(route, req, res);
   });
   server.on('close', () => void guard.close());
   guardConnections(server, config.connections);

@@ -86,6 +86,27 @@ test("the signer's own interface addresses are ours (what a phone on the LAN use
   expect(gate('192.168.1.21:3000')).toBe(false);
 });
 
+test('an accepted Host is remembered as spelled; a refused one never is, and an interface that leaves is refused', () => {
+  let wlan: string[] = ['192.168.1.20'];
+  const gate = createHostGate({
+    listenHost: '0.0.0.0',
+    allowedHosts: ['devbox.lan'],
+    interfaces: () => ({ wlan0: wlan.map((address) => ({ address, family: 'IPv4' as const, internal: false, netmask: '255.255.255.0', mac: '', cidr: null })) }),
+  });
+  expect(gate('127.0.0.1:3000')).toBe(true);
+  expect(gate('127.0.0.1:3000')).toBe(true);
+  expect(gate('evil.example')).toBe(false);
+  expect(gate('evil.example')).toBe(false);
+  expect(gate('DevBox.LAN.')).toBe(true);
+  // Refused after an accepted one, whatever came before.
+  expect(gate('127.0.0.1:3000')).toBe(true);
+  expect(gate('127.0.0.1:3000/phish?x=')).toBe(false);
+  expect(gate('192.168.1.20:3000')).toBe(true);
+  wlan = [];
+  expect(gate('192.168.1.20:3000')).toBe(true); // still in the set read a moment ago
+  expect(gate(undefined)).toBe(false);
+});
+
 test('UPLOAD_ALLOWED_HOSTS takes host names or addresses only', () => {
   expect(loadConfig({ UPLOAD_ALLOWED_HOSTS: 'devbox.lan,10.0.0.5,[fd00::5]' }).allowedHosts).toEqual(['devbox.lan', '10.0.0.5', 'fd00::5']);
   for (const bad of ['http://devbox.lan', 'devbox.lan:3000', 'dev box', '*.example.com']) {

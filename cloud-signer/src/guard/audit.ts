@@ -2,6 +2,7 @@
 // type), to stdout or the file UPLOAD_AUDIT_LOG names. Never a secret, a session token
 // or a platform user id: the user is the key folder, which already is an HMAC.
 import { createWriteStream } from 'node:fs';
+import { isoTime } from '../iso-time';
 import type { Caller } from './caller';
 
 /** Tickets and the files they were asked for, index by index (the ticket route's own arrays). */
@@ -23,17 +24,38 @@ export function auditLog(write: (text: string) => void): AuditLog {
     pending = '';
     write(text);
   };
+  // What a line says of its caller, built once per Caller object: anonymous and token
+  // callers are one object per address (guard/caller.ts), so a stream of tickets from
+  // one client reuses the text.
+  const callerText = new WeakMap<Caller, string>();
+  // A signed-in caller is a new object per request: not worth remembering.
+  const describe = (caller: Caller): string =>
+    `,"event":"ticket","user":"${caller.user}","kind":"${caller.kind}"` +
+    (caller.platform ? `,"platform":"${caller.platform}"` : '') +
+    `,"ip":${JSON.stringify(caller.ip)},"key":"`;
+  const textOf = (caller: Caller): string => {
+    if (caller.kind === 'user') return describe(caller);
+    let text = callerText.get(caller);
+    if (text === undefined) {
+      text = describe(caller);
+      callerText.set(caller, text);
+    }
+    return text;
+  };
+  let lastType = '';
+  let lastTypeJson = '""';
   return (caller, tickets, files, now) => {
     // Written by hand, not JSON.stringify of an object per ticket (about 7% of a ticket's CPU):
     // keys, folders and addresses are plain ASCII by construction; the type is escaped anyway.
-    const head =
-      `{"time":"${now.toISOString()}","event":"ticket","user":"${caller.user}","kind":"${caller.kind}"` +
-      (caller.platform ? `,"platform":"${caller.platform}"` : '') +
-      `,"ip":${JSON.stringify(caller.ip)},"key":"`;
+    const head = `{"time":"${isoTime(now)}"${textOf(caller)}`;
     let text = '';
     for (let i = 0; i < tickets.length; i++) {
       const ticket = tickets[i];
-      text += `${head}${ticket.key}","size":${files[i].size},"type":${JSON.stringify(ticket.contentType)}}\n`;
+      if (ticket.contentType !== lastType) {
+        lastTypeJson = JSON.stringify(ticket.contentType);
+        lastType = ticket.contentType;
+      }
+      text += `${head}${ticket.key}","size":${files[i].size},"type":${lastTypeJson}}\n`;
     }
     if (pending === '') setImmediate(flush);
     pending += text;

@@ -45,20 +45,52 @@ export const unauthorized = (anonymousAllowed: boolean) =>
       : 'This signer needs "Authorization: Bearer <token>": a session from POST /api/sessions, or a configured token.',
   );
 
+/** Anonymous and service callers remembered per client address; past this the map starts over. */
+const MAX_REMEMBERED_ADDRESSES = 10_000;
+
 export function callerIdentifier(rules: CallerRules): {
-  /** The caller of an API route; 401 when it may not call it. */
-  identify(req: IncomingMessage, ip: string, now: Date): Promise<Caller>;
+  /**
+   * The caller of an API route; ApiFailure 401 (thrown, or the promise rejected) when it may
+   * not call it. Synchronous unless a session token must be verified: the ticket hot path
+   * of an anonymous or token caller then costs no promise.
+   */
+  identify(req: IncomingMessage, ip: string, now: Date): Caller | Promise<Caller>;
   /** The caller of POST /api/sessions: nobody has a session yet, so only a static token counts. */
   identifyLogin(req: IncomingMessage, ip: string): Caller;
 } {
   const anonymousPrefix = `${rules.keyPrefix}${ANONYMOUS_FOLDER}/`;
   const servicePrefix = `${rules.keyPrefix}${SERVICE_FOLDER}/`;
-  const anonymous = (ip: string): Caller => ({ kind: 'anonymous', user: ANONYMOUS_FOLDER, keyPrefix: anonymousPrefix, countAs: `ip:${ip}`, ip });
-  const service = (ip: string): Caller => ({ kind: 'service', user: SERVICE_FOLDER, keyPrefix: servicePrefix, countAs: `user:${SERVICE_FOLDER}`, ip });
+  // One frozen Caller per address and kind, reused by every request from it: no object
+  // or counter-name string per request, and the audit log can keep its text per caller.
+  const remembered = (make: (ip: string) => Caller) => {
+    const byIp = new Map<string, Caller>();
+    return (ip: string): Caller => {
+      let caller = byIp.get(ip);
+      if (caller === undefined) {
+        if (byIp.size >= MAX_REMEMBERED_ADDRESSES) byIp.clear();
+        caller = Object.freeze(make(ip));
+        byIp.set(ip, caller);
+      }
+      return caller;
+    };
+  };
+  const anonymous = remembered((ip) => ({ kind: 'anonymous', user: ANONYMOUS_FOLDER, keyPrefix: anonymousPrefix, countAs: `ip:${ip}`, ip }));
+  const service = remembered((ip) => ({ kind: 'service', user: SERVICE_FOLDER, keyPrefix: servicePrefix, countAs: `user:${SERVICE_FOLDER}`, ip }));
   const userPrefixes = new Map<string, string>();
 
+  const signedIn = async (token: string, ip: string, now: Date): Promise<Caller> => {
+    const session = await rules.sessions.verify(token, now);
+    let keyPrefix = userPrefixes.get(session.user);
+    if (keyPrefix === undefined) {
+      if (userPrefixes.size >= MAX_REMEMBERED_PREFIXES) userPrefixes.clear();
+      keyPrefix = `${rules.keyPrefix}${session.user}/`;
+      userPrefixes.set(session.user, keyPrefix);
+    }
+    return { kind: 'user', user: session.user, platform: session.platform, keyPrefix, countAs: `user:${session.user}`, ip };
+  };
+
   return {
-    async identify(req, ip, now) {
+    identify(req, ip, now) {
       const header = req.headers.authorization;
       if (header === undefined) {
         if (rules.anonymousAllowed) return anonymous(ip);
@@ -67,14 +99,7 @@ export function callerIdentifier(rules: CallerRules): {
       if (rules.authorizeToken?.(header)) return service(ip);
       const token = BEARER.exec(header)?.[1];
       if (token === undefined || !JWT_SHAPE.test(token)) throw unauthorized(rules.anonymousAllowed);
-      const session = await rules.sessions.verify(token, now);
-      let keyPrefix = userPrefixes.get(session.user);
-      if (keyPrefix === undefined) {
-        if (userPrefixes.size >= MAX_REMEMBERED_PREFIXES) userPrefixes.clear();
-        keyPrefix = `${rules.keyPrefix}${session.user}/`;
-        userPrefixes.set(session.user, keyPrefix);
-      }
-      return { kind: 'user', user: session.user, platform: session.platform, keyPrefix, countAs: `user:${session.user}`, ip };
+      return signedIn(token, ip, now);
     },
 
     identifyLogin(req, ip) {

@@ -16,8 +16,12 @@ import { createLimits, type Limits, type LimitsDeps } from './limits';
 export type { Caller } from './caller';
 
 export interface Guard {
-  /** The caller of an API route, counted against the rate limit; ApiFailure 401/429/503 otherwise. */
-  admitRequest(req: IncomingMessage, now: Date): Promise<Caller>;
+  /**
+   * The caller of an API route, counted against the rate limit; ApiFailure 401/429/503
+   * otherwise (thrown, or the promise rejected). A Caller as is when nothing had to wait:
+   * no session to verify and no rate limit to count.
+   */
+  admitRequest(req: IncomingMessage, now: Date): Caller | Promise<Caller>;
   /** The caller of POST /api/sessions, counted per client IP. */
   admitLogin(req: IncomingMessage): Promise<Caller>;
   /** Undefined when no daily quota is set. All of the batch or none of it (429). */
@@ -63,10 +67,14 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
     : undefined;
 
   return {
-    async admitRequest(req, now) {
-      const caller = await callers.identify(req, ipOf(req), now);
-      if (limits.requestsCounted) await limits.countRequest(caller.countAs);
-      return caller;
+    admitRequest(req, now) {
+      const identified = callers.identify(req, ipOf(req), now);
+      if (!limits.requestsCounted) return identified;
+      return (async () => {
+        const caller = await identified;
+        await limits.countRequest(caller.countAs);
+        return caller;
+      })();
     },
     async admitLogin(req) {
       const caller = callers.identifyLogin(req, ipOf(req));

@@ -8,6 +8,7 @@ import { sendJsonText } from '../api-error';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
 import type { Caller } from '../guard';
 import { checkJsonContentType, readJsonBodyThen } from '../json-body';
+import { isoTime } from '../iso-time';
 import { objectKey } from '../keys';
 import { ticketJsonSigner } from '../prepared-signers';
 import { lifetimeSeconds } from '../ticket-lifetime';
@@ -26,7 +27,7 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
     // What the audit log records of each ticket, only when there is one.
     const audited = audit !== undefined ? new Array<{ key: string; contentType: string }>(files.length) : undefined;
     // Assembled by hand so the constant parts are serialised once, not per request.
-    let body = `{"serverTime":"${now.toISOString()}","tickets":[`;
+    let body = `{"serverTime":"${isoTime(now)}","tickets":[`;
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
       const input = {
