@@ -18,7 +18,7 @@ export interface RouteContext {
   config: Config;
   dialect: Dialect;
   credentials: CredentialSource;
-  /** Node's crypto (HMAC-SHA256 from one-shot-hmac.ts) behind a cache of derived signing keys (caching-crypto.ts). */
+  /** Node's crypto behind a cache of derived signing keys (caching-crypto.ts). */
   crypto: SigningCrypto<Buffer>;
   now: () => Date;
   limits: UploadLimits;
