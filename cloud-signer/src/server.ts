@@ -30,6 +30,7 @@ import {
   OBJECT_URLS_PATH,
   TICKETS_PATH,
 } from '../../miniprogram/shared/contract/index';
+import { FAILED_FETCH_PAUSE_MS } from './sts/caching';
 import type { AssumeRole } from './sts/types';
 
 export { DEV_BUCKET_PATH };
@@ -64,8 +65,8 @@ interface Route {
   admit: 'api' | 'login' | 'none';
 }
 
-/** The credential caches ask their source again after 15 s (RETRY_AFTER_FAILURE_MS). */
-const CREDENTIALS_RETRY_AFTER_SECONDS = 15;
+/** With nothing usable to sign with, the credential cache asks its source again after this pause. */
+const CREDENTIALS_RETRY_AFTER_SECONDS = Math.ceil(FAILED_FETCH_PAUSE_MS / 1000);
 
 /** Health and console need no caller; their handlers ignore it. */
 const NO_CALLER = undefined as unknown as Caller;

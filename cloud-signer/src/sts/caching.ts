@@ -32,6 +32,14 @@ export const MIN_REMAINING_MS = 60_000;
 export const RETRY_AFTER_FAILURE_MS = 15_000;
 
 /**
+ * After a failed fetch with nothing usable to serve, callers within this pause get that
+ * failure at once instead of a call of their own: a metadata service or STS that fails
+ * fast (connection refused, throttled) is asked about once per pause, not once per
+ * incoming request, and the signer still recovers within a moment once it answers.
+ */
+export const FAILED_FETCH_PAUSE_MS = 2_000;
+
+/**
  * The background refresh starts at most this long before the refresh margin: room for a
  * slow STS (SDK retries and timeouts take tens of seconds) and several failed attempts
  * RETRY_AFTER_FAILURE_MS apart, without refreshing long-lived (e.g. one-hour)
@@ -79,6 +87,8 @@ export function cachingCredentialSource(
   let leadStartMs = Infinity;
   let inFlight: Promise<TemporaryCredentials> | undefined;
   let noRetryBefore = 0;
+  /** The last fetch's failure while nothing usable was left, and until when it stands for every caller. */
+  let lastFailure: { error: CredentialsUnavailableError; untilMs: number } | undefined;
 
   // Every caller that arrives while a refresh runs gets the same promise: one STS call.
   function refresh(now: Date): Promise<TemporaryCredentials> {
@@ -95,6 +105,7 @@ export function cachingCredentialSource(
           const nothingNewer = current !== undefined && fresh.expiration.getTime() <= current.expiration.getTime();
           if (nothingNewer || remainingMs(fresh, now) <= refreshMarginMs) noRetryBefore = now.getTime() + RETRY_AFTER_FAILURE_MS;
           current = fresh;
+          lastFailure = undefined;
           leadStartMs = backgroundLeadStartMs(fresh, now.getTime(), refreshMarginMs);
           return fresh;
         })
@@ -103,6 +114,9 @@ export function cachingCredentialSource(
           if (current && remainingMs(current, now) >= MIN_REMAINING_MS) {
             noRetryBefore = now.getTime() + RETRY_AFTER_FAILURE_MS;
             onStaleServe(error, current.expiration);
+          } else {
+            const unavailable = error instanceof CredentialsUnavailableError ? error : new CredentialsUnavailableError(error);
+            lastFailure = { error: unavailable, untilMs: now.getTime() + FAILED_FETCH_PAUSE_MS };
           }
           throw error;
         })
@@ -127,6 +141,7 @@ export function cachingCredentialSource(
 
       const usable = current && remainingMs(current, now) >= MIN_REMAINING_MS ? current : undefined;
       if (usable && !inFlight && now.getTime() < noRetryBefore) return usable;
+      if (!usable && !inFlight && lastFailure !== undefined && now.getTime() < lastFailure.untilMs) throw lastFailure.error;
       try {
         return await refresh(now);
       } catch (error) {

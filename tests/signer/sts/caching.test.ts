@@ -3,6 +3,7 @@
 import {
   BACKGROUND_LEAD_MAX_MS,
   cachingCredentialSource,
+  FAILED_FETCH_PAUSE_MS,
   MIN_REMAINING_MS,
   REFRESH_MARGIN_MS,
   RETRY_AFTER_FAILURE_MS,
@@ -121,6 +122,30 @@ describe('cachingCredentialSource', () => {
     expect(onStaleServe).not.toHaveBeenCalled();
   });
 
+  test('with nothing usable left, a failed fetch answers every caller of the next moment without asking again', async () => {
+    const sts = scriptedSts();
+    const source = cachingCredentialSource(sts.fetch);
+    const first = source.get(at(0));
+    await settle();
+    sts.fail('connect ECONNREFUSED 169.254.169.254:80');
+    await expect(first).rejects.toThrow(/ECONNREFUSED/);
+
+    // A burst of requests inside the pause: the same failure at once, no call of their own.
+    for (const ms of [0, 1, FAILED_FETCH_PAUSE_MS / 2, FAILED_FETCH_PAUSE_MS - 1]) {
+      await expect(source.get(at(ms))).rejects.toThrow(/ECONNREFUSED/);
+    }
+    expect(sts.fetch).toHaveBeenCalledTimes(1);
+
+    // After it, one caller asks again, and the answer serves everyone from then on.
+    const later = source.get(at(FAILED_FETCH_PAUSE_MS));
+    await settle();
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+    sts.answer(credentials(1, FAILED_FETCH_PAUSE_MS));
+    await expect(later).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    await expect(source.get(at(FAILED_FETCH_PAUSE_MS + 1))).resolves.toMatchObject({ accessKeyId: 'STS.1' });
+    expect(sts.fetch).toHaveBeenCalledTimes(2);
+  });
+
   test('credentials that STS hands out already expired are refused, not cached', async () => {
     const sts = scriptedSts();
     const source = cachingCredentialSource(sts.fetch);
@@ -129,7 +154,7 @@ describe('cachingCredentialSource', () => {
     sts.answer(credentials(1, -LIFETIME_MS)); // expired as they arrive (a badly skewed clock)
     await expect(attempt).rejects.toThrow(/too soon to use/);
 
-    const retry = source.get(at(0));
+    const retry = source.get(at(FAILED_FETCH_PAUSE_MS));
     await settle();
     expect(sts.fetch).toHaveBeenCalledTimes(2);
     sts.answer(credentials(2, 0));

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../cloud-signer/src/config';
 import { createSignerServer } from '../../../cloud-signer/src/server';
 import { temporaryCredentialsFromEnv } from '../../../cloud-signer/src/sts';
+import { FAILED_FETCH_PAUSE_MS } from '../../../cloud-signer/src/sts/caching';
 import type { TicketResponse } from '../../../typings/ticket';
 import { deniedReply, okReply, startStandIn, type StandIn } from '../../support/sts-stand-in';
 import { openSignerEnv } from '../../support/open-signer-env';
@@ -58,14 +59,14 @@ afterAll(async () => {
   await standIn.close();
 });
 
-async function ticketFields(): Promise<{ status: number; text: string; fields?: Record<string, string> }> {
+async function ticketFields(): Promise<{ status: number; text: string; headers: Headers; fields?: Record<string, string> }> {
   const res = await fetch(`${origin}/api/tickets`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ files: [{ name: 'a.jpg', size: 1234, type: 'image/jpeg' }] }),
   });
   const text = await res.text();
-  return { status: res.status, text, fields: res.ok ? (JSON.parse(text) as TicketResponse).tickets[0].fields : undefined };
+  return { status: res.status, text, headers: res.headers, fields: res.ok ? (JSON.parse(text) as TicketResponse).tickets[0].fields : undefined };
 }
 
 test('STS credentials: one call per burst, refreshed a ticket lifetime early, never used expired', async () => {
@@ -100,9 +101,18 @@ test('STS credentials: one call per burst, refreshed a ticket lifetime early, ne
     expect(expired.text).not.toContain('Token1');
     expect(expired.text).not.toContain(LONG_TERM_SECRET);
 
-    // STS back: fresh credentials, and tickets again.
+    expect(expired.headers.get('retry-after')).toBe(String(FAILED_FETCH_PAUSE_MS / 1000));
+
+    // STS back, but within the pause after that failure: still 503, and STS is not asked.
     refuse = false;
-    expect((await ticketFields()).fields!['X-Amz-Security-Token']).toBe(`Token${standIn.calls.length}`);
+    const callsAfterFailure = standIn.calls.length;
+    clock = T0 + DURATION_MS + FAILED_FETCH_PAUSE_MS - 1;
+    expect((await ticketFields()).status).toBe(503);
+    expect(standIn.calls).toHaveLength(callsAfterFailure);
+
+    // After it: fresh credentials, and tickets again.
+    clock = T0 + DURATION_MS + FAILED_FETCH_PAUSE_MS;
+    expect((await ticketFields()).fields!['X-Amz-Security-Token']).toBe(`Token${callsAfterFailure + 1}`);
   } finally {
     warn.mockRestore();
   }
