@@ -97,6 +97,14 @@ function createStorage(): KeyValueStore {
         // nothing stored: nothing to remove
       }
     },
+    keys() {
+      try {
+        const keys = (my.getStorageInfoSync() as { keys?: unknown }).keys;
+        return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+      } catch {
+        return [];
+      }
+    },
   };
 }
 

@@ -91,12 +91,22 @@ function uploadMultipart(req: FileUploadRequest): UploadTask {
   return { ...upload, reportsProgress };
 }
 
-/** PUT: the file read with the file system manager, then sent with wx.request. */
-function uploadPut(req: FileUploadRequest): UploadTask {
+/** Which bytes of the file a PUT sends: all of it, or one part's range (readFile position/length, base library 2.10.0+). */
+interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/**
+ * PUT: the file (or one range of it) read with the file system manager, then sent with
+ * wx.request and the ArrayBuffer as its body. A whole-file PUT and a part differ only by the range.
+ */
+function putFile(req: FileUploadRequest, range?: ByteRange): UploadTask {
   return uploadPutWith(req, {
     readFile: (filePath, done, failed) => {
       wx.getFileSystemManager().readFile({
         filePath,
+        ...(range ? { position: range.offset, length: range.length } : {}),
         success: ({ data }) => done(data as ArrayBuffer),
         fail: (err) => failed(new TransportError('file', errMsgOf(err), err)),
       });
@@ -116,40 +126,16 @@ function uploadPut(req: FileUploadRequest): UploadTask {
   });
 }
 
-/** One part of a multipart upload: only its range is read (base library 2.10.0+), then PUT with wx.request. */
+/** One part of a multipart upload: only its range is read, then PUT like a whole file. */
 function putPart(req: FilePartRequest): UploadTask {
-  return uploadPutWith(
-    { method: 'PUT', url: req.url, filePath: req.filePath, fileName: '', fileField: '', fields: {}, headers: req.headers, timeoutMs: req.timeoutMs },
-    {
-      readFile: (filePath, done, failed) => {
-        wx.getFileSystemManager().readFile({
-          filePath,
-          position: req.offset,
-          length: req.length,
-          success: ({ data }) => done(data as ArrayBuffer),
-          fail: (err) => failed(new TransportError('file', errMsgOf(err), err)),
-        });
-      },
-      send: (body, answered, failed) =>
-        wx.request({
-          url: req.url,
-          method: 'PUT',
-          header: req.headers,
-          data: body,
-          dataType: 'text',
-          responseType: 'text',
-          timeout: req.timeoutMs ?? WECHAT_DEFAULT_TIMEOUT_MS,
-          success: (res) => answered({ statusCode: res.statusCode, body: bodyText(res.data), headers: lowerCaseHeaders(res.header) }),
-          fail: (err) => failed(toTransportError(err)),
-        }),
-    },
-  );
+  const asUpload: FileUploadRequest = { method: 'PUT', url: req.url, filePath: req.filePath, fileName: '', fileField: '', fields: {}, headers: req.headers, timeoutMs: req.timeoutMs };
+  return putFile(asUpload, { offset: req.offset, length: req.length });
 }
 
 export function createWechatTransport(): Transport {
   return {
     request,
-    upload: (req) => (req.method === 'PUT' ? uploadPut(req) : uploadMultipart(req)),
+    upload: (req) => (req.method === 'PUT' ? putFile(req) : uploadMultipart(req)),
     putPart,
   };
 }

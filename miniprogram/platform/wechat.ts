@@ -120,6 +120,26 @@ function createStorage(): KeyValueStore {
         // nothing stored: nothing to remove
       }
     },
+    keys() {
+      try {
+        const keys = wx.getStorageInfoSync().keys;
+        return Array.isArray(keys) ? [...keys] : [];
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** wx.onAppHide / onAppShow (base library 2.1.2+), as one listener; absent ones are skipped. */
+function onAppVisibility(listener: (visible: boolean) => void): () => void {
+  const hide = () => listener(false);
+  const show = () => listener(true);
+  if (typeof wx.onAppHide === 'function') wx.onAppHide(hide);
+  if (typeof wx.onAppShow === 'function') wx.onAppShow(show);
+  return () => {
+    if (typeof wx.offAppHide === 'function') wx.offAppHide(hide);
+    if (typeof wx.offAppShow === 'function') wx.offAppShow(show);
   };
 }
 
@@ -133,6 +153,7 @@ export function createWechatPlatform(): WechatPlatform {
     upload: transport.upload,
     putPart: transport.putPart,
     storage: createStorage(),
+    onAppVisibility,
     ...createWechatPhotoTools(),
 
     chooseMedia({ count, source, mediaTypes = ['image'] }) {

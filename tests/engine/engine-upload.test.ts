@@ -176,6 +176,7 @@ describe('engine: a batch from pick to links', () => {
       total: 3,
       waiting: 0,
       uploading: 1,
+      paused: 0,
       done: 1,
       failed: 0,
       cancelled: 1,

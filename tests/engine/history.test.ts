@@ -18,6 +18,7 @@ function memoryStore(initial?: unknown): KeyValueStore & { data: Map<string, unk
       data.set(key, JSON.parse(JSON.stringify(value)));
     },
     remove: (key) => void data.delete(key),
+    keys: () => [...data.keys()],
   };
 }
 

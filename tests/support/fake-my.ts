@@ -198,6 +198,7 @@ export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
       storage.set(key, JSON.stringify(data));
       return { success: true };
     },
+    getStorageInfoSync: () => ({ keys: [...storage.keys()], currentSize: 0, limitSize: 10240 }),
     removeStorageSync({ key }: { key: string }) {
       storage.delete(key);
       return { success: true };

@@ -127,6 +127,7 @@ export function createFakeWx(options: { language?: string } = {}): FakeWx {
     getStorageSync: (key: string) => (storage.has(key) ? JSON.parse(storage.get(key)!) : ''),
     setStorageSync: (key: string, value: unknown) => void storage.set(key, JSON.stringify(value)),
     removeStorageSync: (key: string) => void storage.delete(key),
+    getStorageInfoSync: () => ({ keys: [...storage.keys()], currentSize: 0, limitSize: 10240 }),
     getSystemInfoSync: () => ({ language: options.language ?? 'zh_CN', SDKVersion: '3.5.0' }),
     getAppBaseInfo: () => ({ language: options.language ?? 'zh_CN', SDKVersion: '3.5.0' }),
   };

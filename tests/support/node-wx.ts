@@ -333,6 +333,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     getStorageSync: (key: string) => (control.storage.has(key) ? JSON.parse(control.storage.get(key)!) : ''),
     setStorageSync: (key: string, value: unknown) => void control.storage.set(key, JSON.stringify(value)),
     removeStorageSync: (key: string) => void control.storage.delete(key),
+    getStorageInfoSync: () => ({ keys: [...control.storage.keys()], currentSize: 0, limitSize: 10240 }),
     clearStorageSync: () => control.storage.clear(),
 
     getSystemInfoSync: systemInfo,

@@ -244,6 +244,7 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
   replace('getStorageSync', (key: string) => (state.storage.has(key) ? JSON.parse(JSON.stringify(state.storage.get(key))) : ''));
   replace('setStorageSync', (key: string, value: unknown) => state.storage.set(key, JSON.parse(JSON.stringify(value))));
   replace('removeStorageSync', (key: string) => state.storage.delete(key));
+  replace('getStorageInfoSync', () => ({ keys: [...state.storage.keys()], currentSize: 0, limitSize: 10240 }));
   replace('setNavigationBarTitle', (o: AnyOptions) => (state.title = String(o.title)));
   replace('setTabBarItem', (o: AnyOptions) => (state.tabTexts[o.index] = String(o.text)));
   replace('getAppBaseInfo', () => ({ SDKVersion: '3.5.0', language: 'zh_CN' }));

@@ -33,7 +33,7 @@ describe('upload card', () => {
     const card = cardView(done({ link: { state: 'failed', error: LINK_FAILURE } }), zh);
     expect(card).toMatchObject({ status: 'done', statusText: '已上传', canRetry: true, canCopy: false, errorText: LINK_FAILURE.message });
     const items = [done({ link: { state: 'failed', error: LINK_FAILURE } })];
-    const summary = summaryView(items, { total: 1, waiting: 0, uploading: 0, done: 1, failed: 0, cancelled: 0, bytesSent: 2048, totalBytes: 2048, percent: 100 }, zh);
+    const summary = summaryView(items, { total: 1, waiting: 0, uploading: 0, paused: 0, done: 1, failed: 0, cancelled: 0, bytesSent: 2048, totalBytes: 2048, percent: 100 }, zh);
     expect(summary.canRetryAll).toBe(true);
   });
 
@@ -46,7 +46,7 @@ describe('upload card', () => {
 describe('history of a private bucket', () => {
   function memoryStore() {
     const data = new Map<string, unknown>();
-    return { data, get: <T>(k: string) => data.get(k) as T | undefined, set: (k: string, v: unknown) => void data.set(k, JSON.parse(JSON.stringify(v))), remove: (k: string) => void data.delete(k) };
+    return { data, get: <T>(k: string) => data.get(k) as T | undefined, set: (k: string, v: unknown) => void data.set(k, JSON.parse(JSON.stringify(v))), remove: (k: string) => void data.delete(k), keys: () => [...data.keys()] };
   }
 
   it('keeps the key and no link (signed links expire), and reads it back', () => {

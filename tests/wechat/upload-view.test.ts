@@ -16,7 +16,7 @@ const item = (id: string, extra: Partial<UploadItem> = {}): UploadItem => ({
   ...extra,
 });
 const progress = (extra: Partial<BatchProgress>): BatchProgress => ({
-  total: 0, waiting: 0, uploading: 0, done: 0, failed: 0, cancelled: 0, bytesSent: 0, totalBytes: 0, percent: 0, ...extra,
+  total: 0, waiting: 0, uploading: 0, paused: 0, done: 0, failed: 0, cancelled: 0, bytesSent: 0, totalBytes: 0, percent: 0, ...extra,
 });
 
 describe('card view', () => {

@@ -1,6 +1,7 @@
 // One photo's tile (Alipay): the same tile as WeChat's (state on the picture, name and
 // note under it, an × corner). It only reports taps through the onXxx props the page
-// passes (Alipay's way; WeChat's tile uses triggerEvent): tap, long tap, corner.
+// passes (Alipay's way; WeChat's tile uses triggerEvent): tap, long tap, corner, and the
+// 暂停 / 继续 button of a file in parts (onAction).
 import type { CardView } from '../../shared/miniprogram/shared/ui/index';
 import type { CardLabels } from '../../shared/miniprogram/shared/ui/index';
 
@@ -12,6 +13,7 @@ interface CardProps {
   onTile: CardCallback;
   onHold: CardCallback;
   onCorner: CardCallback;
+  onAction: CardCallback;
 }
 
 const noop: CardCallback = () => undefined;
@@ -23,6 +25,7 @@ Component({
     onTile: noop,
     onHold: noop,
     onCorner: noop,
+    onAction: noop,
   } as CardProps,
   data: {
     card: {} as CardView,
@@ -33,7 +36,7 @@ Component({
     this.setData({ card: nextProps.card ?? ({} as CardView), labels: nextProps.labels ?? ({} as CardLabels) });
   },
   methods: {
-    emit(action: 'onTile' | 'onHold' | 'onCorner') {
+    emit(action: 'onTile' | 'onHold' | 'onCorner' | 'onAction') {
       const props = this.props as CardProps;
       const callback = props[action];
       if (typeof callback === 'function') callback(props.card.id);
@@ -46,6 +49,9 @@ Component({
     },
     onCorner() {
       this.emit('onCorner');
+    },
+    onAction() {
+      this.emit('onAction');
     },
   },
 });

@@ -61,4 +61,14 @@ Page({
   onCardCorner(id: string) {
     controllers.get(this)?.corner(id);
   },
+  onCardAction(id: string) {
+    controllers.get(this)?.toggle(id);
+  },
+  // 继续上传 / 放弃 rows: the id rides in data-id.
+  onContinueSaved(e: { currentTarget: { dataset: { id: string } } }) {
+    return controllers.get(this)?.continueSaved(e.currentTarget.dataset.id);
+  },
+  onDiscardSaved(e: { currentTarget: { dataset: { id: string } } }) {
+    return controllers.get(this)?.discardSaved(e.currentTarget.dataset.id);
+  },
 });

@@ -1,12 +1,13 @@
 // One photo's tile: thumbnail (or type badge), its state on the picture, name, note
 // and an × corner. It only renders and reports taps; the page decides what a tap
-// does (events carry the tile's id): tap, long-press (hold), and the corner.
+// does (events carry the tile's id): tap, long-press (hold), the corner, and the
+// 暂停 / 继续 button of a file in parts (action).
 import type { CardView } from '../../shared/ui/index';
 import type { CardLabels } from '../../shared/ui/index';
 
 export type { CardLabels };
 
-export type CardAction = 'tile' | 'hold' | 'corner';
+export type CardAction = 'tile' | 'hold' | 'corner' | 'action';
 
 Component({
   properties: {
@@ -26,6 +27,9 @@ Component({
     },
     onCorner() {
       this.emit('corner');
+    },
+    onAction() {
+      this.emit('action');
     },
   },
 });

@@ -10,6 +10,8 @@ export { UI_FLUSH_MS } from '../../shared/ui/index';
 const controllers = new WeakMap<object, UploadController>();
 
 type CardEvent = WechatMiniprogram.CustomEvent<{ id: string }>;
+/** A 继续上传 / 放弃 button: the row's id rides in data-id. */
+type RowEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>;
 
 Component({
   data: initialUploadData(),
@@ -59,6 +61,15 @@ Component({
     },
     onCardCorner(e: CardEvent) {
       controllers.get(this)?.corner(e.detail.id);
+    },
+    onCardAction(e: CardEvent) {
+      controllers.get(this)?.toggle(e.detail.id);
+    },
+    onContinueSaved(e: RowEvent) {
+      return controllers.get(this)?.continueSaved(e.currentTarget.dataset.id);
+    },
+    onDiscardSaved(e: RowEvent) {
+      return controllers.get(this)?.discardSaved(e.currentTarget.dataset.id);
     },
   },
 });

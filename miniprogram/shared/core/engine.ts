@@ -4,14 +4,17 @@
 // item state lives in items.ts, decisions in retry.ts, signer calls in ticket-client.ts.
 import type { UploadLimits, UploadTicket } from '../../../typings/ticket';
 import type { MultipartLimits } from '../../../typings/multipart';
-import type { EngineEvents, Lang, Rejection, UploadEngineApi, UploadItem } from './types';
+import type { EngineEvents, Lang, Rejection, SavedUploadSummary, UploadEngineApi, UploadItem } from './types';
 import { TransportError, type FileUploadRequest, type KeyValueStore, type Transport } from './ports';
 import { createMultipartClient } from './multipart-client';
-import { MultipartState } from './multipart-state';
-import { PartsFailure, uploadInParts, type PartsContext } from './multipart-transfer';
+import { partRange } from '../contract/index';
+import { MultipartState, savedFile } from './multipart-state';
+import { PartsCutByBackground, PartsFailure, UPLOAD_GONE, uploadInParts, type PartsContext } from './multipart-transfer';
+import { TRANSFER_SLOTS, withRequestBudget } from './request-budget';
 import { ConcurrencyQueue } from './queue';
 import { Emitter } from './emitter';
 import { CANCELLED, ItemStore, type Entry, type Run } from './items';
+import { decodeParts } from './multipart-state';
 import type { UploadTask } from './ports';
 import { checkBatch } from './restrictions';
 import { batchProgress } from './progress';
@@ -69,10 +72,10 @@ export interface EngineOptions {
 export const DEFAULT_CONCURRENCY = 3;
 /**
  * WeChat allows 10 concurrent network requests (request, uploadFile and downloadFile
- * share them). Uploads take at most 8, leaving room for the next batch's ticket or
- * health request and the page's own image loads, which would otherwise queue or fail.
+ * share them). Uploads and parts take at most 8; the signer's calls share the other two
+ * (request-budget.ts), so all together never pass the platform's limit.
  */
-export const MAX_CONCURRENCY = 8;
+export const MAX_CONCURRENCY = TRANSFER_SLOTS;
 
 export function clampConcurrency(requested: number | undefined): number {
   if (requested === undefined || !Number.isFinite(requested)) return DEFAULT_CONCURRENCY;
@@ -98,6 +101,9 @@ export const WATCHED_UPLOAD_TIMEOUT_MS = 30 * 60 * 1000;
  */
 export const UNWATCHABLE_UPLOAD_TIMEOUT_MS = 60_000;
 
+/** Failures a connection cut gives: while the app is hidden they pause an upload in parts instead. */
+const CUT_REASONS: readonly string[] = ['network', 'timeout', 'signerUnreachable', 'signerSlow'];
+
 /** A failure that leaves the ticket worth reusing on a manual retry (the store never judged it). */
 const KEEPS_TICKET: readonly string[] = ['network', 'timeout', 'server'];
 
@@ -112,7 +118,9 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? defaultSleep;
   const policy = retryPolicy(options.retry);
-  const { transport, timeoutMs } = options;
+  const { timeoutMs } = options;
+  // Every signer call of this engine (and of the session, when the app shares the wrapped transport) in one budget.
+  const transport = withRequestBudget(options.transport);
   const stallPolicy: StallPolicy | undefined = options.stall === false ? undefined : { ...DEFAULT_STALL_POLICY, ...options.stall };
   const timers = options.timers ?? realTimers;
   const client = createTicketClient({ signerUrl: options.signerUrl, transport, authToken: options.authToken, session: options.session, timeoutMs, now });
@@ -131,11 +139,18 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   const multipartState = new MultipartState(options.storage);
   const multipartClient = createMultipartClient(client);
   const putPart = transport.putPart?.bind(transport);
+  /** The app is in the background (hidden), and how many times it went there. */
+  let hidden = false;
+  let hides = 0;
+  const visibility = { hidden: () => hidden, hides: () => hides };
   const partsContext: PartsContext | undefined = putPart
-    ? { client: multipartClient, putPart, queue, state: multipartState, policy, now, sleep, timeoutMs }
+    ? { client: multipartClient, putPart, queue, state: multipartState, policy, now, sleep, timeoutMs, timers, visibility }
     : undefined;
-  const goesInParts = (entry: Entry) =>
-    partsContext !== undefined && multipart !== undefined && limits !== undefined && entry.item.file.size > limits.maxBytes;
+  const bigEnoughForParts = (size: number) =>
+    partsContext !== undefined && multipart !== undefined && limits !== undefined && size > limits.maxBytes;
+  const goesInParts = (entry: Entry) => entry.item.inParts === true || bigEnoughForParts(entry.item.file.size);
+  /** Stored parts' bytes per entry in parts: what a pause keeps on the bar. */
+  const storedBytes = new WeakMap<Entry, number>();
   /** The limits files are checked against: multipart raises the size cap. */
   const acceptance = (current: UploadLimits): UploadLimits =>
     partsContext && multipart ? { ...current, maxBytes: Math.max(current.maxBytes, multipart.maxBytes) } : current;
@@ -322,21 +337,32 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
    */
   async function transferInParts(entry: Entry, run: Run, context: PartsContext): Promise<void> {
     if (!isCurrent(entry, run)) return;
-    store.startAttempt(entry);
+    const hidesAtStart = hides;
+    store.startAttempt(entry, true);
     const tasks = new Set<UploadTask>();
     // Cancelling the file aborts every part in flight (the parts the store holds stay, so a retry resumes).
     entry.task = { result: new Promise<never>(() => undefined), abort: () => tasks.forEach((task) => task.abort()) };
     try {
       const stored = await uploadInParts(context, entry.item.file, {
         isCurrent: () => isCurrent(entry, run),
-        progress: (bytesSent, totalBytes) => {
-          if (isCurrent(entry, run)) store.progress(entry, { bytesSent, totalBytes });
+        progress: (bytesSent, totalBytes, stored) => {
+          if (!isCurrent(entry, run)) return;
+          storedBytes.set(entry, stored);
+          store.progress(entry, { bytesSent, totalBytes });
         },
         tasks,
       });
       if (stored && isCurrent(entry, run)) store.done(entry, stored, privateBucket);
     } catch (error) {
-      if (isCurrent(entry, run)) fail(entry, error instanceof PartsFailure ? error.problem : signerProblem(error));
+      if (!isCurrent(entry, run)) return;
+      const p = error instanceof PartsFailure ? error.problem : error instanceof PartsCutByBackground ? problem('network') : signerProblem(error);
+      // The connection went with the app to the background (or came back cut): paused, not failed.
+      if (CUT_REASONS.includes(p.reason) && (hidden || hides !== hidesAtStart)) {
+        store.pause(entry, 'background', storedBytes.get(entry) ?? 0);
+        if (!hidden) resumeEntries([entry]);
+        return;
+      }
+      fail(entry, p);
     } finally {
       if (entry.run === run) entry.task = undefined;
     }
@@ -364,6 +390,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     const entry = store.get(item.id);
     if (entry) batchLinks.settled(entry);
   });
+
+  function resumeEntries(entries: Entry[]): void {
+    schedule(entries.filter((entry) => entry.item.status === 'paused' && store.requeue(entry)));
+  }
 
   function retryEntries(entries: Entry[]): void {
     batchLinks.retry(entries);
@@ -404,7 +434,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
           fileType: effectiveType(file),
         }),
       }));
-      const entries = check.accepted.map((file) => store.create(file));
+      const entries = check.accepted.map((file) => store.create(file, bigEnoughForParts(file.size)));
       batchLinks.group(entries);
       schedule(entries);
       return { accepted: entries.map((entry) => store.snapshot(entry)), rejected };
@@ -417,6 +447,59 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
 
     cancelAll() {
       for (const entry of store.all()) store.cancel(entry);
+    },
+
+    pause(id) {
+      const entry = store.get(id);
+      if (!entry || !goesInParts(entry)) return;
+      store.pause(entry, 'person', storedBytes.get(entry) ?? 0);
+    },
+
+    resume(id) {
+      const entry = store.get(id);
+      if (entry) resumeEntries([entry]);
+    },
+
+    setAppVisible(visible) {
+      if (visible === !hidden) return;
+      hidden = !visible;
+      if (hidden) {
+        hides += 1;
+        return;
+      }
+      resumeEntries(store.all().filter((entry) => entry.item.status === 'paused' && entry.item.pausedBy === 'background'));
+    },
+
+    unfinished(): SavedUploadSummary[] {
+      const listed = new Set(store.all().map((entry) => entry.item.file.path));
+      return multipartState
+        .list(now())
+        .filter(({ saved }) => !listed.has(saved.path))
+        .map(({ id, saved }) => {
+          const plan = { size: saved.size, partSize: saved.partSize, partCount: saved.partCount };
+          const bytesDone = decodeParts(saved.partsDone, saved.partCount).reduce((sum, n) => sum + partRange(plan, n).size, 0);
+          return { id, file: savedFile(saved), bytesDone, totalBytes: saved.size };
+        });
+    },
+
+    continueSaved(id) {
+      const saved = multipartState.byId(id, now());
+      if (!saved || !partsContext) return undefined;
+      const entry = store.create(savedFile(saved), true);
+      schedule([entry]);
+      return store.snapshot(entry);
+    },
+
+    async discardSaved(id) {
+      const saved = multipartState.byId(id, now());
+      if (!saved) return;
+      try {
+        await multipartClient.abort(saved.uploadToken);
+      } catch (error) {
+        // Kept when the signer could not be reached: forgetting it here would leave its parts on the store.
+        if (!(error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? ''))) throw error;
+      }
+      multipartState.clearId(id);
     },
 
     retry(id) {

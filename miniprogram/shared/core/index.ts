@@ -17,6 +17,7 @@ export * from './object-links';
 export * from './ports';
 export * from './progress';
 export * from './queue';
+export * from './request-budget';
 export * from './restrictions';
 export * from './retry';
 export * from './stall-watchdog';

@@ -42,15 +42,19 @@ export interface Entry {
 }
 
 const ALLOWED: Readonly<Record<UploadStatus, readonly UploadStatus[]>> = Object.freeze({
-  waiting: ['uploading', 'failed', 'cancelled'],
+  waiting: ['uploading', 'paused', 'failed', 'cancelled'],
   // uploading -> uploading is a new attempt (retry or fresh ticket)
-  uploading: ['uploading', 'done', 'failed', 'cancelled'],
+  uploading: ['uploading', 'paused', 'done', 'failed', 'cancelled'],
+  // resumed (back in line), or cancelled while paused
+  paused: ['waiting', 'cancelled'],
   done: [],
   failed: ['waiting'],
   cancelled: ['waiting'],
 });
 
 const SETTLED: readonly UploadStatus[] = ['done', 'failed', 'cancelled'];
+/** States that end the current run: every await of it wakes and nothing of it reports later. */
+const STOPS_RUN: readonly UploadStatus[] = [...SETTLED, 'paused'];
 
 /** Percent stays below 100 until the store has answered: "100%" on a card means stored. */
 const LAST_PERCENT_BEFORE_DONE = 99;
@@ -76,9 +80,10 @@ export class ItemStore {
     return { ...entry.item };
   }
 
-  create(file: PickedFile): Entry {
+  create(file: PickedFile, inParts = false): Entry {
     this.counter += 1;
     const item: UploadItem = {
+      ...(inParts ? { inParts: true as const } : {}),
       id: `u${this.now().toString(36)}-${this.counter}`,
       file,
       status: 'waiting',
@@ -104,14 +109,33 @@ export class ItemStore {
       entry.budget = { retries: 0, freshTickets: 0 };
       delete item.error;
       delete item.finishedAt;
+      delete item.pausedBy;
     });
   }
 
-  startAttempt(entry: Entry): boolean {
+  /** `keepProgress`: an upload in parts resumes from the parts the store holds, so its bar does not drop to 0 meanwhile. */
+  startAttempt(entry: Entry, keepProgress = false): boolean {
     return this.move(entry, 'uploading', (item) => {
       item.attempts += 1;
+      if (keepProgress) return;
       item.bytesSent = 0;
       item.percent = 0;
+    });
+  }
+
+  /**
+   * Stops the run and aborts its requests in flight, keeping what the store holds: the
+   * bar shows the bytes of the stored parts (`storedBytes`), not the estimate of those cut.
+   */
+  pause(entry: Entry, by: 'person' | 'background', storedBytes: number): boolean {
+    return this.move(entry, 'paused', (item) => {
+      item.pausedBy = by;
+      const fraction = item.totalBytes > 0 ? Math.min(1, storedBytes / item.totalBytes) : 0;
+      item.bytesSent = Math.round(fraction * item.totalBytes);
+      item.percent = Math.min(LAST_PERCENT_BEFORE_DONE, Math.floor(fraction * 100));
+      delete item.slow;
+      entry.task?.abort();
+      entry.task = undefined;
     });
   }
 
@@ -173,6 +197,7 @@ export class ItemStore {
     return this.move(entry, 'cancelled', (item) => {
       item.bytesSent = 0;
       item.percent = 0;
+      delete item.pausedBy;
       entry.task?.abort();
     });
   }
@@ -181,7 +206,7 @@ export class ItemStore {
     const item = entry.item;
     if (!ALLOWED[item.status].includes(to)) return false;
     const before = { status: item.status, percent: item.percent };
-    if (SETTLED.includes(to)) entry.run.stop();
+    if (STOPS_RUN.includes(to)) entry.run.stop();
     apply(item);
     item.status = to;
     if (SETTLED.includes(to)) {

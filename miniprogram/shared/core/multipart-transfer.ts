@@ -4,12 +4,15 @@
 // connection dropped or the app was killed are sent again. Parts share the engine's
 // queue with every other upload, so together they stay within the platform's request
 // budget; the signer calls (start, sign, complete) use the room the engine leaves.
+// Pausing is the run stopping (the engine aborts the parts in flight); a cut while the
+// app is in the background pauses the file instead of failing it (PartsCutByBackground).
 import { partRange, type PartPlan } from '../contract/index';
 import { problem, type Problem } from './failure';
 import type { MultipartClient } from './multipart-client';
 import type { MultipartState, SavedUpload } from './multipart-state';
 import { TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from './ports';
 import type { ConcurrencyQueue } from './queue';
+import type { Timers } from './stall-watchdog';
 import { classifyTransportError, type AttemptOutcome, type RetryPolicy } from './retry';
 import { isExpiryOrSkew, parseStoreError } from './store-errors';
 import { SignerError } from './ticket-client';
@@ -22,7 +25,7 @@ const PART_URL_MARGIN_MS = 30_000;
 /** Fresh URLs one part may get after the store said its URL expired. */
 const PART_RESIGNS = 2;
 /** The signer's answers meaning "this upload is gone": start the file again. */
-const UPLOAD_GONE = ['UploadExpired', 'InvalidUploadToken'];
+export const UPLOAD_GONE: readonly string[] = ['UploadExpired', 'InvalidUploadToken'];
 
 export interface PartsContext {
   client: MultipartClient;
@@ -33,12 +36,19 @@ export interface PartsContext {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   timeoutMs?: number;
+  /** Drives the estimate of the part in flight (its clock and the redraw tick). */
+  timers: Timers;
+  /** Whether the app is in the background, and how many times it went there (a cut spans a hide). */
+  visibility: { hidden(): boolean; hides(): number };
 }
 
 export interface PartsRun {
   isCurrent(): boolean;
-  /** Bytes of the parts the store holds, against the file's size. */
-  progress(bytesSent: number, totalBytes: number): void;
+  /**
+   * `shownBytes`: what the bar shows (stored parts plus the estimate of those in flight);
+   * `storedBytes`: the parts the store has accepted, what a pause keeps.
+   */
+  progress(shownBytes: number, totalBytes: number, storedBytes: number): void;
   /** Parts in flight, so cancelling the file aborts them. */
   readonly tasks: Set<UploadTask>;
 }
@@ -50,6 +60,27 @@ export class PartsFailure extends Error {
     this.name = 'PartsFailure';
   }
 }
+
+/** A part was cut while the app was in the background: the file pauses, and goes on when the app shows again. */
+export class PartsCutByBackground extends Error {
+  constructor() {
+    super('parts: cut in the background');
+    this.name = 'PartsCutByBackground';
+  }
+}
+
+/**
+ * A part goes as one plain request (WeChat: the request API), which reports no upload
+ * progress, only its end, so a bar fed by finished parts alone would stand still for a
+ * whole part (8 MiB on a slow link is minutes). The part in flight is estimated instead, honestly: at the throughput each
+ * connection reached on the parts this run already sent (none sent yet: no estimate),
+ * for as long as it has been sending, capped below the part's size (it is not stored
+ * until the store says so), and the bar never moves back (a part that fails keeps what
+ * was shown until real progress passes it).
+ */
+export const ESTIMATE_CAP = 0.9;
+/** How often the estimate redraws the bar while parts are in flight. */
+export const ESTIMATE_TICK_MS = 500;
 
 interface PartUrl {
   url: string;
@@ -100,6 +131,10 @@ async function begin(ctx: PartsContext, file: PickedFile): Promise<{ saved: Save
     expiresAtMs: ctx.now() + (Date.parse(created.expiresAt) - Date.parse(created.serverTime)),
     name: file.name,
     path: file.path,
+    type: file.type,
+    kind: file.kind,
+    ...(file.tempName ? { tempName: true as const } : {}),
+    ...(file.label ? { label: file.label } : {}),
   };
   ctx.state.save(file, saved);
   return { saved, done: new Map() };
@@ -113,7 +148,36 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
   const sizeOf = (n: number) => partRange(plan, n).size;
   let sent = 0;
   for (const n of done.keys()) sent += sizeOf(n);
-  run.progress(sent, file.size);
+  if (done.size > 0) ctx.state.saveParts(file, saved, done.keys());
+
+  // The estimate of the parts in flight (see ESTIMATE_CAP): when each started, and the measured pace.
+  const flying = new Map<number, number>();
+  let measuredBytes = 0;
+  let measuredMs = 0;
+  let shown = sent;
+  const estimate = () => {
+    if (measuredBytes === 0 || measuredMs <= 0) return 0;
+    const perMs = measuredBytes / measuredMs;
+    let bytes = 0;
+    const at = ctx.timers.now();
+    for (const [n, started] of flying) bytes += Math.min(sizeOf(n) * ESTIMATE_CAP, perMs * (at - started));
+    return Math.floor(bytes);
+  };
+  const report = () => {
+    shown = Math.max(shown, Math.min(file.size, sent + estimate()));
+    run.progress(shown, file.size, sent);
+  };
+  let tick: unknown;
+  const ticking = () => {
+    if (tick !== undefined || flying.size === 0 || measuredBytes === 0) return;
+    tick = ctx.timers.setTimeout(() => {
+      tick = undefined;
+      if (stopped()) return;
+      report();
+      ticking();
+    }, ESTIMATE_TICK_MS);
+  };
+  report();
 
   const pending: number[] = [];
   for (let n = 1; n <= plan.partCount; n++) if (!done.has(n)) pending.push(n);
@@ -149,8 +213,12 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
       const target = await urlFor(n);
       if (stopped()) return;
       const { offset, size } = partRange(plan, n);
+      const hidesAtStart = ctx.visibility.hides();
+      const startedAt = ctx.timers.now();
       const task = ctx.putPart({ url: target.url, headers: target.headers, filePath: file.path, offset, length: size, timeoutMs: ctx.timeoutMs });
       run.tasks.add(task);
+      flying.set(n, startedAt);
+      ticking();
       let outcome: AttemptOutcome;
       let etag = '';
       try {
@@ -161,14 +229,24 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
         outcome = error instanceof TransportError ? classifyTransportError(error, target.url) : { kind: 'fatal', problem: problem('unknown') };
       } finally {
         run.tasks.delete(task);
+        flying.delete(n);
       }
       if (outcome.kind === 'done') {
         done.set(n, etag);
         sent += size;
-        run.progress(sent, file.size);
+        measuredBytes += size;
+        measuredMs += Math.max(1, ctx.timers.now() - startedAt);
+        ctx.state.saveParts(file, saved, done.keys());
+        report();
         return;
       }
       if (stopped()) return;
+      if (outcome.kind === 'aborted' || outcome.kind === 'transient') {
+        // The platforms cut requests a few seconds after the app is hidden: not a failure of the file.
+        if (ctx.visibility.hidden()) throw new PartsCutByBackground();
+        // Cut while hidden and the app is back: sent again at once, not counted against the retries.
+        if (ctx.visibility.hides() !== hidesAtStart) continue;
+      }
       // Dropped by the platform while we still wanted it (app sent to background): a network failure.
       if (outcome.kind === 'aborted') outcome = { kind: 'transient', problem: problem('network') };
       if (outcome.kind === 'staleTicket' && resigns < PART_RESIGNS) {
@@ -199,6 +277,7 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
       }),
     ),
   );
+  if (tick !== undefined) ctx.timers.clearTimeout(tick);
   if (failure !== undefined) throw failure;
   if (!run.isCurrent()) return undefined;
   const parts = [...done.entries()].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));

@@ -124,6 +124,11 @@ export interface KeyValueStore {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
   remove(key: string): void;
+  /**
+   * Every key stored (both platforms: getStorageInfoSync().keys),
+   * so the app can find what it left unfinished at its last launch. [] when the platform cannot say.
+   */
+  keys(): string[];
 }
 
 export interface Platform extends Transport {
@@ -155,6 +160,13 @@ export interface Platform extends Transport {
    * Rejects with PlatformError when the platform gives none.
    */
   loginCode?(): Promise<string>;
+  /**
+   * Calls `listener(false)` when the app goes to the background and `listener(true)` when it
+   * comes back (WeChat: onAppHide / onAppShow). The platforms cut network requests about
+   * 5 s after the app is hidden; uploads in parts cut that way are resumed when it shows
+   * again instead of failing. Returns the unsubscribe. Absent: no such events.
+   */
+  onAppVisibility?(listener: (visible: boolean) => void): () => void;
 }
 
 // ---- The pages: a confirm dialog and titles that follow the phone's language ----

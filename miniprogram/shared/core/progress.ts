@@ -7,6 +7,7 @@ export function batchProgress(items: readonly UploadItem[]): BatchProgress {
     total: items.length,
     waiting: 0,
     uploading: 0,
+    paused: 0,
     done: 0,
     failed: 0,
     cancelled: 0,

@@ -29,7 +29,11 @@ export interface PickLabel {
   pickedAt: number;
 }
 
-export type UploadStatus = 'waiting' | 'uploading' | 'done' | 'failed' | 'cancelled';
+/**
+ * `paused`: an upload in parts stopped with its parts kept on the store, by the person
+ * (暂停) or by the app going to the background; it goes on from the parts the store holds.
+ */
+export type UploadStatus = 'waiting' | 'uploading' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 export type FailureReason =
   | 'network' // no connection / reset
@@ -76,6 +80,10 @@ export interface UploadItem {
   attempts: number;
   /** Uploading, but no bytes have moved for a while: the page says it is waiting for the network. */
   slow?: true;
+  /** Goes up in parts, so it can be paused and resumed (a single POST can only be cancelled). */
+  inParts?: true;
+  /** Paused: by the person (暂停), or by the app going to the background (resumed when it shows again). */
+  pausedBy?: 'person' | 'background';
   error?: UploadFailure;
   /** Set when done: the object key the signer chose and the link to it. */
   key?: string;
@@ -107,6 +115,7 @@ export interface BatchProgress {
   total: number;
   waiting: number;
   uploading: number;
+  paused: number;
   done: number;
   failed: number;
   cancelled: number;
@@ -114,6 +123,16 @@ export interface BatchProgress {
   totalBytes: number;
   /** 0–100 over the files that are not cancelled. */
   percent: number;
+}
+
+/** An upload in parts an earlier launch left unfinished, as the 继续上传 list shows it. */
+export interface SavedUploadSummary {
+  /** Its storage key: what continueSaved / discardSaved take. */
+  id: string;
+  file: PickedFile;
+  /** Bytes of the parts this phone saw the store accept (the store is asked again on resume). */
+  bytesDone: number;
+  totalBytes: number;
 }
 
 export interface EngineEvents {
@@ -133,6 +152,25 @@ export interface UploadEngineApi {
   add(files: PickedFile[]): Promise<{ accepted: UploadItem[]; rejected: Rejection[] }>;
   cancel(id: string): void;
   cancelAll(): void;
+  /**
+   * An upload in parts (`inParts`) stops: its requests in flight are aborted, the parts the
+   * store holds and the saved upload are kept, and its share of the queue goes to the others.
+   * Does nothing for a single-request upload (it can only be cancelled: nothing of it is kept).
+   */
+  pause(id: string): void;
+  /** A paused upload goes on from the parts the store holds (asked with ListParts). */
+  resume(id: string): void;
+  /**
+   * The app went to the background (false) or came back (true). Parts cut while hidden do
+   * not fail the file: it is paused, and resumed when the app shows again.
+   */
+  setAppVisible(visible: boolean): void;
+  /** Uploads in parts left unfinished in storage (by an earlier launch), not in this engine's list. */
+  unfinished(): SavedUploadSummary[];
+  /** Continues one of `unfinished()`: the file is listed and resumes from the parts the store holds. */
+  continueSaved(id: string): UploadItem | undefined;
+  /** Abandons one of `unfinished()` on the store (/api/uploads/abort) and forgets it. */
+  discardSaved(id: string): Promise<void>;
   retry(id: string): void;
   /** Failed files that a retry may help (not those refused as too large, wrong type…) and failed private links. */
   retryAllFailed(): void;

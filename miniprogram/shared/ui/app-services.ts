@@ -8,7 +8,7 @@ import type { UploadEngineApi } from '../core/index';
 import { uiMessages, type UiMessages } from './i18n';
 import type { AppPlatform } from '../core/index';
 import type { ClientSigningOptions, SignTicket } from '../core/index';
-import { createSessionKeeper, type SessionKeeper } from '../core/index';
+import { createSessionKeeper, withRequestBudget, type SessionKeeper } from '../core/index';
 
 export interface AppServices<P extends AppPlatform = AppPlatform> {
   config: AppConfig;
@@ -50,10 +50,12 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
   const now = options.now ?? (() => Date.now());
   const lang = platform.language();
   const loginCode = platform.loginCode;
+  // The session's and the engine's signer calls share one budget within the platform's request limit.
+  const transport = withRequestBudget(platform);
   const session = loginCode
     ? createSessionKeeper({
         signerUrl: config.signerUrl,
-        transport: platform,
+        transport,
         platform: platform.name,
         loginCode: () => loginCode.call(platform),
         authToken: config.authToken,
@@ -64,7 +66,7 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
     ? options.createEngine(platform, config)
     : createUploadEngine({
         signerUrl: config.signerUrl,
-        transport: platform,
+        transport,
         lang,
         concurrency: config.concurrency,
         authToken: config.authToken,
@@ -79,6 +81,8 @@ export function buildAppServices<P extends AppPlatform>(platform: P, options: Ap
     const entry = historyEntryFrom(item, now);
     if (entry) history.add(entry);
   });
+  // Uploads in parts cut when the app goes to the background pause, and go on when it is back.
+  platform.onAppVisibility?.((visible) => engine.setAppVisible(visible));
   // Signed in at launch, silently, so the first upload does not wait for it. A failure
   // here is not shown: the first /api/* call signs in again and says why if it fails.
   if (session) void session.token().catch(() => undefined);

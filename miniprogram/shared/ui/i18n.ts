@@ -8,6 +8,8 @@
 //   上传 / 已上传     upload / uploaded (never 完成 for a single photo)
 //   原图 original     the full-size file; off means compressed before upload
 //   重试 retry · 全部重试 retry all · 取消 cancel · 全部取消 cancel all
+//   暂停 pause · 继续 resume · 已暂停 paused (only files that go up in parts: their parts stay)
+//   继续上传 continue upload · 放弃 discard (an upload an earlier launch left unfinished)
 //   移除 remove       take a photo off the upload list (the upload itself is not undone)
 //   删除 delete       a history record, from this phone only
 //   复制链接 copy link · 预览 preview · 清空 clear
@@ -55,6 +57,23 @@ export interface UiMessages {
   sizeLine: (count: number, sentBytes: number, originalBytes: number) => string;
   status: Record<UploadStatus, string>;
   tapToRetry: string;
+  /** A paused tile's second line: a tap goes on. */
+  tapToResume: string;
+  pause: string;
+  resume: string;
+  pausedCount: (paused: number) => string;
+  /** The list of uploads an earlier launch left unfinished. */
+  resumeTitle: string;
+  continueUpload: string;
+  discard: string;
+  /** "已传 12 MB / 48 MB" */
+  resumeProgress: (doneBytes: number, totalBytes: number) => string;
+  /** The file an unfinished upload was sending is gone from the phone (temp files are cleaned). */
+  resumeFileGone: string;
+  discardConfirmTitle: string;
+  discardConfirm: string;
+  discardFailed: string;
+  continueFailed: string;
   locationRemoved: string;
   preparing: string;
   /** An upload's status while no bytes have moved for a while (it is waited for, then retried). */
@@ -123,8 +142,21 @@ const zh: UiMessages = {
   failedCount: (failed) => `${failed} 张失败`,
   cancelledCount: (n) => `${n} 张已取消`,
   sizeLine: (n, sent, original) => `共 ${n} 张 · ${formatBytes(sent)}${original > sent ? `，原图 ${formatBytes(original)}` : ''}`,
-  status: { waiting: '等待中', uploading: '上传中', done: '已上传', failed: '上传失败', cancelled: '已取消' },
+  status: { waiting: '等待中', uploading: '上传中', paused: '已暂停', done: '已上传', failed: '上传失败', cancelled: '已取消' },
   tapToRetry: '点按重试',
+  tapToResume: '点按继续',
+  pause: '暂停',
+  resume: '继续',
+  pausedCount: (n) => `${n} 个已暂停`,
+  resumeTitle: '上次没有传完',
+  continueUpload: '继续上传',
+  discard: '放弃',
+  resumeProgress: (done, total) => `已传 ${formatBytes(done)} / ${formatBytes(total)}`,
+  resumeFileGone: '文件已不在这台手机上，只能放弃',
+  discardConfirmTitle: '放弃这个上传？',
+  discardConfirm: '已传的部分会被删除，之后需要重新添加文件。',
+  discardFailed: '没能放弃，请重试。',
+  continueFailed: '没能继续上传，请重试。',
   locationRemoved: '已移除位置信息',
   preparing: '正在处理…',
   waitingForNetwork: '网络很慢，正在等待…',
@@ -187,8 +219,21 @@ const en: UiMessages = {
   cancelledCount: (n) => `${n} cancelled`,
   sizeLine: (n, sent, original) =>
     `${n} photo${n === 1 ? '' : 's'} · ${formatBytes(sent)}${original > sent ? `, originals ${formatBytes(original)}` : ''}`,
-  status: { waiting: 'Waiting', uploading: 'Uploading', done: 'Uploaded', failed: 'Failed', cancelled: 'Cancelled' },
+  status: { waiting: 'Waiting', uploading: 'Uploading', paused: 'Paused', done: 'Uploaded', failed: 'Failed', cancelled: 'Cancelled' },
   tapToRetry: 'Tap to retry',
+  tapToResume: 'Tap to resume',
+  pause: 'Pause',
+  resume: 'Resume',
+  pausedCount: (n) => `${n} paused`,
+  resumeTitle: 'Not finished last time',
+  continueUpload: 'Continue',
+  discard: 'Discard',
+  resumeProgress: (done, total) => `${formatBytes(done)} of ${formatBytes(total)} sent`,
+  resumeFileGone: 'The file is no longer on this phone; it can only be discarded',
+  discardConfirmTitle: 'Discard this upload?',
+  discardConfirm: 'The parts already sent are deleted; add the file again if you need it.',
+  discardFailed: 'Could not discard it. Try again.',
+  continueFailed: 'Could not continue the upload. Try again.',
   locationRemoved: 'Location removed',
   preparing: 'Preparing…',
   waitingForNetwork: 'Waiting for the network…',

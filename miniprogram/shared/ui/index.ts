@@ -7,5 +7,6 @@ export * from './i18n';
 export * from './middle-ellipsis';
 export * from './photo-prep';
 export * from './picker-options';
+export * from './resume-view';
 export * from './upload-controller';
 export * from './upload-view';

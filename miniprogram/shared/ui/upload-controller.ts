@@ -2,8 +2,10 @@
 // for its limits, lets the person add photos (album, camera, or chat files where the
 // platform has them) through the "+" tile, prepares them (compressed unless 原图,
 // without their position), hands them to the engine and turns the engine's state
-// into view data. A page (WeChat Component() or Alipay Page()) only binds its
-// template to these methods and passes its own setData.
+// into view data. Uploads in parts can be paused and resumed per tile, and those an
+// earlier launch left unfinished are listed at load (继续上传 / 放弃). A page (WeChat
+// Component() or Alipay Page()) only binds its template to these methods and passes
+// its own setData.
 import type { PickedFile, UploadItem } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
 import { PlatformError, signerProblem, toFailure } from '../core/index';
@@ -13,6 +15,8 @@ import { cardView, diffCards, diffFields, summaryView, type CardView, type Patch
 import { middleEllipsis } from './middle-ellipsis';
 import { pickerOptions, type PickerOptions } from './picker-options';
 import { preparedCopy, preparePhotos } from './photo-prep';
+import { resumeRowView, type ResumeRowView } from './resume-view';
+import type { SavedUploadSummary } from '../core/index';
 
 /**
  * Progress events are merged into one setData per this interval: mini programs send
@@ -28,6 +32,8 @@ export interface CardLabels {
   cancel: string;
   remove: string;
 }
+
+export type { ResumeRowView };
 
 export interface UploadPageData {
   t: Record<string, string>;
@@ -45,6 +51,8 @@ export interface UploadPageData {
   summary: SummaryView;
   rejections: Array<{ name: string; shortName: string; message: string }>;
   rejectedTitle: string;
+  /** Uploads in parts an earlier launch left unfinished: 继续上传 or 放弃 each. */
+  resumable: ResumeRowView[];
 }
 
 /** What the controller needs from a page: its data and its setData. */
@@ -58,6 +66,7 @@ export const EMPTY_SUMMARY: SummaryView = {
   percent: 0,
   countText: '',
   failedText: '',
+  pausedText: '',
   cancelledText: '',
   sizeText: '',
   canRetryAll: false,
@@ -80,6 +89,7 @@ export function initialUploadData(): UploadPageData {
     summary: EMPTY_SUMMARY,
     rejections: [],
     rejectedTitle: '',
+    resumable: [],
   };
 }
 
@@ -173,14 +183,48 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     scheduleRender();
   };
 
-  /** A prepared copy is only needed until its upload is done or the photo leaves the list. */
+  /**
+   * A prepared copy (USER_DATA_PATH/outgoing) is only needed while its upload may still
+   * send it: deleted when it is done, fails for good (refused: a retry cannot help), or
+   * leaves the list, and when the page unloads (see unload). A failure a retry may fix
+   * keeps it, so 重试 sends the same bytes.
+   */
   const discardCopy = (item: UploadItem | undefined) => {
     const copy = item && preparedCopy(item.file);
     if (copy) platform.removeTempFile(copy);
   };
+  const endedForGood = (item: UploadItem) => item.status === 'done' || (item.status === 'failed' && item.error?.retryable === false);
+  const stillSending = (item: UploadItem) => item.status === 'waiting' || item.status === 'uploading' || item.status === 'paused';
   const removeItem = (id: string) => {
     discardCopy(engine.items().find((item) => item.id === id));
     engine.remove(id);
+  };
+
+  // ---- 继续上传: what an earlier launch left unfinished ----
+  let saved: SavedUploadSummary[] = [];
+  const gone = new Set<string>();
+  const busyRows = new Set<string>();
+  const renderResumable = () => {
+    if (!alive) return;
+    const at = now();
+    host.setData({ resumable: saved.map((s) => resumeRowView(s, t, at, gone.has(s.id), busyRows.has(s.id))) });
+  };
+  /** Lists them, each checked against the phone: the temp file it was sending must still be there, as large. */
+  const loadResumable = async () => {
+    saved = engine.unfinished();
+    gone.clear();
+    await Promise.all(
+      saved.map(async (s) => {
+        const size = await platform.fileSize(s.file.path).catch(() => -1);
+        if (size !== s.file.size) gone.add(s.id);
+      }),
+    );
+    renderResumable();
+  };
+  const dropRow = (id: string) => {
+    saved = saved.filter((s) => s.id !== id);
+    busyRows.delete(id);
+    renderResumable();
   };
 
   /** Limits come from the signer; until they do, nothing can be added. */
@@ -278,7 +322,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   return {
     load() {
       const settled = (item: UploadItem) => {
-        if (item.status === 'done') discardCopy(item);
+        if (endedForGood(item)) discardCopy(item);
         scheduleRender();
       };
       unsubscribe = [engine.on('change', scheduleRender), engine.on('settled', settled)];
@@ -296,11 +340,14 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
           emptyHint: canChatFiles ? t.emptyHint : t.emptyHintPhotos,
           retryConnect: t.retryConnect,
           dismiss: t.dismiss,
+          resumeTitle: t.resumeTitle,
+          continueUpload: t.continueUpload,
+          discard: t.discard,
         },
         cardLabels: { cancel: t.cancel, remove: t.remove },
       });
       renderNow();
-      return loadLimits();
+      return Promise.all([loadLimits(), loadResumable()]).then(() => undefined);
     },
     show() {
       platform.setPageTitle(t.uploadTitle);
@@ -310,6 +357,19 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       alive = false;
       unsubscribe.forEach((off) => off());
       if (flushTimer !== undefined) clearTimeout(flushTimer);
+      // Nothing of this page left on the phone's disk: copies of files no longer sending go now
+      // (a later 重试 would read the picked file's copy no more), the rest once they end.
+      const sending = new Set<string>();
+      for (const item of engine.items()) {
+        if (stillSending(item)) sending.add(item.id);
+        else discardCopy(item);
+      }
+      if (sending.size === 0) return;
+      const off = engine.on('settled', (item) => {
+        if (!sending.delete(item.id)) return;
+        discardCopy(item);
+        if (sending.size === 0) off();
+      });
     },
     reconnect: loadLimits,
     /** The "+" tile: straight to the one picker there is, or a sheet to choose between them. */
@@ -330,10 +390,11 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     dismissRejections() {
       host.setData({ rejections: [], rejectedTitle: '' });
     },
-    /** A tap on a tile does what its state suggests: preview, retry, or tell why it failed. */
+    /** A tap on a tile does what its state suggests: preview, retry, resume, or tell why it failed. */
     tap(id: string) {
       const card = cardOf(id);
       if (!card) return;
+      if (card.canResume) return withEngine(() => engine.resume(id));
       if (card.status === 'done') {
         if (card.canPreview) return preview(card.objectUrl);
         if (card.canCopy) return sheet([[t.copyLink, () => copy(card.objectUrl)]]);
@@ -356,6 +417,8 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       if (card.canCopy) actions.push([t.copyLink, () => copy(card.objectUrl)]);
       if (card.canPreview) actions.push([t.preview, () => preview(card.objectUrl)]);
       if (card.canRetry) actions.push([t.retry, () => withEngine(() => engine.retry(id))]);
+      if (card.canPause) actions.push([t.pause, () => withEngine(() => engine.pause(id))]);
+      if (card.canResume) actions.push([t.resume, () => withEngine(() => engine.resume(id))]);
       actions.push(card.canCancel ? [t.cancel, () => withEngine(() => engine.cancel(id))] : [t.remove, () => withEngine(() => removeItem(id))]);
       return sheet(actions);
     },
@@ -364,6 +427,45 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       const card = cardOf(id);
       if (!card) return;
       withEngine(() => (card.canCancel ? engine.cancel(id) : removeItem(id)));
+    },
+    /** The tile's 暂停 / 继续 button (files in parts only). */
+    toggle(id: string) {
+      const card = cardOf(id);
+      if (!card) return;
+      if (card.canPause) withEngine(() => engine.pause(id));
+      else if (card.canResume) withEngine(() => engine.resume(id));
+    },
+    pause: (id: string) => withEngine(() => engine.pause(id)),
+    resume: (id: string) => withEngine(() => engine.resume(id)),
+    /** 继续上传: the row leaves the list and its file joins the grid, going on from the parts the store holds. */
+    continueSaved(id: string) {
+      const row = host.data.resumable.find((r) => r.id === id);
+      if (!row || !row.canContinue) return;
+      const item = engine.continueSaved(id);
+      if (!item) {
+        platform.toast(t.continueFailed, 'error');
+        return loadResumable();
+      }
+      dropRow(id);
+      scheduleRender();
+    },
+    /** 放弃: asks first, then abandons the upload on the store and forgets it here. */
+    async discardSaved(id: string) {
+      const row = host.data.resumable.find((r) => r.id === id);
+      if (!row || row.busy) return;
+      const sure = await platform.confirm({ title: t.discardConfirmTitle, content: t.discardConfirm, confirmText: t.discard, cancelText: t.keepIt });
+      if (!sure) return;
+      busyRows.add(id);
+      renderResumable();
+      try {
+        await engine.discardSaved(id);
+        dropRow(id);
+      } catch (err) {
+        devLog('abandoning the upload failed', err);
+        busyRows.delete(id);
+        renderResumable();
+        platform.toast(t.discardFailed, 'error');
+      }
     },
     cancel: (id: string) => withEngine(() => engine.cancel(id)),
     retry: (id: string) => withEngine(() => engine.retry(id)),

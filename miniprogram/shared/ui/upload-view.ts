@@ -38,6 +38,11 @@ export interface CardView {
   locationRemoved: boolean;
   objectUrl: string;
   canCancel: boolean;
+  /** An upload in parts while it goes (暂停), and while paused (继续); single-request uploads have neither. */
+  canPause: boolean;
+  canResume: boolean;
+  /** The tile's button under the caption: 暂停 / 继续, '' when it has none. */
+  actionText: string;
   canRetry: boolean;
   canCopy: boolean;
   canPreview: boolean;
@@ -48,6 +53,7 @@ export interface SummaryView {
   percent: number;
   countText: string;
   failedText: string;
+  pausedText: string;
   /** 1 张已取消: says why the count is out of fewer photos than the grid shows. */
   cancelledText: string;
   /** 共 9 张 · 4.1 MB，原图 31 MB */
@@ -72,6 +78,7 @@ export function fileBadge(name: string): string {
 
 function overlayText(status: UploadItem['status'], percentText: string, t: UiMessages): string {
   if (status === 'uploading') return percentText;
+  if (status === 'paused') return `${t.status.paused} ${percentText}`;
   return status === 'done' ? '' : t.status[status];
 }
 
@@ -90,6 +97,9 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
   const name = displayName(file, t.lang, now);
   // Quiet for a while: say so rather than leave a frozen "上传中 99%" (it is retried if it stays quiet).
   const slow = status === 'uploading' && item.slow === true;
+  // Only a file in parts keeps what it sent when stopped; a single request can only be cancelled.
+  const canPause = item.inParts === true && (status === 'waiting' || status === 'uploading');
+  const canResume = status === 'paused';
   return {
     id: item.id,
     name,
@@ -105,11 +115,14 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
     noteText: noteIsError ? t.status.failed : slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText,
     noteIsError,
     overlayText: overlayText(status, `${item.percent}%`, t),
-    overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : '',
+    overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : status === 'paused' ? t.tapToResume : '',
     locationRemoved,
     // A private bucket's link that could not be signed: the upload is done, the link is retryable.
     objectUrl: done && item.objectUrl ? item.objectUrl : '',
-    canCancel: status === 'waiting' || status === 'uploading',
+    canCancel: status === 'waiting' || status === 'uploading' || status === 'paused',
+    canPause,
+    canResume,
+    actionText: canPause ? t.pause : canResume ? t.resume : '',
     canRetry,
     canCopy: done && !!item.objectUrl,
     canPreview: done && !!item.objectUrl && file.kind === 'image',
@@ -117,7 +130,8 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
 }
 
 export function summaryView(items: readonly UploadItem[], progress: BatchProgress, t: UiMessages): SummaryView {
-  const inFlight = progress.waiting + progress.uploading;
+  // A paused file is still going (it resumes): it keeps 全部取消 and holds back 清空.
+  const inFlight = progress.waiting + progress.uploading + progress.paused;
   const counted = items.filter((item) => item.status !== 'cancelled');
   const sent = counted.reduce((sum, item) => sum + item.file.size, 0);
   const original = counted.reduce((sum, item) => sum + (item.file.originalSize ?? item.file.size), 0);
@@ -126,6 +140,7 @@ export function summaryView(items: readonly UploadItem[], progress: BatchProgres
     percent: progress.percent,
     countText: items.length > 0 ? t.doneCount(progress.done, counted.length) : '',
     failedText: progress.failed > 0 ? t.failedCount(progress.failed) : '',
+    pausedText: progress.paused > 0 ? t.pausedCount(progress.paused) : '',
     cancelledText: progress.cancelled > 0 ? t.cancelledCount(progress.cancelled) : '',
     sizeText: counted.length > 0 ? t.sizeLine(counted.length, sent, original) : '',
     canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed'),
