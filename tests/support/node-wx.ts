@@ -105,6 +105,13 @@ export interface NodeWxControl {
   planSheet(...taps: number[]): void;
   /** Removes the temp copies. */
   dispose(): void;
+  /**
+   * The app goes to the background: every wx.onAppHide listener runs (as WeChat calls
+   * them, before it cuts the app's requests some seconds later; the test does the cut).
+   */
+  hideApp(): void;
+  /** The app comes back: every wx.onAppShow listener runs. */
+  showApp(): void;
 }
 
 type AnyOptions = { success?: (r: any) => void; fail?: (r: any) => void; complete?: (r: any) => void; [k: string]: any };
@@ -154,6 +161,8 @@ export function createNodeWx(options: NodeWxOptions = {}) {
   const messagePlans = [...(options.messageFiles ?? [])];
   const sheetTaps = [...(options.sheetTaps ?? [])];
   let copies = 0;
+  const hideListeners = new Set<() => void>();
+  const showListeners = new Set<() => void>();
 
   const control: NodeWxControl = {
     network: network.stats,
@@ -175,6 +184,8 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     planMessageFiles: (...plans) => void messagePlans.push(...plans),
     planSheet: (...taps) => void sheetTaps.push(...taps),
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
+    hideApp: () => [...hideListeners].forEach((listener) => listener()),
+    showApp: () => [...showListeners].forEach((listener) => listener()),
   };
 
   const nextPlan = (plans: PickPlan[]): PickPlan => (plans.length > 1 ? plans.shift()! : plans[0] ?? 'cancel');
@@ -255,6 +266,10 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     uploadFile: (o: WechatMiniprogram.UploadFileOption) => uploadFile(network, o),
     request: (o: WechatMiniprogram.RequestOption) => request(network, o),
     getFileSystemManager: () => fileSystemManager,
+    onAppHide: (listener: () => void) => void hideListeners.add(listener),
+    onAppShow: (listener: () => void) => void showListeners.add(listener),
+    offAppHide: (listener: () => void) => void hideListeners.delete(listener),
+    offAppShow: (listener: () => void) => void showListeners.delete(listener),
 
     env: { USER_DATA_PATH },
 

@@ -1,5 +1,5 @@
 // WeChat allows 10 network requests at once, request, uploadFile and downloadFile
-// together (WeChat's network docs); Alipay documents the same figure. Past it calls queue
+// together (WeChat's network docs). Past it calls queue
 // or fail, so the app keeps itself within it: transfers (whole files and parts) take at
 // most TRANSFER_SLOTS through the engine's queue, and every JSON call to the signer
 // (tickets, sign-in, the multipart steps, links) goes through the few slots left. A
