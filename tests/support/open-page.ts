@@ -45,6 +45,8 @@ export async function openPage(pagePath: string, options: { language?: string; c
         lang: platform.language(),
         concurrency: config.concurrency,
         retry: { delays: [] },
+        // Uploads in parts are remembered where the app remembers them (for 继续上传).
+        storage: platform.storage,
       }),
   });
   servicesModule.setServices(services);

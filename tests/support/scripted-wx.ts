@@ -3,7 +3,9 @@
 // every HTTP status through `success`, uploadFile tasks with onProgressUpdate and
 // abort() answered by "uploadFile:fail abort" — but driven step by step by the test:
 // each upload waits until the test sends progress, a status or a failure.
-// The signer's /healthz and /api/tickets are answered in the contract's shapes.
+// The signer's /healthz and /api/tickets are answered in the contract's shapes; with
+// `multipart` set, so are its uploads in parts (/api/uploads…), and each part PUT (a
+// wx.request with an ArrayBuffer body) waits for the test like an upload does.
 import type { UploadLimits } from '../../typings/ticket';
 
 type AnyOptions = Record<string, any>;
@@ -24,6 +26,17 @@ export interface PendingUpload {
   settled: boolean;
   progress(bytesSent: number, totalBytes: number): void;
   succeed(statusCode?: number, data?: string): void;
+  fail(why: string): void;
+}
+
+/** One part PUT the app sent, waiting for the test. */
+export interface PendingPart {
+  url: string;
+  partNumber: number;
+  /** The bytes the app read for it (readFile position/length). */
+  byteLength: number;
+  settled: boolean;
+  succeed(): void;
   fail(why: string): void;
 }
 
@@ -61,6 +74,14 @@ export interface ScriptedWx {
   written: Map<string, Uint8Array>;
   /** What wx.compressImage makes of a photo's size (a stand-in: these photos have no pixels). */
   compressRatio: number;
+  /** Set: /healthz offers uploads in parts of this size for files above the single-request limit. */
+  multipart?: { partSize: number };
+  /** Part PUTs in the order sent. */
+  parts: PendingPart[];
+  /** Upload tokens the app abandoned (/api/uploads/abort). */
+  aborted: string[];
+  /** Files on the phone by path, with their size (getFileInfo): picks land here; tests may add or delete. */
+  fileSizes: Map<string, number>;
   restore(): void;
 }
 
@@ -92,24 +113,100 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     fileBytes: new Map(),
     written: new Map(),
     compressRatio: 0.3,
+    parts: [],
+    aborted: [],
+    fileSizes: new Map(),
     restore: () => saved.forEach((value, name) => (target[name] = value)),
   };
   /** Sizes the pickers reported and compressImage made, by path, for getFileInfo. */
-  const sizes = new Map<string, number>();
+  const sizes = state.fileSizes;
   const replace = (name: string, fn: unknown) => {
     if (!saved.has(name)) saved.set(name, target[name]);
     target[name] = fn;
   };
 
+  /** Uploads in parts the scripted signer started: token → plan and the parts stored. */
+  const uploadsInParts = new Map<string, { key: string; size: number; partSize: number; partCount: number; stored: Set<number> }>();
+  const reply = (o: AnyOptions, statusCode: number, body: unknown) =>
+    o.success?.({ statusCode, data: JSON.stringify(body), header: { 'Content-Type': 'application/json' } });
+  const answerMultipart = (o: AnyOptions, route: string): boolean => {
+    const body = o.data ? JSON.parse(String(o.data)) : {};
+    const serverTime = new Date(Date.now()).toISOString();
+    const expiresAt = new Date(Date.now() + 24 * 3600_000).toISOString();
+    if (route === '/api/uploads') {
+      const partSize = state.multipart!.partSize;
+      const uploadToken = `tok-${uploadsInParts.size + 1}`;
+      const key = `uploads/test/parts-${uploadsInParts.size + 1}-${body.name}`;
+      const partCount = Math.ceil(body.size / partSize);
+      uploadsInParts.set(uploadToken, { key, size: body.size, partSize, partCount, stored: new Set() });
+      reply(o, 200, { uploadToken, key, partSize, partCount, expiresAt, objectUrl: `${OBJECT_BASE}/${key}`, provider: 's3', contentType: body.type ?? '', size: body.size, serverTime });
+      return true;
+    }
+    const upload = uploadsInParts.get(body.uploadToken);
+    if (!upload) {
+      reply(o, 410, { error: { code: 'UploadExpired', message: 'gone' } });
+      return true;
+    }
+    const sizeOf = (n: number) => Math.min(upload.partSize, upload.size - (n - 1) * upload.partSize);
+    if (route === '/api/uploads/parts') {
+      const parts = (body.partNumbers as number[]).map((n) => ({
+        partNumber: n,
+        url: `${OBJECT_BASE}/${upload.key}?partNumber=${n}&uploadId=${body.uploadToken}`,
+        headers: {},
+        size: sizeOf(n),
+        expiresAt,
+      }));
+      reply(o, 200, { serverTime, parts });
+    } else if (route === '/api/uploads/list') {
+      reply(o, 200, { parts: [...upload.stored].map((n) => ({ partNumber: n, etag: `"e${n}"`, size: sizeOf(n) })) });
+    } else if (route === '/api/uploads/complete') {
+      uploadsInParts.delete(body.uploadToken);
+      reply(o, 200, { key: upload.key, objectUrl: `${OBJECT_BASE}/${upload.key}`, size: upload.size });
+    } else if (route === '/api/uploads/abort') {
+      uploadsInParts.delete(body.uploadToken);
+      state.aborted.push(body.uploadToken);
+      reply(o, 200, { aborted: true });
+    } else return false;
+    return true;
+  };
+  const answerPart = (o: AnyOptions) => {
+    const url = String(o.url);
+    const partNumber = Number(/[?&]partNumber=(\d+)/.exec(url)?.[1]);
+    const token = /[?&]uploadId=([^&]+)/.exec(url)?.[1] ?? '';
+    const settle = (fn: () => void) => {
+      if (part.settled) return;
+      part.settled = true;
+      later(fn);
+    };
+    const part: PendingPart = {
+      url,
+      partNumber,
+      byteLength: (o.data as ArrayBuffer)?.byteLength ?? 0,
+      settled: false,
+      succeed: () =>
+        settle(() => {
+          uploadsInParts.get(token)?.stored.add(partNumber);
+          o.success?.({ statusCode: 200, data: '', header: { ETag: `"e${partNumber}"` } });
+        }),
+      fail: (why) => settle(() => o.fail?.({ errMsg: `request:fail ${why}` })),
+    };
+    state.parts.push(part);
+    return { abort: () => part.fail('abort') };
+  };
+
   const answerRequest = (o: AnyOptions) => {
     const url = String(o.url);
     state.requests.push({ url, method: o.method ?? 'GET' });
+    if (o.method === 'PUT' && url.includes('partNumber=')) return answerPart(o);
     later(() => {
+      const route = url.replace(/^https?:\/\/[^/]+/, '');
+      if (state.multipart && route.startsWith('/api/uploads') && answerMultipart(o, route)) return;
       if (url.endsWith('/healthz')) {
         const h = state.health;
         if ('errMsg' in h) return o.fail?.({ errMsg: `request:fail ${h.errMsg}` });
         if ('status' in h) return o.success?.({ statusCode: h.status, data: '{"error":{"code":"InternalError","message":"boom"}}', header: {} });
-        return o.success?.({ statusCode: 200, data: JSON.stringify({ ok: true, provider: 'local', bucket: 'test', limits: h.limits }), header: {} });
+        const multipart = state.multipart ? { multipart: { maxBytes: 2 * 1024 ** 3, partSize: state.multipart.partSize } } : {};
+        return o.success?.({ statusCode: 200, data: JSON.stringify({ ok: true, provider: 'local', bucket: 'test', limits: h.limits, ...multipart }), header: {} });
       }
       if (url.endsWith('/api/tickets')) {
         const files: Array<{ name: string; type?: string }> = JSON.parse(String(o.data)).files;
@@ -212,6 +309,8 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
   const fsManager = {
     readFile: (o: AnyOptions) =>
       later(() => {
+        // A range of a picked file (a part): zeros of its length, as large picks have no bytes here.
+        if (typeof o.length === 'number' && sizes.has(o.filePath)) return o.success?.({ data: new ArrayBuffer(o.length), errMsg: 'readFile:ok' });
         const bytes = bytesOf(o.filePath);
         if (!bytes) return o.fail?.({ errMsg: `readFile:fail no such file or directory ${o.filePath}` });
         // A copy of exactly the file, as WeChat gives: a Buffer's .buffer may be a shared pool.
