@@ -142,7 +142,7 @@ export function measureLayout(): Layout {
     range.selectNodeContents(el);
     return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
   };
-  const oneLine = ['name', 'note', 'overlay-text', 'overlay-hint', 'add-label', 'original-label', 'summary-size', 'summary-count', 'entry-name', 'entry-meta', 'day', 'tab-bar-item'];
+  const oneLine = ['name', 'note', 'overlay-text', 'overlay-hint', 'add-label', 'original-label', 'summary-size', 'summary-count', 'entry-name', 'entry-meta', 'day', 'tab-bar-item', 'action-text', 'resume-name', 'resume-title'];
   const wrapped = all
     .filter((el) => visible(el) && text(el) && (el.tagName.toLowerCase() === 'wx-button' || oneLine.some((c) => hasClass(el, c))))
     .filter((el) => lines(el) > 1)

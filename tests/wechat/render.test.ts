@@ -17,6 +17,7 @@ import { PHONE_HEIGHT_PX, PHONE_WIDTH_PX, toHtml, type RenderPlatform } from '..
 import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
 import { measureLayout, type Layout } from '../support/measure-layout';
 import { cameraJpeg } from '../support/camera-jpeg';
+import { fileFingerprint, type SavedUpload } from '../../miniprogram/shared/core/index';
 
 export const SCREENS_DIR = path.resolve(__dirname, '../../test-results/screens');
 const SHOOTER = path.resolve(__dirname, '../support/shoot-pages.mjs');
@@ -39,8 +40,8 @@ const en = uiMessages('en');
 /** Pinned (local time) so 今天/昨天 never depend on when the test runs. */
 const NOW = new Date(2026, 10, 22, 11, 0, 0).getTime();
 const DAY = 24 * 60 * 60_000;
-/** Chromium's start plus a dozen screenshots on a busy 2-core machine. */
-const SHOOT_TIMEOUT_MS = 90_000;
+/** Chromium's start plus eighteen screenshots on a busy 2-core machine. */
+const SHOOT_TIMEOUT_MS = 150_000;
 const PHOTO_BYTES = 2_400_000;
 /** Driving a state waits on the page's render timer; generous, as the machine may be busy. */
 const STATE_WAIT_MS = 20_000;
@@ -88,6 +89,53 @@ async function mixed(language?: string, source = CHATS): Promise<OpenPage> {
   wx.uploads[3].progress(576_000, 720_000); // the long one: 80%
   await waitFor(() => session.page.data.items[3]?.overlayText === '80%', '80% shows', STATE_WAIT_MS);
   return session;
+}
+
+const MIB = 1024 * 1024;
+const PART_BYTES = 5 * MIB;
+/** Above the 20 MB single-request limit: six parts. */
+const BIG_BYTES = 5 * PART_BYTES + 1000;
+/** Photos and videos allowed, and the scripted signer offers uploads in parts. */
+const withParts = (wx: ScriptedWx) => {
+  wx.health = { limits: { ...TEST_LIMITS, allowedTypes: ['image/*', 'video/*'] } };
+  wx.multipart = { partSize: PART_BYTES };
+};
+
+/** Two videos in parts (the first paused by the person, the second going) and a photo waiting its turn. */
+async function paused(language?: string): Promise<OpenPage> {
+  const session = await openPage(UPLOAD_PAGE, { concurrency: 3, language, before: withParts });
+  const { wx, services } = session;
+  addPhotos(session, [{ path: 'http://tmp/beach-day.mp4', size: BIG_BYTES }, { path: 'http://tmp/trip.mp4', size: BIG_BYTES }, photo('IMG_0042.jpg')], CHATS);
+  await waitFor(() => wx.parts.length === 3, 'three parts go', STATE_WAIT_MS);
+  wx.parts.forEach((part) => part.succeed());
+  await waitFor(() => wx.parts.length === 6, 'three more go', STATE_WAIT_MS);
+  services.engine.pause(services.engine.items()[0].id);
+  await waitFor(() => wx.parts.some((part) => !part.settled && !part.url.includes('beach-day')), 'the second video sends', STATE_WAIT_MS);
+  wx.parts.filter((part) => !part.settled).slice(0, 1).forEach((part) => part.succeed());
+  await waitFor(() => session.page.data.items[0]?.status === 'paused' && session.page.data.items[1]?.percent > 0, 'the paused tile and progress show', STATE_WAIT_MS);
+  return session;
+}
+
+/** What an earlier launch left unfinished: one whose file is still on the phone, one whose temp file is gone. */
+function leftOver(wx: ScriptedWx) {
+  const entry = (name: string, partsDone: string): SavedUpload => ({
+    uploadToken: `left-${name}`,
+    key: `uploads/test/${name}`,
+    objectUrl: `https://bucket.example.com/uploads/test/${name}`,
+    partSize: PART_BYTES,
+    partCount: 6,
+    size: BIG_BYTES,
+    expiresAtMs: Date.now() + 3600_000,
+    name,
+    path: `http://tmp/${name}`,
+    type: 'video/mp4',
+    kind: 'video',
+    partsDone,
+  });
+  const kept = entry('VID_20261121_183055_family_dinner.mp4', '1-4');
+  const gone = entry('trip.mp4', '1');
+  for (const saved of [kept, gone]) wx.storage.set(fileFingerprint(saved), saved);
+  wx.fileSizes.set(kept.path, BIG_BYTES);
 }
 
 interface State {
@@ -143,6 +191,11 @@ const STATES: Record<string, State> = {
   'upload-mixed-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => mixed('en_US') },
   // Alipay has no chat-file picker: its photos come from the album, so they carry human names.
   'upload-mixed-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => mixed(undefined, ALBUM) },
+  'upload-paused': { pagePath: UPLOAD_PAGE, open: () => paused() },
+  'upload-paused-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => paused('en_US') },
+  'upload-resume-list': { pagePath: UPLOAD_PAGE, open: () => openPage(UPLOAD_PAGE, { before: (wx) => (withParts(wx), leftOver(wx)) }) },
+  'upload-resume-list-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => openPage(UPLOAD_PAGE, { language: 'en_US', before: (wx) => (withParts(wx), leftOver(wx)) }) },
+  'upload-resume-list-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => openPage(UPLOAD_PAGE, { before: (wx) => (withParts(wx), leftOver(wx)) }) },
   'upload-nine-wide': {
     pagePath: UPLOAD_PAGE,
     viewport: WIDE_VIEWPORT,
@@ -208,7 +261,7 @@ beforeAll(async () => {
   const job = { shots, measure: measureLayout.toString(), viewport: { width: PHONE_WIDTH_PX, height: PHONE_HEIGHT_PX } };
   const results: Layout[] = JSON.parse(execFileSync(process.execPath, [SHOOTER], { input: JSON.stringify(job), timeout: SHOOT_TIMEOUT_MS }).toString());
   shots.forEach((shot, i) => (layouts[shot.name] = results[i]));
-}, SHOOT_TIMEOUT_MS + 12 * STATE_WAIT_MS);
+}, SHOOT_TIMEOUT_MS + 20 * STATE_WAIT_MS);
 
 /** What every screen owes a person, whatever its state. */
 function expectUsable(layout: Layout, width = PHONE_WIDTH_PX) {
@@ -310,6 +363,31 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     expectChrome(layout, zh.uploadTitle, zh.tabs, 0, ALIPAY_TAB);
     expect(layout.tiles).toHaveLength(6);
     expect(layout.primaries).toEqual([zh.retryAll]);
+  });
+
+  it('upload, a file in parts paused: 已暂停 and how far on the picture, 继续 under it; 暂停 on the one going; none on a photo', () => {
+    const layout = layouts['upload-paused'];
+    expectUsable(layout);
+    expect(layout.tiles.map((t) => t.status)).toEqual(['paused', 'uploading', 'waiting']);
+    expect(layout.tiles[0].overlay).toMatch(new RegExp(`^${zh.status.paused} \\d+%$`));
+    const actions = layout.tapTargets.filter((t) => t.name === 'action');
+    expect(actions.map((t) => t.label.split('，')[0])).toEqual([zh.resume, zh.pause]);
+    expect(layout.texts['summary-cancelled']).toBe(zh.pausedCount(1));
+    const english = layouts['upload-paused-en'];
+    expectUsable(english);
+    expect(english.tapTargets.filter((t) => t.name === 'action').map((t) => t.label.split('，')[0])).toEqual([en.resume, en.pause]);
+  });
+
+  it('upload, 继续上传 list: each unfinished upload with its size and how far, a gone file said plainly with only 放弃', () => {
+    for (const [name, t] of [['upload-resume-list', zh], ['upload-resume-list-en', en], ['upload-resume-list-alipay', zh]] as const) {
+      const layout = layouts[name];
+      expectUsable(layout);
+      expect(layout.texts['resume-title']).toBe(t.resumeTitle);
+      const buttons = layout.tapTargets.filter((b) => /btn-(continue|discard)/.test(b.name)).map((b) => b.label);
+      expect(buttons.sort()).toEqual([t.continueUpload, t.discard, t.discard].sort());
+      const notes = layout.contrasts.filter((c) => c.name.startsWith('resume-note')).map((c) => c.text);
+      expect(notes.some((n) => n.endsWith(t.resumeFileGone))).toBe(true);
+    }
   });
 
   it('a wider screen gets 4 columns', () => {

@@ -471,6 +471,8 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     },
 
     unfinished(): SavedUploadSummary[] {
+      // A transport that cannot send parts could not continue one (and never saved one).
+      if (!partsContext) return [];
       const listed = new Set(store.all().map((entry) => entry.item.file.path));
       return multipartState
         .list(now())

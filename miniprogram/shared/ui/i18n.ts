@@ -226,7 +226,7 @@ const en: UiMessages = {
   resume: 'Resume',
   pausedCount: (n) => `${n} paused`,
   resumeTitle: 'Not finished last time',
-  continueUpload: 'Continue',
+  continueUpload: 'Continue upload',
   discard: 'Discard',
   resumeProgress: (done, total) => `${formatBytes(done)} of ${formatBytes(total)} sent`,
   resumeFileGone: 'The file is no longer on this phone; it can only be discarded',

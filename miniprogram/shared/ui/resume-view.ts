@@ -6,8 +6,8 @@ import { displayName } from './display-name';
 import { formatBytes, type UiMessages } from './i18n';
 import { middleEllipsis } from './middle-ellipsis';
 
-/** A row's name spans the card minus its buttons: about 28 narrow characters at 375 px. */
-export const RESUME_NAME_BUDGET = 28;
+/** A row's name spans the card (its buttons sit under it): about 40 narrow characters at 375 px. */
+export const RESUME_NAME_BUDGET = 40;
 
 export interface ResumeRowView {
   id: string;
