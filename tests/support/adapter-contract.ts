@@ -206,6 +206,15 @@ export function describeAdapterContract(platformName: string, setup: () => Contr
         expect(platform.storage.get('history')).toBeUndefined();
       });
 
+      it('lists the keys it holds (for uploads left unfinished by an earlier launch)', () => {
+        expect(platform.storage.keys()).not.toContain('multipart-upload:a');
+        platform.storage.set('multipart-upload:a', { n: 1 });
+        platform.storage.set('other', 2);
+        expect(platform.storage.keys()).toEqual(expect.arrayContaining(['multipart-upload:a', 'other']));
+        platform.storage.remove('multipart-upload:a');
+        expect(platform.storage.keys()).not.toContain('multipart-upload:a');
+      });
+
       it('speaks Chinese unless the phone is in English', () => {
         expect(platform.language()).toBe('zh');
       });

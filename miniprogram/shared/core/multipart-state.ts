@@ -86,8 +86,23 @@ export function savedFile(saved: SavedUpload): PickedFile {
   return file;
 }
 
+/** Where uploads are remembered when the app gives no storage: this run only, so pause and retry still resume. */
+function memoryStore(): KeyValueStore {
+  const values = new Map<string, string>();
+  return {
+    get: <T>(key: string) => (values.has(key) ? (JSON.parse(values.get(key) as string) as T) : undefined),
+    set: (key, value) => void values.set(key, JSON.stringify(value)),
+    remove: (key) => void values.delete(key),
+    keys: () => Array.from(values.keys()),
+  };
+}
+
 export class MultipartState {
-  constructor(private readonly storage: KeyValueStore | undefined) {}
+  private readonly storage: KeyValueStore;
+
+  constructor(storage: KeyValueStore | undefined) {
+    this.storage = storage ?? memoryStore();
+  }
 
   load(file: FileId, nowMs: number): SavedUpload | undefined {
     return this.loadKey(fileFingerprint(file), nowMs, file.size);
@@ -97,7 +112,7 @@ export class MultipartState {
   list(nowMs: number): Array<{ id: string; saved: SavedUpload }> {
     let keys: string[];
     try {
-      keys = this.storage?.keys() ?? [];
+      keys = this.storage.keys() ?? [];
     } catch {
       return [];
     }
@@ -115,7 +130,7 @@ export class MultipartState {
   }
 
   save(file: FileId, upload: SavedUpload): void {
-    this.storage?.set(fileFingerprint(file), upload);
+    this.storage.set(fileFingerprint(file), upload);
   }
 
   /** Records that the store accepted these parts (best effort: a full storage only loses the "how far"). */
@@ -129,18 +144,18 @@ export class MultipartState {
   }
 
   clear(file: FileId): void {
-    this.storage?.remove(fileFingerprint(file));
+    this.storage.remove(fileFingerprint(file));
   }
 
   clearId(id: string): void {
-    if (id.startsWith(MULTIPART_KEY_PREFIX)) this.storage?.remove(id);
+    if (id.startsWith(MULTIPART_KEY_PREFIX)) this.storage.remove(id);
   }
 
   private loadKey(id: string, nowMs: number, size?: number): SavedUpload | undefined {
-    const saved = this.storage?.get<unknown>(id);
+    const saved = this.storage.get<unknown>(id);
     if (!isSaved(saved) || (size !== undefined && saved.size !== size)) return undefined;
     if (saved.expiresAtMs <= nowMs) {
-      this.storage?.remove(id);
+      this.storage.remove(id);
       return undefined;
     }
     return saved;

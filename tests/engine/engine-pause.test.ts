@@ -1,0 +1,212 @@
+// Pause, resume, the background and the bar of a file in parts, through the engine's
+// public surface over a scripted transport: the signer's multipart routes answer from
+// here, each part PUT waits for the test, and the estimate's clock is moved by hand.
+import { createUploadEngine, type EngineOptions } from '../../miniprogram/shared/core/engine';
+import { ESTIMATE_CAP, ESTIMATE_TICK_MS } from '../../miniprogram/shared/core/multipart-transfer';
+import { SIGNER_REQUEST_SLOTS, withRequestBudget } from '../../miniprogram/shared/core/request-budget';
+import { TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from '../../miniprogram/shared/core/ports';
+import { FakeTransport, flush, json, MiB, photo, SIGNER, T0 } from '../support/fake-transport';
+import { createManualTimers } from '../support/fake-timers';
+
+const PART = 5 * MiB;
+const SIZE = 6 * PART; // six parts, above the 20 MiB single-request limit
+
+class FakePart {
+  settled = false;
+  aborted = false;
+  readonly task: UploadTask;
+  private resolve!: (r: HttpResponse) => void;
+  private reject!: (e: TransportError) => void;
+  constructor(readonly request: FilePartRequest) {
+    const result = new Promise<HttpResponse>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.task = { result, abort: () => ((this.aborted = true), this.fail('aborted')) };
+  }
+  get partNumber() {
+    return Number(/partNumber=(\d+)/.exec(this.request.url)?.[1]);
+  }
+  succeed() {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve({ statusCode: 200, body: '', headers: { etag: `"e${this.partNumber}"` } });
+  }
+  fail(kind: 'network' | 'aborted') {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(new TransportError(kind, `request:fail ${kind}`));
+  }
+}
+
+function setup(options: Partial<EngineOptions> = {}) {
+  const fake = new FakeTransport(() => T0);
+  const parts: FakePart[] = [];
+  const stored = new Set<number>();
+  const transport = Object.assign(fake, {
+    putPart: (request: FilePartRequest) => {
+      const part = new FakePart(request);
+      parts.push(part);
+      void part.task.result.then(() => stored.add(part.partNumber), () => undefined);
+      return part.task;
+    },
+  });
+  const serverTime = new Date(T0).toISOString();
+  const expiresAt = new Date(T0 + 3600_000).toISOString();
+  fake.routes['GET /healthz'] = () => json(200, { ...fake.health(), multipart: { maxBytes: 2 * 1024 * MiB, partSize: PART } });
+  fake.routes['POST /api/uploads'] = () =>
+    json(200, { uploadToken: 'tok', key: 'uploads/big.mp4', partSize: PART, partCount: 6, expiresAt, serverTime, objectUrl: 'http://b/big.mp4', provider: 's3', contentType: 'video/mp4', size: SIZE });
+  fake.routes['POST /api/uploads/parts'] = (r) =>
+    json(200, { serverTime, parts: (JSON.parse(r.body!).partNumbers as number[]).map((n) => ({ partNumber: n, url: `http://b/big.mp4?partNumber=${n}`, headers: {}, size: PART, expiresAt })) });
+  fake.routes['POST /api/uploads/list'] = () => json(200, { parts: [...stored].map((n) => ({ partNumber: n, etag: `"e${n}"`, size: PART })) });
+  fake.routes['POST /api/uploads/complete'] = () => json(200, { key: 'uploads/big.mp4', objectUrl: 'http://b/big.mp4', size: SIZE });
+  const clock = createManualTimers(1_000);
+  const sleeps: number[] = [];
+  const engine = createUploadEngine({
+    signerUrl: SIGNER,
+    transport,
+    now: () => T0,
+    sleep: async (ms) => void sleeps.push(ms),
+    timers: clock.timers,
+    concurrency: 3,
+    retry: { delays: [1000] },
+    ...options,
+  });
+  const percents: number[] = [];
+  engine.on('change', (item) => percents.push(item.percent));
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await flush();
+  };
+  const video = { ...photo(SIZE, 'big.mp4', 'video/mp4'), kind: 'video' as const };
+  fake.limits = { ...fake.limits, allowedTypes: ['image/*', 'video/*'] };
+  return { engine, fake, parts, clock, sleeps, percents, settle, video, inFlight: () => parts.filter((p) => !p.settled) };
+}
+
+describe('the bar of a file in parts', () => {
+  it('adds an estimate of the parts in flight from the measured pace, capped below their size, never moving back', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    expect(s.inFlight()).toHaveLength(3);
+    // No part finished yet: nothing measured, so nothing is guessed.
+    s.clock.advance(5 * ESTIMATE_TICK_MS);
+    await s.settle();
+    expect(s.engine.items()[0].bytesSent).toBe(0);
+
+    s.clock.advance(1000);
+    s.parts[0].succeed(); // 5 MiB in 6.5 s of this clock
+    await s.settle();
+    const afterOne = s.engine.items()[0].bytesSent;
+    expect(afterOne).toBeGreaterThanOrEqual(PART);
+    s.clock.advance(2 * ESTIMATE_TICK_MS);
+    await s.settle();
+    const moving = s.engine.items()[0].bytesSent;
+    expect(moving).toBeGreaterThan(afterOne);
+
+    // However long they take, the parts in flight never count as more than ESTIMATE_CAP of themselves.
+    s.clock.advance(600_000);
+    await s.settle();
+    const capped = s.engine.items()[0].bytesSent;
+    expect(capped).toBeLessThanOrEqual(PART + 3 * Math.floor(PART * ESTIMATE_CAP) + 1);
+    expect(capped).toBeGreaterThan(PART + 2 * PART * ESTIMATE_CAP);
+
+    // A part that fails takes its estimate away, but the bar does not move back.
+    s.inFlight()[0].fail('network');
+    await s.settle();
+    expect(s.engine.items()[0].bytesSent).toBe(capped);
+    expect(s.percents).toEqual([...s.percents].sort((a, b) => a - b));
+  });
+});
+
+describe('pause and resume', () => {
+  it('pausing aborts the parts in flight, keeps the stored bytes on the bar, and frees the queue for others', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    await s.engine.add([photo(1000, 'small.jpg')]);
+    await s.settle();
+    expect(s.fake.uploads).toHaveLength(0); // the photo waits: three parts hold the queue
+    s.parts[0].succeed();
+    await s.settle();
+    const id = s.engine.items()[0].id;
+    expect(s.engine.items()[0].inParts).toBe(true);
+    s.engine.pause(id);
+    await s.settle();
+    expect(s.engine.items()[0]).toMatchObject({ status: 'paused', pausedBy: 'person', bytesSent: PART });
+    expect(s.inFlight()).toEqual([]);
+    expect(s.parts.filter((p) => p.aborted).length).toBeGreaterThan(0);
+    expect(s.fake.uploads).toHaveLength(1); // the photo got the room
+    expect(s.engine.progress().paused).toBe(1);
+
+    const sent = s.parts.length;
+    s.engine.resume(id);
+    await s.settle();
+    expect(s.engine.items()[0].status).toBe('uploading');
+    expect(s.fake.requests.some((r) => r.url.endsWith('/api/uploads/list'))).toBe(true);
+    expect(s.parts.slice(sent).map((p) => p.partNumber)).not.toContain(1);
+  });
+
+  it('a single-request file cannot be paused (nothing of it would be kept): pause leaves it going', async () => {
+    const s = setup();
+    await s.engine.add([photo(1000, 'small.jpg')]);
+    await s.settle();
+    s.engine.pause(s.engine.items()[0].id);
+    expect(s.engine.items()[0]).toMatchObject({ status: 'uploading' });
+    expect(s.engine.items()[0].inParts).toBeUndefined();
+  });
+
+  it('a part cut while the app is hidden pauses the file instead of retrying or failing; showing the app resumes it', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.engine.setAppVisible(false);
+    s.inFlight().forEach((p) => p.fail('network'));
+    await s.settle();
+    expect(s.engine.items()[0]).toMatchObject({ status: 'paused', pausedBy: 'background' });
+    expect(s.engine.items()[0].error).toBeUndefined();
+    expect(s.sleeps).toEqual([]); // no backoff spent in the background
+
+    s.engine.setAppVisible(true);
+    await s.settle();
+    expect(s.engine.items()[0].status).toBe('uploading');
+    expect(s.inFlight()).toHaveLength(3);
+  });
+
+  it('a cut noticed only after the app is back is sent again at once, not counted as a retry', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.engine.setAppVisible(false);
+    s.engine.setAppVisible(true);
+    s.inFlight()[0].fail('network');
+    await s.settle();
+    expect(s.engine.items()[0].status).toBe('uploading');
+    expect(s.sleeps).toEqual([]);
+    expect(s.inFlight()).toHaveLength(3);
+  });
+});
+
+describe('the request budget', () => {
+  it('holds the signer calls to the slots the transfers leave of the platform\'s 10', async () => {
+    const fake = new FakeTransport(() => T0);
+    let open = 0;
+    let most = 0;
+    const answers: Array<() => void> = [];
+    fake.routes['POST /api/slow'] = () =>
+      new Promise((resolve) => {
+        open += 1;
+        most = Math.max(most, open);
+        answers.push(() => ((open -= 1), resolve(json(200, {}))));
+      });
+    const wire = withRequestBudget(fake);
+    expect(withRequestBudget(wire)).toBe(wire); // shared, not stacked
+    const calls = Array.from({ length: 5 }, () => wire.request({ url: `${SIGNER}/api/slow`, method: 'POST', body: '{}' }));
+    for (let answered = 0; answered < 5; answered++) {
+      await flush();
+      answers.shift()!();
+    }
+    await Promise.all(calls);
+    expect(most).toBe(SIGNER_REQUEST_SLOTS);
+    expect(SIGNER_REQUEST_SLOTS + 8).toBe(10);
+  });
+});
