@@ -112,7 +112,7 @@ describe('the Alipay upload page: 继续上传', () => {
       ]);
       expect(axmlText(PAGE_AXML, 'resume-title', { t: s.page.data.t })).toBe(zh.resumeTitle);
       expect(s.page.data.t).toMatchObject({ continueUpload: zh.continueUpload, discard: zh.discard });
-      expect(rows[1].noteText).toBe(zh.resumeFileGone);
+      expect(axmlText(PAGE_AXML, 'resume-note', { item: rows[1] })).toBe(zh.resumeFileGone(30 * MIB));
 
       await s.page.onDiscardSaved(event('k2')); // fake-my's confirm answers yes
       s.page.onContinueSaved(event('k1'));

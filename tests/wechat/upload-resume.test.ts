@@ -3,7 +3,6 @@
 // (its signer answers uploads in parts; each part PUT waits for the test). Every
 // assertion reads the rendered tree; every interaction is a real tap on it.
 import { uiMessages } from '../../miniprogram/shared/ui/index';
-import { formatBytes } from '../../miniprogram/shared/ui/index';
 import { fileFingerprint, type SavedUpload } from '../../miniprogram/shared/core/index';
 import { hasClass, openPage, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
 import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
@@ -180,8 +179,8 @@ describe('继续上传: uploads an earlier launch left unfinished', () => {
     expect(textOf(page.querySelector('.resume-title'))).toBe(zh.resumeTitle);
     const listed = rows(page).sort((a, b) => a.name.localeCompare(b.name));
     expect(listed.map((r) => [r.name, r.note])).toEqual([
-      ['clip.mp4', `${formatBytes(BIG)} · ${zh.resumeProgress(2 * PART_BYTES, BIG)}`],
-      ['gone.mp4', `${formatBytes(BIG)} · ${zh.resumeFileGone}`],
+      ['clip.mp4', zh.resumeProgress(2 * PART_BYTES, BIG)],
+      ['gone.mp4', zh.resumeFileGone(BIG)],
     ]);
     expect(textOf(listed[0].continueButton)).toBe(zh.continueUpload);
     expect(listed[1].continueButton).toBeUndefined();
@@ -228,7 +227,7 @@ describe('继续上传: uploads an earlier launch left unfinished', () => {
     });
     const [row] = rows(session.page);
     expect(textOf(session.page.querySelector('.resume-title'))).toBe(en.resumeTitle);
-    expect(row.note).toBe(`${formatBytes(BIG)} · ${en.resumeProgress(2 * PART_BYTES, BIG)}`);
+    expect(row.note).toBe(en.resumeProgress(2 * PART_BYTES, BIG));
     expect([textOf(row.continueButton), textOf(row.discardButton)]).toEqual([en.continueUpload, en.discard]);
   });
 });

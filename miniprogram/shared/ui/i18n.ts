@@ -66,10 +66,10 @@ export interface UiMessages {
   resumeTitle: string;
   continueUpload: string;
   discard: string;
-  /** "已传 12 MB / 48 MB" */
+  /** A 继续上传 row's second line: "48 MB · 已传 12 MB / 48 MB". */
   resumeProgress: (doneBytes: number, totalBytes: number) => string;
-  /** The file an unfinished upload was sending is gone from the phone (temp files are cleaned). */
-  resumeFileGone: string;
+  /** The same line when the file it was sending is gone from the phone (temp files are cleaned). */
+  resumeFileGone: (totalBytes: number) => string;
   discardConfirmTitle: string;
   discardConfirm: string;
   discardFailed: string;
@@ -151,8 +151,8 @@ const zh: UiMessages = {
   resumeTitle: '上次没有传完',
   continueUpload: '继续上传',
   discard: '放弃',
-  resumeProgress: (done, total) => `已传 ${formatBytes(done)} / ${formatBytes(total)}`,
-  resumeFileGone: '文件已不在这台手机上，只能放弃',
+  resumeProgress: (done, total) => `${formatBytes(total)} · 已传 ${formatBytes(done)} / ${formatBytes(total)}`,
+  resumeFileGone: (total) => `${formatBytes(total)} · 文件已不在这台手机上，只能放弃`,
   discardConfirmTitle: '放弃这个上传？',
   discardConfirm: '已传的部分会被删除，之后需要重新添加文件。',
   discardFailed: '没能放弃，请重试。',
@@ -228,8 +228,8 @@ const en: UiMessages = {
   resumeTitle: 'Not finished last time',
   continueUpload: 'Continue upload',
   discard: 'Discard',
-  resumeProgress: (done, total) => `${formatBytes(done)} of ${formatBytes(total)} sent`,
-  resumeFileGone: 'The file is no longer on this phone; it can only be discarded',
+  resumeProgress: (done, total) => `${formatBytes(total)} · ${formatBytes(done)} of ${formatBytes(total)} sent`,
+  resumeFileGone: (total) => `${formatBytes(total)} · The file is no longer on this phone; it can only be discarded`,
   discardConfirmTitle: 'Discard this upload?',
   discardConfirm: 'The parts already sent are deleted; add the file again if you need it.',
   discardFailed: 'Could not discard it. Try again.',

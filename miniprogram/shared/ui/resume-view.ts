@@ -14,7 +14,7 @@ export interface ResumeRowView {
   name: string;
   shortName: string;
   sizeText: string;
-  /** 已传 12 MB / 48 MB, or why it cannot go on. */
+  /** 48 MB · 已传 12 MB / 48 MB, or the size and why it cannot go on. */
   noteText: string;
   percent: number;
   /** The file is no longer where it was picked: only 放弃. */
@@ -32,7 +32,7 @@ export function resumeRowView(saved: SavedUploadSummary, t: UiMessages, now: num
     name,
     shortName: middleEllipsis(name, RESUME_NAME_BUDGET),
     sizeText: formatBytes(saved.totalBytes),
-    noteText: fileGone ? t.resumeFileGone : t.resumeProgress(saved.bytesDone, saved.totalBytes),
+    noteText: fileGone ? t.resumeFileGone(saved.totalBytes) : t.resumeProgress(saved.bytesDone, saved.totalBytes),
     percent,
     fileGone,
     busy,
