@@ -14,6 +14,8 @@ const ENTITY_TOO_LARGE = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>Ent
 
 let session: OpenPage | undefined;
 afterEach(() => {
+  // The engine outlives the page: stopped here, so nothing of this test reaches the next one's wx.
+  session?.services.engine.cancelAll();
   session?.close();
   session = undefined;
 });

@@ -255,6 +255,8 @@ beforeAll(async () => {
       fs.writeFileSync(html, toHtml(session.page, options));
       shots.push({ name, html, png: path.join(SCREENS_DIR, `${name}.png`), viewport: state.viewport });
     } finally {
+      // The engine outlives the page: stopped, so nothing of this state reaches the next one's wx.
+      session.services.engine.cancelAll();
       session.close();
     }
   }

@@ -23,6 +23,8 @@ jest.setTimeout(30_000);
 
 let session: OpenPage | undefined;
 afterEach(() => {
+  // The engine outlives the page: stopped here, so nothing of this test reaches the next one's wx.
+  session?.services.engine.cancelAll();
   session?.close();
   session = undefined;
 });
