@@ -1,6 +1,6 @@
-// The signer as its own process: bundled from cloud-signer/src/main.ts with the same
-// options as scripts/build/signer.mjs (into a private folder, by esbuild's command line
-// so it also works from jsdom tests), started on an ephemeral port, stopped by close().
+// The signer as its own process: bundled by scripts/build/signer.mjs itself (`--outfile`
+// into a private folder, run as a child process so it also works from jsdom tests),
+// started on an ephemeral port, stopped by close().
 // For tests that run in jsdom (the WeChat pages through the simulator) and need the
 // signer's multipart routes: the AWS SDK and jose they load do not run inside jsdom's
 // realm, so the signer runs beside it, as on a real machine.
@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const ESBUILD = path.join(ROOT, 'node_modules/.bin/esbuild');
+const BUILD = path.join(ROOT, 'scripts/build/signer.mjs');
 
 export interface SignerProcess {
   origin: string;
@@ -22,7 +22,7 @@ export interface SignerProcess {
 export async function startSignerProcess(env: Record<string, string> = {}): Promise<SignerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-process-'));
   const bundle = path.join(dir, 'signer.js');
-  execFileSync(ESBUILD, [path.join(ROOT, 'cloud-signer/src/main.ts'), '--bundle', '--platform=node', '--target=node20', `--outfile=${bundle}`, '--log-level=warning']);
+  execFileSync(process.execPath, [BUILD, '--outfile', bundle], { cwd: ROOT });
   const child: ChildProcess = spawn(process.execPath, [bundle], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', UPLOAD_DATA_DIR: path.join(dir, 'data'), ...env },
