@@ -233,3 +233,20 @@ describe('继续上传: uploads an earlier launch left unfinished', () => {
     expect([textOf(row.continueButton), textOf(row.discardButton)]).toEqual([en.continueUpload, en.discard]);
   });
 });
+
+describe('the limits hint', () => {
+  it('names the multipart cap where files go in parts, and the single-request one where they cannot', async () => {
+    session = await openPage(UPLOAD_PAGE, { before: withParts });
+    // scripted-wx's signer offers parts up to 2 GB; the single request stays at TEST_LIMITS' 20 MB.
+    await waitFor(() => textOf(session!.page.querySelector('.limits')) !== zh.limitsLoading, 'the limits load');
+    const mixed = { ...TEST_LIMITS, allowedTypes: ['image/*', 'video/*'] };
+    expect(textOf(session.page.querySelector('.limits'))).toBe(zh.limitsHint({ ...mixed, maxBytes: 2 * 1024 ** 3 }));
+    expect(textOf(session.page.querySelector('.limits'))).toContain('2 GB');
+    session.close();
+
+    session = await openPage(UPLOAD_PAGE, { before: (wx) => (wx.health = { limits: mixed }) });
+    await waitFor(() => textOf(session!.page.querySelector('.limits')) !== zh.limitsLoading, 'the limits load');
+    expect(textOf(session.page.querySelector('.limits'))).toBe(zh.limitsHint(mixed));
+    expect(textOf(session.page.querySelector('.limits'))).toContain('20 MB');
+  });
+});

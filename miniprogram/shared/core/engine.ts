@@ -408,7 +408,9 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   }
 
   return {
-    loadLimits,
+    // What a file is checked against here: a platform that can send parts takes files up
+    // to the multipart cap, so the page's hint names that, not the single-request one.
+    loadLimits: () => loadLimits().then(acceptance),
 
     async add(files) {
       let current: UploadLimits;

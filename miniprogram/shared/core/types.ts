@@ -146,7 +146,11 @@ export type Lang = 'zh' | 'en';
 
 /** What pages use; core/engine.ts implements it. */
 export interface UploadEngineApi {
-  /** Loads (once) and returns the signer's limits from GET /healthz. */
+  /**
+   * Loads (once) the signer's limits from GET /healthz and returns what files are checked
+   * against: those limits, with the size cap raised to the multipart one where this
+   * platform sends files in parts.
+   */
   loadLimits(): Promise<UploadLimits>;
   /** Checks restrictions, queues what passes (one ticket request per batch) and starts it. */
   add(files: PickedFile[]): Promise<{ accepted: UploadItem[]; rejected: Rejection[] }>;
