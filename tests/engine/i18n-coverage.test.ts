@@ -26,7 +26,10 @@ function textsOf(name: keyof UiMessages, value: unknown): string[] {
       case 'doneCount':
         return [call(1, 9), call(9, 9)];
       case 'sizeLine':
-        return [call(1, 4_100_000, 4_100_000), call(9, 4_100_000, 31_000_000)];
+        return [call(1, 4_100_000, 4_100_000, true), call(9, 4_100_000, 31_000_000, false)];
+      case 'failedCount':
+      case 'cancelledCount':
+        return [call(1, true), call(9, false)];
       default:
         return [call(1), call(9)];
     }
@@ -112,4 +115,12 @@ describe('templates write no words of their own', () => {
     const seen = new Set(files.flatMap((file) => ownWords(file).map(({ where, words }) => labelOf(file, where, words))));
     for (const known of KNOWN) expect(seen).toContain(known);
   });
+});
+
+test('counts say 张 / photos for photos only, and 个 / files once a video or a file is among them', () => {
+  const zh = uiMessages('zh');
+  const en = uiMessages('en');
+  expect([zh.sizeLine(9, 4_100_000, 31_000_000, true), zh.sizeLine(3, 50_700_000, 52_300_000, false)]).toEqual(['共 9 张 · 3.9 MB，原图 29.6 MB', '共 3 个 · 48.4 MB，原图 49.9 MB']);
+  expect([zh.failedCount(2, true), zh.failedCount(2, false), zh.cancelledCount(1, false)]).toEqual(['2 张失败', '2 个失败', '1 个已取消']);
+  expect([en.sizeLine(1, 10, 10, true), en.sizeLine(2, 10, 10, false)]).toEqual(['1 photo · 10 B', '2 files · 10 B']);
 });

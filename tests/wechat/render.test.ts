@@ -306,7 +306,7 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     expect(layout.tiles.map((t) => t.overlay)).toEqual(['10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', zh.status.waiting]);
     const lastBottom = Math.max(...layout.tiles.map((t) => t.top + t.width));
     expect(lastBottom).toBeLessThan(PHONE_HEIGHT_PX - TAB_BAR_PX); // no scrolling to see the ninth
-    expect(layout.texts['summary-size']).toBe(zh.sizeLine(9, 9 * 720_000, 9 * PHOTO_BYTES));
+    expect(layout.texts['summary-size']).toBe(zh.sizeLine(9, 9 * 720_000, 9 * PHOTO_BYTES, true));
   });
 
   it('upload, mixed states: each tile says its state on the picture; a long name is cut in the middle; one primary', () => {
@@ -321,7 +321,7 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     expect(layout.tapTargets.filter((t) => t.name === 'corner')).toHaveLength(6);
     // Six tiles, "已上传 1/5": the count says why it is out of five.
     expect(layout.texts['summary-count']).toBe(zh.doneCount(1, 5));
-    expect(layout.texts['summary-cancelled']).toBe(zh.cancelledCount(1));
+    expect(layout.texts['summary-cancelled']).toBe(zh.cancelledCount(1, true));
   });
 
   it('upload, twenty done: the + tile leaves the full grid', () => {

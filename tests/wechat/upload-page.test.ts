@@ -151,7 +151,7 @@ describe('upload page', () => {
     wx.uploads[0].fail('net::ERR_CONNECTION_RESET');
     await waitFor(() => tiles(page)[0].status === 'failed', 'the first tile fails');
     expect(tiles(page)[0]).toMatchObject({ overlay: zh.status.failed, hint: zh.tapToRetry, note: zh.status.failed });
-    expect(textOf(page.querySelector('.summary-failed'))).toBe(zh.failedCount(1));
+    expect(textOf(page.querySelector('.summary-failed'))).toBe(zh.failedCount(1, true));
     expect(page.querySelector('.btn-retry-all')).toBeDefined();
 
     tapTile(page, 0);

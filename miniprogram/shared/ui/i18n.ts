@@ -51,10 +51,11 @@ export interface UiMessages {
   signerSlow: string;
   retryConnect: string;
   doneCount: (done: number, total: number) => string;
-  failedCount: (failed: number) => string;
-  cancelledCount: (cancelled: number) => string;
+  /** `photosOnly`: every file counted is a photo (张); otherwise files (个). */
+  failedCount: (failed: number, photosOnly: boolean) => string;
+  cancelledCount: (cancelled: number, photosOnly: boolean) => string;
   /** "共 9 张 · 4.1 MB，原图 31 MB": what will be sent, and what the originals weigh when less is sent. */
-  sizeLine: (count: number, sentBytes: number, originalBytes: number) => string;
+  sizeLine: (count: number, sentBytes: number, originalBytes: number, photosOnly: boolean) => string;
   status: Record<UploadStatus, string>;
   tapToRetry: string;
   /** A paused tile's second line: a tap goes on. */
@@ -139,9 +140,10 @@ const zh: UiMessages = {
   signerSlow: '上传服务迟迟没有回应，网络可能很慢。请稍后点“重新连接”。',
   retryConnect: '重新连接',
   doneCount: (done, total) => `已上传 ${done}/${total}`,
-  failedCount: (failed) => `${failed} 张失败`,
-  cancelledCount: (n) => `${n} 张已取消`,
-  sizeLine: (n, sent, original) => `共 ${n} 张 · ${formatBytes(sent)}${original > sent ? `，原图 ${formatBytes(original)}` : ''}`,
+  failedCount: (failed, photosOnly) => `${failed} ${photosOnly ? '张' : '个'}失败`,
+  cancelledCount: (n, photosOnly) => `${n} ${photosOnly ? '张' : '个'}已取消`,
+  sizeLine: (n, sent, original, photosOnly) =>
+    `共 ${n} ${photosOnly ? '张' : '个'} · ${formatBytes(sent)}${original > sent ? `，原图 ${formatBytes(original)}` : ''}`,
   status: { waiting: '等待中', uploading: '上传中', paused: '已暂停', done: '已上传', failed: '上传失败', cancelled: '已取消' },
   tapToRetry: '点按重试',
   tapToResume: '点按继续',
@@ -217,8 +219,8 @@ const en: UiMessages = {
   doneCount: (done, total) => `${done} of ${total} uploaded`,
   failedCount: (failed) => `${failed} failed`,
   cancelledCount: (n) => `${n} cancelled`,
-  sizeLine: (n, sent, original) =>
-    `${n} photo${n === 1 ? '' : 's'} · ${formatBytes(sent)}${original > sent ? `, originals ${formatBytes(original)}` : ''}`,
+  sizeLine: (n, sent, original, photosOnly) =>
+    `${n} ${photosOnly ? 'photo' : 'file'}${n === 1 ? '' : 's'} · ${formatBytes(sent)}${original > sent ? `, originals ${formatBytes(original)}` : ''}`,
   status: { waiting: 'Waiting', uploading: 'Uploading', paused: 'Paused', done: 'Uploaded', failed: 'Failed', cancelled: 'Cancelled' },
   tapToRetry: 'Tap to retry',
   tapToResume: 'Tap to resume',

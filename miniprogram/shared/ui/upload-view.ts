@@ -135,14 +135,16 @@ export function summaryView(items: readonly UploadItem[], progress: BatchProgres
   const counted = items.filter((item) => item.status !== 'cancelled');
   const sent = counted.reduce((sum, item) => sum + item.file.size, 0);
   const original = counted.reduce((sum, item) => sum + (item.file.originalSize ?? item.file.size), 0);
+  // 张 counts photos; a video or a file among them makes the count one of files (个).
+  const photosOnly = items.every((item) => item.file.kind === 'image');
   return {
     hasItems: items.length > 0,
     percent: progress.percent,
     countText: items.length > 0 ? t.doneCount(progress.done, counted.length) : '',
-    failedText: progress.failed > 0 ? t.failedCount(progress.failed) : '',
+    failedText: progress.failed > 0 ? t.failedCount(progress.failed, photosOnly) : '',
     pausedText: progress.paused > 0 ? t.pausedCount(progress.paused) : '',
-    cancelledText: progress.cancelled > 0 ? t.cancelledCount(progress.cancelled) : '',
-    sizeText: counted.length > 0 ? t.sizeLine(counted.length, sent, original) : '',
+    cancelledText: progress.cancelled > 0 ? t.cancelledCount(progress.cancelled, photosOnly) : '',
+    sizeText: counted.length > 0 ? t.sizeLine(counted.length, sent, original, photosOnly) : '',
     canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed'),
     canCancelAll: inFlight > 0,
     // Clearing while files are still going would hide uploads that keep running.
