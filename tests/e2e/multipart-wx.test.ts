@@ -1,6 +1,6 @@
 // Large files end to end with nothing faked but the phone: the real engine and WeChat
 // adapter over a Node-backed `wx` (readFile by position/length and wx.request PUTs with
-// an ArrayBuffer body, all real I/O), the real signer and its dev bucket. A 48 MiB file
+// an ArrayBuffer body, all real I/O), the real signer and its dev bucket. A 200 MB file
 // goes up in parts and reads back with the same SHA-256; the network cut at ~60% and the
 // app "relaunched" (a new engine, the same storage) sends again only the parts that were
 // in flight; a part URL that expired mid-way is signed again.
@@ -17,9 +17,9 @@ import { httpGet, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 jest.setTimeout(120_000);
 
 const MIB = 1024 * 1024;
-const FILE_BYTES = 48 * MIB + 12_345;
+const FILE_BYTES = 200 * 1000 * 1000 + 12_345; // the issue's 200 MB
 const PART_BYTES = 5 * MIB;
-const PART_COUNT = Math.ceil(FILE_BYTES / PART_BYTES); // 10
+const PART_COUNT = Math.ceil(FILE_BYTES / PART_BYTES); // 39
 const CONCURRENCY = 3;
 const TICKET_TTL_SECONDS = 120;
 
@@ -118,7 +118,7 @@ function network(wx: NodeWx, cutAfter = Infinity) {
 }
 
 describe('a large file in parts through the WeChat adapter', () => {
-  it('uploads 48 MiB in parts (wx.request PUTs, no uploadFile), within WeChat\'s request budget, and reads back the same bytes', async () => {
+  it('uploads 200 MB in parts (wx.request PUTs, no uploadFile), within WeChat\'s request budget, and reads back the same bytes', async () => {
     const wx = createNodeWx();
     const parts = network(wx);
     const session = launch(wx);
@@ -174,8 +174,11 @@ describe('a large file in parts through the WeChat adapter', () => {
       wx.node.dispose();
     }
     expect(item.status).toBe('done');
-    // Exactly the parts the store did not hold were sent again: at most those in flight at the cut.
-    expect(second.attempted).toBe(PART_COUNT - first.stored);
+    // Only the parts the store did not hold were sent again. A part whose answer the cut
+    // swallowed may still have landed (the store had the whole body): ListParts then says
+    // so and it is not sent again, so up to CONCURRENCY fewer than the phone counted.
+    expect(second.attempted).toBeLessThanOrEqual(PART_COUNT - first.stored);
+    expect(second.attempted).toBeGreaterThanOrEqual(PART_COUNT - first.stored - CONCURRENCY);
     expect(second.attempted).toBeLessThanOrEqual(PART_COUNT - cutAfter);
     // Sent before the cut, lost with it, sent again after: only the parts that were in flight.
     const resent = [...second.sent].filter((n) => first.sent.has(n) && !first.storedParts.has(n));
