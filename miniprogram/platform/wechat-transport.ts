@@ -91,11 +91,62 @@ function uploadMultipart(req: FileUploadRequest): UploadTask {
   return { ...upload, reportsProgress };
 }
 
-/** Which bytes of the file a PUT sends: all of it, or one part's range (readFile position/length, base library 2.10.0+). */
+/** Which bytes of the file a PUT sends: all of it, or one part's range. */
 interface ByteRange {
   offset: number;
   length: number;
 }
+
+type FileRead = (filePath: string, done: (data: ArrayBuffer) => void, failed: (error: TransportError) => void) => void;
+
+const fileError = (err: unknown) => new TransportError('file', errMsgOf(err), err);
+
+/**
+ * One range of a file. By descriptor (FileSystemManager.open + read, base library 2.16.1)
+ * where the client has it: readFile is documented to refuse files over 100 MB whatever
+ * range is asked, and a video in parts is often larger. Older clients read the range with
+ * readFile({position, length}) (2.10.0), which then covers files up to that cap.
+ */
+function readRange(range: ByteRange): FileRead {
+  return (filePath, done, failed) => {
+    const fs = wx.getFileSystemManager();
+    if (typeof fs.open !== 'function' || typeof fs.read !== 'function') {
+      fs.readFile({ filePath, position: range.offset, length: range.length, success: ({ data }) => done(data as ArrayBuffer), fail: (err) => failed(fileError(err)) });
+      return;
+    }
+    fs.open({
+      filePath,
+      flag: 'r',
+      success: ({ fd }) => {
+        // Closed whatever the read does: a part's descriptor must not outlive its read.
+        const close = () => fs.close({ fd, fail: () => undefined });
+        const buffer = new ArrayBuffer(range.length);
+        fs.read({
+          fd,
+          arrayBuffer: buffer,
+          offset: 0,
+          length: range.length,
+          position: range.offset,
+          success: ({ bytesRead }) => {
+            close();
+            if (bytesRead === range.length) done(buffer);
+            // The file shrank since it was picked: never send a short part as if whole.
+            else failed(new TransportError('file', `read:fail read ${bytesRead} of ${range.length} bytes at ${range.offset}`, undefined));
+          },
+          fail: (err) => {
+            close();
+            failed(fileError(err));
+          },
+        });
+      },
+      fail: (err) => failed(fileError(err)),
+    });
+  };
+}
+
+/** The whole file (a PUT ticket: files up to the single-request limit, well under readFile's cap). */
+const readWhole: FileRead = (filePath, done, failed) =>
+  wx.getFileSystemManager().readFile({ filePath, success: ({ data }) => done(data as ArrayBuffer), fail: (err) => failed(fileError(err)) });
 
 /**
  * PUT: the file (or one range of it) read with the file system manager, then sent with
@@ -103,14 +154,7 @@ interface ByteRange {
  */
 function putFile(req: FileUploadRequest, range?: ByteRange): UploadTask {
   return uploadPutWith(req, {
-    readFile: (filePath, done, failed) => {
-      wx.getFileSystemManager().readFile({
-        filePath,
-        ...(range ? { position: range.offset, length: range.length } : {}),
-        success: ({ data }) => done(data as ArrayBuffer),
-        fail: (err) => failed(new TransportError('file', errMsgOf(err), err)),
-      });
-    },
+    readFile: range ? readRange(range) : readWhole,
     send: (body, answered, failed) =>
       wx.request({
         url: req.url,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createWechatPlatform } from '../../miniprogram/platform/wechat';
 import { createUploadEngine, type PickedFile, type UploadEngineApi, type UploadItem } from '../../miniprogram/shared/core/index';
-import { createNodeWx, installNodeWx, type NodeWx } from '../support/node-wx';
+import { createNodeWx, installNodeWx, READ_FILE_MAX_BYTES, type NodeWx } from '../support/node-wx';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { httpGet, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 
@@ -137,8 +137,9 @@ describe('a large file in parts through the WeChat adapter', () => {
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       const stored = await httpGet(item.objectUrl!);
       expect([stored.status, sha256(stored.body)]).toEqual([200, sha256OfFile(bigFile)]);
-      // Finished uploads leave nothing in storage.
+      // Finished uploads leave nothing in storage, and no file descriptor open.
       expect([...wx.node.storage.keys()].filter((k) => k.startsWith('multipart-upload:'))).toEqual([]);
+      expect(wx.node.openFiles.size).toBe(0);
     } finally {
       session.close();
       wx.node.dispose();
@@ -218,6 +219,28 @@ describe('a large file in parts through the WeChat adapter', () => {
       const signs = wx.node.network.log.filter((r) => r.url.endsWith('/api/uploads/parts')).length;
       expect(signs).toBeGreaterThanOrEqual(2);
       expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(bigFile));
+    } finally {
+      session.close();
+      wx.node.dispose();
+    }
+  });
+
+  it('reads parts by descriptor, past readFile\'s 100 MB cap; a client without open/read reads them with readFile and meets that cap', async () => {
+    expect(FILE_BYTES).toBeGreaterThan(READ_FILE_MAX_BYTES);
+    // The cap is real in the stand-in: reading the whole file, or one range of it, is refused.
+    const probe = createNodeWx({ fileReads: 'readFile-only' });
+    await expect(probe.getFileSystemManager().readFile({ filePath: bigFile, position: 0, length: 1024 } as never)).rejects.toMatchObject({ errMsg: expect.stringMatching(/readFile:fail .*100M/) });
+    probe.node.dispose();
+
+    // A base library before 2.16.1: the same 200 MB file fails as a file that cannot be read, said once, nothing half-stored.
+    const wx = createNodeWx({ fileReads: 'readFile-only' });
+    const session = launch(wx);
+    try {
+      await session.engine.add([file()]);
+      const item = await settled(session.engine);
+      expect(item.status).toBe('failed');
+      expect(item.error?.retryable).toBe(false);
+      expect(wx.node.network.log.filter((r) => r.method === 'PUT')).toEqual([]);
     } finally {
       session.close();
       wx.node.dispose();

@@ -70,7 +70,20 @@ export interface NodeWxOptions {
   loginCode?: () => string;
   /** Taps for wx.showActionSheet, one per call; when they run out the sheet is dismissed. */
   sheetTaps?: number[];
+  /**
+   * 'descriptor' (default): FileSystemManager.open/read/close exist, as from base library
+   * 2.16.1; 'readFile-only': an older base library, where a range is read with
+   * readFile({position, length}) (2.10.0+) and nothing else.
+   */
+  fileReads?: 'descriptor' | 'readFile-only';
 }
+
+/**
+ * WeChat's documented cap on FileSystemManager.readFile: "单个文件大小上限为100M" (the
+ * readFile reference). The docs give no error text for it; this stand-in fails the call
+ * naming the cap. Reads by descriptor (open/read) have no such cap.
+ */
+export const READ_FILE_MAX_BYTES = 100 * 1024 * 1024;
 
 /** What tests inspect and steer; lives beside the wx APIs as `wx.node`. */
 export interface NodeWxControl {
@@ -112,6 +125,8 @@ export interface NodeWxControl {
   hideApp(): void;
   /** The app comes back: every wx.onAppShow listener runs. */
   showApp(): void;
+  /** Descriptors FileSystemManager.open handed out and close has not taken back yet. */
+  readonly openFiles: ReadonlySet<string>;
 }
 
 type AnyOptions = { success?: (r: any) => void; fail?: (r: any) => void; complete?: (r: any) => void; [k: string]: any };
@@ -186,6 +201,9 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     dispose: () => fs.rmSync(tempDir, { recursive: true, force: true }),
     hideApp: () => [...hideListeners].forEach((listener) => listener()),
     showApp: () => [...showListeners].forEach((listener) => listener()),
+    get openFiles() {
+      return new Set(openFiles.keys());
+    },
   };
 
   const nextPlan = (plans: PickPlan[]): PickPlan => (plans.length > 1 ? plans.shift()! : plans[0] ?? 'cancel');
@@ -214,14 +232,64 @@ export function createNodeWx(options: NodeWxOptions = {}) {
     return undefined;
   };
 
+  const openFiles = new Map<string, number>();
+  let descriptors = 0;
+  const withinReadFileCap = (filePath: string) => {
+    const size = fs.existsSync(filePath) ? fs.statSync(filePath).size : 0;
+    if (size > READ_FILE_MAX_BYTES) throw new Error(`file size ${size} is over readFile's 100M limit`);
+  };
+  // FileSystemManager.open / read / close (base library 2.16.1), as their references describe:
+  // open gives a string fd, read fills the caller's ArrayBuffer from `position` and says bytesRead.
+  const descriptorReads = {
+    open(o: AnyOptions) {
+      return answer('open', o, () => {
+        if ((o.flag ?? 'r') !== 'r') throw new Error(`this stand-in opens files for reading only, not "${o.flag}"`);
+        let handle: number;
+        try {
+          handle = fs.openSync(diskPath(o.filePath), 'r');
+        } catch {
+          throw new Error(`no such file or directory, open ${o.filePath}`);
+        }
+        const fd = `fd-${++descriptors}`;
+        openFiles.set(fd, handle);
+        return { fd };
+      });
+    },
+    read(o: AnyOptions) {
+      return answer('read', o, () => {
+        const handle = openFiles.get(String(o.fd));
+        if (handle === undefined) throw new Error('bad file descriptor');
+        const target = new Uint8Array(o.arrayBuffer as ArrayBuffer);
+        const offset = o.offset ?? 0;
+        const length = o.length ?? 0;
+        if (offset < 0 || offset > target.length) throw new Error('the value of "offset" is out of range');
+        if (length < 0 || offset + length > target.length) throw new Error('the value of "length" is out of range');
+        const bytesRead = fs.readSync(handle, target, offset, length, o.position ?? null);
+        return { bytesRead, arrayBuffer: o.arrayBuffer };
+      });
+    },
+    close(o: AnyOptions) {
+      return answer('close', o, () => {
+        const handle = openFiles.get(String(o.fd));
+        if (handle === undefined) throw new Error('bad file descriptor');
+        fs.closeSync(handle);
+        openFiles.delete(String(o.fd));
+        return {};
+      });
+    },
+  };
+
   const fileSystemManager = {
+    ...((options.fileReads ?? 'descriptor') === 'descriptor' ? descriptorReads : {}),
     readFile(o: AnyOptions) {
       return answer('readFile', o, () => {
+        withinReadFileCap(diskPath(o.filePath));
         const bytes = readBytes(diskPath(o.filePath), o.position, o.length);
         return { data: o.encoding ? bytes.toString(o.encoding) : toArrayBuffer(bytes) };
       });
     },
     readFileSync(filePath: string, encoding?: BufferEncoding, position?: number, length?: number) {
+      withinReadFileCap(diskPath(filePath));
       const bytes = readBytes(diskPath(filePath), position, length);
       return encoding ? bytes.toString(encoding) : toArrayBuffer(bytes);
     },
