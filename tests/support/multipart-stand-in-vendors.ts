@@ -243,7 +243,7 @@ function obsProfile(bucket: string, region: string, keys: () => Credentials): Ve
     checkHeaders(req, now) {
       const credentials = keys();
       // "OBS ak:signature" with x-obs- headers, or the S3-compatible "AWS ak:signature" with
-      // x-amz- headers, which the SDK signs with when it addresses the bucket in the path.
+      // x-amz- headers, which the SDK signs with on a custom domain or address (is_cname).
       const [, scheme, keyId] = /^(OBS|AWS) ([^:]+):/.exec(header(req, 'authorization') ?? '') ?? [];
       if (keyId === undefined) return denied('Authorization is not an OBS (or S3 V2) signature.');
       if (keyId !== credentials.accessKeyId) return badKey();

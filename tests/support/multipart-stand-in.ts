@@ -134,11 +134,14 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
     message: `One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag (part ${n}).`,
   });
 
-  /** The object key of a request: virtual-host style `/<key>`, or path style `/<bucket>/<key>` (the OBS SDK on an address). */
+  /**
+   * The object key of a request: the endpoint is the bucket's own base URL (as UPLOAD_ENDPOINT
+   * is, and as the part URLs address it), so the whole path is the key. A store call that put
+   * the bucket in the path would name another object than the part URLs do, as it would on
+   * the vendor's custom domain.
+   */
   function keyOf(url: URL): string {
-    const segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
-    if (segments.length > 1 && segments[0] === bucket) segments.shift();
-    return segments.join('/');
+    return url.pathname.split('/').slice(1).map(decodeURIComponent).join('/');
   }
 
   function initiate(req: http.IncomingMessage, key: string): string {

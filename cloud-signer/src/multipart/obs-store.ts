@@ -1,10 +1,10 @@
 // The calls the signer makes to Huawei OBS to start, inspect, finish and abandon a
 // multipart upload, through the official esdk-obs-nodejs (initiateMultipartUpload,
 // listParts, completeMultipartUpload, abortMultipartUpload). On the bucket's own host the
-// SDK signs with the OBS signature ("OBS ak:signature", x-obs-security-token); with the
-// bucket in the path (an address as UPLOAD_ENDPOINT) it picks the S3-compatible V2 one
-// itself. It answers a store's refusal as a result (CommonMsg.Status and Code), not as a
-// throw, and signs by this machine's clock: it takes no offset, unlike the other SDKs.
+// SDK signs with the OBS signature ("OBS ak:signature", x-obs-security-token); on any other
+// endpoint (is_cname) it picks the S3-compatible V2 one itself. It answers a store's refusal
+// as a result (CommonMsg.Status and Code), not as a throw, and signs by this machine's
+// clock: it takes no offset, unlike the other SDKs.
 /// <reference path="./untyped-sdks.d.ts" />
 import type ObsClient from 'esdk-obs-nodejs';
 import type { StoredPart } from '../../../typings/multipart';
@@ -21,24 +21,26 @@ const loadSdk = lazily<ObsSdk>(async () => (await import('esdk-obs-nodejs')).def
 /**
  * Where the SDK must send requests for a bucket URL written as config.ts derives it
  * (`https://bucket.obs.region.myhuaweicloud.com`): to the regional server, the bucket
- * as a virtual host. Any other endpoint (an address, a private deployment) is the server
- * itself with the bucket in the path, as the SDK does for addresses anyway.
+ * as a virtual host. Any other endpoint (a custom domain, an address) is the bucket's own
+ * base URL, as the part URLs address it (`<endpoint>/<key>`): the SDK's `is_cname`, which
+ * leaves the bucket out of host and path. Without it the SDK would put the bucket in the
+ * path (it does so for any IPv4 server), naming another object than the part URLs do.
  */
-export function obsServer(endpoint: string, bucket: string): { server: string; pathStyle: boolean } {
+export function obsServer(endpoint: string, bucket: string): { server: string; cname: boolean } {
   const { protocol, host } = parseEndpoint(endpoint);
-  if (host.startsWith(`${bucket}.`)) return { server: `${protocol}://${host.slice(bucket.length + 1)}`, pathStyle: false };
-  return { server: `${protocol}://${host}`, pathStyle: true };
+  if (host.startsWith(`${bucket}.`)) return { server: `${protocol}://${host.slice(bucket.length + 1)}`, cname: false };
+  return { server: `${protocol}://${host}`, cname: true };
 }
 
 export function obsMultipartStore(target: StoreTarget): MultipartStore {
-  const { server, pathStyle } = obsServer(target.endpoint, target.bucket);
+  const { server, cname } = obsServer(target.endpoint, target.bucket);
   const client = clientPerCredentials((Sdk: ObsSdk, credentials: Credentials) => {
     const obs = new Sdk({
       access_key_id: credentials.accessKeyId,
       secret_access_key: credentials.accessKeySecret,
       ...(credentials.securityToken ? { security_token: credentials.securityToken } : {}),
       server,
-      path_style: pathStyle,
+      is_cname: cname,
       timeout: 30,
     });
     // The client finishes its setup a turn after construction.

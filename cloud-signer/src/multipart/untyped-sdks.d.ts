@@ -58,6 +58,8 @@ declare module 'esdk-obs-nodejs' {
       server: string;
       signature?: 'obs' | 'v2' | 'v4';
       path_style?: boolean;
+      /** The server is the bucket's own domain: no bucket in host or path. */
+      is_cname?: boolean;
       timeout?: number;
       max_retry_count?: number;
     });
