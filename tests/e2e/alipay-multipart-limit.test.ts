@@ -10,20 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { createNodeMy, type NodeMy } from '../support/node-my';
+import { addFromAlbum, openAlipayUploadPage, SETTLED, type AlipayUploadPage } from '../support/alipay-upload-page';
 import { startSigner, type RunningSigner } from '../support/signer';
 import { httpGet, photoPaths, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
-import { loadPage, type PageInstance } from '../support/alipay-runtime';
-import { appConfig } from '../../miniprogram/config';
-import { buildServices, setServices } from '../../alipay/services';
 import type { CardView } from '../../miniprogram/shared/ui/upload-view';
 
-const ALIPAY = path.resolve(__dirname, '../../alipay');
 const MIB = 1024 * 1024;
 /** The signer's single-request limit (UPLOAD_MAX_BYTES), small so the test stays fast. */
 const SINGLE_LIMIT = 8 * MIB;
 const PART_BYTES = 5 * MIB;
-const SETTLED = ['done', 'failed', 'cancelled'];
 
 jest.setTimeout(60_000);
 
@@ -64,38 +59,11 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface Session {
-  nodeMy: NodeMy;
-  page: PageInstance;
-  close(): void;
-}
+const openUploadPage = (language?: string): Promise<AlipayUploadPage> => openAlipayUploadPage(signer.origin, language ? { my: { language } } : {});
+const cards = (s: AlipayUploadPage) => s.page.data.items as CardView[];
 
-async function openUploadPage(language?: string): Promise<Session> {
-  const nodeMy = createNodeMy(language ? { language } : {});
-  const g = globalThis as Record<string, unknown>;
-  g.my = nodeMy.my;
-  setServices(buildServices({ config: { ...appConfig, signerUrl: signer.origin } }));
-  const page = loadPage(path.join(ALIPAY, 'pages/upload/index'))();
-  await page.onLoad();
-  page.onShow();
-  return {
-    nodeMy,
-    page,
-    close: () => {
-      page.onUnload();
-      setServices(undefined);
-      delete g.my;
-      nodeMy.dispose();
-    },
-  };
-}
-
-const cards = (s: Session) => s.page.data.items as CardView[];
-
-async function pickBigAndSmall(session: Session): Promise<void> {
-  session.nodeMy.planPicks([bigPhoto, photoPaths()[0]]);
-  session.nodeMy.planSheet(1); // 从相册选择
-  await session.page.onAdd();
+async function pickBigAndSmall(session: AlipayUploadPage): Promise<void> {
+  await addFromAlbum(session, [bigPhoto, photoPaths()[0]]);
   await waitUntil(() => cards(session).length > 0 && cards(session).every((c) => SETTLED.includes(c.status)), 'the added files settle', 30_000);
   // One card: the small photo, done. The big one never became an upload.
   expect(cards(session).map((c) => c.status)).toEqual(['done']);
