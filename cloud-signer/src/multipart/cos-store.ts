@@ -3,9 +3,8 @@
 // multipartListPart, multipartComplete, multipartAbort): the XML, its errors and the
 // SDK's own retries of 5xx answers are the SDK's.
 import type COS from 'cos-nodejs-sdk-v5';
-import type { StoredPart } from '../../../typings/multipart';
 import { parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
-import { clientPerCredentials, isTrue, lazily, listOf, storeRefused, storeUnreachable, wholeNumber, type MultipartStore, type StoreTarget } from './store';
+import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, type MultipartStore, type StoreTarget } from './store';
 
 type CosSdk = typeof COS;
 const loadSdk = lazily<CosSdk>(async () => (await import('cos-nodejs-sdk-v5')).default);
@@ -55,20 +54,12 @@ export function cosMultipartStore(target: StoreTarget): MultipartStore {
         return UploadId;
       }),
     listParts: (key, uploadId) =>
-      call('list the parts', async (cos) => {
-        const parts: StoredPart[] = [];
-        let marker: string | undefined;
-        for (;;) {
+      call('list the parts', (cos) =>
+        everyPart(async (marker) => {
           const page = await cos.multipartListPart({ ...where(key), UploadId: uploadId, MaxParts: 1000, ...(marker ? { PartNumberMarker: marker } : {}) });
-          for (const part of listOf(page.Part)) {
-            parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
-          }
-          const next = page.NextPartNumberMarker ? String(page.NextPartNumberMarker) : undefined;
-          if (!isTrue(page.IsTruncated) || !next || next === marker) break;
-          marker = next;
-        }
-        return parts.sort((a, b) => a.partNumber - b.partNumber);
-      }),
+          return { parts: page.Part, truncated: page.IsTruncated, next: page.NextPartNumberMarker };
+        }),
+      ),
     complete: (key, uploadId, parts) =>
       call('complete the upload', async (cos) => {
         await cos.multipartComplete({ ...where(key), UploadId: uploadId, Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) });

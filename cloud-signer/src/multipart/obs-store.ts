@@ -7,9 +7,8 @@
 // clock: it takes no offset, unlike the other SDKs.
 /// <reference path="./untyped-sdks.d.ts" />
 import type ObsClient from 'esdk-obs-nodejs';
-import type { StoredPart } from '../../../typings/multipart';
 import { parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
-import { clientPerCredentials, isTrue, lazily, listOf, storeRefused, storeUnreachable, wholeNumber, type MultipartStore, type StoreTarget } from './store';
+import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, wholeNumber, type ListedPart, type MultipartStore, type StoreTarget } from './store';
 
 type ObsSdk = typeof ObsClient;
 interface ObsAnswer<T> {
@@ -70,23 +69,13 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
       if (!UploadId) throw storeUnreachable('start the upload');
       return UploadId;
     },
-    listParts: async (key, uploadId) => {
-      const parts: StoredPart[] = [];
-      let marker: number | undefined;
-      for (;;) {
-        const page = await call<{ Parts?: { PartNumber: string | number; ETag: string; Size: string | number }[]; IsTruncated?: unknown; NextPartNumberMarker?: unknown }>(
-          'list the parts',
-          (obs) => obs.listParts({ ...where(key), UploadId: uploadId, MaxParts: 1000, ...(marker ? { PartNumberMarker: marker } : {}) }),
+    listParts: (key, uploadId) =>
+      everyPart(async (marker) => {
+        const page = await call<{ Parts?: ListedPart[]; IsTruncated?: unknown; NextPartNumberMarker?: unknown }>('list the parts', (obs) =>
+          obs.listParts({ ...where(key), UploadId: uploadId, MaxParts: 1000, ...(marker ? { PartNumberMarker: wholeNumber(marker) } : {}) }),
         );
-        for (const part of listOf(page.Parts)) {
-          parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
-        }
-        const next = wholeNumber(page.NextPartNumberMarker);
-        if (!isTrue(page.IsTruncated) || !next || next === marker) break;
-        marker = next;
-      }
-      return parts.sort((a, b) => a.partNumber - b.partNumber);
-    },
+        return { parts: page.Parts, truncated: page.IsTruncated, next: page.NextPartNumberMarker };
+      }),
     complete: async (key, uploadId, parts) => {
       await call('complete the upload', (obs) =>
         obs.completeMultipartUpload({ ...where(key), UploadId: uploadId, Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) }) as Promise<ObsAnswer<object>>,

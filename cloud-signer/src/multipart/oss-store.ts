@@ -3,9 +3,8 @@
 // completeMultipartUpload, abortMultipartUpload): the XML and its errors are the SDK's.
 // `oss` signs them with V4 (OSS4-HMAC-SHA256), `oss-v1` with V1, as the part URLs do.
 /// <reference path="./untyped-sdks.d.ts" />
-import type { StoredPart } from '../../../typings/multipart';
 import { ossRegionId, parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
-import { clientPerCredentials, lazily, listOf, storeRefused, storeUnreachable, wholeNumber, isTrue, type MultipartStore, type StoreTarget } from './store';
+import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, type MultipartStore, type StoreTarget } from './store';
 import type OSS from 'ali-oss';
 
 type OssSdk = typeof OSS;
@@ -63,20 +62,12 @@ export function ossMultipartStore(target: OssStoreTarget): MultipartStore {
         return uploadId;
       }),
     listParts: (key, uploadId) =>
-      call('list the parts', async (oss) => {
-        const parts: StoredPart[] = [];
-        let marker: string | undefined;
-        for (;;) {
+      call('list the parts', (oss) =>
+        everyPart(async (marker) => {
           const page = await oss.listParts(key, uploadId, { 'max-parts': '1000', ...(marker ? { 'part-number-marker': marker } : {}) });
-          for (const part of listOf(page.parts)) {
-            parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
-          }
-          const next = page.nextPartNumberMarker ? String(page.nextPartNumberMarker) : undefined;
-          if (!isTrue(page.isTruncated) || !next || next === marker) break;
-          marker = next;
-        }
-        return parts.sort((a, b) => a.partNumber - b.partNumber);
-      }),
+          return { parts: page.parts, truncated: page.isTruncated, next: page.nextPartNumberMarker };
+        }),
+      ),
     complete: (key, uploadId, parts) =>
       call('complete the upload', async (oss) => {
         await oss.completeMultipartUpload(key, uploadId, parts.map((p) => ({ number: p.partNumber, etag: p.etag })));

@@ -72,6 +72,40 @@ export function clientPerCredentials<Sdk, C>(make: (sdk: Sdk, credentials: Crede
   };
 }
 
+/** A part as the vendors' ListParts XML names it (the SDKs pass the fields on as text). */
+export interface ListedPart {
+  PartNumber?: unknown;
+  ETag?: unknown;
+  Size?: unknown;
+}
+
+/** One ListParts page: its parts (one object when there is one), whether more follow, where they start. */
+export interface PartsPage {
+  parts: ListedPart | ListedPart[] | undefined | null;
+  truncated: unknown;
+  next: unknown;
+}
+
+/**
+ * Every part of an upload, page after page (1,000 parts a page: a store never lists more),
+ * ascending. A page that says more follow but does not move the marker on ends the walk,
+ * so a misbehaving store cannot keep the route in a loop.
+ */
+export async function everyPart(readPage: (marker: string | undefined) => Promise<PartsPage>): Promise<StoredPart[]> {
+  const parts: StoredPart[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const page = await readPage(marker);
+    for (const part of listOf(page.parts)) {
+      parts.push({ partNumber: wholeNumber(part.PartNumber), etag: String(part.ETag ?? ''), size: wholeNumber(part.Size) });
+    }
+    const next = page.next == null || page.next === '' ? undefined : String(page.next);
+    if (!isTrue(page.truncated) || next === undefined || next === '0' || next === marker) break;
+    marker = next;
+  }
+  return parts.sort((a, b) => a.partNumber - b.partNumber);
+}
+
 /** Stores answer numbers and flags as XML text; the SDKs pass them on as strings. */
 export const wholeNumber = (value: unknown): number => (typeof value === 'number' ? value : Number.parseInt(String(value ?? ''), 10) || 0);
 export const isTrue = (value: unknown): boolean => value === true || String(value).toLowerCase() === 'true';
