@@ -68,7 +68,8 @@ export function createHostGate(options: HostGateOptions): (hostHeader: string | 
       lastAccepted = hostHeader;
       return true;
     }
-    // Interface addresses can go away (Wi-Fi leaves): never remembered, always looked up.
+    // Interface addresses can go away (Wi-Fi leaves): not remembered here, but looked up in
+    // the interfaces last read (re-read on a miss, at most once per INTERFACE_REFRESH_MS).
     if (own.has(name)) return true;
     if (Date.now() - readAt < INTERFACE_REFRESH_MS) return false;
     refresh();

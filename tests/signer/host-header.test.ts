@@ -86,7 +86,7 @@ test("the signer's own interface addresses are ours (what a phone on the LAN use
   expect(gate('192.168.1.21:3000')).toBe(false);
 });
 
-test('an accepted Host is remembered as spelled; a refused one never is, and an interface that leaves is refused', () => {
+test('an accepted Host is remembered as spelled; a refused one never is; an interface address is judged by the interfaces last read', () => {
   let wlan: string[] = ['192.168.1.20'];
   const gate = createHostGate({
     listenHost: '0.0.0.0',
