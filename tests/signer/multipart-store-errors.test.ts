@@ -2,8 +2,8 @@
 // past the routes' own checks, so the store's refusals reach it as the vendor documents
 // them: a part whose ETag does not match (InvalidPart), parts out of order
 // (InvalidPartOrder), a part below the store's floor (EntityTooSmall), an upload the store
-// no longer has (NoSuchUpload → UploadExpired, as with S3), a store that cannot be
-// reached. The parts go up with the same part URLs the signer hands out.
+// no longer has (NoSuchUpload → UploadExpired, as with S3), a call signed with another
+// secret (SignatureDoesNotMatch), a store that cannot be reached. The parts go up with the same part URLs the signer hands out.
 import type { ApiFailure } from '../../cloud-signer/src/api-error';
 import { staticCredentials } from '../../cloud-signer/src/credentials';
 import { cosMultipartStore } from '../../cloud-signer/src/multipart/cos-store';
@@ -97,6 +97,17 @@ describe.each(STORES)('the %s store', (vendor, bucket, region, makeStore, minPar
     expect(await failureOf(store.listParts(key, uploadId))).toEqual(gone);
     expect(await failureOf(store.abort(key, uploadId))).toEqual(gone);
     expect(await failureOf(store.complete(key, uploadId, [{ partNumber: 1, etag: '"00"' }]))).toEqual(gone);
+  });
+
+  it('hears SignatureDoesNotMatch when it signs with a secret the store does not hold (or, on V4, for another region)', async () => {
+    const refused = { status: 502, code: 'StoreError', message: 'The bucket refused to start the upload: SignatureDoesNotMatch (HTTP 403).' };
+    const otherSecret = makeStore({ endpoint: standIn.endpoint, bucket, region, credentials: staticCredentials({ ...CREDENTIALS, accessKeySecret: 'another-secret' }), now: () => new Date() });
+    expect(await failureOf(otherSecret.create(`uploads/${vendor}/x.bin`, 'application/octet-stream'))).toEqual(refused);
+    if (vendor === 'oss') {
+      const otherRegion = makeStore({ endpoint: standIn.endpoint, bucket, region: 'cn-beijing', credentials: staticCredentials(CREDENTIALS), now: () => new Date() });
+      expect(await failureOf(otherRegion.create(`uploads/${vendor}/x.bin`, 'application/octet-stream'))).toEqual(refused);
+    }
+    expect(standIn.openUploads()).toBe(0);
   });
 
   it('says so when the store cannot be reached', async () => {

@@ -1,8 +1,10 @@
 // How each cloud's multipart API differs on the wire, for the loopback stand-in
-// (multipart-stand-in.ts): who may call (the Authorization header of an SDK call, or a
-// presigned part URL recomputed with the vendor's own SDK), the smallest part, the
+// (multipart-stand-in.ts): who may call (the Authorization header of an SDK call, its
+// signature recomputed for our keys and bucket as the vendor documents it, or a presigned
+// part URL recomputed with the vendor's own SDK), the smallest part, the
 // ETag's spelling, the request-id header and the error body. Sources are listed in
 // multipart-stand-in.ts.
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import OSS from 'ali-oss';
 import COS from 'cos-nodejs-sdk-v5';
@@ -17,7 +19,8 @@ export interface Refusal {
   message: string;
 }
 
-export interface PartRequest {
+/** A request to the store, for checking who signed it. */
+export interface SignedRequest {
   req: IncomingMessage;
   url: URL;
   key: string;
@@ -34,10 +37,14 @@ export interface VendorProfile {
   etag(md5Hex: string): string;
   /** Whether this request carries its signature in the query (a presigned part URL). */
   isPresigned(url: URL): boolean;
-  /** An SDK call: the Authorization header must name our key id, the security token header our token, the date be near. */
-  checkHeaders(req: IncomingMessage, now: Date): Refusal | undefined;
+  /**
+   * An SDK call: the Authorization header must name our key id, the security token header
+   * our token, the date be near, and its signature be the one our secret gives for this
+   * bucket (and region) over what was sent (403 SignatureDoesNotMatch otherwise).
+   */
+  checkHeaders(request: SignedRequest): Refusal | undefined;
   /** A presigned URL, recomputed with the vendor's SDK for the same inputs and signing time. */
-  checkPresigned(part: PartRequest): Promise<Refusal | undefined>;
+  checkPresigned(part: SignedRequest): Promise<Refusal | undefined>;
   errorBody(refusal: Refusal, requestId: string, resource: string): string;
 }
 
@@ -87,6 +94,28 @@ function atClock<T>(at: Date, call: () => T): T {
   }
 }
 
+/**
+ * ali-oss's own signing functions (its signUtils module), which its client signs every
+ * call with: given our secret, region and bucket, they say what a call should carry.
+ */
+const ossSign: {
+  buildCanonicalString(method: string, resource: string, request: { headers: object; parameters?: object }): string;
+  authorization(accessKeyId: string, accessKeySecret: string, canonicalString: string): string;
+  authorizationV4(
+    accessKeyId: string,
+    accessKeySecret: string,
+    region: string,
+    method: string,
+    request: { headers: object; queries: object },
+    bucketName: string,
+    objectName: string,
+    additionalHeaders?: string[],
+  ): string;
+} = require('ali-oss/lib/common/signUtils');
+
+/** The query parameters OSS V1 and OBS sign as sub-resources, of those the multipart calls use (max-parts and the marker are not). */
+const SUB_RESOURCES = ['partNumber', 'uploadId', 'uploads'];
+
 const partQuery = (url: URL) => ({ partNumber: url.searchParams.get('partNumber') ?? '', uploadId: url.searchParams.get('uploadId') ?? '' });
 
 const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -123,7 +152,7 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, keys: 
     requestIdHeader: 'x-oss-request-id',
     etag: (md5) => `"${md5.toUpperCase()}"`,
     isPresigned: (url) => url.searchParams.has(version === 'v4' ? 'x-oss-signature' : 'Signature'),
-    checkHeaders(req, now) {
+    checkHeaders({ req, url, key, now }) {
       const credentials = keys();
       const authorization = header(req, 'authorization') ?? '';
       const keyId = version === 'v4' ? /^OSS4-HMAC-SHA256 Credential=([^/,]+)\//.exec(authorization)?.[1] : /^OSS ([^:]+):/.exec(authorization)?.[1];
@@ -131,7 +160,20 @@ function ossProfile(version: 'v4' | 'v1', bucket: string, region: string, keys: 
       if (keyId !== credentials.accessKeyId) return badKey();
       const date = header(req, 'x-oss-date') ?? header(req, 'date');
       const sentAt = date === undefined ? undefined : version === 'v4' ? compactDate(date) : new Date(date);
-      return skewRefusal(sentAt, now) ?? tokenRefusal(header(req, 'x-oss-security-token'), credentials);
+      const refused = skewRefusal(sentAt, now) ?? tokenRefusal(header(req, 'x-oss-security-token'), credentials);
+      if (refused) return refused;
+      const method = req.method ?? 'GET';
+      let expected: string;
+      if (version === 'v4') {
+        // Every query parameter is signed; one without a value ("?uploads") by its name alone.
+        const queries = Object.fromEntries([...url.searchParams].map(([name, value]) => [name, value === '' ? null : value]));
+        const additional = /AdditionalHeaders=([^,]+),/.exec(authorization)?.[1].split(';');
+        expected = ossSign.authorizationV4(credentials.accessKeyId, credentials.accessKeySecret, region, method, { headers: req.headers, queries }, bucket, key, additional);
+      } else {
+        const parameters = Object.fromEntries([...url.searchParams].filter(([name]) => SUB_RESOURCES.includes(name)));
+        expected = ossSign.authorization(credentials.accessKeyId, credentials.accessKeySecret, ossSign.buildCanonicalString(method, `/${bucket}/${key}`, { headers: req.headers, parameters }));
+      }
+      return authorization === expected ? undefined : mismatch();
     },
     async checkPresigned({ req, url, key, now }) {
       const credentials = keys();
@@ -186,12 +228,28 @@ function cosProfile(bucket: string, region: string, keys: () => Credentials): Ve
     requestIdHeader: 'x-cos-request-id',
     etag: (md5) => `"${md5}"`,
     isPresigned: (url) => url.searchParams.has('q-signature'),
-    checkHeaders(req, now) {
+    checkHeaders({ req, url, key, now }) {
       const credentials = keys();
       const fields = new URLSearchParams(header(req, 'authorization') ?? '');
       if (!fields.has('q-signature')) return denied('Authorization is not a COS signature.');
       if (fields.get('q-ak') !== credentials.accessKeyId) return badKey();
-      return checkWindow(fields.get('q-key-time'), now) ?? tokenRefusal(header(req, 'x-cos-security-token'), credentials);
+      const refused = checkWindow(fields.get('q-key-time'), now) ?? tokenRefusal(header(req, 'x-cos-security-token'), credentials);
+      if (refused) return refused;
+      // Signed over the headers and query parameters the signature lists (document 436/7778).
+      const listed = (name: string) => (fields.get(name) ?? '').split(';').filter(Boolean);
+      const headerList = listed('q-header-list');
+      const paramList = listed('q-url-param-list');
+      if (!headerList.includes('host')) return denied('The signature must cover the Host header.');
+      const theirs = COS.getAuthorization({
+        SecretId: credentials.accessKeyId,
+        SecretKey: credentials.accessKeySecret,
+        Method: (req.method ?? 'GET') as COS.Method,
+        Key: key,
+        Query: Object.fromEntries([...url.searchParams].filter(([name]) => paramList.includes(name.toLowerCase()))),
+        Headers: Object.fromEntries(headerList.map((name) => [name, header(req, name) ?? ''])),
+        KeyTime: fields.get('q-key-time') ?? '',
+      });
+      return new URLSearchParams(theirs).get('q-signature') === fields.get('q-signature') ? undefined : mismatch();
     },
     async checkPresigned({ req, url, key, now }) {
       const credentials = keys();
@@ -240,16 +298,33 @@ function obsProfile(bucket: string, region: string, keys: () => Credentials): Ve
     requestIdHeader: 'x-obs-request-id',
     etag: (md5) => `"${md5}"`,
     isPresigned: (url) => url.searchParams.has('Signature'),
-    checkHeaders(req, now) {
+    checkHeaders({ req, url, now }) {
       const credentials = keys();
       // "OBS ak:signature" with x-obs- headers, or the S3-compatible "AWS ak:signature" with
       // x-amz- headers, which the SDK signs with on a custom domain or address (is_cname).
-      const [, scheme, keyId] = /^(OBS|AWS) ([^:]+):/.exec(header(req, 'authorization') ?? '') ?? [];
+      const [, scheme, keyId, signature] = /^(OBS|AWS) ([^:]+):(.*)$/.exec(header(req, 'authorization') ?? '') ?? [];
       if (keyId === undefined) return denied('Authorization is not an OBS (or S3 V2) signature.');
       if (keyId !== credentials.accessKeyId) return badKey();
       const prefix = scheme === 'OBS' ? 'x-obs-' : 'x-amz-';
       const date = header(req, `${prefix}date`) ?? header(req, 'date');
-      return skewRefusal(date ? new Date(date) : undefined, now) ?? tokenRefusal(header(req, `${prefix}security-token`), credentials);
+      const refused = skewRefusal(date ? new Date(date) : undefined, now) ?? tokenRefusal(header(req, `${prefix}security-token`), credentials);
+      if (refused) return refused;
+      // "Authentication of Signature in a Header": VERB, Content-MD5, Content-Type, Date (empty
+      // when the prefixed date header is sent), the prefixed headers, then the resource:
+      // /bucket/key, or /<domain>/key on a custom domain.
+      const headers = Object.keys(req.headers)
+        .filter((name) => name.startsWith(prefix))
+        .sort()
+        .map((name) => `${name}:${(header(req, name) ?? '').trim()}\n`)
+        .join('');
+      const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
+      const subResources = [...url.searchParams]
+        .filter(([name]) => SUB_RESOURCES.includes(name))
+        .map(([name, value]) => (value === '' ? name : `${name}=${value}`))
+        .sort();
+      const resource = `/${host.startsWith(`${bucket}.`) ? bucket : host}${url.pathname}${subResources.length > 0 ? `?${subResources.join('&')}` : ''}`;
+      const stringToSign = [req.method, header(req, 'content-md5') ?? '', header(req, 'content-type') ?? '', header(req, `${prefix}date`) ? '' : (header(req, 'date') ?? ''), headers + resource].join('\n');
+      return createHmac('sha1', credentials.accessKeySecret).update(stringToSign, 'utf8').digest('base64') === signature ? undefined : mismatch();
     },
     async checkPresigned({ req, url, key, now }) {
       const credentials = keys();

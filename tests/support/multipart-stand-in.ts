@@ -17,7 +17,10 @@
 // NextPartNumberMarker, MaxParts, IsTruncated and Part{PartNumber, LastModified, ETag,
 // Size}); errors are <Error><Code>…</Code><Message>…</Message>… with the vendor's
 // request-id header. Who may call is checked as multipart-stand-in-vendors.ts says: an
-// SDK call by its Authorization header (our key id, our token, a date within 15 minutes),
+// SDK call by its Authorization header (our key id, our token, a date within 15 minutes,
+// and the signature our secret gives for this bucket over what was sent: OSS V4/V1 through
+// ali-oss's own signing functions, COS through getAuthorization over the headers and
+// parameters it lists, OBS as its "Authentication of Signature in a Header" describes),
 // a part URL by recomputing it with the vendor's official SDK (403 when it differs or has
 // expired). Nothing is visible until a complete succeeds; an abort forgets the parts.
 // Objects are kept in memory and read back with `object(key)`, not over HTTP.
@@ -216,7 +219,7 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
     const at = now();
     const key = keyOf(url);
     // Who is calling comes first, as on the stores: a bad key or signature is 403 whatever else is wrong.
-    const auth = presigned ? await profile.checkPresigned({ req, url, key, now: at }) : profile.checkHeaders(req, at);
+    const auth = presigned ? await profile.checkPresigned({ req, url, key, now: at }) : profile.checkHeaders({ req, url, key, now: at });
     if (auth) return auth;
     if (operation === 'other' || key === '') return { status: 405, code: 'MethodNotAllowed', message: 'This stand-in speaks only the multipart API.' };
     const refusal = refusals.get(operation);
