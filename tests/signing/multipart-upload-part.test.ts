@@ -181,4 +181,32 @@ describe('obs UploadPart presign', () => {
     expect(decodedLocation(ours.url)).toBe(decodedLocation(SignedUrl));
     expect(ActualSignedRequestHeaders['Content-Type']).toBe(ours.headers['Content-Type']);
   });
+
+  // On the bucket's custom domain (UPLOAD_ENDPOINT) the SDK (is_cname) signs the resource as
+  // /<domain>/<key>, not /<bucket>/<key>. Its URL then takes the S3-compatible names
+  // (AWSAccessKeyId); with static keys the string signed is the same, so the signatures must be.
+  it('on a custom domain signs /<domain>/<key> as createSignedUrlSync with is_cname does', async () => {
+    const custom = { ...target, endpoint: 'https://files.example.com' };
+    const client = new ObsClient({
+      access_key_id: STATIC_CREDENTIALS.accessKeyId,
+      secret_access_key: STATIC_CREDENTIALS.accessKeySecret,
+      server: custom.endpoint,
+      is_cname: true,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const ours = UPLOAD_PART_SIGNERS.obs(partInput(custom, STATIC_CREDENTIALS), nodeCrypto);
+    const { SignedUrl } = atSdkClock(NOW, () =>
+      client.createSignedUrlSync({
+        Method: 'PUT',
+        Bucket: target.bucket,
+        Key: AWKWARD_KEY,
+        Expires: TTL,
+        QueryParams: { partNumber: String(PART_NUMBER), uploadId: UPLOAD_ID },
+        Headers: { 'Content-Type': PART_CONTENT_TYPE },
+      }),
+    );
+    expect(queryOf(ours.url).Signature).toBe(queryOf(SignedUrl).Signature);
+    expect(queryOf(ours.url).Expires).toBe(queryOf(SignedUrl).Expires);
+    expect(decodedLocation(ours.url)).toBe(`https://files.example.com/${AWKWARD_KEY}`);
+  });
 });

@@ -334,11 +334,14 @@ function obsProfile(bucket: string, region: string, keys: () => Credentials): Ve
       const expires = Number(q.get('Expires'));
       if (!Number.isSafeInteger(expires)) return denied('Invalid signed URL.');
       if (now.getTime() > expires * 1000) return expired();
+      // The resource signed names the bucket on its own host, the domain on a custom domain
+      // (as the SDK signs with is_cname); the SDK names what it is given as the bucket.
+      const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
       // createSignedUrlSync signs "now + Expires": one second before the URL's expiry, one second to live.
       const { SignedUrl } = atClock(new Date((expires - 1) * 1000), () =>
         sdk.createSignedUrlSync({
           Method: 'PUT',
-          Bucket: bucket,
+          Bucket: host.startsWith(`${bucket}.`) ? bucket : host,
           Key: key,
           Expires: 1,
           QueryParams: partQuery(url),
