@@ -13,6 +13,7 @@ import {
   CREDENTIAL_CASES,
   NOW,
   PLAIN_KEY,
+  STATIC_CREDENTIALS,
   STS_CREDENTIALS,
   atSdkClock,
   decodedLocation,
@@ -86,5 +87,15 @@ describe('obs signed GET', () => {
     // The SDK writes the default port (:443) into the URL; the location is the same.
     expect(decodedLocation(ours)).toBe(decodedLocation(SignedUrl));
     expect(new URL(ours).pathname).toBe(new URL(SignedUrl).pathname);
+  });
+
+  it('on a custom domain signs /<domain>/<key>, as createSignedUrlSync with is_cname does (same signature with static keys)', async () => {
+    const custom = { ...TARGET, endpoint: 'https://files.example.com' };
+    const client = new ObsClient({ access_key_id: STATIC_CREDENTIALS.accessKeyId, secret_access_key: STATIC_CREDENTIALS.accessKeySecret, server: custom.endpoint, is_cname: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    const ours = signObsObjectUrl(objectUrlInput(custom, { ttlSeconds: 3600 }), nodeCrypto);
+    const { SignedUrl } = atSdkClock(NOW, () => client.createSignedUrlSync({ Method: 'GET', Bucket: TARGET.bucket, Key: AWKWARD_KEY, Expires: 3600 }));
+    expect([queryOf(ours).Signature, queryOf(ours).Expires]).toEqual([queryOf(SignedUrl).Signature, queryOf(SignedUrl).Expires]);
+    expect(decodedLocation(ours)).toBe(`https://files.example.com/${AWKWARD_KEY}`);
   });
 });

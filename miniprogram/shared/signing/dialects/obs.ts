@@ -36,6 +36,16 @@ export function obsEndpoint(bucket: string, region: string): string {
 /** base64 HMAC-SHA1(secret, text): the signature of a policy's base64 or of a canonical string. */
 export const obsSignature = base64HmacSha1;
 
+/**
+ * What a query signature's resource starts with: `/<bucket>` on the bucket's own host
+ * (`bucket.obs.region…`), `/<domain>` on a custom domain, as esdk-obs-nodejs signs with
+ * is_cname. The rest is `/<encoded key>` and the sub-resources.
+ */
+export function obsResourceRoot(endpoint: string, bucket: string): string {
+  const domain = parseEndpoint(endpoint).host.replace(/:\d+$/, '');
+  return `/${domain.startsWith(`${bucket}.`) ? bucket : domain}`;
+}
+
 export function obsObjectUrl(input: { publicBaseUrl: string; endpoint: string; key: string }): string {
   return objectUrlFor(input.publicBaseUrl || input.endpoint, input.key, 'strict');
 }
@@ -47,13 +57,14 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>) {
 
 /**
  * A query-signed GET: "GET\n\n\n<Expires>\n/<bucket>/<encoded key>[?x-obs-security-token=<token>]"
- * signed with HMAC-SHA1, as esdk-obs-nodejs createSignedUrlSync does.
+ * signed with HMAC-SHA1, as esdk-obs-nodejs createSignedUrlSync does (`/<domain>/…` on a
+ * custom domain: obsResourceRoot).
  */
 export function signObsObjectUrl(input: ObjectUrlInput, crypto: SigningCrypto<any>): string {
   const { credentials } = input;
   const expires = String(unixSeconds(input.now) + input.ttlSeconds);
   const path = encodeKeyPath(input.key);
-  let resource = `/${input.bucket}/${path}`;
+  let resource = `${obsResourceRoot(input.endpoint, input.bucket)}/${path}`;
   if (credentials.securityToken) resource += `?${OBS_QUERY.securityToken}=${credentials.securityToken}`;
   const signature = obsSignature(crypto, credentials.accessKeySecret, ['GET', '', '', expires, resource].join('\n'));
   const params: [string, string][] = [
