@@ -110,6 +110,27 @@ describe.each(STORES)('the %s store', (vendor, bucket, region, makeStore, minPar
     expect(standIn.openUploads()).toBe(0);
   });
 
+  // COS documents that CompleteMultipartUpload can answer 200 with an <Error> body (its SDK turns it into an error).
+  if (vendor === 'cos') {
+    it('names an error COS sends in a 200 answer to complete as a refusal, not as a store out of reach', async () => {
+      const key = `uploads/${vendor}/late-error.bin`;
+      const uploadId = await store.create(key, 'application/octet-stream');
+      const etag = await putPart(key, uploadId, 1, 10);
+      standIn.refuse('complete', { status: 200, code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+      try {
+        expect(await failureOf(store.complete(key, uploadId, [{ partNumber: 1, etag }]))).toEqual({
+          status: 502,
+          code: 'StoreError',
+          message: 'The bucket refused to complete the upload: InternalError (HTTP 200).',
+        });
+      } finally {
+        standIn.allow();
+      }
+      expect(standIn.object(key)).toBeUndefined();
+      await store.abort(key, uploadId);
+    });
+  }
+
   it('says so when the store cannot be reached', async () => {
     const closed = await startMultipartStandIn({ vendor, bucket, region, credentials: CREDENTIALS });
     const endpoint = closed.endpoint;

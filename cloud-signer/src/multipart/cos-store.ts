@@ -9,10 +9,15 @@ import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable
 type CosSdk = typeof COS;
 const loadSdk = lazily<CosSdk>(async () => (await import('cos-nodejs-sdk-v5')).default);
 
-/** The SDK's error carries `statusCode` once the store answered, and the store's `code`. */
+/**
+ * The SDK's error carries `statusCode` once the store answered, and the store's `code`. A
+ * complete can fail in a 200 answer with an <Error> body (the SDK says so and makes it an
+ * error): that too is the store's refusal, named by its code.
+ */
 function storeFailure(error: unknown, action: string): Error {
-  const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
-  if (typeof statusCode === 'number' && statusCode >= 300) return storeRefused(action, typeof code === 'string' ? code : undefined, statusCode);
+  const { statusCode, code, error: body } = (error ?? {}) as { statusCode?: unknown; code?: unknown; error?: { Code?: unknown } };
+  const answered = typeof statusCode === 'number' && (statusCode >= 300 || typeof body?.Code === 'string');
+  if (answered) return storeRefused(action, typeof code === 'string' ? code : undefined, statusCode);
   return storeUnreachable(action);
 }
 
