@@ -157,17 +157,11 @@ describe('cos UploadPart presign', () => {
 describe('obs UploadPart presign', () => {
   const target = { bucket: 'examplebucket', region: 'cn-north-4', endpoint: obsEndpoint('examplebucket', 'cn-north-4') };
 
-  it.each(CREDENTIAL_CASES)('equals createSignedUrlSync for PUT with the part query, with %s', async (_label, credentials) => {
-    const client = new ObsClient({
-      access_key_id: credentials.accessKeyId,
-      secret_access_key: credentials.accessKeySecret,
-      security_token: credentials.securityToken,
-      server: 'https://obs.cn-north-4.myhuaweicloud.com',
-    });
-    // The client finishes its setup in a microtask.
+  /** The SDK's part URL for the same inputs and clock, from a client on `server` (its setup ends a turn later). */
+  async function sdkPartUrl(credentials: Credentials, options: { server: string; is_cname?: boolean }) {
+    const client = new ObsClient({ access_key_id: credentials.accessKeyId, secret_access_key: credentials.accessKeySecret, security_token: credentials.securityToken, ...options });
     await new Promise((resolve) => setImmediate(resolve));
-    const ours = UPLOAD_PART_SIGNERS.obs(partInput(target, credentials), nodeCrypto);
-    const { SignedUrl, ActualSignedRequestHeaders } = atSdkClock(NOW, () =>
+    return atSdkClock(NOW, () =>
       client.createSignedUrlSync({
         Method: 'PUT',
         Bucket: target.bucket,
@@ -177,6 +171,11 @@ describe('obs UploadPart presign', () => {
         Headers: { 'Content-Type': PART_CONTENT_TYPE },
       }),
     );
+  }
+
+  it.each(CREDENTIAL_CASES)('equals createSignedUrlSync for PUT with the part query, with %s', async (_label, credentials) => {
+    const ours = UPLOAD_PART_SIGNERS.obs(partInput(target, credentials), nodeCrypto);
+    const { SignedUrl, ActualSignedRequestHeaders } = await sdkPartUrl(credentials, { server: 'https://obs.cn-north-4.myhuaweicloud.com' });
     expect(queryOf(ours.url)).toEqual(queryOf(SignedUrl));
     expect(decodedLocation(ours.url)).toBe(decodedLocation(SignedUrl));
     expect(ActualSignedRequestHeaders['Content-Type']).toBe(ours.headers['Content-Type']);
@@ -187,24 +186,8 @@ describe('obs UploadPart presign', () => {
   // (AWSAccessKeyId); with static keys the string signed is the same, so the signatures must be.
   it('on a custom domain signs /<domain>/<key> as createSignedUrlSync with is_cname does', async () => {
     const custom = { ...target, endpoint: 'https://files.example.com' };
-    const client = new ObsClient({
-      access_key_id: STATIC_CREDENTIALS.accessKeyId,
-      secret_access_key: STATIC_CREDENTIALS.accessKeySecret,
-      server: custom.endpoint,
-      is_cname: true,
-    });
-    await new Promise((resolve) => setImmediate(resolve));
     const ours = UPLOAD_PART_SIGNERS.obs(partInput(custom, STATIC_CREDENTIALS), nodeCrypto);
-    const { SignedUrl } = atSdkClock(NOW, () =>
-      client.createSignedUrlSync({
-        Method: 'PUT',
-        Bucket: target.bucket,
-        Key: AWKWARD_KEY,
-        Expires: TTL,
-        QueryParams: { partNumber: String(PART_NUMBER), uploadId: UPLOAD_ID },
-        Headers: { 'Content-Type': PART_CONTENT_TYPE },
-      }),
-    );
+    const { SignedUrl } = await sdkPartUrl(STATIC_CREDENTIALS, { server: custom.endpoint, is_cname: true });
     expect(queryOf(ours.url).Signature).toBe(queryOf(SignedUrl).Signature);
     expect(queryOf(ours.url).Expires).toBe(queryOf(SignedUrl).Expires);
     expect(decodedLocation(ours.url)).toBe(`https://files.example.com/${AWKWARD_KEY}`);
