@@ -152,13 +152,13 @@ export function createAlipayPlatform(): AlipayPlatform {
       });
     },
 
-    copyText(text) {
+    copyText(text, copiedMessage) {
       return new Promise((resolve, reject) => {
         my.setClipboard({
           text,
           success: () => {
             // Unlike WeChat, Alipay shows nothing when it copied.
-            my.showToast({ content: languageOf() === 'en' ? 'Copied' : '已复制', type: 'success', duration: 1500 });
+            my.showToast({ content: copiedMessage, type: 'success', duration: 1500 });
             resolve();
           },
           fail: (err) => reject(toPlatformError(err)),

@@ -195,6 +195,7 @@ export function createWechatPlatform(): WechatPlatform {
       );
     },
 
+    // WeChat announces a copy itself (内容已复制): nothing of ours on top of it.
     copyText(text) {
       return new Promise((resolve, reject) => {
         wx.setClipboardData({ data: text, success: () => resolve(), fail: (err) => reject(toPlatformError(err)) });

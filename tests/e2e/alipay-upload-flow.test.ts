@@ -70,6 +70,8 @@ it('picks nine photos, uploads them for real and shows a link for each; the buck
     tile.onHold();
     await waitUntil(() => session.nodeMy.device.clipboard() === links[2], 'the link is on the clipboard');
     expect(session.nodeMy.sheets[1]).toEqual(['复制链接', '预览', '移除']);
+    // Alipay says nothing when it copies: the app does, in its own words.
+    await waitUntil(() => session.nodeMy.device.toasts.includes('已复制'), 'the copy is announced');
 
     // A tap on a done photo previews it among the others.
     const fifth = mountCard({ card: cards(session)[4], labels: session.page.data.cardLabels, onTile: session.page.onCardTap.bind(session.page) });

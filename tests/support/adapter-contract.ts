@@ -183,7 +183,7 @@ export function describeAdapterContract(platformName: string, setup: () => Contr
 
     describe('clipboard, preview, toast, storage, language', () => {
       it('copies text to the clipboard', async () => {
-        await platform.copyText('https://bucket.example.com/uploads/a.png');
+        await platform.copyText('https://bucket.example.com/uploads/a.png', 'Copied');
         expect(device.clipboard()).toBe('https://bucket.example.com/uploads/a.png');
       });
 

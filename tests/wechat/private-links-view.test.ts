@@ -67,7 +67,7 @@ describe('history of a private bucket', () => {
     history.add(historyEntryFrom(done({ link: { state: 'signing' } }), () => 5)!);
     const copied: string[] = [];
     const toasts: string[] = [];
-    const platform = { copyText: async (t: string) => void copied.push(t), toast: (m: string) => void toasts.push(m), setPageTitle: () => undefined, setTabTitles: () => undefined } as never;
+    const platform = { copyText: async (t: string, _said: string) => void copied.push(t), toast: (m: string) => void toasts.push(m), setPageTitle: () => undefined, setTabTitles: () => undefined } as never;
     const host = {
       data: initialHistoryData(),
       setData(patch: Record<string, unknown>) {

@@ -240,9 +240,9 @@ describe('chooseMessageFile', () => {
 describe('clipboard, toast, storage, language', () => {
   it('copies through setClipboardData and rejects a failure as a PlatformError', async () => {
     fakeWx({ setClipboardData: (o) => (o.data === 'bad' ? o.fail({ errMsg: 'setClipboardData:fail' }) : o.success({})) });
-    await expect(createWechatPlatform().copyText('https://x.example.com/a.jpg')).resolves.toBeUndefined();
+    await expect(createWechatPlatform().copyText('https://x.example.com/a.jpg', '已复制')).resolves.toBeUndefined();
     expect(calls.setClipboardData[0].data).toBe('https://x.example.com/a.jpg');
-    await expect(createWechatPlatform().copyText('bad')).rejects.toBeInstanceOf(PlatformError);
+    await expect(createWechatPlatform().copyText('bad', '已复制')).rejects.toBeInstanceOf(PlatformError);
   });
 
   it('shows errors without an icon so the whole sentence fits', () => {

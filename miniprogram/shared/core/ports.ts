@@ -143,7 +143,11 @@ export interface Platform extends Transport {
    * filters: `type` all|image|video|file, `extensions` (no dot) with 'file'. Cancel resolves [].
    */
   chooseChatFiles?(options: { count: number; type?: ChatFileType; extensions?: string[] }): Promise<PickedFile[]>;
-  copyText(text: string): Promise<void>;
+  /**
+   * Puts `text` on the clipboard and tells the person so, the platform's way: WeChat shows
+   * its own 内容已复制; a platform that shows nothing shows `copiedMessage` (from i18n).
+   */
+  copyText(text: string, copiedMessage: string): Promise<void>;
   previewImages(urls: string[], current: string): void;
   toast(message: string, kind?: 'success' | 'error' | 'info'): void;
   storage: KeyValueStore;

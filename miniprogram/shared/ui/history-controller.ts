@@ -152,7 +152,7 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
       const link = entry?.signed ? (await sign([entry])).get(entry.key) : url;
       if (!link) return;
       try {
-        await platform.copyText(link);
+        await platform.copyText(link, t.copied);
       } catch {
         platform.toast(t.copyFailed, 'error');
       }

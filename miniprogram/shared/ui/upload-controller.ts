@@ -299,7 +299,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     if (!url) return;
     return withFreshLinks([url], async ([fresh]) => {
       try {
-        await platform.copyText(fresh);
+        await platform.copyText(fresh, t.copied);
       } catch {
         platform.toast(t.copyFailed, 'error');
       }
