@@ -27,6 +27,8 @@ function textsOf(name: keyof UiMessages, value: unknown): string[] {
         return [call(1, 9), call(9, 9)];
       case 'sizeLine':
         return [call(1, 4_100_000, 4_100_000, true), call(9, 4_100_000, 31_000_000, false)];
+      case 'tileLabel':
+        return [call('IMG_1.jpg', 'state')];
       case 'failedCount':
       case 'cancelledCount':
         return [call(1, true), call(9, false)];
@@ -64,12 +66,8 @@ const TEMPLATE_DIRS = ['miniprogram/pages', 'miniprogram/components', 'alipay/pa
 const GLYPHS = /^[+×]$/;
 /** Attributes a person (or a screen reader) reads. */
 const READ_ATTRIBUTES = /\s(aria-label|placeholder|title|alt|confirm-text|cancel-text)="([^"]*)"/g;
-/**
- * Known and left to its owner: the tile's aria-label joins name and status with a Chinese
- * comma in both languages. The words come from i18n, the comma does not; the fix is a
- * ready-made label in the card's view model (shared/ui/upload-view.ts).
- */
-const KNOWN: ReadonlySet<string> = new Set(['components/upload-card aria-label "，"']);
+/** Template words knowingly left outside i18n, each with its reason (none now). */
+const KNOWN: ReadonlySet<string> = new Set<string>();
 
 function templates(): string[] {
   return TEMPLATE_DIRS.flatMap((dir) =>
@@ -123,4 +121,9 @@ test('counts say 张 / photos for photos only, and 个 / files once a video or a
   expect([zh.sizeLine(9, 4_100_000, 31_000_000, true), zh.sizeLine(3, 50_700_000, 52_300_000, false)]).toEqual(['共 9 张 · 3.9 MB，原图 29.6 MB', '共 3 个 · 48.4 MB，原图 49.9 MB']);
   expect([zh.failedCount(2, true), zh.failedCount(2, false), zh.cancelledCount(1, false)]).toEqual(['2 张失败', '2 个失败', '1 个已取消']);
   expect([en.sizeLine(1, 10, 10, true), en.sizeLine(2, 10, 10, false)]).toEqual(['1 photo · 10 B', '2 files · 10 B']);
+});
+
+test("a tile's accessible label joins name and state the language's way", () => {
+  expect(uiMessages('zh').tileLabel('照片 1 · 今天 10:03', '已上传')).toBe('照片 1 · 今天 10:03，已上传');
+  expect(uiMessages('en').tileLabel('Photo 1 · Today 10:03', 'Uploaded')).toBe('Photo 1 · Today 10:03, Uploaded');
 });

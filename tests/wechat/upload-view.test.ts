@@ -47,6 +47,12 @@ describe('tile view', () => {
     expect(cardView(cleaned, zh)).toMatchObject({ overlayText: '', noteText: '已移除位置信息', locationRemoved: true });
   });
 
+  it('gives a screen reader the whole name and the state, in the reader\'s language', () => {
+    const long = item('a', { file: { path: 'wxfile://tmp_9.jpg', name: 'IMG_20261122_101500_HDR_portrait_mode.jpg', size: 1, type: 'image/jpeg', kind: 'image' } });
+    expect(cardView(long, zh).label).toBe('IMG_20261122_101500_HDR_portrait_mode.jpg，上传中');
+    expect(cardView({ ...long, status: 'done' }, uiMessages('en')).label).toBe('IMG_20261122_101500_HDR_portrait_mode.jpg, Uploaded');
+  });
+
   it('shortens a long name in the middle so the end and the extension stay', () => {
     const long = item('a', { file: { path: 'wxfile://tmp_9.jpg', name: 'IMG_20261122_101500_HDR_portrait_mode.jpg', size: 1, type: 'image/jpeg', kind: 'image' } });
     const view = cardView(long, zh);

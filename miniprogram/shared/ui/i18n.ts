@@ -91,6 +91,10 @@ export interface UiMessages {
   pickFailed: string;
   pickPermission: string;
   addFailed: string;
+  /** Said after a copy where the platform does not say it itself (Alipay). */
+  copied: string;
+  /** A tile's accessible label: its name and its state. */
+  tileLabel: (name: string, state: string) => string;
   copyFailed: string;
   /** A private bucket's link while it is being signed. */
   linkLoading: string;
@@ -174,6 +178,8 @@ const zh: UiMessages = {
   pickFailed: '没能打开相册，请重试。',
   pickPermission: '没有相册或相机权限，请在设置中允许后重试。',
   addFailed: '没能添加这些照片，请重试。',
+  copied: '已复制',
+  tileLabel: (name, state) => `${name}，${state}`,
   copyFailed: '复制失败，请重试。',
   linkLoading: '正在获取链接…',
   linkFailed: '没能取得链接，请点“复制链接”重试。',
@@ -251,6 +257,8 @@ const en: UiMessages = {
   pickFailed: 'The album could not be opened. Try again.',
   pickPermission: 'No access to the album or camera. Allow it in Settings and try again.',
   addFailed: 'These photos could not be added. Try again.',
+  copied: 'Copied',
+  tileLabel: (name, state) => `${name}, ${state}`,
   copyFailed: 'Copy failed. Try again.',
   linkLoading: 'Fetching the link…',
   linkFailed: 'The link could not be fetched. Tap Copy link to try again.',

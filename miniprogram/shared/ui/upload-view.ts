@@ -23,6 +23,8 @@ export interface CardView {
   badge: string;
   status: UploadItem['status'];
   statusText: string;
+  /** What a screen reader says of the tile: the whole name and the state, joined the language's way. */
+  label: string;
   percent: number;
   percentText: string;
   /** The reason of a failure, shown when the tile is tapped (and as the caption). */
@@ -109,6 +111,7 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
     badge: fileBadge(file.name),
     status,
     statusText: slow ? t.waitingForNetwork : t.status[status],
+    label: t.tileLabel(name, slow ? t.waitingForNetwork : t.status[status]),
     percent: item.percent,
     percentText: `${item.percent}%`,
     errorText,
