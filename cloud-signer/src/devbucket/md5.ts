@@ -4,81 +4,67 @@
 // thread parses the next bytes; small uploads hash inline, where a message round trip
 // would cost more than the hash.
 //
-// Memory: the shared buffers the bytes travel through are a fixed pool, handed to the
-// worker once and leased per upload. A fresh SharedArrayBuffer per upload was never
-// given back (the worker, which allocates almost nothing, rarely collects the copy it
-// was sent), so every large upload used to leave 4 MiB behind for good.
+// Both hash the slots of the upload pool (upload-slots.ts): the worker is handed the
+// pool once and gets one small message per full slot, so nothing is allocated or
+// copied per batch and the worker's heap stays tiny. A slot is only given back to
+// the pool once the hash is done with it (`done`).
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { slotBytes, slotPool, type Slot } from './upload-slots';
 
 export interface Md5Sink {
-  /** Feeds bytes; false means "wait for onDrain before feeding more". */
-  update(chunk: Buffer): boolean;
-  onDrain(callback: () => void): void;
+  /** Hashes the first `length` bytes of `slot`, after every slot given before; `done` once it may be reused. */
+  update(slot: Slot, length: number, done: () => void): void;
   digestHex(): Promise<string>;
-  /** Forgets the bytes fed so far (the upload failed). */
+  /** Forgets the bytes fed so far (the upload failed); `done` still comes for every slot given. */
   abort(): void;
 }
 
 /** Bodies above this size hash off the main thread. */
 export const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
-/**
- * Bytes reach the worker through a ring of fixed slots in shared memory: one message
- * per full MiB (not per socket read), no allocation per batch (so nothing piles up
- * for a garbage collector), and a hard bound on what one upload can hold.
- */
-const SLOT_BYTES = 1024 * 1024;
-const SLOTS = 4;
-/**
- * Uploads hashing off-thread at once; more run inline (still correct, just on the main
- * thread). Bounds the pool at RING_POOL_SIZE × SLOTS × SLOT_BYTES = 32 MiB.
- */
-export const RING_POOL_SIZE = 8;
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 };
 
 export function inlineMd5(): Md5Sink {
   const hash = createHash('md5');
   return {
-    update: (chunk) => {
-      hash.update(chunk);
-      return true;
+    update: (slot, length, done) => {
+      hash.update(slotBytes(slot, length));
+      done();
     },
-    onDrain: (callback) => callback(),
     digestHex: async () => hash.digest('hex'),
     abort: () => undefined,
   };
 }
 
-// The worker keeps one running hash per upload id. Plain CommonJS, evaluated from
-// this string, so the signer stays a single bundled file.
+// The worker keeps one running hash per upload id and acknowledges every slot, even
+// one of an upload it already dropped, so the slot always comes back. Plain CommonJS,
+// evaluated from this string, so the signer stays a single bundled file.
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const pool = new Uint8Array(workerData.pool);
 const uploads = new Map();
-const rings = [];
 parentPort.on('message', (m) => {
-  if (m.type === 'ring') {
-    rings[m.index] = new Uint8Array(m.buffer);
-  } else if (m.type === 'open') {
-    uploads.set(m.id, { ring: rings[m.ring], hash: createHash('md5') });
+  if (m.type === 'open') {
+    uploads.set(m.id, createHash('md5'));
   } else if (m.type === 'data') {
-    const upload = uploads.get(m.id);
-    if (!upload) return;
-    upload.hash.update(upload.ring.subarray(m.slot * m.slotBytes, m.slot * m.slotBytes + m.length));
-    parentPort.postMessage({ type: 'ack', id: m.id, slot: m.slot });
+    uploads.get(m.id)?.update(pool.subarray(m.slot, m.slot + m.length));
+    parentPort.postMessage({ type: 'ack', id: m.id });
   } else if (m.type === 'end') {
-    const upload = uploads.get(m.id);
+    const hash = uploads.get(m.id);
     uploads.delete(m.id);
-    if (upload) parentPort.postMessage({ type: 'digest', id: m.id, hex: upload.hash.digest('hex') });
+    parentPort.postMessage({ type: 'digest', id: m.id, hex: hash ? hash.digest('hex') : '' });
   } else if (m.type === 'drop') {
     uploads.delete(m.id);
+    parentPort.postMessage({ type: 'dropped', id: m.id });
   }
 });
 `;
 
 interface Session {
-  acked(slot: number): void;
+  acked(): void;
   digested(hex: string): void;
+  dropped(): void;
   failed(error: Error): void;
 }
 
@@ -86,46 +72,19 @@ let worker: Worker | undefined;
 let nextId = 1;
 const sessions = new Map<number, Session>();
 
-interface Ring {
-  index: number;
-  buffer: SharedArrayBuffer;
-  bytes: Buffer;
-}
-/** Every ring ever made (at most RING_POOL_SIZE), and those no upload holds now. */
-const rings: Ring[] = [];
-const freeRings: Ring[] = [];
-/** Rings the current worker has been sent (a restarted worker gets them again). */
-let ringsSent = new Set<number>();
-
-/** A ring for one upload, or undefined when RING_POOL_SIZE uploads already hold one. */
-function leaseRing(thread: Worker): Ring | undefined {
-  let ring = freeRings.pop();
-  if (!ring && rings.length < RING_POOL_SIZE) {
-    const buffer = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
-    ring = { index: rings.length, buffer, bytes: Buffer.from(buffer) };
-    rings.push(ring);
-  }
-  if (!ring) return undefined;
-  if (!ringsSent.has(ring.index)) {
-    thread.postMessage({ type: 'ring', index: ring.index, buffer: ring.buffer });
-    ringsSent.add(ring.index);
-  }
-  return ring;
-}
-
 function sharedWorker(): Worker {
   if (worker) return worker;
   // The worker only holds small messages and hash states: a small heap keeps its RSS small.
-  const started = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: WORKER_HEAP_LIMITS });
-  started.on('message', (m: { type: string; id: number; slot?: number; hex?: string }) => {
+  const started = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: WORKER_HEAP_LIMITS, workerData: { pool: slotPool } });
+  started.on('message', (m: { type: string; id: number; hex?: string }) => {
     const session = sessions.get(m.id);
-    if (m.type === 'ack') session?.acked(m.slot ?? 0);
+    if (m.type === 'ack') session?.acked();
     else if (m.type === 'digest') session?.digested(m.hex ?? '');
+    else if (m.type === 'dropped') session?.dropped();
   });
   const fail = (error: Error) => {
     if (worker !== started) return;
     worker = undefined;
-    ringsSent = new Set();
     for (const session of sessions.values()) session.failed(error);
     sessions.clear();
   };
@@ -138,103 +97,51 @@ function sharedWorker(): Worker {
   return started;
 }
 
-/** Off-thread when a ring is free, inline otherwise. */
 export function offThreadMd5(): Md5Sink {
   const thread = sharedWorker();
-  const ring = leaseRing(thread);
-  if (!ring) return inlineMd5();
   const id = nextId++;
-  const { bytes } = ring;
-  let released = false;
-  /**
-   * Back to the pool once this upload is over. Safe even while the worker still has
-   * messages of this upload queued: they only read the ring, the worker handles
-   * messages in order, and the next lease's bytes are sent after this upload's end.
-   */
-  const release = () => {
-    if (released) return;
-    released = true;
-    freeRings.push(ring);
-  };
-  const free: number[] = Array.from({ length: SLOTS }, (_, slot) => slot);
-  let slot = free.shift() as number | undefined;
-  let filled = 0;
-  /** The part of a chunk that did not fit while every slot was with the worker. */
-  let pending: Buffer | undefined;
-  let drainWaiter: (() => void) | undefined;
+  /** One per slot with the worker, in the order given: it acknowledges in that order. */
+  const waiting: Array<() => void> = [];
   let failure: Error | undefined;
   let settle: { resolve(hex: string): void; reject(error: Error): void } | undefined;
-
-  const send = () => {
-    if (slot === undefined || filled === 0) return;
-    thread.postMessage({ type: 'data', id, slot, length: filled, slotBytes: SLOT_BYTES });
-    slot = free.shift();
-    filled = 0;
-  };
-  /** Copies as much of `chunk` as the free slots take; returns what is left over. */
-  const fill = (chunk: Buffer): Buffer | undefined => {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (slot === undefined) return chunk.subarray(offset);
-      const copied = chunk.copy(bytes, slot * SLOT_BYTES + filled, offset, offset + Math.min(chunk.length - offset, SLOT_BYTES - filled));
-      filled += copied;
-      offset += copied;
-      if (filled === SLOT_BYTES) send();
-    }
-    return undefined;
+  /** Nothing read by the worker any more: every slot still waiting may be reused. */
+  const releaseAll = () => {
+    for (const done of waiting.splice(0)) done();
   };
 
   sessions.set(id, {
-    acked(done) {
-      free.push(done);
-      if (slot === undefined) slot = free.shift();
-      if (pending) pending = fill(pending);
-      if (!pending && drainWaiter) {
-        const waiter = drainWaiter;
-        drainWaiter = undefined;
-        waiter();
-      }
-    },
+    acked: () => waiting.shift()?.(),
     digested(hex) {
       sessions.delete(id);
-      release();
       settle?.resolve(hex);
+    },
+    dropped() {
+      sessions.delete(id);
+      releaseAll();
     },
     failed(error) {
       failure = error;
-      release();
+      releaseAll();
       settle?.reject(error);
-      // Let a paused upload run to its end, where digestHex reports the failure.
-      pending = undefined;
-      drainWaiter?.();
     },
   });
-  thread.postMessage({ type: 'open', id, ring: ring.index });
+  thread.postMessage({ type: 'open', id });
 
   return {
-    update(chunk) {
-      if (failure) return true;
-      // Never called while pending: the caller waits for onDrain first.
-      pending = fill(chunk);
-      return pending === undefined;
-    },
-    onDrain(callback) {
-      if (failure || !pending) callback();
-      else drainWaiter = callback;
+    update(slot, length, done) {
+      if (failure) return done();
+      waiting.push(done);
+      thread.postMessage({ type: 'data', id, slot, length });
     },
     digestHex() {
       if (failure) return Promise.reject(failure);
-      send();
       return new Promise<string>((resolve, reject) => {
         settle = { resolve, reject };
         thread.postMessage({ type: 'end', id });
       });
     },
     abort() {
-      sessions.delete(id);
-      release();
-      drainWaiter = undefined;
-      pending = undefined;
+      if (failure || !sessions.has(id)) return;
       thread.postMessage({ type: 'drop', id });
     },
   };

@@ -10,7 +10,7 @@ import { assertSafeKey } from './object-key';
 import { answerAfterBody, corsHeaders, newRequestId, sendError, toS3Error } from './respond';
 import { S3Error, invalidArgument, malformedPost } from './s3-error';
 import type { ObjectStore } from './storage';
-import { discard, leaseStreamBuffers, startUpload, streamToDisk, type StreamedUpload } from './upload-stream';
+import { discard, startUpload, STREAM_BUFFER_BYTES, streamToDisk, type StreamedUpload } from './upload-stream';
 import { verifyPost, type BucketIdentity, type FormFields, type VerifiedPost } from './verify-post';
 import { postResponseXml } from './xml';
 
@@ -56,16 +56,13 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
     });
   };
 
-  // Sized by how many uploads are in flight now; given back once the answer is done.
-  const buffers = leaseStreamBuffers();
-  res.once('close', buffers.release);
   let parser: ReturnType<typeof Busboy>;
   try {
     parser = Busboy({
       headers: req.headers,
       limits: { fieldSize: MAX_PRE_DATA_BYTES, fields: MAX_FIELDS, fieldNameSize: MAX_PRE_DATA_BYTES },
-      highWaterMark: buffers.bytes,
-      fileHwm: buffers.bytes,
+      highWaterMark: STREAM_BUFFER_BYTES,
+      fileHwm: STREAM_BUFFER_BYTES,
     });
   } catch {
     answerAfterBody(req, res, () => sendError(req, res, malformedPost(), requestId));
@@ -107,7 +104,7 @@ export function handlePostObject(req: IncomingMessage, res: ServerResponse, ctx:
       const verified = verifyPost(fields, ctx.identity, ctx.now());
       const key = verified.key.split(FILENAME_PLACEHOLDER).join(info.filename ?? '');
       assertSafeKey(key);
-      upload = { ...startUpload(ctx.store, verified.maxBytes, Number(req.headers['content-length'] ?? 0), buffers.bytes), verified, key };
+      upload = { ...startUpload(ctx.store, verified.maxBytes, Number(req.headers['content-length'] ?? 0)), verified, key };
     } catch (error) {
       stream.resume();
       fail(error);

@@ -10,7 +10,7 @@ import { verifyPresignedPut } from './presigned-query';
 import { answerAfterBody, corsHeaders, newRequestId, sendError, toS3Error } from './respond';
 import { S3Error } from './s3-error';
 import type { ObjectStore } from './storage';
-import { discard, leaseStreamBuffers, startUpload, streamToDisk, type StreamedUpload } from './upload-stream';
+import { discard, startUpload, streamToDisk, type StreamedUpload } from './upload-stream';
 import type { BucketIdentity } from './verify-post';
 import { MAX_POST_OBJECT_BYTES } from './verify-post';
 
@@ -28,8 +28,6 @@ const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
 export function handlePutObject(req: IncomingMessage, res: ServerResponse, key: string, ctx: PutContext): void {
   const requestId = newRequestId();
-  const buffers = leaseStreamBuffers();
-  res.once('close', buffers.release);
   let upload: StreamedUpload | undefined;
   let settled = false;
   const fail = (error: unknown) => {
@@ -51,7 +49,7 @@ export function handlePutObject(req: IncomingMessage, res: ServerResponse, key: 
       throw new S3Error(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${MAX_POST_OBJECT_BYTES} bytes.`);
     }
     // Node's parser ends the body at Content-Length, and that length is signed: the ceiling is exact.
-    upload = startUpload(ctx.store, size, size, buffers.bytes);
+    upload = startUpload(ctx.store, size, size);
   } catch (error) {
     fail(error);
     return;

@@ -1,40 +1,22 @@
 // The streaming half every upload shares (POST Object and presigned PUT): bytes go
 // straight to a temp file with an MD5 for the ETag and a byte count as the only
-// per-chunk work, pausing the source while the disk or the hasher catches up.
+// per-chunk work. Each chunk is copied into a slot of the shared upload pool as it
+// arrives (upload-slots.ts says why); a full slot goes to the disk and to the hasher
+// at once and returns to the pool when both are done with it. When the upload holds
+// SLOTS_PER_UPLOAD slots, or the pool is empty, the source is paused until one comes back.
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { md5For, type Md5Sink } from './md5';
 import { S3Error } from './s3-error';
 import type { ObjectStore } from './storage';
+import { giveBackSlot, slotBytes, SLOT_BYTES, SLOTS_PER_UPLOAD, takeSlot, waitForSlot, type Slot } from './upload-slots';
 
 /**
- * Buffer sizes along the path socket → parser → file → disk, shared out of one budget.
- * Node's defaults (16 KiB) make every stage pause and resume thousands of times per
- * gigabyte, so one large upload gets 1 MiB per stage (1 GiB at ~0.6× a bare pipe-to-file
- * server, ~0.3× with 128 KiB). But 1 MiB each made a hundred parallel uploads hold
- * ~300 MiB, which the C allocator then keeps as RSS long after they are done: past
- * 16 uploads in flight each gets its share of the budget, down to the 64 KiB a socket
- * read delivers anyway.
+ * What the parser (busboy) and the request may hold while an upload is paused: one
+ * socket read (Node delivers at most 64 KiB). The slots do the buffering that keeps
+ * the disk busy, so larger stream buffers would only add chunks waiting in queues.
  */
-const STREAM_BUDGET_BYTES = 16 * 1024 * 1024;
-const MAX_STREAM_BUFFER_BYTES = 1024 * 1024;
-const MIN_STREAM_BUFFER_BYTES = 64 * 1024;
-let uploadsInFlight = 0;
-
-/** One upload's buffer size, from when it starts until `release` (call once, when its answer is done). */
-export function leaseStreamBuffers(): { bytes: number; release(): void } {
-  uploadsInFlight += 1;
-  const share = Math.floor(STREAM_BUDGET_BYTES / uploadsInFlight / MIN_STREAM_BUFFER_BYTES) * MIN_STREAM_BUFFER_BYTES;
-  let released = false;
-  return {
-    bytes: Math.max(MIN_STREAM_BUFFER_BYTES, Math.min(MAX_STREAM_BUFFER_BYTES, share)),
-    release: () => {
-      if (released) return;
-      released = true;
-      uploadsInFlight -= 1;
-    },
-  };
-}
+export const STREAM_BUFFER_BYTES = 64 * 1024;
 
 export interface StreamedUpload {
   /** More than this many bytes fails the upload with EntityTooLarge. */
@@ -45,21 +27,129 @@ export interface StreamedUpload {
   size: number;
   /** Every byte is on disk. */
   written: boolean;
+  /** Stops taking bytes and gives back the slots not with the disk or the hasher (set by streamToDisk). */
+  stop(): void;
 }
 
 /** A temp file to stream up to `maxBytes` into, hashed on the way (off-thread when `contentLength` is large). */
-export function startUpload(store: ObjectStore, maxBytes: number, contentLength: number, bufferBytes: number): StreamedUpload {
+export function startUpload(store: ObjectStore, maxBytes: number, contentLength: number): StreamedUpload {
   const tempPath = store.tempPath();
   // 'wx': a temp name is never reused, and never follows a link someone left there.
-  const out = createWriteStream(tempPath, { flags: 'wx', highWaterMark: bufferBytes });
-  return { maxBytes, tempPath, out, md5: md5For(contentLength), size: 0, written: false };
+  const out = createWriteStream(tempPath, { flags: 'wx' });
+  return { maxBytes, tempPath, out, md5: md5For(contentLength), size: 0, written: false, stop: () => undefined };
 }
 
 export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (error: unknown) => void, written: () => void): void {
   const { out, md5 } = upload;
   const max = upload.maxBytes;
+  /** The slot being filled, and how far. */
+  let current: Slot | undefined;
+  let filled = 0;
+  /** Slots this upload holds: the one being filled and those with the disk or the hasher. */
+  let held = 0;
+  /** Chunks (or their rest) that found no free slot; the source is paused meanwhile. */
+  const pending: Buffer[] = [];
+  let cancelWait: (() => void) | undefined;
+  let ended = false;
+  let stopped = false;
+  let closing = false;
+
+  const dispatch = () => {
+    if (current === undefined || filled === 0) return;
+    const slot = current;
+    const length = filled;
+    current = undefined;
+    filled = 0;
+    let users = 2;
+    const done = () => {
+      users -= 1;
+      if (users > 0) return;
+      held -= 1;
+      giveBackSlot(slot);
+      proceed();
+    };
+    md5.update(slot, length, done);
+    out.write(slotBytes(slot, length), (error) => {
+      // A failed or cancelled write may still have the bytes in use until the file is closed.
+      if (!error || out.closed) done();
+      else out.once('close', done);
+    });
+  };
+
+  /** A slot to fill, or false (then `proceed` runs again once one is free). */
+  const haveSlot = (): boolean => {
+    if (current !== undefined) return true;
+    if (held >= SLOTS_PER_UPLOAD) return false; // one of ours comes back: proceed runs then
+    if (cancelWait) return false;
+    const slot = takeSlot();
+    if (slot === undefined) {
+      cancelWait = waitForSlot((given) => {
+        cancelWait = undefined;
+        current = given;
+        held += 1;
+        proceed();
+      });
+      return false;
+    }
+    current = slot;
+    held += 1;
+    return true;
+  };
+
+  /** Copies what fits into slots; true when all of `chunk` did. */
+  const take = (chunk: Buffer): boolean => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (!haveSlot()) {
+        pending.push(offset === 0 ? chunk : chunk.subarray(offset));
+        return false;
+      }
+      const copied = chunk.copy(slotBytes(current as Slot), filled, offset, offset + Math.min(chunk.length - offset, SLOT_BYTES - filled));
+      filled += copied;
+      offset += copied;
+      if (filled === SLOT_BYTES) dispatch();
+    }
+    return true;
+  };
+
+  /** After a slot came back: the waiting bytes first, then the source or the end. */
+  const proceed = () => {
+    if (stopped) return;
+    while (pending.length > 0) {
+      if (!take(pending.shift() as Buffer)) {
+        // take put the rest back at the end; it belongs at the front.
+        pending.unshift(pending.pop() as Buffer);
+        return;
+      }
+    }
+    if (ended) finishWriting();
+    else if (file.isPaused()) file.resume();
+  };
+
+  const finishWriting = () => {
+    if (closing) return;
+    closing = true;
+    dispatch();
+    out.end();
+  };
+
+  upload.stop = () => {
+    if (stopped) return;
+    stopped = true;
+    cancelWait?.();
+    cancelWait = undefined;
+    pending.length = 0;
+    if (current !== undefined) {
+      held -= 1;
+      giveBackSlot(current);
+      current = undefined;
+      filled = 0;
+    }
+  };
+
   out.on('error', fail);
   file.on('data', (chunk: Buffer) => {
+    if (stopped) return;
     upload.size += chunk.length;
     if (upload.size > max) {
       file.removeAllListeners('data');
@@ -67,20 +157,15 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
       fail(new S3Error(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${max} bytes.`));
       return;
     }
-    const hashReady = md5.update(chunk);
-    const diskReady = out.write(chunk);
-    if (hashReady && diskReady) return;
-    // Pause until both the disk and the hasher have caught up.
+    // Behind already (a chunk came while pausing): keep the order.
+    if (pending.length > 0) pending.push(chunk);
+    else if (take(chunk)) return;
     file.pause();
-    let waiting = Number(!hashReady) + Number(!diskReady);
-    const caughtUp = () => {
-      waiting -= 1;
-      if (waiting === 0) file.resume();
-    };
-    if (!hashReady) md5.onDrain(caughtUp);
-    if (!diskReady) out.once('drain', caughtUp);
   });
-  file.once('end', () => out.end());
+  file.once('end', () => {
+    ended = true;
+    if (!stopped && pending.length === 0) finishWriting();
+  });
   out.once('finish', () => {
     upload.written = true;
     written();
@@ -91,6 +176,7 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
 export async function discard(upload: StreamedUpload | undefined): Promise<void> {
   if (!upload) return;
   const { out } = upload;
+  upload.stop();
   upload.md5.abort();
   if (!out.closed) {
     // Wait for the stream to close: deleting before a pending open would let it recreate the file.
