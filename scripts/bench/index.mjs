@@ -67,6 +67,14 @@ const statusKb = (pid, field) => {
   return Number(line.split(/\s+/)[1]);
 };
 
+/** Resident KiB of the C allocator's main heap (the [heap] mapping): where freed-but-kept memory shows. */
+const cHeapKb = (pid) => {
+  const lines = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.endsWith('[heap]'));
+  const rss = at < 0 ? undefined : lines.slice(at + 1).find((l) => l.startsWith('Rss:'));
+  return rss ? Number(rss.split(/\s+/)[1]) : 0;
+};
+
 /** CPU seconds (user + system) a process has used so far; undefined where /proc is missing. */
 function cpuSeconds(pid) {
   try {
@@ -222,40 +230,62 @@ async function ticketsFor(origin, count, bytes) {
   return tickets;
 }
 
-async function benchUploadMemory() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-leak-'));
-  const signer = await startProcess('cloud-signer/dist/signer.js', { UPLOAD_DATA_DIR: dataDir, UPLOAD_MAX_BYTES: String(16 * 1024 ** 2) }, 'http://');
-  const round = async () => {
-    const tickets = await ticketsFor(signer.origin, LEAK_PARALLEL, LEAK_UPLOAD_BYTES);
-    const results = await Promise.all(tickets.map((t) => postMultipart(t.url, t.fields, LEAK_UPLOAD_BYTES)));
+/**
+ * Idle RSS, RSS after each of LEAK_ROUNDS rounds of LEAK_PARALLEL parallel uploads sent by
+ * `sendRound`, and SETTLE_MS later; plus how much of the growth is the C allocator's main
+ * heap (memory freed but kept by malloc shows there).
+ */
+async function memoryRounds(proc, dataDir, sendRound) {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const before = statusKb(proc.child.pid, 'VmRSS:') / 1024;
+  const heapBefore = cHeapKb(proc.child.pid) / 1024;
+  const afterRound = [];
+  for (let i = 0; i < LEAK_ROUNDS; i++) {
+    const results = await sendRound();
     const bad = results.find((r) => r.status >= 300);
     if (bad) throw new Error(`upload answered ${bad.status}: ${bad.text.slice(0, 300)}`);
     // Only the bytes' count matters here; the stored objects would fill the disk.
     for (const name of ['objects', 'meta']) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
     for (const name of ['objects', 'meta']) fs.mkdirSync(path.join(dataDir, name));
-  };
+    afterRound.push(Math.round(statusKb(proc.child.pid, 'VmRSS:') / 1024));
+  }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const after = statusKb(proc.child.pid, 'VmRSS:') / 1024;
+  const heapGrowth = cHeapKb(proc.child.pid) / 1024 - heapBefore;
+  const text = `idle ${before.toFixed(0)} MiB, after each round ${afterRound.join(' → ')} MiB, ${SETTLE_MS / 1000} s later ${after.toFixed(0)} MiB` +
+    ` (C allocator's main heap ${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(0)} MiB of it)`;
+  return { before, afterRound, after, text };
+}
+
+async function benchUploadMemory() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-leak-'));
+  const signer = await startProcess('cloud-signer/dist/signer.js', { UPLOAD_DATA_DIR: dataDir, UPLOAD_MAX_BYTES: String(16 * 1024 ** 2) }, 'http://');
+  const total = LEAK_ROUNDS * LEAK_PARALLEL;
   try {
     // Baseline: the idle signer (its MD5 thread starts with it).
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const before = statusKb(signer.child.pid, 'VmRSS:') / 1024;
-    const afterRound = [];
-    for (let i = 0; i < LEAK_ROUNDS; i++) {
-      await round();
-      afterRound.push(Math.round(statusKb(signer.child.pid, 'VmRSS:') / 1024));
-    }
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const after = statusKb(signer.child.pid, 'VmRSS:') / 1024;
-    const total = LEAK_ROUNDS * LEAK_PARALLEL;
-    console.log(`dev bucket RSS: idle ${before.toFixed(0)} MiB, after each round ${afterRound.join(' → ')} MiB, ${SETTLE_MS / 1000} s later ${after.toFixed(0)} MiB`);
+    const { before, afterRound, after, text } = await memoryRounds(signer, dataDir, async () => {
+      const tickets = await ticketsFor(signer.origin, LEAK_PARALLEL, LEAK_UPLOAD_BYTES);
+      return Promise.all(tickets.map((t) => postMultipart(t.url, t.fields, LEAK_UPLOAD_BYTES)));
+    });
+    console.log(`dev bucket RSS: ${text}`);
     rows.push({ name: `dev bucket RSS growth after ${total} × 12 MB uploads (${LEAK_PARALLEL} parallel), from idle`, value: after - before, baseline: before,
       unit: 'MiB', ratio: (after - before) / before, target: '< 64 MiB', ok: after - before < 64 });
     // From the end of the first round: what a leak adds per upload, without the one-off
-    // growth of the first hundred parallel uploads (heap, hashing pool, allocator arenas).
+    // growth of the first hundred parallel uploads (V8's young generation, the upload slots, allocator arenas).
     const warm = afterRound[0];
     rows.push({ name: `dev bucket RSS growth over the last ${total - LEAK_PARALLEL} of them`, value: after - warm, baseline: warm,
       unit: 'MiB', ratio: (after - warm) / warm, target: '< 64 MiB', ok: after - warm < 64 });
   } finally {
     signer.stop();
+  }
+  // For reference, the same load on a bare node:http pipe-to-file server: what Node itself
+  // keeps (V8's young generation grown to its maximum, socket reads freed but kept by malloc).
+  const bare = await startProcess('scripts/bench/bare-pipe-server.mjs', { DATA_DIR: path.join(dataDir, 'objects') }, 'listening');
+  try {
+    const { text } = await memoryRounds(bare, dataDir, () => Promise.all(Array.from({ length: LEAK_PARALLEL }, () => postMultipart(bare.origin, {}, LEAK_UPLOAD_BYTES))));
+    console.log(`bare pipe server RSS, same load: ${text}`);
+  } finally {
+    bare.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
