@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 const UPLOAD_BYTES = 12_000_000;
 const PARALLEL = 8;
 const ROUNDS = 3;
-/** What may legitimately stay: a fixed pool of hashing buffers and allocator slack, not a per-upload cost. */
+/** What may legitimately stay: the fixed pool of upload slots and allocator slack, not a per-upload cost. */
 const ALLOWED_GROWTH_BYTES = 40 * MiB;
 
 let running: RunningBucket;
@@ -76,7 +76,7 @@ async function settledArrayBuffers(): Promise<number> {
 
 test('rounds of parallel 12 MB uploads leave ArrayBuffer memory at its baseline', async () => {
   expect(UPLOAD_BYTES).toBeGreaterThanOrEqual(OFF_THREAD_MIN_BYTES);
-  // One round first, so whatever the bucket keeps for good (its hashing pool) is in the baseline.
+  // One round first, so whatever the bucket keeps for good (its pool of upload slots) is in the baseline.
   expect(await Promise.all(Array.from({ length: PARALLEL }, upload))).toEqual(Array(PARALLEL).fill(201));
   const baseline = await settledArrayBuffers();
   for (let round = 0; round < ROUNDS; round++) {
