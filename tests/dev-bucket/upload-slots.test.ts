@@ -88,3 +88,29 @@ test('parallel uploads of every kind give every slot back, and more uploads than
   expect(await upload(LARGE)).toEqual({ status: 201, etag: etagOf(LARGE) });
   expect(await eventually(async () => slotsInUse() === 0, 20_000)).toBe(true);
 });
+
+test('clients that send a little and go quiet do not hold the pool: an upload beside more of them than there are slots completes', async () => {
+  // Each opens an upload, sends its form head and a few bytes of the file, and then nothing.
+  const quiet = await Promise.all(
+    Array.from({ length: POOL_SLOTS + 8 }, async () => {
+      const ticket = ticketFor(running, { maxBytes: 16 * MiB });
+      const { body, contentType } = multipart([
+        ...Object.entries(ticket.fields).map(([name, value]) => ({ name, value })),
+        { name: 'file', filename: 'slow.png', contentType: 'image/png', data: Buffer.from('@@FILE@@') },
+      ]);
+      const head = body.subarray(0, body.indexOf('@@FILE@@'));
+      const req = http.request(running.endpoint, { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': String(head.length + 10 * MiB) } });
+      req.on('error', () => undefined);
+      req.write(head);
+      req.write(Buffer.alloc(1000, 0x41));
+      return req;
+    }),
+  );
+  try {
+    // With every slot held by a quiet client this upload would wait for the idle timeout (60 s).
+    expect(await upload(SMALL)).toEqual({ status: 201, etag: etagOf(SMALL) });
+  } finally {
+    for (const req of quiet) req.destroy();
+  }
+  expect(await eventually(async () => slotsInUse() === 0, 20_000)).toBe(true);
+}, 30_000);

@@ -18,6 +18,15 @@ import { giveBackSlot, slotBytes, SLOT_BYTES, SLOTS_PER_UPLOAD, takeSlot, waitFo
  */
 export const STREAM_BUFFER_BYTES = 64 * 1024;
 
+/**
+ * A slot is sent on to the disk and the hasher at most this long after its first bytes,
+ * full or not. A slow uplink (a phone at 500 kbit/s takes seconds to fill 128 KiB), or a
+ * client that sends a few bytes and stops, would otherwise sit on pool memory while its
+ * bytes trickle in, and a few dozen of them would hold the whole pool and stall every
+ * other upload. A fast upload fills its slots well within it (128 KiB in 50 ms is 2.6 MB/s).
+ */
+export const PARTIAL_SLOT_MS = 50;
+
 export interface StreamedUpload {
   /** More than this many bytes fails the upload with EntityTooLarge. */
   maxBytes: number;
@@ -53,8 +62,13 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
   let ended = false;
   let stopped = false;
   let closing = false;
+  let partialTimer: NodeJS.Timeout | undefined;
 
   const dispatch = () => {
+    if (partialTimer !== undefined) {
+      clearTimeout(partialTimer);
+      partialTimer = undefined;
+    }
     if (current === undefined || filled === 0) return;
     const slot = current;
     const length = filled;
@@ -112,6 +126,15 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
     return true;
   };
 
+  /** Sends a partly filled slot on PARTIAL_SLOT_MS after its first bytes (it says why). */
+  const flushWhenQuiet = () => {
+    if (partialTimer !== undefined || current === undefined || filled === 0) return;
+    partialTimer = setTimeout(() => {
+      partialTimer = undefined;
+      if (!stopped && !closing) dispatch();
+    }, PARTIAL_SLOT_MS);
+  };
+
   /** After a slot came back: the waiting bytes first, then the source or the end. */
   const proceed = () => {
     if (stopped) return;
@@ -123,7 +146,10 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
       }
     }
     if (ended) finishWriting();
-    else if (file.isPaused()) file.resume();
+    else {
+      flushWhenQuiet();
+      if (file.isPaused()) file.resume();
+    }
   };
 
   const finishWriting = () => {
@@ -136,6 +162,8 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
   upload.stop = () => {
     if (stopped) return;
     stopped = true;
+    if (partialTimer !== undefined) clearTimeout(partialTimer);
+    partialTimer = undefined;
     cancelWait?.();
     cancelWait = undefined;
     pending.length = 0;
@@ -159,7 +187,7 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
     }
     // Behind already (a chunk came while pausing): keep the order.
     if (pending.length > 0) pending.push(chunk);
-    else if (take(chunk)) return;
+    else if (take(chunk)) return flushWhenQuiet();
     file.pause();
   });
   file.once('end', () => {
