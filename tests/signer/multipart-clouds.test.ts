@@ -266,6 +266,38 @@ describe.each(CASES)('uploads in parts on $vendor', ({ vendor, bucket, region, c
     }
   });
 
+  it("a complete whose answer was lost: the store made the object, a retried complete answers 200 with the first one's body, not UploadExpired", async () => {
+    const data = randomBytes(2 * partSize + 777);
+    const upload = await start(data.length);
+    const parts = await sendParts(upload, data, [1, 2, 3]);
+    const done = { status: 200, json: { key: upload.key, objectUrl: `${store.endpoint}/${upload.key}`, size: data.length } };
+    // The store assembles, then the connection drops: the SDK may ask again itself (and hear
+    // NoSuchUpload) or give up; either way the signer must not tell the app to start over.
+    store.loseAnswer('complete');
+    const first = await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts });
+    expect([200, 502]).toContain(first.status);
+    if (first.status === 200) expect(first).toEqual(done);
+    expect(sha256(store.object(upload.key)!.bytes)).toBe(sha256(data));
+    // The app, having heard nothing (or a 502), asks again: the upload is gone, the object is there.
+    expect(await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts })).toEqual(done);
+    expect(store.log.some((entry) => entry.operation === 'head' && entry.status === 200)).toBe(true);
+    expect(store.openUploads()).toBe(0);
+  });
+
+  it('an upload aborted after its parts went in has no object to find: complete still answers 410 UploadExpired', async () => {
+    const data = randomBytes(2 * partSize);
+    const upload = await start(data.length);
+    const parts = await sendParts(upload, data, [1, 2]);
+    await api('/api/uploads/abort', { uploadToken: upload.uploadToken });
+    const before = store.log.length;
+    expect(await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts })).toMatchObject({ status: 410, json: { error: { code: 'UploadExpired' } } });
+    // The signer looked and found nothing (a HEAD's 404), rather than guessing.
+    expect(store.log.slice(before).map((entry) => [entry.operation, entry.status])).toEqual([
+      ['listParts', 404],
+      ['head', 404],
+    ]);
+  });
+
   it('aborts: the store forgets the upload and its parts, later steps hear UploadExpired, nothing is visible', async () => {
     const data = randomBytes(2 * partSize);
     const upload = await start(data.length);

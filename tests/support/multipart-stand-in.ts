@@ -23,7 +23,11 @@
 // parameters it lists, OBS as its "Authentication of Signature in a Header" describes),
 // a part URL by recomputing it with the vendor's official SDK (403 when it differs or has
 // expired). Nothing is visible until a complete succeeds; an abort forgets the parts.
-// Objects are kept in memory and read back with `object(key)`, not over HTTP.
+// Objects are kept in memory and read back with `object(key)`; over HTTP only HEAD
+// answers for them (OSS HeadObject, COS HEAD Object, OBS Querying Object Metadata: the
+// object's length and ETag, or 404 with no body), which the signer asks when a complete's
+// answer was lost. `loseAnswer` makes that happen: the store does the work, then the
+// connection drops before a byte of the answer, as a timeout or a cut link does.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +36,7 @@ import { vendorProfile, type Refusal, type StandInVendor, type VendorProfile } f
 
 export type { StandInVendor } from './multipart-stand-in-vendors';
 
-export type StandInOperation = 'initiate' | 'uploadPart' | 'listParts' | 'complete' | 'abort';
+export type StandInOperation = 'initiate' | 'uploadPart' | 'listParts' | 'complete' | 'abort' | 'head';
 
 export interface StoredObject {
   bytes: Buffer;
@@ -64,6 +68,8 @@ export interface MultipartStandIn {
   /** Answer every `operation` after authentication with this error, until `allow()`. */
   refuse(operation: StandInOperation, refusal: Refusal): void;
   allow(): void;
+  /** The next `operation` is carried out, then its connection is dropped without an answer. */
+  loseAnswer(operation: StandInOperation): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,7 @@ function operationOf(method: string, url: URL): StandInOperation | 'other' {
   if (method === 'GET' && q.has('uploadId')) return 'listParts';
   if (method === 'POST' && q.has('uploadId')) return 'complete';
   if (method === 'DELETE' && q.has('uploadId')) return 'abort';
+  if (method === 'HEAD' && !q.has('uploadId') && !q.has('uploads')) return 'head';
   return 'other';
 }
 
@@ -124,6 +131,7 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
   const uploads = new Map<string, Upload>();
   const objects = new Map<string, StoredObject>();
   const refusals = new Map<StandInOperation, Refusal>();
+  const answersToLose = new Set<StandInOperation>();
   const log: MultipartStandIn['log'] = [];
 
   const noSuchUpload: Refusal = {
@@ -215,7 +223,12 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
     );
   }
 
-  async function answer(req: http.IncomingMessage, url: URL, operation: StandInOperation | 'other', presigned: boolean): Promise<{ status: number; body?: string; etag?: string } | Refusal> {
+  async function answer(
+    req: http.IncomingMessage,
+    url: URL,
+    operation: StandInOperation | 'other',
+    presigned: boolean,
+  ): Promise<{ status: number; body?: string; etag?: string; head?: StoredObject } | Refusal> {
     const at = now();
     const key = keyOf(url);
     // Who is calling comes first, as on the stores: a bad key or signature is 403 whatever else is wrong.
@@ -225,6 +238,10 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
     const refusal = refusals.get(operation);
     if (refusal) return refusal;
     if (operation === 'initiate') return { status: 200, body: initiate(req, key) };
+    if (operation === 'head') {
+      const found = objects.get(key);
+      return found ? { status: 200, head: found } : { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' };
+    }
     const upload = uploadOf(url, key);
     if ('code' in upload) return upload;
     const uploadId = url.searchParams.get('uploadId')!;
@@ -269,7 +286,22 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
       .then((result) => {
         // Whatever body a refused request still sends is read and dropped, so the client hears the answer.
         req.resume();
-        if ('code' in result) {
+        if (answersToLose.delete(operation as StandInOperation) && !('code' in result)) {
+          log.push({ operation, presigned, status: 0 });
+          req.socket.destroy();
+          return;
+        }
+        if (req.method === 'HEAD') {
+          // A HEAD's answer has headers only, a refusal's too (the stores send no error body).
+          log.push({ operation, presigned, status: result.status });
+          const head = 'head' in result ? result.head : undefined;
+          res.writeHead(result.status, {
+            [profile.requestIdHeader]: requestId,
+            Date: now().toUTCString(),
+            ...(head ? { 'Content-Type': head.contentType, 'Content-Length': String(head.bytes.length), ETag: head.etag } : {}),
+          });
+          res.end();
+        } else if ('code' in result) {
           send(result.status, { 'Content-Type': 'application/xml' }, profile.errorBody(result, requestId, url.pathname));
         } else {
           send(result.status, { ...(result.body ? { 'Content-Type': 'application/xml' } : {}), ...(result.etag ? { ETag: result.etag } : {}) }, result.body ?? '');
@@ -289,7 +321,11 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
     openUploads: () => uploads.size,
     log,
     refuse: (operation, refusal) => refusals.set(operation, refusal),
-    allow: () => refusals.clear(),
+    allow: () => {
+      refusals.clear();
+      answersToLose.clear();
+    },
+    loseAnswer: (operation) => answersToLose.add(operation),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

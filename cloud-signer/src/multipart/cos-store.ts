@@ -4,7 +4,7 @@
 // SDK's own retries of 5xx answers are the SDK's.
 import type COS from 'cos-nodejs-sdk-v5';
 import { parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
-import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, type MultipartStore, type StoreTarget } from './store';
+import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, wholeNumber, type MultipartStore, type StoreTarget } from './store';
 
 type CosSdk = typeof COS;
 const loadSdk = lazily<CosSdk>(async () => (await import('cos-nodejs-sdk-v5')).default);
@@ -72,6 +72,17 @@ export function cosMultipartStore(target: StoreTarget): MultipartStore {
     abort: (key, uploadId) =>
       call('abort the upload', async (cos) => {
         await cos.multipartAbort({ ...where(key), UploadId: uploadId });
+      }),
+    headObject: (key) =>
+      call('look the object up', async (cos) => {
+        try {
+          const { headers } = await cos.headObject(where(key));
+          // COS names no upload on the object: its key and size are what identify it (routes/uploads.ts).
+          return { size: wholeNumber(headers?.['content-length']) };
+        } catch (error) {
+          if ((error as { statusCode?: unknown } | null)?.statusCode === 404) return undefined;
+          throw error;
+        }
       }),
   };
 }

@@ -47,17 +47,21 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
   });
   const where = (key: string) => ({ Bucket: target.bucket, Key: key });
 
-  async function call<T>(action: string, work: (obs: ObsClient) => Promise<ObsAnswer<Partial<T>>>): Promise<Partial<T>> {
+  /** One SDK call's answer, whatever its status; only a request that got none throws. */
+  async function send<T>(action: string, work: (obs: ObsClient) => Promise<ObsAnswer<Partial<T>>>): Promise<ObsAnswer<Partial<T>>> {
     // Unavailable temporary keys surface as such (503 CredentialsUnavailable), not as a store error.
     const credentials = await target.credentials.get(target.now());
-    let answer: ObsAnswer<Partial<T>>;
     try {
       const { obs, ready } = client(await loadSdk(), credentials);
       await ready;
-      answer = await work(obs);
+      return await work(obs);
     } catch {
       throw storeUnreachable(action);
     }
+  }
+
+  async function call<T>(action: string, work: (obs: ObsClient) => Promise<ObsAnswer<Partial<T>>>): Promise<Partial<T>> {
+    const answer = await send(action, work);
     const { Status, Code } = answer.CommonMsg;
     if (Status >= 300) throw storeRefused(action, Code, Status);
     return answer.InterfaceResult ?? {};
@@ -83,6 +87,16 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
     },
     abort: async (key, uploadId) => {
       await call('abort the upload', (obs) => obs.abortMultipartUpload({ ...where(key), UploadId: uploadId }) as Promise<ObsAnswer<object>>);
+    },
+    headObject: async (key) => {
+      const answer = await send<{ ContentLength: unknown }>('look the object up', (obs) => obs.getObjectMetadata(where(key)));
+      const { Status, Code } = answer.CommonMsg;
+      if (Status === 404) return undefined;
+      if (Status >= 300) throw storeRefused('look the object up', Code, Status);
+      // obs_04_0102 says to compare the object's x-obs-uploadId with the upload's, but the
+      // SDK's GetObjectMetadata output does not pass that header on: the key and size are
+      // what identify the object here, as on the other stores (routes/uploads.ts).
+      return { size: wholeNumber(answer.InterfaceResult?.ContentLength) };
     },
   };
 }

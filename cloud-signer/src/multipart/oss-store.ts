@@ -4,7 +4,7 @@
 // `oss` signs them with V4 (OSS4-HMAC-SHA256), `oss-v1` with V1, as the part URLs do.
 /// <reference path="./untyped-sdks.d.ts" />
 import { ossRegionId, parseEndpoint, type Credentials } from '../../../miniprogram/shared/signing/index';
-import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, type MultipartStore, type StoreTarget } from './store';
+import { clientPerCredentials, everyPart, lazily, storeRefused, storeUnreachable, wholeNumber, type MultipartStore, type StoreTarget } from './store';
 import type OSS from 'ali-oss';
 
 type OssSdk = typeof OSS;
@@ -75,6 +75,17 @@ export function ossMultipartStore(target: OssStoreTarget): MultipartStore {
     abort: (key, uploadId) =>
       call('abort the upload', async (oss) => {
         await oss.abortMultipartUpload(key, uploadId);
+      }),
+    headObject: (key) =>
+      call('look the object up', async (oss) => {
+        try {
+          const { res } = await oss.head(key);
+          // OSS names no upload on the object: its key and size are what identify it (routes/uploads.ts).
+          return { size: wholeNumber(res.headers['content-length']) };
+        } catch (error) {
+          if ((error as { status?: unknown } | null)?.status === 404) return undefined;
+          throw error;
+        }
       }),
   };
 }

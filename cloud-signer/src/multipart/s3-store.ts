@@ -95,5 +95,17 @@ export function s3MultipartStore(target: S3StoreTarget): MultipartStore {
       call('abort the upload', async (sdk, s3) => {
         await s3.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId }));
       }),
+    headObject: (key) =>
+      call('look the object up', async (sdk, s3) => {
+        try {
+          const head = await s3.send(new sdk.HeadObjectCommand({ Bucket, Key: key }));
+          // S3 names no upload on the object: its key and size are what identify it (routes/uploads.ts).
+          return { size: head.ContentLength ?? 0 };
+        } catch (error) {
+          // A HEAD's 404 has no body: the SDK calls it NotFound (NoSuchKey on some stores).
+          if (error instanceof sdk.S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+          throw error;
+        }
+      }),
   };
 }

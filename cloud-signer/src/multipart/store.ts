@@ -15,6 +15,19 @@ export interface MultipartStore {
   /** `etag` as the store wrote it in ListParts: stores differ in case and quoting. */
   complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
   abort(key: string, uploadId: string): Promise<void>;
+  /**
+   * The object at `key` as the store holds it (a HEAD), or undefined when it holds none:
+   * how the complete route tells an upload that was assembled (its answer lost) from one
+   * that expired or was aborted, which both answer NoSuchUpload.
+   */
+  headObject(key: string): Promise<ObjectHead | undefined>;
+}
+
+/** What a HEAD of an object says about where it came from. */
+export interface ObjectHead {
+  size: number;
+  /** The upload that assembled it, where the store says so (OBS: x-obs-uploadId). */
+  uploadId?: string;
 }
 
 export interface StoreTarget {

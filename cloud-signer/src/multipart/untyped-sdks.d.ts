@@ -35,6 +35,8 @@ declare module 'ali-oss' {
     ): Promise<{ parts: OssPart | OssPart[] | undefined; isTruncated: string | boolean; nextPartNumberMarker?: string }>;
     completeMultipartUpload(name: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<unknown>;
     abortMultipartUpload(name: string, uploadId: string): Promise<unknown>;
+    /** Throws for a missing object (`status` 404). */
+    head(name: string): Promise<{ status: number; res: { headers: Record<string, string | undefined> } }>;
   }
   export = OSS;
 }
@@ -75,6 +77,7 @@ declare module 'esdk-obs-nodejs' {
     }): Promise<ObsResult<{ Parts?: ObsPart[]; IsTruncated?: string | boolean; NextPartNumberMarker?: string | number }>>;
     completeMultipartUpload(param: { Bucket: string; Key: string; UploadId: string; Parts: { PartNumber: number; ETag: string }[] }): Promise<ObsResult<unknown>>;
     abortMultipartUpload(param: { Bucket: string; Key: string; UploadId: string }): Promise<ObsResult<unknown>>;
+    getObjectMetadata(param: { Bucket: string; Key: string }): Promise<ObsResult<{ ContentLength?: string }>>;
     close(): void;
   }
   export = ObsClient;

@@ -25,6 +25,7 @@ import { checkJsonContentType, readJsonBody } from '../json-body';
 import { objectKey } from '../keys';
 import { ownerOf } from '../multipart/owner';
 import { storeResolver } from '../multipart/store-for';
+import type { MultipartStore } from '../multipart/store';
 import { signUploadToken, tokenKey, verifyUploadToken, type UploadClaims } from '../multipart/upload-token';
 import { MAX_COMPLETE_BODY_BYTES, bodyObject, normaliseEtag, partNumbersToSign, partsToComplete } from '../multipart/validate-uploads';
 import { validateTicketRequest } from '../validate-tickets';
@@ -103,10 +104,37 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
     sendJson(res, 200, answer);
   };
 
+  /**
+   * Whether this upload already made its object: a complete whose answer was lost (a 500 or
+   * 503, a timeout, a cut connection) leaves the upload gone, and a retried complete hears
+   * NoSuchUpload, the same as for an upload that expired or was aborted. The object tells
+   * them apart. Its key was picked fresh by the signer for this upload alone (the caller's
+   * folder, the time and random bytes; no ticket or other upload is ever given it), so
+   * nothing else can have written an object there; it must also hold the size the token
+   * declares (the parts were checked against it before assembling). Where the store names
+   * the upload that assembled the object (OBS's x-obs-uploadId, obs_04_0102), it must be this
+   * one. Otherwise the upload truly is gone, and the app hears 410 UploadExpired as before.
+   */
+  async function assembledBefore(store: MultipartStore, claims: UploadClaims): Promise<boolean> {
+    const head = await store.headObject(claims.key);
+    return head !== undefined && head.size === claims.size && (head.uploadId === undefined || head.uploadId === claims.uploadId);
+  }
+
   const complete: Handler = async (req, res, caller) => {
     const { body, claims } = await step(req, caller, MAX_COMPLETE_BODY_BYTES);
     const requested = partsToComplete(body.parts, claims.partCount);
     const store = storeFor(req);
+    try {
+      await checkAndAssemble(store, claims, requested);
+    } catch (error) {
+      if (!(error instanceof ApiFailure && error.code === 'UploadExpired' && (await assembledBefore(store, claims)))) throw error;
+    }
+    const answer: CompleteUploadResponse = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
+    sendJson(res, 200, answer);
+  };
+
+  /** The parts the store holds checked against the request and the plan, then assembled. */
+  async function checkAndAssemble(store: MultipartStore, claims: UploadClaims, requested: { partNumber: number; etag: string }[]): Promise<void> {
     const stored = new Map((await store.listParts(claims.key, claims.uploadId)).map((p) => [p.partNumber, p]));
     // Checked here, before the store assembles anything: a refused complete leaves the
     // object unwritten and the upload resumable.
@@ -128,10 +156,9 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
       // The ETag as the store itself wrote it: stores differ in case (OSS: upper-case hex).
       toAssemble.push({ partNumber: part.partNumber, etag: held.etag });
     }
+    // Its answer lost, the SDK's own retry of it hears NoSuchUpload too: the caller looks.
     await store.complete(claims.key, claims.uploadId, toAssemble);
-    const answer: CompleteUploadResponse = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
-    sendJson(res, 200, answer);
-  };
+  }
 
   const abort: Handler = async (req, res, caller) => {
     const { claims } = await step(req, caller);
