@@ -3,7 +3,8 @@
 // an ArrayBuffer body, all real I/O), the real signer and its dev bucket. A 200 MB file
 // goes up in parts and reads back with the same SHA-256; the network cut at ~60% and the
 // app "relaunched" (a new engine, the same storage) sends again only the parts that were
-// in flight; a part URL that expired mid-way is signed again.
+// in flight; a part URL that expired mid-way is signed again; a complete whose answer
+// was lost is asked again, and the file ends done, stored once.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,11 +57,11 @@ const file = (): PickedFile => ({ path: bigFile, size: FILE_BYTES, name: 'clip.m
 const isPartPut = (o: WechatMiniprogram.RequestOption) => o.method === 'PUT' && o.url.includes('partNumber=');
 
 /** A phone session: the Node wx installed as `wx`, and an engine made the way the app makes it. */
-function launch(wx: NodeWx, retryDelays: number[] = [10]): { engine: UploadEngineApi; close(): void } {
+function launch(wx: NodeWx, retryDelays: number[] = [10], on: RunningSigner = signer): { engine: UploadEngineApi; close(): void } {
   const uninstall = installNodeWx(wx);
   const platform = createWechatPlatform();
   const engine = createUploadEngine({
-    signerUrl: signer.origin,
+    signerUrl: on.origin,
     transport: platform,
     storage: platform.storage,
     concurrency: CONCURRENCY,
@@ -289,6 +290,38 @@ describe('a large file in parts through the WeChat adapter', () => {
     } finally {
       session.close();
       wx.node.dispose();
+    }
+  });
+  it('asks again when the answer to complete is lost (the signer assembled the file): done, stored once, the same bytes', async () => {
+    const small = path.join(dir, 'short-clip.mp4');
+    fs.writeFileSync(small, randomBytes(2 * PART_BYTES + 4321));
+    const wx = createNodeWx();
+    const real = wx.request;
+    const calls = { creates: 0, completes: 0 };
+    wx.request = ((o: WechatMiniprogram.RequestOption) => {
+      if (o.method === 'POST' && o.url.endsWith('/api/uploads')) calls.creates += 1;
+      if (!(o.method === 'POST' && o.url.endsWith('/api/uploads/complete'))) return real(o);
+      calls.completes += 1;
+      if (calls.completes > 1) return real(o);
+      // The request goes through and the signer completes the upload; its answer never arrives.
+      return real({ ...o, success: () => o.fail?.({ errMsg: 'request:fail timeout' } as WechatMiniprogram.RequestFailCallbackErr) });
+    }) as typeof wx.request;
+    // Files over 1 MiB go in parts here, so three parts make the point quickly.
+    const inParts = await startSigner({ UPLOAD_ALLOWED_TYPES: 'video/mp4', UPLOAD_MAX_BYTES: String(MIB), UPLOAD_MULTIPART_PART_BYTES: String(PART_BYTES) });
+    const session = launch(wx, [10], inParts);
+    try {
+      await session.engine.add([{ path: small, size: fs.statSync(small).size, name: 'short-clip.mp4', type: 'video/mp4', kind: 'video' }]);
+      const item = await settled(session.engine);
+      expect(item.status).toBe('done');
+      // One upload, asked to complete twice: the file was not started again.
+      expect(calls).toEqual({ creates: 1, completes: 2 });
+      const stored = await httpGet(item.objectUrl!);
+      expect([stored.status, sha256(stored.body)]).toEqual([200, sha256OfFile(small)]);
+      expect([...wx.node.storage.keys()].filter((k) => k.startsWith('multipart-upload:'))).toEqual([]);
+    } finally {
+      session.close();
+      wx.node.dispose();
+      await inParts.close();
     }
   });
 });

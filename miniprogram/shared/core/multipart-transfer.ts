@@ -13,7 +13,7 @@ import type { MultipartState, SavedUpload } from './multipart-state';
 import { TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from './ports';
 import type { ConcurrencyQueue } from './queue';
 import type { Timers } from './stall-watchdog';
-import { classifyTransportError, type AttemptOutcome, type RetryPolicy } from './retry';
+import { classifyTransportError, retryDelay, type AttemptOutcome, type RetryPolicy } from './retry';
 import { isExpiryOrSkew, parseStoreError } from './store-errors';
 import { SignerError } from './ticket-client';
 import type { PickedFile } from './types';
@@ -100,6 +100,34 @@ function classifyPart(response: HttpResponse): AttemptOutcome {
   if (isExpiryOrSkew(storeError)) return { kind: 'staleTicket', problem: problem('expired', { status, code }) };
   if (status === 403) return { kind: 'fatal', problem: problem('denied', { status, code }) };
   return { kind: 'fatal', problem: problem('unknown', { status, code, retryable: true }) };
+}
+
+/** A complete that got no answer (timeout, cut link) or a 5xx may have assembled the file: asked again, never started over. */
+const COMPLETE_AGAIN: readonly string[] = ['server', 'signerSlow', 'signerUnreachable'];
+
+/**
+ * Completes, asking again after a failure that says nothing about the parts: the signer
+ * answers a repeated complete of an upload it already assembled with the same 200 (it
+ * finds the object), so a lost answer costs a request, not the file. Undefined when the
+ * file stopped (paused, cancelled) in between.
+ */
+async function completeWithRetries(
+  ctx: PartsContext,
+  run: PartsRun,
+  uploadToken: string,
+  parts: { partNumber: number; etag: string }[],
+): Promise<Awaited<ReturnType<MultipartClient['complete']>> | undefined> {
+  for (let retries = 0; ; retries += 1) {
+    try {
+      return await ctx.client.complete(uploadToken, parts);
+    } catch (error) {
+      const again = error instanceof SignerError && COMPLETE_AGAIN.includes(error.problem.reason);
+      const delay = again ? retryDelay(ctx.policy, retries, error.problem.retryAfterMs) : undefined;
+      if (delay === undefined) throw error;
+      await ctx.sleep(delay);
+      if (!run.isCurrent()) return undefined;
+    }
+  }
 }
 
 /** The saved upload and the parts the store already holds, or a new upload. */
@@ -281,7 +309,8 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
   if (failure !== undefined) throw failure;
   if (!run.isCurrent()) return undefined;
   const parts = [...done.entries()].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
-  const completed = await ctx.client.complete(saved.uploadToken, parts);
+  const completed = await completeWithRetries(ctx, run, saved.uploadToken, parts);
+  if (completed === undefined) return undefined;
   ctx.state.clear(file);
   return { key: completed.key, objectUrl: completed.objectUrl };
 }
