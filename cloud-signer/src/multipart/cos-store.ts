@@ -21,6 +21,26 @@ function storeFailure(error: unknown, action: string): Error {
   return storeUnreachable(action);
 }
 
+/** The SDK corrects its clock by the store's only when they differ by this much (CorrectClockSkew). */
+const SDK_SKEW_STEP_MS = 30_000;
+/** The signer's offset last given to each client. */
+const offsetGiven = new WeakMap<COS, number>();
+
+/**
+ * The SDK signs at Date.now() plus SystemClockOffset, and when the store refuses a request
+ * as skewed it sets that offset from the store's Date and signs again. Setting it on every
+ * call would undo that correction, so a host whose clock is off would pay one refused
+ * request per call. The signer's clock (tests pin it; otherwise the machine's) is given
+ * when the client is new or when that clock itself moved against the machine's by more than
+ * the SDK's own step; in between, the SDK's correction stands.
+ */
+function followSignerClock(cos: COS, signerOffsetMs: number): void {
+  const given = offsetGiven.get(cos);
+  if (given !== undefined && Math.abs(signerOffsetMs - given) < SDK_SKEW_STEP_MS) return;
+  offsetGiven.set(cos, signerOffsetMs);
+  (cos as unknown as { options: { SystemClockOffset: number } }).options.SystemClockOffset = signerOffsetMs;
+}
+
 export function cosMultipartStore(target: StoreTarget): MultipartStore {
   const { protocol, host } = parseEndpoint(target.endpoint);
   const client = clientPerCredentials(
@@ -43,8 +63,7 @@ export function cosMultipartStore(target: StoreTarget): MultipartStore {
     const credentials = await target.credentials.get(now);
     try {
       const cos = client(await loadSdk(), credentials);
-      // The SDK signs at Date.now() plus this offset: the signer's clock, as with the S3 SDK.
-      (cos as unknown as { options: { SystemClockOffset: number } }).options.SystemClockOffset = now.getTime() - Date.now();
+      followSignerClock(cos, now.getTime() - Date.now());
       return await work(cos);
     } catch (error) {
       throw storeFailure(error, action);
