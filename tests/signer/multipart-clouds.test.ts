@@ -302,6 +302,26 @@ describe.each(CASES)('uploads in parts on $vendor', ({ vendor, bucket, region, c
     expect(store.openUploads()).toBe(open - 1);
   });
 
+  it(`an object of the declared size at the upload's key ${vendor === 'obs' ? 'made by another upload (x-obs-uploadId) is not this one: 410' : 'can only be this upload\'s (a fresh key): 200'}`, async () => {
+    const data = randomBytes(2 * partSize);
+    const upload = await start(data.length);
+    const parts = await sendParts(upload, data, [1, 2]);
+    await api('/api/uploads/abort', { uploadToken: upload.uploadToken });
+    store.plant(upload.key, { bytes: data, contentType: 'video/mp4', etag: '"planted"', uploadId: 'ANOTHER-UPLOAD' });
+    const retried = await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts });
+    if (vendor === 'obs') expect(retried).toMatchObject({ status: 410, json: { error: { code: 'UploadExpired' } } });
+    else expect(retried.status).toBe(200);
+  });
+
+  it('an object of another size at the key is not what this upload would have made: 410', async () => {
+    const data = randomBytes(2 * partSize);
+    const upload = await start(data.length);
+    const parts = await sendParts(upload, data, [1, 2]);
+    await api('/api/uploads/abort', { uploadToken: upload.uploadToken });
+    store.plant(upload.key, { bytes: data.subarray(1), contentType: 'video/mp4', etag: '"planted"', uploadId: 'ANOTHER-UPLOAD' });
+    expect(await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts })).toMatchObject({ status: 410, json: { error: { code: 'UploadExpired' } } });
+  });
+
   it('an upload aborted after its parts went in has no object to find: complete still answers 410 UploadExpired', async () => {
     const data = randomBytes(2 * partSize);
     const upload = await start(data.length);

@@ -278,6 +278,32 @@ function cosProfile(bucket: string, region: string, keys: () => Credentials): Ve
 
 /** OBS: "OBS ak:signature" in the header, AccessKeyId/Expires/Signature in the query; the SDK is esdk-obs-nodejs. */
 function obsProfile(bucket: string, region: string, keys: () => Credentials): VendorProfile {
+  /**
+   * A V2 query-signed request (AWSAccessKeyId, Expires, Signature, x-amz-security-token),
+   * recomputed by the SDK as it signs on this very address (is_cname, signature v2).
+   */
+  async function checkV2Query(req: IncomingMessage, url: URL, key: string, now: Date, credentials: Credentials): Promise<Refusal | undefined> {
+    const q = url.searchParams;
+    if (q.get('AWSAccessKeyId') !== credentials.accessKeyId) return badKey();
+    const expires = Number(q.get('Expires'));
+    if (!Number.isSafeInteger(expires)) return denied('Invalid signed URL.');
+    if (now.getTime() > expires * 1000) return expired();
+    const sdk = new ObsClient({
+      access_key_id: credentials.accessKeyId,
+      secret_access_key: credentials.accessKeySecret,
+      security_token: credentials.securityToken,
+      server: `http://${header(req, 'host') ?? ''}`,
+      is_cname: true,
+      signature: 'v2',
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const { SignedUrl } = atClock(new Date((expires - 1) * 1000), () =>
+      sdk.createSignedUrlSync({ Method: req.method ?? 'GET', Bucket: bucket, Key: key, Expires: 1, QueryParams: url.searchParams.has('uploadId') ? partQuery(url) : {} }),
+    );
+    if (new URL(SignedUrl).searchParams.get('Signature') !== q.get('Signature')) return mismatch();
+    return tokenRefusal(q.get('x-amz-security-token') ?? undefined, credentials);
+  }
+
   let made: { credentials: Credentials; ready: Promise<ObsClient> } | undefined;
   /** One client per set of keys; it finishes its setup a turn after construction. */
   const sdkFor = (credentials: Credentials): Promise<ObsClient> => {
@@ -328,8 +354,10 @@ function obsProfile(bucket: string, region: string, keys: () => Credentials): Ve
     },
     async checkPresigned({ req, url, key, now }) {
       const credentials = keys();
-      const sdk = await sdkFor(credentials);
       const q = url.searchParams;
+      // The S3-compatible V2 query (AWSAccessKeyId), which the SDK signs with on a custom domain or address.
+      if (q.has('AWSAccessKeyId')) return checkV2Query(req, url, key, now, credentials);
+      const sdk = await sdkFor(credentials);
       if (q.get('AccessKeyId') !== credentials.accessKeyId) return badKey();
       const expires = Number(q.get('Expires'));
       if (!Number.isSafeInteger(expires)) return denied('Invalid signed URL.');
@@ -340,11 +368,12 @@ function obsProfile(bucket: string, region: string, keys: () => Credentials): Ve
       // createSignedUrlSync signs "now + Expires": one second before the URL's expiry, one second to live.
       const { SignedUrl } = atClock(new Date((expires - 1) * 1000), () =>
         sdk.createSignedUrlSync({
-          Method: 'PUT',
+          // A part's PUT, or the signer's HEAD of an object (no sub-resources).
+          Method: req.method ?? 'GET',
           Bucket: host.startsWith(`${bucket}.`) ? bucket : host,
           Key: key,
           Expires: 1,
-          QueryParams: partQuery(url),
+          QueryParams: url.searchParams.has('uploadId') ? partQuery(url) : {},
           Headers: { 'Content-Type': header(req, 'content-type') ?? '' },
         }),
       );

@@ -25,7 +25,8 @@
 // expired). Nothing is visible until a complete succeeds; an abort forgets the parts.
 // Objects are kept in memory and read back with `object(key)`; over HTTP only HEAD
 // answers for them (OSS HeadObject, COS HEAD Object, OBS Querying Object Metadata: the
-// object's length and ETag, or 404 with no body), which the signer asks when a complete's
+// object's length and ETag, OBS also x-obs-uploadId as obs_04_0102 describes, or 404 with
+// no body), which the signer asks when a complete's
 // answer was lost. `loseAnswer` makes that happen: the store does the work, then the
 // connection drops before a byte of the answer, as a timeout or a cut link does.
 import { createHash, randomBytes } from 'node:crypto';
@@ -42,6 +43,8 @@ export interface StoredObject {
   bytes: Buffer;
   contentType: string;
   etag: string;
+  /** The upload that assembled it (OBS answers it in a HEAD as x-obs-uploadId). */
+  uploadId: string;
 }
 
 export interface StandInOptions {
@@ -68,6 +71,8 @@ export interface MultipartStandIn {
   /** Answer every `operation` after authentication with this error, until `allow()`. */
   refuse(operation: StandInOperation, refusal: Refusal): void;
   allow(): void;
+  /** Puts an object in the bucket as something other than the signer's uploads would. */
+  plant(key: string, object: StoredObject): void;
   /** The next `operation` is carried out, then its connection is dropped without an answer. */
   loseAnswer(operation: StandInOperation): void;
   close(): Promise<void>;
@@ -214,7 +219,7 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
     const digest = createHash('md5');
     for (const part of chosen) digest.update(Buffer.from(part.md5, 'hex'));
     const etag = profile.etag(digest.digest('hex')).replace(/"$/, `-${chosen.length}"`);
-    objects.set(upload.key, { bytes, contentType: upload.contentType, etag });
+    objects.set(upload.key, { bytes, contentType: upload.contentType, etag, uploadId });
     uploads.delete(uploadId);
     return (
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -299,6 +304,7 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
             [profile.requestIdHeader]: requestId,
             Date: now().toUTCString(),
             ...(head ? { 'Content-Type': head.contentType, 'Content-Length': String(head.bytes.length), ETag: head.etag } : {}),
+            ...(head && options.vendor === 'obs' ? { 'x-obs-uploadId': head.uploadId } : {}),
           });
           res.end();
         } else if ('code' in result) {
@@ -326,6 +332,7 @@ export async function startMultipartStandIn(options: StandInOptions): Promise<Mu
       answersToLose.clear();
     },
     loseAnswer: (operation) => answersToLose.add(operation),
+    plant: (key, object) => objects.set(key, object),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

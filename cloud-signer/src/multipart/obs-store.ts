@@ -15,6 +15,8 @@ interface ObsAnswer<T> {
   CommonMsg: { Status: number; Code?: string };
   InterfaceResult?: T;
 }
+/** The signed HEAD is sent at once; it needs to live only as long as the request. */
+const HEAD_URL_SECONDS = 60;
 const loadSdk = lazily<ObsSdk>(async () => (await import('esdk-obs-nodejs')).default);
 
 /**
@@ -89,14 +91,26 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
       await call('abort the upload', (obs) => obs.abortMultipartUpload({ ...where(key), UploadId: uploadId }) as Promise<ObsAnswer<object>>);
     },
     headObject: async (key) => {
-      const answer = await send<{ ContentLength: unknown }>('look the object up', (obs) => obs.getObjectMetadata(where(key)));
-      const { Status, Code } = answer.CommonMsg;
-      if (Status === 404) return undefined;
-      if (Status >= 300) throw storeRefused('look the object up', Code, Status);
-      // obs_04_0102 says to compare the object's x-obs-uploadId with the upload's, but the
-      // SDK's GetObjectMetadata output does not pass that header on: the key and size are
-      // what identify the object here, as on the other stores (routes/uploads.ts).
-      return { size: wholeNumber(answer.InterfaceResult?.ContentLength) };
+      const action = 'look the object up';
+      // Not getObjectMetadata: its output model drops x-obs-uploadId, the header obs_04_0102
+      // names for this very check (a merge that timed out or got 500/503: compare the object's
+      // x-obs-uploadId with the upload's). So the SDK signs the HEAD (createSignedUrlSync, as it
+      // signs every call: OBS signature, or V2 with is_cname) and the answer's headers are read here.
+      const credentials = await target.credentials.get(target.now());
+      let response: Response;
+      try {
+        const { obs, ready } = client(await loadSdk(), credentials);
+        await ready;
+        const signed = obs.createSignedUrlSync({ Method: 'HEAD', ...where(key), Expires: HEAD_URL_SECONDS });
+        response = await fetch(signed.SignedUrl, { method: 'HEAD', headers: signed.ActualSignedRequestHeaders, signal: AbortSignal.timeout(30_000) });
+      } catch {
+        throw storeUnreachable(action);
+      }
+      if (response.status === 404) return undefined;
+      // A HEAD's refusal has no body to name its code in.
+      if (!response.ok) throw storeRefused(action, undefined, response.status);
+      const uploadId = response.headers.get('x-obs-uploadid') ?? undefined;
+      return { size: wholeNumber(response.headers.get('content-length')), ...(uploadId ? { uploadId } : {}) };
     },
   };
 }

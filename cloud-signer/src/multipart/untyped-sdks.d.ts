@@ -77,7 +77,6 @@ declare module 'esdk-obs-nodejs' {
     }): Promise<ObsResult<{ Parts?: ObsPart[]; IsTruncated?: string | boolean; NextPartNumberMarker?: string | number }>>;
     completeMultipartUpload(param: { Bucket: string; Key: string; UploadId: string; Parts: { PartNumber: number; ETag: string }[] }): Promise<ObsResult<unknown>>;
     abortMultipartUpload(param: { Bucket: string; Key: string; UploadId: string }): Promise<ObsResult<unknown>>;
-    getObjectMetadata(param: { Bucket: string; Key: string }): Promise<ObsResult<{ ContentLength?: string }>>;
     close(): void;
   }
   export = ObsClient;
