@@ -110,3 +110,18 @@ test('the console page shows thumbnails through presigned links that work', asyn
   expect(answer.status).toBe(200);
   expect(answer.body.equals(photo)).toBe(true);
 });
+
+test("the bucket's own key reads with a SigV4 header (the S3 SDK's HeadObject, as the signer looks a completed upload up); another secret is 403", async () => {
+  const { S3Client, HeadObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = (accessKeySecret: string) =>
+    new S3Client({
+      region: REGION,
+      endpoint: running.endpoint.replace(/\/dev-bucket$/, ''),
+      forcePathStyle: true,
+      systemClockOffset: NOW.getTime() - Date.now(),
+      credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: accessKeySecret, sessionToken: CREDENTIALS.securityToken },
+    });
+  const head = await client(CREDENTIALS.accessKeySecret).send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+  expect(head.ContentLength).toBe(photo.length);
+  await expect(client('another-secret').send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+});

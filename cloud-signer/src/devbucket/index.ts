@@ -3,7 +3,7 @@
 // serves them back, and lists them on a console page. Path-style, one bucket:
 //   POST      /dev-bucket         the upload form endpoint (a ticket's `url`)
 //   PUT       /dev-bucket/<key>   a presigned PUT (UPLOAD_METHOD=put tickets)
-//   GET/HEAD  /dev-bucket/<key>   a stored object
+//   GET/HEAD  /dev-bucket/<key>   a stored object (private: a presigned link, or the bucket's key in a SigV4 header)
 //   GET       /                   the console page (mounted by the signer)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
@@ -22,6 +22,8 @@ import { responseOverrides } from './response-overrides';
 import { serveObject } from './serve-object';
 import { ObjectStore, type StoredObject } from './storage';
 import { createMultipartApi, isMultipartRequest } from './multipart';
+import { verifySigV4Request } from './multipart/sigv4-request';
+import { SIGV4_ALGORITHM } from '../../../miniprogram/shared/signing/index';
 
 export type { StoredObject } from './storage';
 
@@ -166,7 +168,10 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     }
     let overrides: Record<string, string>;
     try {
-      if (options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now());
+      // A private S3 bucket serves its owner's header-signed requests too (the S3 SDK's
+      // HeadObject, which the signer sends to look a completed upload up); links are presigned.
+      if (options.privateReads && req.headers.authorization?.startsWith(`${SIGV4_ALGORITHM} `)) verifySigV4Request(req, identity, now());
+      else if (options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now());
       overrides = responseOverrides(req.url ?? '/', options.privateReads === true);
     } catch (error) {
       sendError(req, res, toS3Error(error), newRequestId());
