@@ -3,7 +3,8 @@
 // them: a part whose ETag does not match (InvalidPart), parts out of order
 // (InvalidPartOrder), a part below the store's floor (EntityTooSmall), an upload the store
 // no longer has (NoSuchUpload → UploadExpired, as with S3), a call signed with another
-// secret (SignatureDoesNotMatch), a store that cannot be reached. The parts go up with the same part URLs the signer hands out.
+// secret (SignatureDoesNotMatch), a store that cannot be reached; and the HEAD of an object
+// (headObject): its size (and, on OBS, its upload id), none for a missing key, a refusal named. The parts go up with the same part URLs the signer hands out.
 import type { ApiFailure } from '../../cloud-signer/src/api-error';
 import { staticCredentials } from '../../cloud-signer/src/credentials';
 import { cosMultipartStore } from '../../cloud-signer/src/multipart/cos-store';
@@ -99,6 +100,18 @@ describe.each(STORES)('the %s store', (vendor, bucket, region, makeStore, minPar
     expect(await failureOf(store.complete(key, uploadId, [{ partNumber: 1, etag: '"00"' }]))).toEqual(gone);
   });
 
+  it('looks an object up: its size (on OBS also the upload that made it), undefined when there is none, a refused HEAD named', async () => {
+    const key = `uploads/${vendor}/headed.bin`;
+    const uploadId = await store.create(key, 'application/octet-stream');
+    expect(await store.headObject(key)).toBeUndefined();
+    const etag = await putPart(key, uploadId, 1, 10);
+    await store.complete(key, uploadId, [{ partNumber: 1, etag }]);
+    expect(await store.headObject(key)).toEqual(vendor === 'obs' ? { size: 10, uploadId } : { size: 10 });
+    const otherSecret = makeStore({ endpoint: standIn.endpoint, bucket, region, credentials: staticCredentials({ ...CREDENTIALS, accessKeySecret: 'another-secret' }), now: () => new Date() });
+    // A HEAD's refusal has no body: the store is named by its HTTP status.
+    expect(await failureOf(otherSecret.headObject(key))).toMatchObject({ status: 502, code: 'StoreError', message: expect.stringMatching(/^The bucket refused to look the object up: .*\(HTTP 403\)\.$/) });
+  });
+
   it('hears SignatureDoesNotMatch when it signs with a secret the store does not hold (or, on V4, for another region)', async () => {
     const refused = { status: 502, code: 'StoreError', message: 'The bucket refused to start the upload: SignatureDoesNotMatch (HTTP 403).' };
     const otherSecret = makeStore({ endpoint: standIn.endpoint, bucket, region, credentials: staticCredentials({ ...CREDENTIALS, accessKeySecret: 'another-secret' }), now: () => new Date() });
@@ -140,6 +153,11 @@ describe.each(STORES)('the %s store', (vendor, bucket, region, makeStore, minPar
       status: 502,
       code: 'StoreError',
       message: 'The bucket could not be reached to start the upload; try again.',
+    });
+    expect(await failureOf(nowhere.headObject('uploads/x.bin'))).toEqual({
+      status: 502,
+      code: 'StoreError',
+      message: 'The bucket could not be reached to look the object up; try again.',
     });
   });
 });
