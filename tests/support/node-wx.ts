@@ -151,6 +151,36 @@ function answer(api: string, o: AnyOptions | undefined, work: () => Record<strin
   return undefined;
 }
 
+/**
+ * As `answer`, for work that does real I/O: WeChat's asynchronous file APIs run off the
+ * page's thread, so the stand-in reads with node's asynchronous fs, never blocking the
+ * event loop the engine's other requests share (a synchronous 8 MiB read per part would).
+ */
+function answerLater(api: string, o: AnyOptions | undefined, work: () => Promise<Record<string, unknown>>) {
+  const options = o ?? {};
+  const wantsPromise = !options.success && !options.fail && !options.complete;
+  const outcome = new Promise<{ ok: boolean; result: any }>((resolve) => {
+    setImmediate(() => {
+      let running: Promise<Record<string, unknown>>;
+      try {
+        running = work();
+      } catch (e: any) {
+        running = Promise.reject(e);
+      }
+      running.then(
+        (value) => resolve({ ok: true, result: { ...value, errMsg: `${api}:ok` } }),
+        (e: any) => resolve({ ok: false, result: { errMsg: `${api}:fail ${e?.message ?? e}` } }),
+      );
+    });
+  });
+  if (wantsPromise) return outcome.then(({ ok, result }) => (ok ? result : Promise.reject(result)));
+  void outcome.then(({ ok, result }) => {
+    (ok ? options.success : options.fail)?.(result);
+    options.complete?.(result);
+  });
+  return undefined;
+}
+
 export type NodeWx = ReturnType<typeof createNodeWx>;
 
 /** wx.env.USER_DATA_PATH on a phone. */
@@ -256,7 +286,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
       });
     },
     read(o: AnyOptions) {
-      return answer('read', o, () => {
+      return answerLater('read', o, async () => {
         const handle = openFiles.get(String(o.fd));
         if (handle === undefined) throw new Error('bad file descriptor');
         const target = new Uint8Array(o.arrayBuffer as ArrayBuffer);
@@ -264,7 +294,15 @@ export function createNodeWx(options: NodeWxOptions = {}) {
         const length = o.length ?? 0;
         if (offset < 0 || offset > target.length) throw new Error('the value of "offset" is out of range');
         if (length < 0 || offset + length > target.length) throw new Error('the value of "length" is out of range');
-        const bytesRead = fs.readSync(handle, target, offset, length, o.position ?? null);
+        let bytesRead = 0;
+        // As read(2): it may return fewer bytes than asked before the end; WeChat's read fills what it can.
+        while (bytesRead < length) {
+          const n = await new Promise<number>((resolve, reject) =>
+            fs.read(handle, target, offset + bytesRead, length - bytesRead, o.position === undefined || o.position === null ? null : o.position + bytesRead, (error, count) => (error ? reject(error) : resolve(count))),
+          );
+          if (n === 0) break;
+          bytesRead += n;
+        }
         return { bytesRead, arrayBuffer: o.arrayBuffer };
       });
     },
