@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { ObjectStore, StoredObject } from '../storage';
 
 export interface UploadRecord {
@@ -133,7 +133,7 @@ export class UploadStore {
       for (const part of parts) {
         const sidecar = await this.readPart(upload.uploadId, part.partNumber);
         if (!sidecar) throw new Error(`Part ${part.partNumber} disappeared while completing.`);
-        await pipeline(createReadStream(path.join(dir, sidecar.file)), out, { end: false });
+        await appendFile(out, path.join(dir, sidecar.file));
         digests.update(Buffer.from(sidecar.etag.replace(/"/g, ''), 'hex'));
         size += sidecar.size;
       }
@@ -173,5 +173,18 @@ export class UploadStore {
       }
     }
     return removed;
+  }
+}
+
+/**
+ * Streams `file` onto the end of `out`, waiting for the disk when it is behind. By hand
+ * rather than `pipeline(…, { end: false })` per part: that leaves its listeners on the one
+ * output stream, so assembling a 128-part upload piled up 500 of them (Node's
+ * MaxListenersExceededWarning in the bench) and every write then ran through them all.
+ */
+async function appendFile(out: NodeJS.WritableStream, file: string): Promise<void> {
+  for await (const chunk of createReadStream(file)) {
+    // once() also rejects, and lets go of both listeners, if the output errors meanwhile.
+    if (!out.write(chunk as Buffer)) await once(out, 'drain');
   }
 }
