@@ -5,12 +5,16 @@ import { createWriteStream } from 'node:fs';
 import { isoTime } from '../iso-time';
 import type { Caller } from './caller';
 
+/** What a line records: a ticket issued, or an upload in parts started (POST /api/uploads). */
+export type AuditEvent = 'ticket' | 'upload';
+
 /** Tickets and the files they were asked for, index by index (the ticket route's own arrays). */
 export type AuditLog = (
   caller: Caller,
   tickets: readonly { key: string; contentType: string }[],
   files: readonly { size: number }[],
   now: Date,
+  event?: AuditEvent,
 ) => void;
 
 /**
@@ -30,7 +34,7 @@ export function auditLog(write: (text: string) => void): AuditLog {
   const callerText = new WeakMap<Caller, string>();
   // A signed-in caller is a new object per request: not worth remembering.
   const describe = (caller: Caller): string =>
-    `,"event":"ticket","user":"${caller.user}","kind":"${caller.kind}"` +
+    `,"user":"${caller.user}","kind":"${caller.kind}"` +
     (caller.platform ? `,"platform":"${caller.platform}"` : '') +
     `,"ip":${JSON.stringify(caller.ip)},"key":"`;
   const textOf = (caller: Caller): string => {
@@ -44,10 +48,10 @@ export function auditLog(write: (text: string) => void): AuditLog {
   };
   let lastType = '';
   let lastTypeJson = '""';
-  return (caller, tickets, files, now) => {
+  return (caller, tickets, files, now, event = 'ticket') => {
     // Written by hand, not JSON.stringify of an object per ticket (about 7% of a ticket's CPU):
     // keys, folders and addresses are plain ASCII by construction; the type is escaped anyway.
-    const head = `{"time":"${isoTime(now)}"${textOf(caller)}`;
+    const head = `{"time":"${isoTime(now)}","event":"${event}"${textOf(caller)}`;
     let text = '';
     for (let i = 0; i < tickets.length; i++) {
       const ticket = tickets[i];

@@ -65,6 +65,8 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
     // Under the caller's own folder, like every ticket's key.
     const objectKeyName = objectKey(caller.keyPrefix, now, file.extension);
     const uploadId = await storeFor(req).create(objectKeyName, file.contentType);
+    // One audit line per upload in parts, as per ticket: who started which key, how large.
+    ctx.guard.audit?.(caller, [{ key: objectKeyName, contentType: file.contentType }], [file], now, 'upload');
     const expiresAt = new Date(now.getTime() + mp.tokenTtlSeconds * 1000);
     const claims: UploadClaims = { uploadId, key: objectKeyName, ...plan, contentType: file.contentType, owner: ownerOf(caller, req) };
     const answer: CreateUploadResponse = {

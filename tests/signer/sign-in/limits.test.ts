@@ -150,3 +150,25 @@ test('the audit log has one JSON line per ticket: time, user, IP, key, size, typ
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an upload in parts gets its own audit line when it starts: event "upload", key, size, type', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+  const path = join(dir, 'audit.log');
+  const signer = await startSigner({ UPLOAD_AUDIT_LOG: path, UPLOAD_ALLOWED_TYPES: 'video/mp4' }, { now: () => DAY });
+  try {
+    const authorization = await login(signer, 'dev:parts');
+    const started = await postJson(signer.origin, '/api/uploads', { name: 'clip.mp4', size: 30_000_000, type: 'video/mp4' }, authorization);
+    expect(started.status).toBe(200);
+    let text = '';
+    for (let i = 0; i < 200 && !text.includes('\n'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      text = readFileSync(path, 'utf8');
+    }
+    const [line] = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ time: DAY.toISOString(), event: 'upload', kind: 'user', platform: 'wechat', key: started.json.key, size: 30_000_000, type: 'video/mp4' });
+    expect(text).not.toContain(started.json.uploadToken);
+  } finally {
+    await signer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
