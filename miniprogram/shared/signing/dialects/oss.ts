@@ -105,16 +105,26 @@ function signUpload(input: TicketInput, crypto: SigningCrypto<any>) {
   });
 }
 
+/** What a V4 query-signed request signs beyond the key, the credentials and the clock. */
+export interface OssV4Presign {
+  method: 'GET' | 'PUT';
+  /** Queries of the request itself (partNumber, uploadId), signed with the rest. */
+  extraQuery?: Record<string, string>;
+  /** Canonical headers, each `name:value\n`, lower-case names; '' when none are signed. */
+  canonicalHeaders?: string;
+}
+
 /**
- * A V4 query-signed GET (what ali-oss `signatureUrlV4('GET', …)` produces). The
- * canonical URI is /<bucket>/<key>, so the link only works on the bucket's own
- * endpoint, never through a CDN domain.
+ * A V4 query-signed URL for `/<bucket>/<key>`, as ali-oss `signatureUrlV4` makes it: the
+ * one recipe behind signed GET links and part PUTs, which differ only by method, their
+ * own queries and the headers signed.
  */
-export function signOssObjectUrlV4(input: ObjectUrlInput, crypto: SigningCrypto<any>): string {
+export function presignOssV4(input: Omit<ObjectUrlInput, 'publicBaseUrl'>, request: OssV4Presign, crypto: SigningCrypto<any>): string {
   const { credentials } = input;
   const date = ossDate(input.now);
   const day = date.slice(0, 8);
   const query: Record<string, string> = {
+    ...request.extraQuery,
     [OSS_V4_QUERY.credential]: ossCredential(credentials.accessKeyId, day, input.region),
     [OSS_V4_QUERY.date]: date,
     [OSS_V4_QUERY.expires]: String(input.ttlSeconds),
@@ -122,10 +132,10 @@ export function signOssObjectUrlV4(input: ObjectUrlInput, crypto: SigningCrypto<
   };
   if (credentials.securityToken) query[OSS_V4_QUERY.securityToken] = credentials.securityToken;
   const canonicalRequest = [
-    'GET',
+    request.method,
     `/${input.bucket}/${encodeKeyPath(input.key)}`,
     canonicalQuery(query),
-    '', // no canonical headers are signed
+    request.canonicalHeaders ?? '',
     '', // no additional headers
     OSS_UNSIGNED_PAYLOAD,
   ].join('\n');
@@ -134,6 +144,15 @@ export function signOssObjectUrlV4(input: ObjectUrlInput, crypto: SigningCrypto<
   query[OSS_V4_QUERY.signature] = ossV4Signature(crypto, credentials.accessKeySecret, day, input.region, stringToSign);
   const { protocol, host } = parseEndpoint(input.endpoint);
   return `${protocol}://${host}/${encodeKeyPath(input.key)}?${canonicalQuery(query)}`;
+}
+
+/**
+ * A V4 query-signed GET (what ali-oss `signatureUrlV4('GET', …)` produces). The
+ * canonical URI is /<bucket>/<key>, so the link only works on the bucket's own
+ * endpoint, never through a CDN domain.
+ */
+export function signOssObjectUrlV4(input: ObjectUrlInput, crypto: SigningCrypto<any>): string {
+  return presignOssV4(input, { method: 'GET' }, crypto);
 }
 
 export const ossDialect: Dialect = {
