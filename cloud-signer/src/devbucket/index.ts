@@ -126,14 +126,18 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
       answerPreflight(res);
       return;
     }
-    if (pathname.startsWith(`${DEV_BUCKET_PATH}/`) && isMultipartRequest(req)) {
-      let key: string;
+    /** The object key of `/dev-bucket/<key>`; undefined (and the error answered) when it is not valid percent-encoding. */
+    const keyInPath = (): string | undefined => {
       try {
-        key = decodeURIComponent(pathname.slice(DEV_BUCKET_PATH.length + 1));
+        return decodeURIComponent(pathname.slice(DEV_BUCKET_PATH.length + 1));
       } catch {
         sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
-        return;
+        return undefined;
       }
+    };
+    if (pathname.startsWith(`${DEV_BUCKET_PATH}/`) && isMultipartRequest(req)) {
+      const key = keyInPath();
+      if (key === undefined) return;
       multipart.handle(req, res, key).catch(failSafe(req, res));
       return;
     }
@@ -152,13 +156,8 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
       sendError(req, res, methodNotAllowed(req.method), newRequestId());
       return;
     }
-    let key: string;
-    try {
-      key = decodeURIComponent(pathname.slice(DEV_BUCKET_PATH.length + 1));
-    } catch {
-      sendError(req, res, invalidArgument('The object key in the URL is not valid percent-encoding.'), newRequestId());
-      return;
-    }
+    const key = keyInPath();
+    if (key === undefined) return;
     if (req.method === 'PUT') {
       // As for POST: the body waits in the socket until dataDir exists.
       store.ready
