@@ -18,16 +18,13 @@ import {
   type Credentials,
   type UploadPartInput,
 } from '../../miniprogram/shared/signing';
-import { AWKWARD_KEY, NOW, STATIC_CREDENTIALS, STS_CREDENTIALS, atSdkClock, decodedLocation, queryOf } from '../support/dialect-inputs';
+import { AWKWARD_KEY, CREDENTIAL_CASES, NOW, STATIC_CREDENTIALS, STS_CREDENTIALS, atSdkClock, decodedLocation, queryOf } from '../support/dialect-inputs';
+import { s3PresignerClient } from '../support/s3-presigner-client';
 
 const UPLOAD_ID = '2~Vb3+/sample=upload.id';
 const PART_NUMBER = 7;
 const PART_BYTES = 8 * 1024 * 1024;
 const TTL = 900;
-const CREDENTIAL_CASES = [
-  ['static keys', STATIC_CREDENTIALS],
-  ['an STS token', STS_CREDENTIALS],
-] as const;
 
 function partInput(target: { bucket: string; region: string; endpoint: string }, credentials: Credentials): UploadPartInput {
   return { ...target, credentials, key: AWKWARD_KEY, uploadId: UPLOAD_ID, partNumber: PART_NUMBER, partBytes: PART_BYTES, now: NOW, ttlSeconds: TTL };
@@ -36,23 +33,7 @@ function partInput(target: { bucket: string; region: string; endpoint: string },
 describe('s3 UploadPart presign', () => {
   const target = { bucket: 'examplebucket', region: 'us-east-1', endpoint: 'https://examplebucket.s3.us-east-1.amazonaws.com' };
 
-  function officialClient(credentials: Credentials): S3Client {
-    const client = new S3Client({
-      region: target.region,
-      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.accessKeySecret, sessionToken: credentials.securityToken },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    // The SDK marks every URL with x-id=UploadPart; drop it before signing so both sign one request.
-    client.middlewareStack.add(
-      (next) => async (args: any) => {
-        delete args.request.query['x-id'];
-        return next(args);
-      },
-      { step: 'build', name: 'dropOperationMarker' },
-    );
-    return client;
-  }
+  const officialClient = (credentials: Credentials): S3Client => s3PresignerClient(credentials, { region: target.region });
 
   it.each(CREDENTIAL_CASES)('equals getSignedUrl(UploadPartCommand) with %s, Content-Length signed', async (_label, credentials) => {
     const ours = UPLOAD_PART_SIGNERS.s3(partInput(target, credentials), nodeCrypto);

@@ -1,7 +1,7 @@
 // SigV4 presigning against @aws-sdk/s3-request-presigner getSignedUrl, whose
 // own signingDate option pins its clock. The SDK adds an `x-id=<Operation>`
 // marker to every URL and, by default, flexible-checksum parameters (an empty
-// body's CRC32 on a PUT, which a real upload would then fail); the clients here
+// body's CRC32 on a PUT, which a real upload would then fail); the clients (tests/support/s3-presigner-client.ts)
 // turn checksums off (WHEN_REQUIRED) and a build-step middleware drops x-id
 // before the SDK signs, so both sides sign the same request.
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -9,6 +9,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 import { s3PutDialect, signS3ObjectUrl } from '../../miniprogram/shared/signing/dialects/s3-presign';
 import type { Credentials } from '../../miniprogram/shared/signing/dialects/dialect';
+import { s3PresignerClient } from '../support/s3-presigner-client';
 import { AWKWARD_KEY, CONTENT_TYPE, NOW, SIZE, STATIC_CREDENTIALS, STS_CREDENTIALS, TTL_SECONDS, objectUrlInput, ticketInput } from '../support/dialect-inputs';
 
 const AWS_TARGET = { bucket: 'examplebucket', region: 'us-east-1', endpoint: 'https://examplebucket.s3.us-east-1.amazonaws.com' };
@@ -17,26 +18,7 @@ const R2_TARGET = { bucket: 'photos', region: 'auto', endpoint: 'https://0123abc
 
 function officialClient(credentials: Credentials, target: typeof AWS_TARGET): S3Client {
   const pathStyle = target === R2_TARGET;
-  const client = new S3Client({
-    region: target.region,
-    endpoint: pathStyle ? 'https://0123abcd.r2.cloudflarestorage.com' : undefined,
-    forcePathStyle: pathStyle,
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.accessKeySecret,
-      sessionToken: credentials.securityToken,
-    },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  client.middlewareStack.add(
-    (next) => async (args: any) => {
-      delete args.request.query['x-id'];
-      return next(args);
-    },
-    { step: 'build', name: 'dropOperationMarker' },
-  );
-  return client;
+  return s3PresignerClient(credentials, { region: target.region, endpoint: pathStyle ? 'https://0123abcd.r2.cloudflarestorage.com' : undefined, forcePathStyle: pathStyle });
 }
 
 const CASES = [
