@@ -133,28 +133,14 @@ type AnyOptions = { success?: (r: any) => void; fail?: (r: any) => void; complet
 
 /** Calls back like WeChat (async, success/fail then complete), or returns a Promise when no callback was given. */
 function answer(api: string, o: AnyOptions | undefined, work: () => Record<string, unknown>) {
-  const options = o ?? {};
-  const wantsPromise = !options.success && !options.fail && !options.complete;
-  const run = () => {
-    try {
-      return { ok: true, result: { ...work(), errMsg: `${api}:ok` } };
-    } catch (e: any) {
-      return { ok: false, result: { errMsg: `${api}:fail ${e?.message ?? e}` } };
-    }
-  };
-  const outcome = new Promise<{ ok: boolean; result: any }>((resolve) => setImmediate(() => resolve(run())));
-  if (wantsPromise) return outcome.then(({ ok, result }) => (ok ? result : Promise.reject(result)));
-  void outcome.then(({ ok, result }) => {
-    (ok ? options.success : options.fail)?.(result);
-    options.complete?.(result);
-  });
-  return undefined;
+  return answerLater(api, o, async () => work());
 }
 
 /**
- * As `answer`, for work that does real I/O: WeChat's asynchronous file APIs run off the
- * page's thread, so the stand-in reads with node's asynchronous fs, never blocking the
- * event loop the engine's other requests share (a synchronous 8 MiB read per part would).
+ * Calls back the way WeChat's asynchronous APIs do (success/fail/complete with an errMsg of
+ * `<api>:ok` or `<api>:fail <reason>`, or a promise when no callback is given), on a later
+ * turn. `work` may do real I/O: WeChat's file APIs run off the page's thread, so reads use
+ * node's asynchronous fs and never block the event loop the engine's other requests share.
  */
 function answerLater(api: string, o: AnyOptions | undefined, work: () => Promise<Record<string, unknown>>) {
   const options = o ?? {};
