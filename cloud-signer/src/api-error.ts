@@ -21,12 +21,18 @@ export class ApiFailure extends Error {
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Sends an already serialised JSON body (callers on the hot path serialise once). */
+const endNow = (res: ServerResponse, body: string) => void res.end(body);
+
+/**
+ * Sends an already serialised JSON body (callers on the hot path serialise once). `end`
+ * is how the body goes out: at once, or with the turn's other answers (burst-writes.ts).
+ */
 export function sendJsonText(
   res: ServerResponse,
   status: number,
   body: string,
   extraHeaders?: Record<string, string>,
+  end: (res: ServerResponse, body: string) => void = endNow,
 ): void {
   const headers: Record<string, string | number> = {
     'Content-Type': JSON_CONTENT_TYPE,
@@ -36,7 +42,7 @@ export function sendJsonText(
   };
   if (extraHeaders) Object.assign(headers, extraHeaders);
   res.writeHead(status, headers);
-  res.end(body);
+  end(res, body);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

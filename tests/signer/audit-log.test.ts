@@ -1,18 +1,26 @@
-// The audit log's lines, written through its public function: one JSON line per ticket,
-// flushed once per turn of the event loop. What it remembers to go fast (the text per
-// caller, the last type, the last millisecond's time) must never leak from one caller,
+// The audit log's lines, written through its public functions: one JSON line per ticket,
+// gathered and written in batches (at most AUDIT_FLUSH_MS late, or once AUDIT_FLUSH_CHARS
+// have gathered), everything written at shutdown. What it remembers to go fast (the text
+// per caller, the last type, the last millisecond's time) must never leak from one caller,
 // type or moment into another's line.
-import { auditLog } from '../../cloud-signer/src/guard/audit';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUDIT_FLUSH_MS, auditLog, fileAuditLog } from '../../cloud-signer/src/guard/audit';
 import type { Caller } from '../../cloud-signer/src/guard/caller';
 import { isoTime } from '../../cloud-signer/src/iso-time';
 
 const anonymous = (ip: string): Caller => Object.freeze({ kind: 'anonymous', user: 'anonymous', keyPrefix: 'uploads/anonymous/', countAs: `ip:${ip}`, ip });
 const user = (id: string, ip: string): Caller => ({ kind: 'user', user: id, platform: 'wechat', keyPrefix: `uploads/${id}/`, countAs: `user:${id}`, ip });
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const T = new Date('2026-12-01T10:00:00.000Z');
+const jpeg = (key: string) => [{ key, contentType: 'image/jpeg' }];
 
-test('each line names its own caller, type, size and moment, however lines interleave', async () => {
+afterEach(() => jest.useRealTimers());
+
+test('each line names its own caller, type, size and moment, however lines interleave', () => {
+  jest.useFakeTimers();
   const written: string[] = [];
-  const log = auditLog((text) => written.push(text));
+  const { log } = auditLog((text) => written.push(text));
   const a = anonymous('10.0.0.1');
   const b = anonymous('10.0.0.2');
   const t0 = new Date('2026-12-01T10:00:00.000Z');
@@ -23,8 +31,10 @@ test('each line names its own caller, type, size and moment, however lines inter
   log(user('u1', '10.0.0.1'), [{ key: 'k5.jpg', contentType: 'image/jpeg' }], [{ size: 5 }], t1);
   log(user('u2', '10.0.0.3'), [{ key: 'k6.jpg', contentType: 'text/plain; x="\\"' }], [{ size: 6 }], t1);
   expect(written).toEqual([]); // gathered, not yet written
-  await nextTurn();
-  expect(written).toHaveLength(1);
+  jest.advanceTimersByTime(AUDIT_FLUSH_MS - 1);
+  expect(written).toEqual([]);
+  jest.advanceTimersByTime(1);
+  expect(written).toHaveLength(1); // one write for the whole batch
   const lines = written[0].trimEnd().split('\n').map((line) => JSON.parse(line));
   expect(lines.map((l) => [l.time, l.user, l.kind, l.ip, l.key, l.size, l.type, l.platform])).toEqual([
     ['2026-12-01T10:00:00.000Z', 'anonymous', 'anonymous', '10.0.0.1', 'k1.jpg', 1, 'image/jpeg', undefined],
@@ -35,8 +45,63 @@ test('each line names its own caller, type, size and moment, however lines inter
     ['2026-12-01T10:00:00.001Z', 'u2', 'user', '10.0.0.3', 'k6.jpg', 6, 'text/plain; x="\\"', 'wechat'],
   ]);
   log(b, [{ key: 'k7.jpg', contentType: 'image/jpeg' }], [{ size: 7 }], t0);
-  await nextTurn();
+  jest.advanceTimersByTime(AUDIT_FLUSH_MS);
   expect(JSON.parse(written[1]).ip).toBe('10.0.0.2');
+});
+
+test('a batch that reaches the size limit is written at once, not after the wait', () => {
+  jest.useFakeTimers();
+  const written: string[] = [];
+  const { log } = auditLog((text) => written.push(text), { flushChars: 300 });
+  const a = anonymous('10.0.0.1');
+  log(a, jpeg('k1.jpg'), [{ size: 1 }], T);
+  expect(written).toEqual([]);
+  log(a, jpeg('k2.jpg'), [{ size: 2 }], T); // two lines pass 300 characters
+  expect(written).toHaveLength(1);
+  expect(written[0].trimEnd().split('\n').map((line) => JSON.parse(line).key)).toEqual(['k1.jpg', 'k2.jpg']);
+  jest.advanceTimersByTime(AUDIT_FLUSH_MS * 2);
+  expect(written).toHaveLength(1); // the timer had nothing left to write
+});
+
+test('at shutdown what has gathered is written, and lines of requests still finishing go at once', () => {
+  jest.useFakeTimers();
+  const written: string[] = [];
+  const writer = auditLog((text) => written.push(text));
+  const a = anonymous('10.0.0.1');
+  writer.log(a, jpeg('k1.jpg'), [{ size: 1 }], T);
+  writer.end();
+  expect(written.map((text) => JSON.parse(text).key)).toEqual(['k1.jpg']);
+  writer.log(a, jpeg('k2.jpg'), [{ size: 2 }], T);
+  expect(written.map((text) => JSON.parse(text).key)).toEqual(['k1.jpg', 'k2.jpg']);
+});
+
+test('the audit file holds every line the moment it is closed (the process exits right after), and lines after it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-file-'));
+  try {
+    const path = join(dir, 'audit.log');
+    const file = fileAuditLog(path);
+    const a = anonymous('10.0.0.1');
+    file.log(a, jpeg('k1.jpg'), [{ size: 1 }], T);
+    file.log(a, jpeg('k2.jpg'), [{ size: 2 }], T);
+    expect(readFileSync(path, 'utf8')).toBe(''); // still gathering
+    file.close();
+    const keys = () => readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line).key);
+    expect(keys()).toEqual(['k1.jpg', 'k2.jpg']);
+    file.log(a, jpeg('k3.jpg'), [{ size: 3 }], T); // a request that finished during the shutdown grace
+    expect(keys()).toEqual(['k1.jpg', 'k2.jpg', 'k3.jpg']);
+    file.close(); // twice is harmless
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an audit log path that cannot be opened stops startup and names the variable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-file-'));
+  try {
+    expect(() => fileAuditLog(join(dir, 'missing-folder', 'audit.log'))).toThrow(/^UPLOAD_AUDIT_LOG=.*missing-folder.*cannot open the audit log/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('isoTime reads as toISOString, the remembered millisecond included', () => {

@@ -56,7 +56,8 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
   const ipOf = clientIpResolver(settings.trustProxy);
   const limits: Limits = createLimits(settings, { log, redis: deps.redis });
   const auditFile = settings.auditLog !== undefined ? fileAuditLog(settings.auditLog) : undefined;
-  const audit = auditFile?.log ?? (deps.auditWrite ? auditLog(deps.auditWrite) : undefined);
+  const streamAudit = auditFile === undefined && deps.auditWrite ? auditLog(deps.auditWrite) : undefined;
+  const audit = auditFile?.log ?? streamAudit?.log;
 
   const admitBatch = limits.batchesCounted
     ? (caller: Caller, files: readonly { size: number }[], now: Date) => {
@@ -87,7 +88,9 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
     sessions,
     anonymousAllowed: open,
     async close() {
+      // Synchronously, before anything else waits: the shutdown exits right after the server closes.
       auditFile?.close();
+      streamAudit?.end();
       await limits.close();
     },
   };

@@ -2,9 +2,11 @@
 // This is the signer's hot path, measured against a bare node:http server that reads the
 // same body and answers as many bytes (`npm run bench`): no promise or await of its own
 // per request, the body parsed once, each ticket spliced into prepared JSON text
-// (prepared-signers.ts), and the answer written with a single end().
+// (prepared-signers.ts), and the answer written with a single end(), together with the
+// other answers of the same turn of the event loop (burst-writes.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJsonText } from '../api-error';
+import { endThisTurn } from '../burst-writes';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
 import type { Caller } from '../guard';
 import { checkJsonContentType, readJsonBodyThen } from '../json-body';
@@ -49,7 +51,7 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
     }
     if (audit !== undefined && audited !== undefined) audit(caller, audited, files, now);
     body += `],"limits":${ctx.limitsJson}}`;
-    sendJsonText(res, 200, body);
+    sendJsonText(res, 200, body, undefined, endThisTurn);
   };
 
   return (req, res, caller, fail) => {
