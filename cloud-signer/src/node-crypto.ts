@@ -1,10 +1,61 @@
 // The signer's SigningCrypto: Node's crypto. The mini program injects crypto-js instead.
+import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
 
+/** SHA-256's block: keys up to this long are padded, longer ones would be hashed first (RFC 2104). */
+const BLOCK = 64;
+/** Messages up to this many UTF-16 units fit the scratch buffer whatever their UTF-8 length. */
+const LONGEST_MESSAGE = 16 * 1024;
+
+interface Pads {
+  /** K ⊕ ipad. */
+  inner: Buffer;
+  /** K ⊕ opad, then room for the inner digest. */
+  outer: Buffer;
+}
+/** crypto.hash: node 20.12 and later (package.json allows any node 20, which then uses createHmac throughout). */
+const oneShot: typeof crypto.hash | undefined = (crypto as Partial<typeof crypto>).hash;
+const padsByKey = new WeakMap<Buffer, Pads>();
+const scratch = Buffer.alloc(BLOCK + LONGEST_MESSAGE * 3);
+
+function padsOf(key: Buffer): Pads {
+  let pads = padsByKey.get(key);
+  if (pads === undefined) {
+    const inner = Buffer.alloc(BLOCK, 0x36);
+    const outer = Buffer.alloc(BLOCK + 32, 0x5c);
+    for (let i = 0; i < key.length; i++) {
+      inner[i] ^= key[i];
+      outer[i] ^= key[i];
+    }
+    pads = { inner, outer };
+    padsByKey.set(key, pads);
+  }
+  return pads;
+}
+
+/**
+ * HMAC-SHA256 as RFC 2104 writes it, from two one-shot hash() calls over buffers kept
+ * per key: for a ticket's policy (the one HMAC a ticket costs that is not cached, under a
+ * signing key that lives a day) this measured several µs less CPU per ticket under the
+ * bench's load than createHmac, whose per-call setup dominates on a message of a few
+ * hundred bytes. Short messages (the cached key-derivation steps) and long keys keep createHmac.
+ * Synchronous use of the shared scratch buffer only: nothing else runs in between.
+ */
+function hmacSha256(key: Buffer, message: string): Buffer {
+  if (oneShot === undefined || message.length <= BLOCK || message.length > LONGEST_MESSAGE || key.length > BLOCK) {
+    return createHmac('sha256', key).update(message, 'utf8').digest();
+  }
+  const pads = padsOf(key);
+  pads.inner.copy(scratch, 0);
+  const length = scratch.write(message, BLOCK, 'utf8');
+  oneShot('sha256', scratch.subarray(0, BLOCK + length), 'buffer').copy(pads.outer, BLOCK);
+  return oneShot('sha256', pads.outer, 'buffer');
+}
+
 export const nodeCrypto: SigningCrypto<Buffer> = {
   utf8: (text) => Buffer.from(text, 'utf8'),
-  hmacSha256: (key, message) => createHmac('sha256', key).update(message, 'utf8').digest(),
+  hmacSha256,
   hmacSha1: (key, message) => createHmac('sha1', key).update(message, 'utf8').digest(),
   sha256Hex: (message) => createHash('sha256').update(message, 'utf8').digest('hex'),
   sha1Hex: (message) => createHash('sha1').update(message, 'utf8').digest('hex'),

@@ -1,0 +1,38 @@
+// The signer's HMAC-SHA256 is built from one-shot hashes for long messages
+// (cloud-signer/src/node-crypto.ts): it must equal OpenSSL's HMAC (createHmac) for every
+// key length it pads, every message length around the block and scratch sizes, non-ASCII
+// text, and the same key reused with other messages (its pads are remembered).
+import { createHmac, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
+
+const reference = (key: Buffer, message: string) => createHmac('sha256', key).update(message, 'utf8').digest('hex');
+const ours = (key: Buffer, message: string) => nodeCrypto.hmacSha256(key, message).toString('hex');
+
+test('RFC 4231 test case 2, and a policy-sized message under a derived key', () => {
+  expect(ours(Buffer.from('Jefe'), 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  const signingKey = createHmac('sha256', 'AWS4secret').update('20261202').digest();
+  const policy = Buffer.from(JSON.stringify({ expiration: '2026-12-02T07:04:21Z', conditions: [{ bucket: 'dev-bucket' }, ['content-length-range', 1, 20971520]] })).toString('base64');
+  expect(ours(signingKey, policy)).toBe(reference(signingKey, policy));
+});
+
+test('equals createHmac for keys of 0–80 bytes and messages of 60–200 and 16 380–16 390 characters, ASCII and not', () => {
+  const lengths = [...Array.from({ length: 141 }, (_, i) => 60 + i), ...Array.from({ length: 11 }, (_, i) => 16_380 + i)];
+  for (let keyLength = 0; keyLength <= 80; keyLength += 7) {
+    const key = randomBytes(keyLength);
+    for (const length of lengths) {
+      const ascii = 'eyJ'.repeat(length).slice(0, length);
+      const wide = '照片'.repeat(length).slice(0, length); // three UTF-8 bytes a character
+      expect([ours(key, ascii), ours(key, wide)]).toEqual([reference(key, ascii), reference(key, wide)]);
+    }
+  }
+});
+
+test('one key signs many messages in turn, and two keys interleaved, without one answer leaking into the next', () => {
+  const a = randomBytes(32);
+  const b = randomBytes(32);
+  const messages = Array.from({ length: 50 }, (_, i) => `${'x'.repeat(100 + i)}${i}`);
+  for (const message of messages) {
+    expect(ours(a, message)).toBe(reference(a, message));
+    expect(ours(b, message)).toBe(reference(b, message));
+  }
+});
