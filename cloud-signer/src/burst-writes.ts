@@ -8,6 +8,8 @@
 // halved. Under light load nothing waits: the turn that read the request ends right
 // after it, and setImmediate runs then.
 import type { ServerResponse } from 'node:http';
+// Imported, not the global: the signer also runs inside jsdom-based end-to-end tests, which have none.
+import { setImmediate } from 'node:timers';
 
 let queued: { res: ServerResponse; body: string }[] = [];
 

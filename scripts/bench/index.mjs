@@ -21,7 +21,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const CONNECTIONS = 64; // the load shape: 64 connections, one file per request
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 // The machine may be shared: several alternating rounds, the median ratio reported with its range.
-const TICKET_ROUNDS = Number(process.env.BENCH_TICKET_ROUNDS ?? 3);
+const TICKET_ROUNDS = Number(process.env.BENCH_TICKET_ROUNDS ?? 5);
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 ** 3); // 1 GiB
 const CHUNK = Buffer.alloc(1024 * 1024, 0x5a);
 
