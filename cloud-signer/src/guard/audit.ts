@@ -2,6 +2,8 @@
 // type), to stdout or the file UPLOAD_AUDIT_LOG names. Never a secret, a session token
 // or a platform user id: the user is the key folder, which already is an HMAC.
 import { appendFileSync, closeSync, openSync, writeSync } from 'node:fs';
+// Node's timers (with unref), also where a test world's global is the browser's (jsdom).
+import { clearTimeout, setTimeout } from 'node:timers';
 import { isoTime } from '../iso-time';
 import type { Caller } from './caller';
 
