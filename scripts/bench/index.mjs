@@ -195,14 +195,23 @@ async function measureUpload(proc, url, fields) {
 
 async function benchDevBucket() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bucket-'));
+  const bareDir = path.join(dataDir, 'bare');
   const signer = await startProcess(
     'cloud-signer/dist/signer.js',
     { UPLOAD_DATA_DIR: dataDir, UPLOAD_MAX_BYTES: String(UPLOAD_BYTES), UPLOAD_ALLOWED_TYPES: 'application/octet-stream' },
     'http://',
   );
-  const bare = await startProcess('scripts/bench/bare-pipe-server.mjs', { DATA_DIR: dataDir }, 'listening');
-  try {
-    const baseline = await measureUpload(bare, bare.origin, {});
+  const bare = await startProcess('scripts/bench/bare-pipe-server.mjs', { DATA_DIR: bareDir }, 'listening');
+  // What either server stored before: a run that follows another writes behind that
+  // gigabyte's flush to disk, which slowed whichever ran second (the multipart bench found
+  // the same). Each run starts with both stores empty.
+  const emptyStores = () => {
+    for (const name of ['objects', 'meta', 'bare']) {
+      fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+      fs.mkdirSync(path.join(dataDir, name), { recursive: true });
+    }
+  };
+  const signerRun = async () => {
     const res = await fetch(`${signer.origin}/api/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -210,11 +219,26 @@ async function benchDevBucket() {
     });
     const { tickets } = await res.json();
     if (!tickets) throw new Error(`no ticket: ${res.status}`);
-    const bucket = await measureUpload(signer, tickets[0].url, tickets[0].fields);
+    return measureUpload(signer, tickets[0].url, tickets[0].fields);
+  };
+  try {
+    // Two rounds in alternating order (bare, signer, signer, bare); the faster run of each is the figure.
+    const runs = { bare: [], signer: [] };
+    for (const order of [['bare', 'signer'], ['signer', 'bare']]) {
+      for (const which of order) {
+        emptyStores();
+        runs[which].push(which === 'bare' ? await measureUpload(bare, bare.origin, {}) : await signerRun());
+      }
+    }
+    const best = (list) => list.reduce((a, b) => (b.mbps > a.mbps ? b : a));
+    const baseline = best(runs.bare);
+    const bucket = best(runs.signer);
+    const peak = (list) => Math.max(...list.map((r) => r.peakGrowthMiB));
     const gib = (UPLOAD_BYTES / 1024 ** 3).toFixed(2);
-    report(`dev bucket upload MiB/s (${gib} GiB)`, bucket.mbps, baseline.mbps, 'MiB/s', 0.5, true);
-    rows.push({ name: `dev bucket peak RSS growth (${gib} GiB)`, value: bucket.peakGrowthMiB, baseline: baseline.peakGrowthMiB,
-      unit: 'MiB', ratio: bucket.peakGrowthMiB / Math.max(baseline.peakGrowthMiB, 1), target: '< 64 MiB', ok: bucket.peakGrowthMiB < 64 });
+    report(`dev bucket upload MiB/s (${gib} GiB)`, bucket.mbps, baseline.mbps, 'MiB/s', 0.5, true,
+      `runs: dev bucket ${runs.signer.map((r) => r.mbps.toFixed(0)).join(', ')}, bare ${runs.bare.map((r) => r.mbps.toFixed(0)).join(', ')} MiB/s`);
+    rows.push({ name: `dev bucket peak RSS growth (${gib} GiB)`, value: peak(runs.signer), baseline: peak(runs.bare),
+      unit: 'MiB', ratio: peak(runs.signer) / Math.max(peak(runs.bare), 1), target: '< 64 MiB', ok: peak(runs.signer) < 64 });
   } finally {
     signer.stop();
     bare.stop();
