@@ -1,6 +1,7 @@
 // `npm start` as a developer meets it: the bundled signer as a real process. It prints
 // where it listens, answers /healthz, stops cleanly on SIGTERM, and refuses unsafe or
-// broken configuration with a plain message and exit code 1.
+// broken configuration with a plain message and exit code 1; its audit log loses no line
+// at shutdown.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -115,6 +116,29 @@ test('a .env sets what the environment does not', async () => {
   }, project);
   expect(run.code).toBe(0);
   expect(health.bucket).toBe('from-dot-env');
+});
+
+test.each([
+  ['the file UPLOAD_AUDIT_LOG names', true],
+  ['stdout', false],
+])('tickets issued just before SIGTERM are all in the audit log (%s) once the signer has exited', async (_where, toFile) => {
+  const auditPath = path.join(workDir, `audit-${Date.now()}.log`);
+  const keys: string[] = [];
+  const run = await runSigner(toFile ? { UPLOAD_AUDIT_LOG: auditPath } : {}, async (origin, stop) => {
+    const files = Array.from({ length: 3 }, (_, i) => ({ name: `p${i}.jpg`, size: 1000 + i, type: 'image/jpeg' }));
+    const reply = await fetch(`${origin}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ files }) });
+    const body = (await reply.json()) as { tickets: { key: string }[] };
+    keys.push(...body.tickets.map((t) => t.key));
+    stop(); // well inside the audit log's batching wait: its lines are not written yet
+  });
+  expect(run.code).toBe(0);
+  const text = toFile ? fs.readFileSync(auditPath, 'utf8') : run.stdout;
+  const logged = text
+    .split('\n')
+    .filter((line) => line.startsWith('{"time"'))
+    .map((line) => JSON.parse(line).key);
+  expect(keys).toHaveLength(3);
+  expect(logged).toEqual(keys);
 });
 
 test('SIGTERM during an upload deletes its temp file before the signer exits', async () => {
