@@ -16,6 +16,9 @@ interface Pads {
 }
 /** crypto.hash: node 20.12 and later (package.json allows any node 20, which then uses createHmac throughout). */
 const oneShot: typeof crypto.hash | undefined = (crypto as Partial<typeof crypto>).hash;
+// By key identity: a key Buffer is never changed once made (derived keys are shared,
+// read-only, by caching-crypto.ts too). A fresh key per call (the dev bucket's
+// verification) only costs its pads once more.
 const padsByKey = new WeakMap<Buffer, Pads>();
 const scratch = Buffer.alloc(BLOCK + LONGEST_MESSAGE * 3);
 

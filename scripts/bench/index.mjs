@@ -123,10 +123,19 @@ async function benchTickets() {
     await throughput(burstFloor, '/', body, 2);
     await throughput(signer, '/api/tickets', body, 2);
     const rounds = [];
+    const runs = [
+      ['baseline', () => throughput(floor, '/', body)],
+      ['burst', () => throughput(burstFloor, '/', body)],
+      ['tickets', () => throughput(signer, '/api/tickets', body)],
+    ];
     for (let round = 0; round < TICKET_ROUNDS; round++) {
-      const baseline = await throughput(floor, '/', body);
-      const burst = await throughput(burstFloor, '/', body);
-      const tickets = await throughput(signer, '/api/tickets', body);
+      // The order turns each round, so none of the three always runs after the same one.
+      const measured = {};
+      for (let i = 0; i < runs.length; i++) {
+        const [name, run] = runs[(round + i) % runs.length];
+        measured[name] = await run();
+      }
+      const { baseline, burst, tickets } = measured;
       rounds.push({ baseline, burst, tickets, ratio: tickets.rps / baseline.rps, burstRatio: tickets.rps / burst.rps });
     }
     // The median round (by ratio) is the figure; the spread says how noisy the machine was.

@@ -108,3 +108,23 @@ test('isoTime reads as toISOString, the remembered millisecond included', () => 
   const moments = ['2026-12-01T23:59:59.999Z', '2026-12-02T00:00:00.000Z', '2026-12-02T00:00:00.000Z', '1999-01-01T00:00:00.001Z', '2026-12-01T23:59:59.999Z'];
   for (const text of moments) expect(isoTime(new Date(text))).toBe(text);
 });
+
+test('a disk that refuses the audit log is reported with the lines lost, not once per batch, and the signer goes on', () => {
+  // /dev/full answers every write with ENOSPC, as a full disk does.
+  const reports: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((text: string | Uint8Array) => {
+    reports.push(String(text));
+    return true;
+  });
+  try {
+    const file = fileAuditLog('/dev/full');
+    const a = anonymous('10.0.0.1');
+    file.log(a, [...jpeg('k1.jpg'), ...jpeg('k2.jpg')], [{ size: 1 }, { size: 2 }], T);
+    file.close(); // writes the batch: refused
+    file.log(a, jpeg('k3.jpg'), [{ size: 3 }], T); // after close each line goes at once: refused again
+    expect(reports).toHaveLength(1); // the second failure, within the minute, is counted but not repeated
+    expect(reports[0]).toMatch(/^signer: cannot write the audit log \/dev\/full: .*ENOSPC.* \(2 lines lost so far\)\n$/);
+  } finally {
+    spy.mockRestore();
+  }
+});

@@ -2,11 +2,16 @@
 // (cloud-signer/src/node-crypto.ts): it must equal OpenSSL's HMAC (createHmac) for every
 // key length it pads, every message length around the block and scratch sizes, non-ASCII
 // text, and the same key reused with other messages (its pads are remembered).
+import * as crypto from 'node:crypto';
 import { createHmac, randomBytes } from 'node:crypto';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 
 const reference = (key: Buffer, message: string) => createHmac('sha256', key).update(message, 'utf8').digest('hex');
 const ours = (key: Buffer, message: string) => nodeCrypto.hmacSha256(key, message).toString('hex');
+
+test('this node has crypto.hash, so the one-shot path is the one under test', () => {
+  expect(typeof (crypto as Partial<typeof crypto>).hash).toBe('function');
+});
 
 test('RFC 4231 test case 2, and a policy-sized message under a derived key', () => {
   expect(ours(Buffer.from('Jefe'), 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
@@ -15,9 +20,9 @@ test('RFC 4231 test case 2, and a policy-sized message under a derived key', () 
   expect(ours(signingKey, policy)).toBe(reference(signingKey, policy));
 });
 
-test('equals createHmac for keys of 0–80 bytes and messages of 60–200 and 16 380–16 390 characters, ASCII and not', () => {
+test('equals createHmac for keys of 0–80 bytes (64 is the last one padded) and messages of 60–200 and 16 380–16 390 characters, ASCII and not', () => {
   const lengths = [...Array.from({ length: 141 }, (_, i) => 60 + i), ...Array.from({ length: 11 }, (_, i) => 16_380 + i)];
-  for (let keyLength = 0; keyLength <= 80; keyLength += 7) {
+  for (const keyLength of [0, 1, 7, 20, 32, 33, 63, 64, 65, 80]) {
     const key = randomBytes(keyLength);
     for (const length of lengths) {
       const ascii = 'eyJ'.repeat(length).slice(0, length);
@@ -25,6 +30,12 @@ test('equals createHmac for keys of 0–80 bytes and messages of 60–200 and 16
       expect([ours(key, ascii), ours(key, wide)]).toEqual([reference(key, ascii), reference(key, wide)]);
     }
   }
+});
+
+test('surrogate pairs, lone surrogates and a message that fills the scratch buffer exactly', () => {
+  const key = randomBytes(32);
+  const messages = ['🙂'.repeat(40), `${'a'.repeat(70)}\ud83d${'b'.repeat(10)}`, `\udc00${'c'.repeat(100)}`, '\ud800'.repeat(16_384)];
+  for (const message of messages) expect(ours(key, message)).toBe(reference(key, message));
 });
 
 test('one key signs many messages in turn, and two keys interleaved, without one answer leaking into the next', () => {

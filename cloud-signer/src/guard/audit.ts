@@ -99,7 +99,9 @@ export function auditLog(
  * Appends to `path` (created when missing; a path that cannot be opened stops startup).
  * Written synchronously, a batch at a time, as nginx writes its access log: the last
  * batch is then on disk before the process exits, which an asynchronous stream's queued
- * writes would not be.
+ * writes would not be. The price: a disk that stalls (a network mount) stalls the
+ * signer for that write, once per batch. The file is opened once: rotate it with
+ * copytruncate.
  */
 export function fileAuditLog(path: string): { log: AuditLog; close(): void } {
   let fd: number | undefined;
@@ -108,19 +110,40 @@ export function fileAuditLog(path: string): { log: AuditLog; close(): void } {
   } catch (error) {
     throw new Error(`UPLOAD_AUDIT_LOG=${path}: cannot open the audit log for appending (${(error as Error).message})`);
   }
-  let reported = false;
+  // A failing disk is reported at its first failure, then at most once a minute with
+  // the count of lines lost, and once more when writes succeed again.
+  let lostLines = 0;
+  let failing = false;
+  let lastReportMs = 0;
+  // A write cut off half-way leaves a partial line: the next batch starts on a new one.
+  let cutOff = false;
+  const report = (text: string) => process.stderr.write(`signer: ${text}\n`);
+  const writeAll = (text: string) => {
+    const bytes = Buffer.from(cutOff ? '\n' + text : text, 'utf8');
+    let done = 0;
+    try {
+      for (; done < bytes.length; ) done += writeSync(fd!, bytes, done);
+      cutOff = false;
+    } catch (error) {
+      if (done > 0) cutOff = true;
+      throw error;
+    }
+  };
   const writer = auditLog((text) => {
     try {
-      if (fd === undefined) {
-        appendFileSync(path, text); // closed: a request that finished during shutdown
-        return;
-      }
-      const bytes = Buffer.from(text, 'utf8');
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+      if (fd === undefined) appendFileSync(path, text); // closed: a request that finished during shutdown
+      else writeAll(text);
+      if (failing) report(`the audit log ${path} is written again; ${lostLines} lines could not be written before`);
+      failing = false;
+      lostLines = 0;
     } catch (error) {
-      if (reported) return; // a full disk says so once, not per batch
-      reported = true;
-      process.stderr.write(`signer: cannot write the audit log ${path}: ${(error as Error).message}\n`);
+      lostLines += text.split('\n').length - 1;
+      const nowMs = Date.now();
+      if (!failing || nowMs - lastReportMs >= 60_000) {
+        report(`cannot write the audit log ${path}: ${(error as Error).message} (${lostLines} lines lost so far)`);
+        lastReportMs = nowMs;
+      }
+      failing = true;
     }
   });
   return {

@@ -58,6 +58,14 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
   const auditFile = settings.auditLog !== undefined ? fileAuditLog(settings.auditLog) : undefined;
   const streamAudit = auditFile === undefined && deps.auditWrite ? auditLog(deps.auditWrite) : undefined;
   const audit = auditFile?.log ?? streamAudit?.log;
+  const endAudit = () => {
+    auditFile?.close();
+    streamAudit?.end();
+  };
+  // Whatever ends the process (a shutdown whose grace ran out exits before the server's
+  // 'close', an error that exits), the batch still gathering is written first: 'exit'
+  // listeners run synchronously, and both writers write synchronously.
+  if (audit !== undefined) process.once('exit', endAudit);
 
   const admitBatch = limits.batchesCounted
     ? (caller: Caller, files: readonly { size: number }[], now: Date) => {
@@ -89,8 +97,8 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
     anonymousAllowed: open,
     async close() {
       // Synchronously, before anything else waits: the shutdown exits right after the server closes.
-      auditFile?.close();
-      streamAudit?.end();
+      endAudit();
+      process.off('exit', endAudit);
       await limits.close();
     },
   };
