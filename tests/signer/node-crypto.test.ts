@@ -1,7 +1,8 @@
 // The signer's HMAC-SHA256 is built from one-shot hashes for long messages
 // (cloud-signer/src/node-crypto.ts): it must equal OpenSSL's HMAC (createHmac) for every
 // key length it pads, every message length around the block and scratch sizes, non-ASCII
-// text, and the same key reused with other messages (its pads are remembered).
+// text, and the same key reused with other messages (its pads are remembered); and the
+// base64 of a policy, which goes through the same scratch buffer.
 import * as crypto from 'node:crypto';
 import { createHmac, randomBytes } from 'node:crypto';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
@@ -45,5 +46,13 @@ test('one key signs many messages in turn, and two keys interleaved, without one
   for (const message of messages) {
     expect(ours(a, message)).toBe(reference(a, message));
     expect(ours(b, message)).toBe(reference(b, message));
+  }
+});
+
+test('base64 of UTF-8 text reads as Buffer.from(text).toString("base64"), around the scratch size and after a long HMAC message', () => {
+  const texts = ['', 'a', '{"key":"uploads/照片.jpg"}', '🙂\ud800x', 'p'.repeat(16_384), '照'.repeat(16_384), 'q'.repeat(16_385)];
+  for (const text of texts) {
+    nodeCrypto.hmacSha256(randomBytes(32), 'z'.repeat(5_000)); // the scratch buffer is shared: what was left there must not leak
+    expect(nodeCrypto.base64Utf8(text)).toBe(Buffer.from(text, 'utf8').toString('base64'));
   }
 });

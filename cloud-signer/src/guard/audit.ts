@@ -119,10 +119,16 @@ export function fileAuditLog(path: string): { log: AuditLog; close(): void } {
   let cutOff = false;
   const report = (text: string) => process.stderr.write(`signer: ${text}\n`);
   const writeAll = (text: string) => {
-    const bytes = Buffer.from(cutOff ? '\n' + text : text, 'utf8');
+    const whole = cutOff ? '\n' + text : text;
     let done = 0;
     try {
-      for (; done < bytes.length; ) done += writeSync(fd!, bytes, done);
+      // The string as is (node encodes it without a Buffer of ours); a short write, which a
+      // regular file does not do, goes on from where it stopped.
+      done = writeSync(fd!, whole);
+      if (done < Buffer.byteLength(whole, 'utf8')) {
+        const bytes = Buffer.from(whole, 'utf8');
+        for (; done < bytes.length; ) done += writeSync(fd!, bytes, done);
+      }
       cutOff = false;
     } catch (error) {
       if (done > 0) cutOff = true;
