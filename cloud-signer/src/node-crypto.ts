@@ -1,6 +1,5 @@
 // The signer's SigningCrypto: Node's crypto. The mini program injects crypto-js instead.
 import * as crypto from 'node:crypto';
-import { createHash, createHmac } from 'node:crypto';
 import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
 
 /** SHA-256's block: keys up to this long are padded, longer ones would be hashed first (RFC 2104). */
@@ -47,7 +46,7 @@ function padsOf(key: Buffer): Pads {
  */
 function hmacSha256(key: Buffer, message: string): Buffer {
   if (oneShot === undefined || message.length <= BLOCK || message.length > LONGEST_MESSAGE || key.length > BLOCK) {
-    return createHmac('sha256', key).update(message, 'utf8').digest();
+    return crypto.createHmac('sha256', key).update(message, 'utf8').digest();
   }
   const pads = padsOf(key);
   pads.inner.copy(scratch, 0);
@@ -66,10 +65,10 @@ function base64Utf8(text: string): string {
 export const nodeCrypto: SigningCrypto<Buffer> = {
   utf8: (text) => Buffer.from(text, 'utf8'),
   hmacSha256,
-  hmacSha1: (key, message) => createHmac('sha1', key).update(message, 'utf8').digest(),
-  sha256Hex: (message) => createHash('sha256').update(message, 'utf8').digest('hex'),
-  sha1Hex: (message) => createHash('sha1').update(message, 'utf8').digest('hex'),
-  md5Base64: (message) => createHash('md5').update(message, 'utf8').digest('base64'),
+  hmacSha1: (key, message) => crypto.createHmac('sha1', key).update(message, 'utf8').digest(),
+  sha256Hex: (message) => crypto.createHash('sha256').update(message, 'utf8').digest('hex'),
+  sha1Hex: (message) => crypto.createHash('sha1').update(message, 'utf8').digest('hex'),
+  md5Base64: (message) => crypto.createHash('md5').update(message, 'utf8').digest('base64'),
   hex: (bytes) => bytes.toString('hex'),
   base64: (bytes) => bytes.toString('base64'),
   base64Utf8,

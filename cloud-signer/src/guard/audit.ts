@@ -26,9 +26,9 @@ export type AuditLog = (
  * like nginx's buffered access_log, a short wait makes it one write per many requests.
  * What a crash (kill -9) can lose is this window; a normal shutdown writes everything.
  */
-export const AUDIT_FLUSH_MS = 100;
+const AUDIT_FLUSH_MS = 100;
 /** …or until this much text has gathered, whichever comes first. */
-export const AUDIT_FLUSH_CHARS = 64 * 1024;
+const AUDIT_FLUSH_CHARS = 64 * 1024;
 
 export interface AuditWriter {
   log: AuditLog;
