@@ -36,23 +36,42 @@ function padsOf(key: Buffer): Pads {
   return pads;
 }
 
+/** Whether hmacSha256 takes the one-shot path (see there); otherwise createHmac. */
+function oneShotFits(key: Buffer, message: string): boolean {
+  return oneShot !== undefined && message.length > BLOCK && message.length <= LONGEST_MESSAGE && key.length <= BLOCK;
+}
+
 /**
  * HMAC-SHA256 as RFC 2104 writes it, from two one-shot hash() calls over buffers kept
  * per key: for a ticket's policy (the one HMAC a ticket costs that is not cached, under a
  * signing key that lives a day) this measured several µs less CPU per ticket under the
  * bench's load than createHmac, whose per-call setup dominates on a message of a few
  * hundred bytes. Short messages (the cached key-derivation steps) and long keys keep createHmac.
+ * The inner digest comes back as a 'binary' (latin1) string, one char per byte, and is written
+ * straight into the outer pad: a digest returned as a Buffer costs a Buffer (~0.4 µs), as
+ * does the hex made from one, so hmacSha256Hex asks the outer hash for hex directly
+ * (1.7 vs 3.5 µs for a ticket's policy, hex included).
  * Synchronous use of the shared scratch buffer only: nothing else runs in between.
  */
-function hmacSha256(key: Buffer, message: string): Buffer {
-  if (oneShot === undefined || message.length <= BLOCK || message.length > LONGEST_MESSAGE || key.length > BLOCK) {
-    return crypto.createHmac('sha256', key).update(message, 'utf8').digest();
-  }
+function oneShotHmac(key: Buffer, message: string, encoding: 'hex'): string;
+function oneShotHmac(key: Buffer, message: string, encoding: 'buffer'): Buffer;
+function oneShotHmac(key: Buffer, message: string, encoding: 'hex' | 'buffer'): string | Buffer {
+  const hash = oneShot!;
   const pads = padsOf(key);
   pads.inner.copy(scratch, 0);
   const length = scratch.write(message, BLOCK, 'utf8');
-  oneShot('sha256', scratch.subarray(0, BLOCK + length), 'buffer').copy(pads.outer, BLOCK);
-  return oneShot('sha256', pads.outer, 'buffer');
+  pads.outer.write(hash('sha256', scratch.subarray(0, BLOCK + length), 'binary'), BLOCK, 'binary');
+  return hash('sha256', pads.outer, encoding);
+}
+
+function hmacSha256(key: Buffer, message: string): Buffer {
+  if (!oneShotFits(key, message)) return crypto.createHmac('sha256', key).update(message, 'utf8').digest();
+  return oneShotHmac(key, message, 'buffer');
+}
+
+function hmacSha256Hex(key: Buffer, message: string): string {
+  if (!oneShotFits(key, message)) return crypto.createHmac('sha256', key).update(message, 'utf8').digest('hex');
+  return oneShotHmac(key, message, 'hex');
 }
 
 /** A policy's base64 through the scratch buffer: no Buffer made per ticket just to be read once. */
@@ -65,6 +84,7 @@ function base64Utf8(text: string): string {
 export const nodeCrypto: SigningCrypto<Buffer> = {
   utf8: (text) => Buffer.from(text, 'utf8'),
   hmacSha256,
+  hmacSha256Hex,
   hmacSha1: (key, message) => crypto.createHmac('sha1', key).update(message, 'utf8').digest(),
   sha256Hex: (message) => crypto.createHash('sha256').update(message, 'utf8').digest('hex'),
   sha1Hex: (message) => crypto.createHash('sha1').update(message, 'utf8').digest('hex'),

@@ -1,5 +1,5 @@
 // The signer's HMAC-SHA256 is built from one-shot hashes for long messages
-// (cloud-signer/src/node-crypto.ts): it must equal OpenSSL's HMAC (createHmac) for every
+// (cloud-signer/src/node-crypto.ts), as bytes and as hex: it must equal OpenSSL's HMAC (createHmac) for every
 // key length it pads, every message length around the block and scratch sizes, non-ASCII
 // text, and the same key reused with other messages (its pads are remembered); and the
 // base64 of a policy, which goes through the same scratch buffer.
@@ -8,7 +8,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 
 const reference = (key: Buffer, message: string) => createHmac('sha256', key).update(message, 'utf8').digest('hex');
-const ours = (key: Buffer, message: string) => nodeCrypto.hmacSha256(key, message).toString('hex');
+// Both forms the signer uses, the bytes (key derivation) and the hex (a signature), must agree.
+const ours = (key: Buffer, message: string) => {
+  const hex = nodeCrypto.hmacSha256Hex(key, message);
+  expect(nodeCrypto.hmacSha256(key, message).toString('hex')).toBe(hex);
+  return hex;
+};
 
 test('this node has crypto.hash, so the one-shot path is the one under test', () => {
   expect(typeof (crypto as Partial<typeof crypto>).hash).toBe('function');

@@ -30,5 +30,5 @@ export function signPolicy<B>(
   base64Policy: string,
 ): string {
   const key = signingKey(crypto, secret, scope.day, scope.region, scope.service);
-  return crypto.hex(crypto.hmacSha256(key, base64Policy));
+  return crypto.hmacSha256Hex(key, base64Policy);
 }

@@ -202,7 +202,7 @@ export function verifySigV4Request(req: IncomingMessage, identity: BucketIdentit
   const amzDate = claimed.date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
   const stringToSign = [SIGV4_ALGORITHM, amzDate, scope, nodeCrypto.sha256Hex(canonicalRequest)].join('\n');
   const key = signingKey(nodeCrypto, identity.credentials.accessKeySecret, credential.day, credential.region, credential.service);
-  if (!sameText(claimed.signature, nodeCrypto.hex(nodeCrypto.hmacSha256(key, stringToSign)))) throw signatureMismatch();
+  if (!sameText(claimed.signature, nodeCrypto.hmacSha256Hex(key, stringToSign))) throw signatureMismatch();
 
   const token = identity.credentials.securityToken;
   if (token !== undefined && !sameText(claimed.token ?? '', token)) {

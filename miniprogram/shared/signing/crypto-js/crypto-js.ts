@@ -15,6 +15,7 @@ type WordArray = CryptoJS.lib.WordArray;
 export const cryptoJs: SigningCrypto<WordArray> = {
   utf8: (text) => CryptoJS.enc.Utf8.parse(text),
   hmacSha256: (key, message) => CryptoJS.HmacSHA256(message, key),
+  hmacSha256Hex: (key, message) => CryptoJS.HmacSHA256(message, key).toString(CryptoJS.enc.Hex),
   hmacSha1: (key, message) => CryptoJS.HmacSHA1(message, key),
   sha256Hex: (message) => CryptoJS.SHA256(message).toString(CryptoJS.enc.Hex),
   sha1Hex: (message) => CryptoJS.SHA1(message).toString(CryptoJS.enc.Hex),

@@ -71,7 +71,7 @@ export function ossV4Signature<B>(
   stringToSign: string,
 ): string {
   const key = deriveSigningKey(crypto, OSS_V4_KEY_CHAIN, secret, day, ossRegionId(region), OSS_SERVICE);
-  return crypto.hex(crypto.hmacSha256(key, stringToSign));
+  return crypto.hmacSha256Hex(key, stringToSign);
 }
 
 /** Where a ticket's `objectUrl` points: the CDN/custom domain if set, else the bucket; keys written the way ali-oss writes them. */

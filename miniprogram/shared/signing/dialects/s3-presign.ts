@@ -73,7 +73,7 @@ export function presignS3(request: PresignRequest, crypto: SigningCrypto<any>): 
   ].join('\n');
   const stringToSign = [SIGV4_ALGORITHM, query[S3_QUERY.date], scope, crypto.sha256Hex(canonicalRequest)].join('\n');
   const key = signingKey(crypto, request.credentials.accessKeySecret, day, request.region, S3_SERVICE);
-  query[S3_QUERY.signature] = crypto.hex(crypto.hmacSha256(key, stringToSign));
+  query[S3_QUERY.signature] = crypto.hmacSha256Hex(key, stringToSign);
   return `${protocol}://${host}${path}?${canonicalQuery(query)}`;
 }
 

@@ -152,7 +152,7 @@ function prepareUpload(input: PreparableInput, crypto: SigningCrypto<any>): KeyS
     };
   };
   const policyFor = (keyJson: string) => crypto.base64Utf8(policyAroundKey.join(keyJson));
-  const signatureOf = (encodedPolicy: string) => crypto.hex(crypto.hmacSha256(key, encodedPolicy));
+  const signatureOf = (encodedPolicy: string) => crypto.hmacSha256Hex(key, encodedPolicy);
   const render = jsonTemplate(ticketOf(HOLES[0], HOLES[1], HOLES[2], HOLES[3]), HOLES);
   // The object URL of a plain key is `<base>/<key>`: the base's JSON text is made once.
   const baseUrlJson = jsonStringContent(s3ObjectUrl(input.publicBaseUrl, ''));

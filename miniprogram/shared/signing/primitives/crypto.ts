@@ -6,6 +6,8 @@ export interface SigningCrypto<Bytes = unknown> {
   /** The UTF-8 bytes of a string, for use as an HMAC key. */
   utf8(text: string): Bytes;
   hmacSha256(key: Bytes, message: string): Bytes;
+  /** hex(hmacSha256(key, message)): a signature's last step, on the signer's hot path (Node makes the hex without a Buffer between). */
+  hmacSha256Hex(key: Bytes, message: string): string;
   hmacSha1(key: Bytes, message: string): Bytes;
   sha256Hex(message: string): string;
   sha1Hex(message: string): string;
