@@ -36,7 +36,7 @@ function padsOf(key: Buffer): Pads {
   return pads;
 }
 
-/** Whether hmacSha256 takes the one-shot path (see there); otherwise createHmac. */
+/** Whether both HMAC forms take the one-shot path (oneShotHmac says when and why); otherwise createHmac. */
 function oneShotFits(key: Buffer, message: string): boolean {
   return oneShot !== undefined && message.length > BLOCK && message.length <= LONGEST_MESSAGE && key.length <= BLOCK;
 }
