@@ -62,7 +62,12 @@ async function main(): Promise<void> {
         : `Cannot listen on ${config.host}:${config.port}: ${error.message}`,
     );
   });
-  signing.ready(new Date()).then(
+  // Nothing listens before the first keys are in hand and the dev bucket's folders are
+  // made and reconciled: a folder that cannot be made would otherwise answer every upload 500.
+  const bucketReady = (devBucket?.ready ?? Promise.resolve()).catch((error: Error) =>
+    stop(`Cannot prepare the dev bucket in UPLOAD_DATA_DIR (${config.dataDir}): ${error.message}`),
+  );
+  Promise.all([signing.ready(new Date()), bucketReady]).then(
     () =>
       server.listen(config.port, config.host, () => {
         const address = server.address();

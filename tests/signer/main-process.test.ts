@@ -96,6 +96,16 @@ test('UPLOAD_DATA_DIR naming a file stops the start, naming the variable', async
   expect(run.stdout).not.toContain('listening');
 });
 
+test('a dev bucket folder that cannot be made stops the start before it listens, naming UPLOAD_DATA_DIR', async () => {
+  // The data folder itself is fine; the bucket's own meta/ inside it is a file.
+  const dataDir = fs.mkdtempSync(path.join(workDir, 'data-'));
+  fs.writeFileSync(path.join(dataDir, 'meta'), 'x');
+  const run = await runSigner({ UPLOAD_DATA_DIR: dataDir });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('Cannot prepare the dev bucket in UPLOAD_DATA_DIR');
+  expect(run.stdout).not.toContain('listening');
+});
+
 test('a malformed .env line stops the start, naming its line number (and the next line is not lost silently)', async () => {
   const project = fs.mkdtempSync(path.join(workDir, 'project-'));
   fs.writeFileSync(path.join(project, '.env'), 'UPLOAD_BUCKET=dev-bucket\nUPLOAD_ACCESS_KEY_SECRET s3cr3t-from-env\nPORT=1\n');

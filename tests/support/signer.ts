@@ -45,6 +45,9 @@ export async function startSigner(env: Record<string, string> = {}, opts: Signer
       opts.devBucket === false
         ? undefined
         : devBucketFor(config, { now: opts.now, onError: (error) => console.error('dev bucket: unexpected error', error) });
+    // Its folder is prepared before anything listens, so a close() right after start
+    // never removes the folder under a preparation still running.
+    await devBucket?.ready;
     // Instance role / STS credentials exactly as main.ts wires them; startup waits for the first keys.
     const signing = await signingCredentialsFromEnv(signerEnv, config);
     await signing.ready(opts.now?.() ?? new Date());

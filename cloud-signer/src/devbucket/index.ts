@@ -219,11 +219,15 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     return store.list();
   }
 
+  const ready = Promise.all([store.ready, multipart.ready]).then(() => undefined);
+  // As store.ready: whoever awaits it sees a failure; nobody awaiting is not an unhandled rejection.
+  ready.catch(() => undefined);
+
   return {
     handle,
     handleConsole,
     list,
-    ready: Promise.all([store.ready, multipart.ready]).then(() => undefined),
+    ready,
     discardInFlightSync: () => store.discardInFlightSync(),
     sweepAbandonedUploads: multipart.sweep,
   };
