@@ -98,6 +98,12 @@ export interface ListUploadPartsResponse {
   parts: StoredPart[];
   partSize: number;
   partCount: number;
+  /**
+   * Present when this upload already made its object: its complete went through but the
+   * answer was lost (the app paused, was killed, or timed out while it ran). Nothing is
+   * left to send; `parts` is empty. Without it a resume would start the file again.
+   */
+  assembled?: CompleteUploadResponse;
 }
 
 /** What /healthz says about multipart uploads (absent when the signer cannot do them). */

@@ -146,6 +146,45 @@ describe('pause and resume', () => {
     expect(s.parts.slice(sent).map((p) => p.partNumber)).not.toContain(1);
   });
 
+  it('paused while its complete runs, a file is not sent again: the resume hears from the list that the object is made', async () => {
+    const s = setup();
+    let creates = 0;
+    const create = s.fake.routes['POST /api/uploads'];
+    s.fake.routes['POST /api/uploads'] = (r) => ((creates += 1), create(r));
+    let answerComplete!: () => void;
+    let assembled = false;
+    const complete = s.fake.routes['POST /api/uploads/complete'];
+    s.fake.routes['POST /api/uploads/complete'] = async (r) => {
+      await new Promise<void>((resolve) => (answerComplete = resolve));
+      assembled = true;
+      return complete(r);
+    };
+    // What the signer answers once the upload made its object (routes/uploads.ts, list).
+    const list = s.fake.routes['POST /api/uploads/list'];
+    s.fake.routes['POST /api/uploads/list'] = (r) =>
+      assembled ? json(200, { parts: [], partSize: PART, partCount: 6, assembled: { key: 'uploads/big.mp4', objectUrl: 'http://b/big.mp4', size: SIZE } }) : list(r);
+    await s.engine.add([s.video]);
+    for (let i = 0; i < 6; i++) {
+      await s.settle();
+      s.inFlight().forEach((p) => p.succeed());
+    }
+    await s.settle();
+    expect(s.parts).toHaveLength(6);
+    expect(s.fake.requests.filter((r) => r.url.endsWith('/api/uploads/complete'))).toHaveLength(1);
+
+    const id = s.engine.items()[0].id;
+    s.engine.pause(id);
+    answerComplete();
+    await s.settle();
+    expect(s.engine.items()[0].status).toBe('paused');
+
+    s.engine.resume(id);
+    await s.settle();
+    expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });
+    expect(creates).toBe(1);
+    expect(s.parts).toHaveLength(6);
+  });
+
   it('a single-request file cannot be paused (nothing of it would be kept): pause leaves it going', async () => {
     const s = setup();
     await s.engine.add([photo(1000, 'small.jpg')]);
@@ -183,6 +222,52 @@ describe('pause and resume', () => {
     expect(s.engine.items()[0].status).toBe('uploading');
     expect(s.sleeps).toEqual([]);
     expect(s.inFlight()).toHaveLength(3);
+  });
+});
+
+describe('a signer that no longer knows the upload', () => {
+  it.each([
+    ['parts', 'InvalidUploadToken', 400],
+    ['complete', 'InvalidUploadToken', 400],
+    ['complete', 'UploadExpired', 410],
+  ])('its %s answering %s mid-way starts the file again at once, once, and it is stored', async (step, code, status) => {
+    const s = setup();
+    let creates = 0;
+    const create = s.fake.routes['POST /api/uploads'];
+    s.fake.routes['POST /api/uploads'] = (r) => ((creates += 1), create(r));
+    // A restart with a new secret between the start and this step: the first upload's token is refused.
+    const route = `POST /api/uploads/${step}`;
+    const real = s.fake.routes[route];
+    let refused = 0;
+    s.fake.routes[route] = (r) => {
+      if (creates === 1) {
+        refused += 1;
+        return json(status, { error: { code, message: 'The upload token is not one this signer issued, or it was altered.' } });
+      }
+      return real(r);
+    };
+    await s.engine.add([s.video]);
+    for (let i = 0; i < 20 && s.engine.items()[0].status === 'uploading'; i++) {
+      await s.settle();
+      s.inFlight().forEach((p) => p.succeed());
+    }
+    await s.settle();
+    expect(refused).toBeGreaterThan(0);
+    expect(creates).toBe(2);
+    expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });
+    expect(s.engine.items()[0].error).toBeUndefined();
+  });
+
+  it('refused again after starting over, the file fails: one restart, never a loop', async () => {
+    const s = setup();
+    s.fake.routes['POST /api/uploads/parts'] = () => json(400, { error: { code: 'InvalidUploadToken', message: 'no' } });
+    let creates = 0;
+    const create = s.fake.routes['POST /api/uploads'];
+    s.fake.routes['POST /api/uploads'] = (r) => ((creates += 1), create(r));
+    await s.engine.add([s.video]);
+    await s.settle();
+    expect(creates).toBe(2);
+    expect(s.engine.items()[0].status).toBe('failed');
   });
 });
 

@@ -302,6 +302,29 @@ describe.each(CASES)('uploads in parts on $vendor', ({ vendor, bucket, region, c
     expect(store.openUploads()).toBe(open - 1);
   });
 
+  it('a list after a complete whose answer was lost says the object is made (assembled), so a resume does not start the file again', async () => {
+    const data = randomBytes(2 * partSize + 5);
+    const upload = await start(data.length);
+    const parts = await sendParts(upload, data, [1, 2, 3]);
+    expect((await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts })).status).toBe(200);
+    // The app never heard that answer (paused, killed, timed out) and resumes with a list.
+    expect(await api('/api/uploads/list', { uploadToken: upload.uploadToken })).toEqual({
+      status: 200,
+      json: {
+        parts: [],
+        partSize: upload.partSize,
+        partCount: upload.partCount,
+        assembled: { key: upload.key, objectUrl: `${store.endpoint}/${upload.key}`, size: data.length },
+      },
+    });
+  });
+
+  it('a list of an upload aborted with no object is still 410 UploadExpired (nothing assembled to report)', async () => {
+    const upload = await start(2 * partSize);
+    await api('/api/uploads/abort', { uploadToken: upload.uploadToken });
+    expect(await api('/api/uploads/list', { uploadToken: upload.uploadToken })).toMatchObject({ status: 410, json: { error: { code: 'UploadExpired' } } });
+  });
+
   it(`an object of the declared size at the upload's key ${vendor === 'obs' ? 'made by another upload (x-obs-uploadId) is not this one: 410' : 'can only be this upload\'s (a fresh key): 200'}`, async () => {
     const data = randomBytes(2 * partSize);
     const upload = await start(data.length);

@@ -170,11 +170,16 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
 
   const list: Handler = async (req, res, caller) => {
     const { claims } = await step(req, caller);
-    const answer: ListUploadPartsResponse = {
-      parts: await storeFor(req).listParts(claims.key, claims.uploadId),
-      partSize: claims.partSize,
-      partCount: claims.partCount,
-    };
+    const store = storeFor(req);
+    const answer: ListUploadPartsResponse = { parts: [], partSize: claims.partSize, partCount: claims.partCount };
+    try {
+      answer.parts = await store.listParts(claims.key, claims.uploadId);
+    } catch (error) {
+      // Gone because its complete went through (the answer lost): say so, as a repeated
+      // complete would, so the app does not start the file again.
+      if (!(error instanceof ApiFailure && error.code === 'UploadExpired' && (await assembledBefore(store, claims)))) throw error;
+      answer.assembled = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
+    }
     sendJson(res, 200, answer);
   };
 

@@ -39,7 +39,7 @@ export function createMultipartClient(client: Pick<TicketClient, 'postJson'>): M
     },
     async list(uploadToken) {
       const body = await client.postJson(UPLOAD_LIST_PATH, { uploadToken });
-      return checked(body, (b) => Array.isArray(b.parts));
+      return checked(body, (b) => Array.isArray(b.parts) && (b.assembled === undefined || (isObject(b.assembled) && typeof b.assembled.key === 'string' && typeof b.assembled.objectUrl === 'string')));
     },
     async complete(uploadToken, parts) {
       const body = await client.postJson(UPLOAD_COMPLETE_PATH, { uploadToken, parts });

@@ -26,6 +26,7 @@ const PART_URL_MARGIN_MS = 30_000;
 const PART_RESIGNS = 2;
 /** The signer's answers meaning "this upload is gone": start the file again. */
 export const UPLOAD_GONE: readonly string[] = ['UploadExpired', 'InvalidUploadToken'];
+const uploadGone = (error: unknown) => error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? '');
 
 export interface PartsContext {
   client: MultipartClient;
@@ -130,12 +131,20 @@ async function completeWithRetries(
   }
 }
 
+interface Begun {
+  saved: SavedUpload;
+  done: Map<number, string>;
+  /** The saved upload's complete had gone through (its answer lost): the file is stored. */
+  assembled?: { key: string; objectUrl: string };
+}
+
 /** The saved upload and the parts the store already holds, or a new upload. */
-async function begin(ctx: PartsContext, file: PickedFile): Promise<{ saved: SavedUpload; done: Map<number, string> }> {
+async function begin(ctx: PartsContext, file: PickedFile): Promise<Begun> {
   const resumable = ctx.state.load(file, ctx.now());
   if (resumable) {
     try {
       const listed = await ctx.client.list(resumable.uploadToken);
+      if (listed.assembled) return { saved: resumable, done: new Map(), assembled: listed.assembled };
       const done = new Map<number, string>();
       for (const part of listed.parts) {
         const inPlan = part.partNumber >= 1 && part.partNumber <= resumable.partCount;
@@ -144,7 +153,7 @@ async function begin(ctx: PartsContext, file: PickedFile): Promise<{ saved: Save
       }
       return { saved: resumable, done };
     } catch (error) {
-      if (!(error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? ''))) throw error;
+      if (!uploadGone(error)) throw error;
       ctx.state.clear(file);
     }
   }
@@ -170,7 +179,25 @@ async function begin(ctx: PartsContext, file: PickedFile): Promise<{ saved: Save
 
 /** Uploads `file` in parts; resolves with where it is stored, or undefined when cancelled. */
 export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: PartsRun): Promise<{ key: string; objectUrl: string } | undefined> {
-  const { saved, done } = await begin(ctx, file);
+  try {
+    return await uploadOnce(ctx, file, run);
+  } catch (error) {
+    // The signer no longer knows the upload mid-way (restarted without UPLOAD_SESSION_SECRET,
+    // or the upload outlived its token): its parts cannot be finished, so the file starts
+    // again at once, and only once, instead of failing for good with the signer's words.
+    if (!uploadGone(error) || !run.isCurrent()) throw error;
+    ctx.state.clear(file);
+    return uploadOnce(ctx, file, run);
+  }
+}
+
+async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): Promise<{ key: string; objectUrl: string } | undefined> {
+  const { saved, done, assembled } = await begin(ctx, file);
+  if (assembled) {
+    // Stored already, whether or not the run still wants it: nothing is left to forget but the saved upload.
+    ctx.state.clear(file);
+    return run.isCurrent() ? { key: assembled.key, objectUrl: assembled.objectUrl } : undefined;
+  }
   if (!run.isCurrent()) return undefined;
   const plan = planOf(saved);
   const sizeOf = (n: number) => partRange(plan, n).size;
@@ -310,7 +337,10 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
   if (!run.isCurrent()) return undefined;
   const parts = [...done.entries()].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
   const completed = await completeWithRetries(ctx, run, saved.uploadToken, parts);
-  if (completed === undefined) return undefined;
+  // Paused while the complete ran: its answer goes nowhere, so the saved upload stays and
+  // the resume hears from the list that the object is made (`assembled`), instead of
+  // finding nothing saved and sending the whole file again.
+  if (completed === undefined || !run.isCurrent()) return undefined;
   ctx.state.clear(file);
   return { key: completed.key, objectUrl: completed.objectUrl };
 }
