@@ -57,6 +57,68 @@ test('a ticket from before a restart still uploads after it', async () => {
   }
 });
 
+test('an upload in parts started before a restart goes on after it: the session secret lives with the data too', async () => {
+  const dataDir = path.join(root, 'data');
+  const first = await startSigner({ UPLOAD_DATA_DIR: dataDir });
+  let uploadToken: string;
+  try {
+    const created = await fetch(`${first.origin}/api/uploads`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'big.jpg', size: 30 * 1024 * 1024, type: 'image/jpeg' }),
+    });
+    expect(created.status).toBe(200);
+    ({ uploadToken } = (await created.json()) as { uploadToken: string });
+  } finally {
+    await first.close();
+  }
+
+  const second = await startSigner({ UPLOAD_DATA_DIR: dataDir });
+  try {
+    const listed = await fetch(`${second.origin}/api/uploads/list`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ uploadToken }),
+    });
+    expect(await listed.json()).toMatchObject({ parts: [] });
+    expect(listed.status).toBe(200);
+    const secretFile = path.join(dataDir, 'dev-session-secret');
+    expect((await fs.stat(secretFile)).mode & 0o777).toBe(0o600);
+    const secret = (await fs.readFile(secretFile, 'utf8')).trim();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.config.multipart.secret).toBe(secret);
+    expect(bannerLines({ config: second.config, port: 3000, interfaces: {} }).join('\n')).not.toContain(secret);
+  } finally {
+    await second.close();
+  }
+});
+
+test('UPLOAD_SESSION_SECRET set by the operator wins, and no secret file is written', async () => {
+  const dataDir = path.join(root, 'data');
+  const pinned = 'operator-session-secret-of-32-chars-at-least';
+  const signer = await startSigner({ UPLOAD_DATA_DIR: dataDir, UPLOAD_SESSION_SECRET: pinned });
+  try {
+    expect(signer.config.multipart.secret).toBe(pinned);
+    await expect(fs.stat(path.join(dataDir, 'dev-session-secret'))).rejects.toMatchObject({ code: 'ENOENT' });
+  } finally {
+    await signer.close();
+  }
+});
+
+test('a damaged session secret file stops the start, naming the file and never quoting it', async () => {
+  const dataDir = path.join(root, 'data');
+  await fs.mkdir(dataDir, { recursive: true });
+  await fs.writeFile(path.join(dataDir, 'dev-session-secret'), 'short-secret\n');
+  // A signer that did start is closed again, so a failing expectation cannot leave it running.
+  const refusal = await startSigner({ UPLOAD_DATA_DIR: dataDir }).then(
+    (started) => started.close().then(() => undefined),
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(ConfigError);
+  expect((refusal as Error).message).toMatch(/dev-session-secret \(UPLOAD_DATA_DIR\) is damaged/);
+  expect((refusal as Error).message).not.toContain('short-secret');
+});
+
 test('the keys are made once, in a file only the owner can read, and never shown', async () => {
   const dataDir = path.join(root, 'data');
   const signer = await startSigner({ UPLOAD_DATA_DIR: dataDir });
