@@ -2,7 +2,7 @@
 // public surface over a scripted transport: the signer's multipart routes answer from
 // here, each part PUT waits for the test, and the estimate's clock is moved by hand.
 import { createUploadEngine, type EngineOptions } from '../../miniprogram/shared/core/engine';
-import { ESTIMATE_CAP, ESTIMATE_TICK_MS } from '../../miniprogram/shared/core/multipart-transfer';
+import { ESTIMATE_CAP, ESTIMATE_TICK_MS, PART_TIMEOUT_FLOOR_MS, SLOWEST_PART_BYTES_PER_MS } from '../../miniprogram/shared/core/multipart-transfer';
 import { SIGNER_REQUEST_SLOTS, withRequestBudget } from '../../miniprogram/shared/core/request-budget';
 import { TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from '../../miniprogram/shared/core/ports';
 import { FakeTransport, flush, json, MiB, photo, SIGNER, T0 } from '../support/fake-transport';
@@ -115,6 +115,39 @@ describe('the bar of a file in parts', () => {
     await s.settle();
     expect(s.engine.items()[0].bytesSent).toBe(capped);
     expect(s.percents).toEqual([...s.percents].sort((a, b) => a - b));
+  });
+});
+
+describe('the time a part may take', () => {
+  it('is the floor plus its bytes at the slowest working pace, then three times what the measured pace predicts', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    const slowest = PART_TIMEOUT_FLOOR_MS + Math.ceil(PART / SLOWEST_PART_BYTES_PER_MS);
+    expect(slowest).toBeGreaterThan(5 * 60_000); // 5 MiB may take over 5 minutes before anything is measured
+    expect(s.parts.map((p) => p.request.timeoutMs)).toEqual([slowest, slowest, slowest]);
+
+    s.clock.advance(10_000);
+    s.parts[0].succeed(); // 5 MiB in 10 s on one connection
+    await s.settle();
+    expect(s.parts[3].request.timeoutMs).toBe(PART_TIMEOUT_FLOOR_MS + 3 * 10_000);
+  });
+
+  it('is never longer than the slowest working pace allows, however slow the parts so far were', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.clock.advance(900_000);
+    s.parts[0].succeed(); // 5 MiB in 15 minutes: three times that is more than the slowest pace allows
+    await s.settle();
+    expect(s.parts[3].request.timeoutMs).toBe(PART_TIMEOUT_FLOOR_MS + Math.ceil(PART / SLOWEST_PART_BYTES_PER_MS));
+  });
+
+  it("an engine's own timeout wins", async () => {
+    const s = setup({ timeoutMs: 5_000 });
+    await s.engine.add([s.video]);
+    await s.settle();
+    expect(s.parts.map((p) => p.request.timeoutMs)).toEqual([5_000, 5_000, 5_000]);
   });
 });
 

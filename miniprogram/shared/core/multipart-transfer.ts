@@ -80,6 +80,19 @@ export class PartsCutByBackground extends Error {
  * was shown until real progress passes it).
  */
 export const ESTIMATE_CAP = 0.9;
+
+/**
+ * For the same reason a part can only be ended by a total time, never for silence, and
+ * the platform's default 60 s is far too short: three 8 MiB parts sharing a 3 Mbit/s
+ * uplink need longer, so below that every part timed out, was sent again from its first
+ * byte, and the file failed. A part gets this much, plus its bytes at the slowest pace
+ * still taken for a working link, or, once parts of this run have finished, three times
+ * what their pace predicts, whichever is less (a dead part on a good link ends sooner).
+ */
+export const PART_TIMEOUT_FLOOR_MS = 60_000;
+/** 16 KiB/s per part: eight parts in flight on about 1 Mbit/s. */
+export const SLOWEST_PART_BYTES_PER_MS = 16 * 1024 / 1000;
+const PART_TIMEOUT_PACE_FACTOR = 3;
 /** How often the estimate redraws the bar while parts are in flight. */
 export const ESTIMATE_TICK_MS = 500;
 
@@ -260,6 +273,15 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
     return url;
   };
 
+  /** How long part `n`'s request may take (see PART_TIMEOUT_FLOOR_MS); an engine's own timeout wins (tests). */
+  const partTimeoutMs = (n: number): number => {
+    if (ctx.timeoutMs !== undefined) return ctx.timeoutMs;
+    const size = sizeOf(n);
+    const slowest = size / SLOWEST_PART_BYTES_PER_MS;
+    const paced = measuredBytes > 0 ? (size / (measuredBytes / measuredMs)) * PART_TIMEOUT_PACE_FACTOR : slowest;
+    return Math.ceil(PART_TIMEOUT_FLOOR_MS + Math.min(slowest, paced));
+  };
+
   const sendPart = async (n: number): Promise<void> => {
     let retries = 0;
     let resigns = 0;
@@ -270,7 +292,7 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
       const { offset, size } = partRange(plan, n);
       const hidesAtStart = ctx.visibility.hides();
       const startedAt = ctx.timers.now();
-      const task = ctx.putPart({ url: target.url, headers: target.headers, filePath: file.path, offset, length: size, timeoutMs: ctx.timeoutMs });
+      const task = ctx.putPart({ url: target.url, headers: target.headers, filePath: file.path, offset, length: size, timeoutMs: partTimeoutMs(n) });
       run.tasks.add(task);
       flying.set(n, startedAt);
       ticking();
