@@ -218,6 +218,25 @@ describe('pause and resume', () => {
     expect(s.parts).toHaveLength(6);
   });
 
+  it('removed while its upload is being started, a file leaves nothing saved and the started upload is aborted', async () => {
+    const s = setup();
+    let answerCreate!: () => void;
+    const create = s.fake.routes['POST /api/uploads'];
+    s.fake.routes['POST /api/uploads'] = async (r) => {
+      await new Promise<void>((resolve) => (answerCreate = resolve));
+      return create(r);
+    };
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.engine.remove(s.engine.items()[0].id);
+    answerCreate();
+    await s.settle();
+    expect(s.engine.items()).toEqual([]);
+    expect(s.engine.unfinished()).toEqual([]);
+    expect(s.parts).toEqual([]);
+    expect(s.fake.requests.filter((r) => r.url.endsWith('/api/uploads/abort')).map((r) => JSON.parse(r.body!))).toEqual([{ uploadToken: 'tok' }]);
+  });
+
   it('a single-request file cannot be paused (nothing of it would be kept): pause leaves it going', async () => {
     const s = setup();
     await s.engine.add([photo(1000, 'small.jpg')]);

@@ -4,7 +4,7 @@
 // item state lives in items.ts, decisions in retry.ts, signer calls in ticket-client.ts.
 import type { UploadLimits, UploadTicket } from '../../../typings/ticket';
 import type { MultipartLimits } from '../../../typings/multipart';
-import type { EngineEvents, Lang, Rejection, SavedUploadSummary, UploadEngineApi, UploadItem } from './types';
+import type { EngineEvents, Lang, PickedFile, Rejection, SavedUploadSummary, UploadEngineApi, UploadItem } from './types';
 import { TransportError, type FileUploadRequest, type KeyValueStore, type Transport } from './ports';
 import { createMultipartClient } from './multipart-client';
 import { partRange } from '../contract/index';
@@ -365,7 +365,18 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       fail(entry, p);
     } finally {
       if (entry.run === run) entry.task = undefined;
+      // Removed while a step was under way (its start, most likely, which saves the upload
+      // after remove() looked): abandoned now, or it would come back as 上次没有传完.
+      if (store.get(entry.item.id) !== entry) abandonSaved(entry.item.file);
     }
+  }
+
+  /** Removed for good: an upload in parts is abandoned on the store too (cancel keeps it to resume). */
+  function abandonSaved(file: PickedFile): void {
+    const saved = multipartState.load(file, now());
+    if (!saved) return;
+    multipartState.clear(file);
+    multipartClient.abort(saved.uploadToken).catch(() => undefined);
   }
 
   /** (Re)starts entries: reusable tickets go straight to the queue, the rest share ticket requests. */
@@ -523,12 +534,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (!entry) return;
       store.cancel(entry);
       store.forget(id);
-      // Removed for good: an upload in parts is abandoned on the store too (cancel keeps it to resume).
-      const saved = multipartState.load(entry.item.file, now());
-      if (saved) {
-        multipartState.clear(entry.item.file);
-        multipartClient.abort(saved.uploadToken).catch(() => undefined);
-      }
+      abandonSaved(entry.item.file);
     },
 
     items(): readonly UploadItem[] {
