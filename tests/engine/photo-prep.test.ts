@@ -32,6 +32,10 @@ function memoryTools(files: Record<string, Uint8Array>, compress: (bytes: Uint8A
       return files[path].length;
     },
     removeTempFile: (path) => void delete files[path],
+    // Photo preparation never clears leftovers (the page does, at load).
+    removeLeftoverTempFiles: async () => {
+      throw new Error('not photo preparation\'s to call');
+    },
   };
   return { tools, calls, files };
 }

@@ -141,6 +141,14 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
       mkdir: (o: Options) => result(o, () => fs.mkdirSync(diskPath(o.dirPath), { recursive: !!o.recursive })),
       rmdir: (o: Options) => result(o, () => fs.rmSync(diskPath(o.dirPath), { recursive: !!o.recursive })),
       unlink: (o: Options) => result(o, () => fs.unlinkSync(diskPath(o.filePath))),
+      readdir: (o: Options) =>
+        setImmediate(() => {
+          try {
+            o.success?.({ files: fs.readdirSync(diskPath(o.dirPath)) });
+          } catch (e) {
+            o.fail?.({ error: 10022, errorMessage: (e as Error).message });
+          }
+        }),
     };
   };
 

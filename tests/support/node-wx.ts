@@ -336,6 +336,7 @@ export function createNodeWx(options: NodeWxOptions = {}) {
         return {};
       }),
     unlink: (o: AnyOptions) => answer('unlink', o, () => (fs.unlinkSync(diskPath(o.filePath)), {})),
+    readdir: (o: AnyOptions) => answer('readdir', o, () => ({ files: fs.readdirSync(diskPath(o.dirPath)) })),
   };
   const recordPicker = (api: string, o: AnyOptions | undefined) => {
     const { success, fail, complete, ...rest } = o ?? {};

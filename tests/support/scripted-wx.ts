@@ -329,7 +329,20 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
       }),
     unlink: (o: AnyOptions) => later(() => (state.written.delete(o.filePath), o.success?.({ errMsg: 'unlink:ok' }))),
     mkdir: (o: AnyOptions) => later(() => o.success?.({ errMsg: 'mkdir:ok' })),
-    rmdir: (o: AnyOptions) => later(() => o.success?.({ errMsg: 'rmdir:ok' })),
+    // As WeChat's: with `recursive`, what the app wrote under the folder goes too.
+    rmdir: (o: AnyOptions) =>
+      later(() => {
+        const prefix = `${String(o.dirPath).replace(/\/$/, '')}/`;
+        if (o.recursive) for (const p of [...state.written.keys()]) if (p.startsWith(prefix)) state.written.delete(p);
+        o.success?.({ errMsg: 'rmdir:ok' });
+      }),
+    // The names directly in a folder, of the files the app wrote there.
+    readdir: (o: AnyOptions) =>
+      later(() => {
+        const prefix = `${String(o.dirPath).replace(/\/$/, '')}/`;
+        const files = [...state.written.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length));
+        o.success?.({ files, errMsg: 'readdir:ok' });
+      }),
   };
   replace('getFileSystemManager', () => fsManager);
   replace("env", { USER_DATA_PATH });

@@ -5,7 +5,8 @@
 import { uiMessages } from '../../miniprogram/shared/ui/index';
 import { fileFingerprint, type SavedUpload } from '../../miniprogram/shared/core/index';
 import { hasClass, openPage, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
-import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
+import { TEST_LIMITS, USER_DATA_PATH, waitFor, type ScriptedWx } from '../support/scripted-wx';
+import { cameraJpeg } from '../support/camera-jpeg';
 
 const UPLOAD_PAGE = 'pages/upload/index';
 const zh = uiMessages('zh');
@@ -16,6 +17,7 @@ const BIG = 5 * PART_BYTES + 1000; // above the 20 MB single-request limit: 6 pa
 const PART_COUNT = 6;
 const STATUSES = ['waiting', 'uploading', 'paused', 'done', 'failed', 'cancelled'] as const;
 /** The "+" tile's sheet on WeChat: camera, album, chats. */
+const ALBUM = 1;
 const CHATS = 2;
 const WAIT_MS = 10_000;
 
@@ -217,6 +219,37 @@ describe('继续上传: uploads an earlier launch left unfinished', () => {
     await waitFor(() => rows(page).length === 0, 'the row goes', WAIT_MS);
     expect(wx.requests.filter((r) => r.url.endsWith('/api/uploads/abort'))).toHaveLength(1);
     expect([...wx.storage.keys()].filter((k) => k.startsWith('multipart-upload:'))).toEqual([]);
+  });
+
+  it("the copies a killed run left are deleted, except the one a saved upload will send: 继续上传 still works after a photo is added", async () => {
+    const kept = `${USER_DATA_PATH}/outgoing/earlier-1.mp4`;
+    const leftover = `${USER_DATA_PATH}/outgoing/earlier-2.jpg`;
+    session = await openPage(UPLOAD_PAGE, {
+      before: (wx) => {
+        withParts(wx);
+        // A cleaned copy (原图 with the position removed) that went up in parts, and one that did not.
+        wx.written.set(kept, new Uint8Array(BIG));
+        wx.written.set(leftover, new Uint8Array(10));
+        leftOver(wx, kept, 'clip.mp4', false);
+      },
+    });
+    const { page, wx } = session;
+    // A photo of this run, prepared as a copy of its own, before the person continues.
+    tap(page, '.original-toggle');
+    await waitFor(() => page.data.original === true, '原图 is on');
+    wx.fileBytes.set('http://tmp/gps.jpg', cameraJpeg());
+    wx.sheetAnswers.push(ALBUM);
+    wx.picks.push({ files: [{ path: 'http://tmp/gps.jpg', size: cameraJpeg().length }] });
+    tap(page, '.add-tile');
+    await waitFor(() => wx.uploads.length === 1, 'the photo goes', WAIT_MS);
+    expect(wx.uploads[0].filePath.startsWith(`${USER_DATA_PATH}/outgoing/`)).toBe(true);
+    await waitFor(() => !wx.written.has(leftover), 'the leftover goes', WAIT_MS);
+    expect(wx.written.has(wx.uploads[0].filePath)).toBe(true);
+    expect(wx.written.has(kept)).toBe(true);
+    expect(rows(page).map((r) => r.continueButton !== undefined)).toEqual([true]);
+    rows(page)[0].continueButton!.dispatchEvent('tap');
+    await waitFor(() => tiles(page).some((t) => t.actionText === zh.pause), 'it goes on', WAIT_MS);
+    expect(wx.written.has(kept)).toBe(true);
   });
 
   it('reads in English', async () => {

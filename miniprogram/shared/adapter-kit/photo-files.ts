@@ -3,8 +3,9 @@
 // options, different error shapes). Prepared copies go to one folder under
 // USER_DATA_PATH (the apps cannot write their temp folder); that folder counts
 // against the user-data quota (WeChat: 200 MB), so a copy is deleted once its
-// upload is done or removed, and the folder is emptied on first use in a run: a copy
-// left by a run that was killed mid-upload is not needed any more.
+// upload is done or removed, and what a run killed mid-upload left is deleted once
+// per run, except the copies an upload in parts saved for 继续上传 will still send
+// (emptying the whole folder used to take those too, and the resume then failed).
 import type { PhotoTools } from '../core/index';
 import { PlatformError } from '../core/index';
 
@@ -17,7 +18,7 @@ export interface FileSystemLike {
   getFileInfo(o: { filePath: string } & Callbacks<{ size: number }>): void;
   unlink(o: { filePath: string } & Callbacks<unknown>): void;
   mkdir(o: { dirPath: string; recursive?: boolean } & Callbacks<unknown>): void;
-  rmdir(o: { dirPath: string; recursive?: boolean } & Callbacks<unknown>): void;
+  readdir(o: { dirPath: string } & Callbacks<{ files: string[] }>): void;
 }
 
 export const OUTGOING_DIR = 'outgoing';
@@ -29,14 +30,15 @@ export function createPhotoFiles(
 ): Omit<PhotoTools, 'compressImage'> {
   let folderReady: Promise<string> | undefined;
   let written = 0;
+  /** Copies this run wrote: never leftovers, whenever the leftovers are cleared. */
+  const writtenThisRun = new Set<string>();
+  let leftoversCleared = false;
   const failWith = (reject: (e: unknown) => void) => (err: unknown) => reject(new PlatformError('unknown', errorText(err), err));
   const dir = () => `${userDataPath()}/${OUTGOING_DIR}`;
 
   const folder = () => {
-    folderReady ??= new Promise((resolve) => {
-      const make = () => fs().mkdir({ dirPath: dir(), recursive: true, success: () => resolve(dir()), fail: () => resolve(dir()) });
-      fs().rmdir({ dirPath: dir(), recursive: true, success: make, fail: make });
-    });
+    // Already there is fine (fail): the write that follows says whether the folder is usable.
+    folderReady ??= new Promise((resolve) => fs().mkdir({ dirPath: dir(), recursive: true, success: () => resolve(dir()), fail: () => resolve(dir()) }));
     return folderReady;
   };
 
@@ -54,7 +56,30 @@ export function createPhotoFiles(
       const folderPath = await folder();
       written += 1;
       const filePath = `${folderPath}/${Date.now().toString(36)}-${written}.${extension}`;
+      writtenThisRun.add(filePath);
       return new Promise((resolve, reject) => fs().writeFile({ filePath, data, success: () => resolve(filePath), fail: failWith(reject) }));
+    },
+    removeLeftoverTempFiles(keep) {
+      if (leftoversCleared) return Promise.resolve();
+      leftoversCleared = true;
+      // Best effort: leftovers only cost quota, so a failure here never reaches the person.
+      return new Promise((resolve) => {
+        try {
+          fs().readdir({
+            dirPath: dir(),
+            success: ({ files }) => {
+              for (const name of files) {
+                const filePath = `${dir()}/${name}`;
+                if (!keep.has(filePath) && !writtenThisRun.has(filePath)) fs().unlink({ filePath, fail: () => undefined });
+              }
+              resolve();
+            },
+            fail: () => resolve(), // no folder yet: nothing was left
+          });
+        } catch {
+          resolve();
+        }
+      });
     },
     fileSize(path) {
       return new Promise((resolve, reject) =>

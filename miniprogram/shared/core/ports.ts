@@ -195,6 +195,11 @@ export interface PhotoTools {
   fileSize(path: string): Promise<number>;
   /** Deletes a copy writeTempFile made (anything else is left alone); failures are ignored. */
   removeTempFile(path: string): void;
+  /**
+   * Deletes the copies earlier runs left (killed mid-upload), except `keep`: the files
+   * saved uploads in parts will still send. Once per run; copies this run wrote stay.
+   */
+  removeLeftoverTempFiles(keep: ReadonlySet<string>): Promise<void>;
 }
 
 export interface AppPlatform extends Platform, PhotoTools {

@@ -212,6 +212,8 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   /** Lists them, each checked against the phone: the temp file it was sending must still be there, as large. */
   const loadResumable = async () => {
     saved = engine.unfinished();
+    // What a killed run left in USER_DATA_PATH goes, but not what 继续上传 will send.
+    void platform.removeLeftoverTempFiles(new Set(saved.map((s) => s.file.path)));
     gone.clear();
     await Promise.all(
       saved.map(async (s) => {
