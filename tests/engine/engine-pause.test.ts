@@ -323,6 +323,25 @@ describe('a signer that no longer knows the upload', () => {
   });
 });
 
+describe('sharing the queue', () => {
+  it('a photo added while a file goes in parts starts once one part ends, not after every part has started', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    expect(s.inFlight().map((p) => p.partNumber)).toEqual([1, 2, 3]); // alone, the file fills the queue
+    await s.engine.add([photo(1000, 'small.jpg')]);
+    await s.settle();
+    expect(s.fake.uploads).toHaveLength(0);
+    s.parts[0].succeed();
+    await s.settle();
+    expect(s.fake.uploads).toHaveLength(1); // the photo took the slot part 1 left
+    expect(s.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
+    s.parts[1].succeed();
+    await s.settle();
+    expect(s.parts.map((p) => p.partNumber)).toEqual([1, 2, 3, 4]);
+  });
+});
+
 describe('the request budget', () => {
   it('holds the signer calls to the slots the transfers leave of the platform\'s 10', async () => {
     const fake = new FakeTransport(() => T0);

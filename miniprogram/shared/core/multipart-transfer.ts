@@ -340,9 +340,15 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
     }
   };
 
-  await Promise.all(
-    pending.map((n) =>
-      ctx.queue.run(async () => {
+  // The file queues one part per lane and the lane's next part only when that one has
+  // ended, behind whatever was queued meanwhile: a photo added during a 128-part video
+  // goes up once a part ends, not after every part has started. Alone, the file still
+  // fills the queue.
+  let next = 0;
+  const lane = async () => {
+    while (next < pending.length && !stopped()) {
+      const n = pending[next++];
+      await ctx.queue.run(async () => {
         if (stopped()) return;
         try {
           await sendPart(n);
@@ -351,9 +357,10 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
           // One part failed for good: the others in flight stop now, their bytes would be sent again anyway.
           for (const task of run.tasks) task.abort();
         }
-      }),
-    ),
-  );
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.queue.size, pending.length) }, lane));
   if (tick !== undefined) ctx.timers.clearTimeout(tick);
   if (failure !== undefined) throw failure;
   if (!run.isCurrent()) return undefined;

@@ -12,6 +12,11 @@ export class ConcurrencyQueue {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`queue limit must be a positive integer, got ${limit}`);
   }
 
+  /** How many jobs may run at once. */
+  get size(): number {
+    return this.limit;
+  }
+
   get active(): number {
     return this.running;
   }
