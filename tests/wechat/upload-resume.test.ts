@@ -77,14 +77,14 @@ describe('pause and resume on a tile', () => {
   it('暂停 aborts its parts in flight, gives its slots to the others, shows 已暂停 with 继续; 继续 sends only what the store lacks', async () => {
     const { page, wx } = await openWithBigVideo();
     wx.parts[0].succeed(); // part 1 stored
-    await waitFor(() => wx.parts.length === 4, 'part 4 takes the free slot', WAIT_MS);
+    // The photo was queued before the video's next part: it takes the slot part 1 left.
+    await waitFor(() => wx.uploads.length === 1, 'the photo takes the free slot', WAIT_MS);
+    expect(wx.parts).toHaveLength(3);
     tiles(page)[0].action!.dispatchEvent('tap');
     await waitFor(() => tiles(page)[0].status === 'paused', 'the tile is paused', WAIT_MS);
     // Every part still in flight was aborted: none is left waiting on the network.
     expect(wx.parts.every((p) => p.settled)).toBe(true);
-    // Its share of the queue went to the photo, which was waiting.
-    await waitFor(() => wx.uploads.length === 1, 'the photo starts', WAIT_MS);
-    expect(wx.parts).toHaveLength(4);
+    expect(wx.parts).toHaveLength(3);
     const paused = tiles(page)[0];
     expect(paused.actionText).toBe(zh.resume);
     expect(paused.overlay).toBe(`${zh.status.paused} ${Math.floor((PART_BYTES * 100) / BIG)}%`);
