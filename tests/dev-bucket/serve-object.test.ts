@@ -96,3 +96,40 @@ it('still serves every object after a restart on the same dataDir', async () => 
     await again.close();
   }
 });
+
+it('a read racing overwrites of its key gets the old object or a new one whole, never NoSuchKey', async () => {
+  const racing = await startBucket();
+  try {
+    await race(racing);
+  } finally {
+    await racing.close();
+    await fs.rm(racing.root, { recursive: true, force: true });
+  }
+});
+
+async function race(running: RunningBucket) {
+  const ticket = ticketFor(running, { key: 'uploads/2026/11/22/raced.png' });
+  const versions = [0, 1, 2, 3].map((i) => Buffer.alloc(20_000 + i * 1000, i + 1));
+  expect((await post(running, formFor(ticket, versions[0]))).status).toBe(201);
+  const url = urlOf(running.endpoint, ticket.key);
+  const until = Date.now() + 1500;
+  const statuses: number[] = [];
+  let writes = 0;
+  const writer = async (version: Buffer) => {
+    while (Date.now() < until) {
+      expect((await post(running, formFor(ticket, version))).status).toBe(201);
+      writes += 1;
+    }
+  };
+  const reader = async () => {
+    while (Date.now() < until) {
+      const answer = await request(url);
+      statuses.push(answer.status);
+      if (answer.status === 200) expect(versions.some((v) => v.equals(answer.body))).toBe(true);
+    }
+  };
+  await Promise.all([...versions.map(writer), ...Array.from({ length: 6 }, reader)]);
+  expect(writes).toBeGreaterThan(20);
+  expect(statuses.length).toBeGreaterThan(100);
+  expect(new Set(statuses)).toEqual(new Set([200]));
+}
