@@ -133,6 +133,45 @@ async function postWithStatus(status: string) {
   ]));
 }
 
+describe("a starts-with Content-Type condition, as the SDK's createPresignedPost writes it", () => {
+  /** A form allowing any image/ type (the SDK's own policy), sent with `contentType`. */
+  async function imageForm(contentType: string) {
+    const client = new S3Client({ region: REGION, credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.accessKeySecret } });
+    jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'hrtime', 'performance'] });
+    const presigned = await createPresignedPost(client, {
+      Bucket: BUCKET,
+      Key: 'sdk/2026/11/22/typed.png',
+      Conditions: [['starts-with', '$Content-Type', 'image/']],
+      Expires: 300,
+    }).finally(() => jest.useRealTimers());
+    return multipart([
+      ...Object.entries(presigned.fields).map(([name, value]) => ({ name, value })),
+      { name: 'Content-Type', value: contentType },
+      { name: 'file', filename: 'photo.png', contentType: 'image/png', data: photo },
+    ]);
+  }
+
+  it('passes a plain image type', async () => {
+    expect((await post(running, await imageForm('image/png'))).status).toBe(204);
+    await fs.rm(running.dataDir, { recursive: true, force: true });
+    for (const dir of ['tmp', 'objects', 'meta']) await fs.mkdir(path.join(running.dataDir, dir), { recursive: true });
+  });
+
+  it('reads a type with commas as a list whose every element must pass (S3, Condition Matching)', async () => {
+    const answer = await post(running, await imageForm('image/png,text/html'));
+    expect(answer.status).toBe(403);
+    expect(errorCode(answer)).toBe('AccessDenied');
+    await expectNothingStored();
+  });
+
+  it('refuses a type no header can carry, before storing an object no read could answer', async () => {
+    const answer = await post(running, await imageForm('image/png\u2603'));
+    expect(answer.status).toBe(400);
+    expect(errorCode(answer)).toBe('InvalidArgument');
+    await expectNothingStored();
+  });
+});
+
 describe('refused uploads leave nothing behind', () => {
   const flip = (text: string) => text.slice(0, -1) + (text.endsWith('0') ? '1' : '0');
   const without = (fields: Record<string, string>, name: string) => Object.fromEntries(Object.entries(fields).filter(([n]) => n !== name));

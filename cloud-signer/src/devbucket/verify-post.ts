@@ -94,14 +94,31 @@ export function verifyPost(fields: FormFields, target: BucketIdentity, now: Date
   if (formBucket !== undefined && formBucket !== target.bucket) {
     throw invalidArgument(`This form is for bucket '${formBucket}', but it was sent to bucket '${target.bucket}'.`);
   }
+  const contentType = fields.get('content-type') || 'binary/octet-stream';
+  // Stored, it is sent back as a header on every read: one node cannot send (a form field
+  // is UTF-8, a header is not) would store an object no GET could ever answer.
+  if (NOT_A_HEADER_VALUE.test(contentType)) throw invalidArgument('The Content-Type field holds characters an HTTP header cannot carry.');
   return {
     key: field('key'),
-    contentType: fields.get('content-type') || 'binary/octet-stream',
+    contentType,
     minBytes: range.min,
     maxBytes: range.max,
     successStatus: successStatusOf(fields.get('success_action_status')),
     successRedirect: redirectOf(fields.get('success_action_redirect') || fields.get('redirect')),
   };
+}
+
+/** What node's http refuses in a header value (its checkInvalidHeaderChar). */
+const NOT_A_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * S3's POST policy, Condition Matching: a Content-Type with commas in it is a list under
+ * starts-with, and each element must start with the prefix (`image/jpg,text/html` does not
+ * pass `image/`; browsers would take its last entry as the type).
+ */
+function startsWithCondition(name: string, value: string, prefix: string): boolean {
+  if (name !== 'content-type') return value.startsWith(prefix);
+  return value.split(',').every((element) => element.startsWith(prefix));
 }
 
 /**
@@ -180,7 +197,7 @@ function checkConditions(conditions: Condition[], fields: FormFields, bucket: st
       const name = first.slice(1).toLowerCase();
       covered.add(name);
       const value = valueOf(name, fields, bucket);
-      const holds = op === 'eq' ? value === second : value !== undefined && value.startsWith(second);
+      const holds = op === 'eq' ? value === second : value !== undefined && startsWithCondition(name, value, second);
       if (!holds) throw policyDenied(`Policy Condition failed: ${describe(condition)}`);
       continue;
     }
