@@ -100,6 +100,38 @@ describe('dev bucket multipart refusals', () => {
     expect((await request(`${running.endpoint}/${key}`)).body.length).toBe(5 * MIB + 1000);
   });
 
+  it('refuses a part URL sent with x-amz-* headers its signature does not cover, as S3 does (HeadersNotSigned)', async () => {
+    const { key, uploadId } = await started();
+    const url = partUrl(running, key, uploadId, 1, 100);
+    for (const header of ['x-amz-acl', 'x-amz-meta-owner', 'x-amz-server-side-encryption']) {
+      const res = await fetch(url, { method: 'PUT', body: new Uint8Array(randomBytes(100)), headers: { [header]: 'x' } });
+      const text = await res.text();
+      expect([res.status, /<Code>([^<]*)/.exec(text)?.[1]]).toEqual([403, 'AccessDenied']);
+      expect(text).toContain(`headers present in the request which were not signed: ${header}`);
+    }
+    expect((await client.send(new ListPartsCommand({ Bucket: PATH_BUCKET, Key: key, UploadId: uploadId }))).Parts ?? []).toEqual([]);
+    // The same URL without them goes in.
+    expect((await putPart(url, randomBytes(100))).status).toBe(200);
+  });
+
+  it('answers 403, not 500, when SignedHeaders names a header no request has (constructor, __proto__)', async () => {
+    const day = START.toISOString().slice(0, 10).replace(/-/g, '');
+    const amzDate = START.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    for (const name of ['constructor', '__proto__', 'tostring']) {
+      const answer = await request(`${running.endpoint}/${freshKey()}?uploadId=x&partNumber=1`, {
+        method: 'PUT',
+        body: Buffer.from('x'),
+        headers: {
+          Authorization: `AWS4-HMAC-SHA256 Credential=DEVKEYTEST000001/${day}/us-east-1/s3/aws4_request, SignedHeaders=host;${name}, Signature=${'0'.repeat(64)}`,
+          'x-amz-date': amzDate,
+          'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+          'Content-Length': '1',
+        },
+      });
+      expect([answer.status, errorCode(answer)]).toEqual([403, 'AccessDenied']);
+    }
+  });
+
   it('refuses unsigned requests and requests signed with another secret', async () => {
     const key = freshKey();
     const unsigned = await request(`${running.endpoint}/${key}?uploads`, { method: 'POST' });

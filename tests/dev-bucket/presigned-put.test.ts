@@ -48,6 +48,15 @@ async function nothingStored(): Promise<void> {
   expect(await filesUnder(path.join(signer.dataDir, 'tmp'))).toEqual([]);
 }
 
+test('a PUT ticket sent with x-amz-* headers it did not sign is refused (S3: HeadersNotSigned), and nothing is stored', async () => {
+  const ticket = await ticketFor(photo.length);
+  for (const extra of [{ 'x-amz-acl': 'public-read-write' }, { 'x-amz-meta-evil': '1' }, { 'x-amz-server-side-encryption': 'aws:kms' }]) {
+    const answer = await put(ticket.url, photo, { ...(ticket.headers ?? {}), ...extra });
+    expect([answer.status, errorCode(answer)]).toEqual([403, 'AccessDenied']);
+  }
+  await nothingStored();
+});
+
 test('a PUT ticket uploads, and the object reads back with its type and MD5 ETag', async () => {
   const ticket = await ticketFor(photo.length);
   const answer = await put(ticket.url, photo, ticket.headers ?? {});

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { S3_MAX_PRESIGN_SECONDS, S3_QUERY, S3_UNSIGNED_PAYLOAD, presignS3 } from '../../../miniprogram/shared/signing/index';
 import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR } from '../../../miniprogram/shared/signing/index';
-import { parseCredential } from './sigv4-verify';
+import { parseCredential, refuseUnsignedAmzHeaders } from './sigv4-verify';
 import { nodeCrypto } from '../node-crypto';
 import type { BucketIdentity } from './verify-post';
 import { S3Error, invalidArgument } from './s3-error';
@@ -72,6 +72,7 @@ export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: 
   if (query.get(S3_QUERY.signedHeaders) !== GET_SIGNED_HEADERS) {
     throw accessDenied('Access Denied: only presigned links signing the host header alone are accepted here.');
   }
+  refuseUnsignedAmzHeaders(req.headers, [GET_SIGNED_HEADERS], true);
   verifyPresigned(req, 'GET', {}, key, endpoint, identity, now);
 }
 
@@ -91,10 +92,11 @@ export function verifyPresignedPut(req: IncomingMessage, key: string, endpoint: 
   if (req.headers['content-length'] === undefined) {
     throw new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
   }
+  refuseUnsignedAmzHeaders(req.headers, names, true);
   const headers: Record<string, string> = {};
   for (const name of names) {
     if (name === 'host') continue;
-    const value = req.headers[name];
+    const value = Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
     if (typeof value !== 'string') throw accessDenied(`Access Denied: the signed header ${name.slice(0, 64)} is missing from the request.`);
     headers[name] = value;
   }

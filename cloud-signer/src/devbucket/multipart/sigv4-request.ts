@@ -19,7 +19,7 @@ import {
 } from '../../../../miniprogram/shared/signing/index';
 import { nodeCrypto } from '../../node-crypto';
 import { S3Error, invalidArgument } from '../s3-error';
-import { parseCredential } from '../sigv4-verify';
+import { parseCredential, refuseUnsignedAmzHeaders } from '../sigv4-verify';
 import type { BucketIdentity } from '../verify-post';
 
 /** S3 refuses a request dated further than this from its own clock (RequestTimeTooSkewed). */
@@ -77,6 +77,8 @@ function sameText(a: string, b: string): boolean {
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
+  // Own headers only: a "signed header" named constructor or __proto__ is simply not sent.
+  if (!Object.hasOwn(req.headers, name)) return undefined;
   const value = req.headers[name];
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(',') : value;
@@ -183,6 +185,7 @@ export function verifySigV4Request(req: IncomingMessage, identity: BucketIdentit
   }
   const signedNames = claimed.signedHeaders.split(';');
   if (!signedNames.includes('host')) throw accessDenied('Access Denied: the host header must be signed.');
+  refuseUnsignedAmzHeaders(req.headers, signedNames, !headerSigned);
   const canonicalHeaders = signedNames
     .map((name) => {
       const value = headerValue(req, name);
