@@ -50,7 +50,8 @@ async function nothingStored(): Promise<void> {
 
 test('a PUT ticket sent with x-amz-* headers it did not sign is refused (S3: HeadersNotSigned), and nothing is stored', async () => {
   const ticket = await ticketFor(photo.length);
-  for (const extra of [{ 'x-amz-acl': 'public-read-write' }, { 'x-amz-meta-evil': '1' }, { 'x-amz-server-side-encryption': 'aws:kms' }]) {
+  const extras: Record<string, string>[] = [{ 'x-amz-acl': 'public-read-write' }, { 'x-amz-meta-evil': '1' }, { 'x-amz-server-side-encryption': 'aws:kms' }];
+  for (const extra of extras) {
     const answer = await put(ticket.url, photo, { ...(ticket.headers ?? {}), ...extra });
     expect([answer.status, errorCode(answer)]).toEqual([403, 'AccessDenied']);
   }
