@@ -1,6 +1,7 @@
 // Issue 9, item 11: reads closer to S3. Range gives 206 with Content-Range (the app's
 // video preview and the console seek), an unsatisfiable one 416 InvalidRange; If-None-Match
-// takes a list (and *, and weak tags) for 304, If-Match answers 412 PreconditionFailed.
+// takes a list (and *, and weak tags) for 304, If-Match answers 412 PreconditionFailed, and
+// If-Modified-Since / If-Unmodified-Since apply where no ETag condition was sent.
 // Checked against what RFC 9110 (sections 13 and 14) and S3's GetObject say.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -102,6 +103,32 @@ describe('If-Match', () => {
   test('a failed If-Match wins over a Range', async () => {
     const answer = await request(url, { headers: { 'If-Match': '"other"', Range: 'bytes=0-1' } });
     expect(answer.status).toBe(412);
+  });
+});
+
+describe('If-Modified-Since and If-Unmodified-Since (the object was stored at 2026-11-22 10:00:00 GMT)', () => {
+  const STORED = 'Sun, 22 Nov 2026 10:00:00 GMT';
+  const BEFORE = 'Sun, 22 Nov 2026 09:59:59 GMT';
+  const LATER = 'Mon, 23 Nov 2026 10:00:00 GMT';
+
+  test.each([
+    [{ 'If-Modified-Since': STORED }, 304],
+    [{ 'If-Modified-Since': LATER }, 304],
+    [{ 'If-Modified-Since': BEFORE }, 200],
+    [{ 'If-Modified-Since': 'not a date' }, 200],
+    [{ 'If-Unmodified-Since': STORED }, 200],
+    [{ 'If-Unmodified-Since': BEFORE }, 412],
+    [{ 'If-Unmodified-Since': 'not a date' }, 200],
+    // S3, as RFC 9110: If-Match decides when both are sent, so does If-None-Match.
+    [{ 'If-Match': 'ETAG', 'If-Unmodified-Since': BEFORE }, 200],
+    [{ 'If-None-Match': 'ETAG', 'If-Modified-Since': BEFORE }, 304],
+    [{ 'If-None-Match': '"other"', 'If-Modified-Since': LATER }, 200],
+  ])('%p → %d', async (headers, status) => {
+    const sent = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value === 'ETAG' ? etag : value]));
+    const answer = await request(url, { headers: sent });
+    expect(answer.status).toBe(status);
+    if (status === 412) expect(errorCode(answer)).toBe('PreconditionFailed');
+    if (status === 304) expect(answer.body.length).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 // The request headers that shape a GET or HEAD of an object, evaluated in RFC 9110's
-// order (section 13.2.2): If-Match (412), If-None-Match (304), then Range (206/416),
-// which If-Range turns back into the whole object when it names another version.
+// order (section 13.2.2), as S3 does: If-Match, or without it If-Unmodified-Since (412);
+// If-None-Match, or without it If-Modified-Since (304); then Range (206/416), which
+// If-Range turns back into the whole object when it names another version.
 // Hand-written rather than a package: the rules fit in this file, and the two the
 // ecosystem has (`range-parser`, `fresh`) are not dependencies of the signer.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -57,6 +58,14 @@ function rangeStillApplies(ifRange: string | undefined, etag: string, lastModifi
   return lastModified !== undefined && !Number.isNaN(date) && date === Math.floor(lastModified.getTime() / 1000) * 1000;
 }
 
+/** Whether the object changed after an HTTP date header, to the second it is served with; undefined when the date is not one. */
+function modifiedSince(header: string | undefined, lastModified: Date | undefined): boolean | undefined {
+  if (header === undefined || lastModified === undefined) return undefined;
+  const date = Date.parse(header);
+  if (Number.isNaN(date)) return undefined; // RFC 9110: an invalid date is ignored
+  return Math.floor(lastModified.getTime() / 1000) * 1000 > date;
+}
+
 /** What to answer for an existing object with `etag` of `size` bytes; throws 412/416 as S3Errors. */
 export function planRead(headers: IncomingHttpHeaders, etag: string, size: number, lastModified?: Date): ReadPlan {
   const ifMatch = headers['if-match'];
@@ -64,12 +73,16 @@ export function planRead(headers: IncomingHttpHeaders, etag: string, size: numbe
     // Strong comparison: a weak tag never matches If-Match.
     const tags = entityTags(ifMatch);
     if (!tags.some((tag) => tag === '*' || tag === etag)) throw preconditionFailed('If-Match');
+  } else if (modifiedSince(headers['if-unmodified-since'], lastModified) === true) {
+    throw preconditionFailed('If-Unmodified-Since');
   }
   const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
     // Weak comparison.
     const tags = entityTags(ifNoneMatch);
     if (tags.some((tag) => tag === '*' || weakless(tag) === etag)) return { kind: 'not-modified' };
+  } else if (modifiedSince(headers['if-modified-since'], lastModified) === false) {
+    return { kind: 'not-modified' };
   }
   const ifRange = headers['if-range'] as string | undefined; // Node gives arrays for set-cookie only
   const range = headers.range === undefined || !rangeStillApplies(ifRange, etag, lastModified) ? undefined : parseByteRange(headers.range, size);
