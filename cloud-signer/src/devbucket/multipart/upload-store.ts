@@ -156,7 +156,12 @@ export class UploadStore {
 
   async remove(uploadId: string): Promise<void> {
     if (!UPLOAD_ID.test(uploadId)) return;
-    await fs.rm(this.dir(uploadId), { recursive: true, force: true });
+    const dir = this.dir(uploadId);
+    // Gone for every later step at once: find() reads the record.
+    await fs.rm(path.join(dir, 'upload-record'), { force: true });
+    // A part still streaming in can add its file while the folder goes (ENOTEMPTY, an abort
+    // answered 500 while the app's last parts were on the wire): fs.rm tries again.
+    await fs.rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 
   /** Deletes uploads started before `cutoff` (abandoned: never completed nor aborted); returns how many. */
