@@ -101,7 +101,7 @@ const withParts = (wx: ScriptedWx) => {
   wx.multipart = { partSize: PART_BYTES };
 };
 
-/** Two videos in parts (the first paused by the person, the second going) and a photo waiting its turn. */
+/** Two videos in parts (the first paused by the person, the second going) and a photo, which got the slot a part of the second left. */
 async function paused(language?: string): Promise<OpenPage> {
   const session = await openPage(UPLOAD_PAGE, { concurrency: 3, language, before: withParts });
   const { wx, services } = session;
@@ -370,7 +370,7 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
   it('upload, a file in parts paused: 已暂停 and how far on the picture, 继续 under it; 暂停 on the one going; none on a photo', () => {
     const layout = layouts['upload-paused'];
     expectUsable(layout);
-    expect(layout.tiles.map((t) => t.status)).toEqual(['paused', 'uploading', 'waiting']);
+    expect(layout.tiles.map((t) => t.status)).toEqual(['paused', 'uploading', 'uploading']);
     expect(layout.tiles[0].overlay).toMatch(new RegExp(`^${zh.status.paused} \\d+%$`));
     const actions = layout.tapTargets.filter((t) => t.name === 'action');
     expect(actions.map((t) => t.label.split('，')[0])).toEqual([zh.resume, zh.pause]);
