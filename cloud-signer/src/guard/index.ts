@@ -26,6 +26,8 @@ export interface Guard {
   admitLogin(req: IncomingMessage): Promise<Caller>;
   /** Undefined when no daily quota is set. All of the batch or none of it (429). */
   admitBatch?: (caller: Caller, files: readonly { size: number }[], now: Date) => Promise<void>;
+  /** Set with admitBatch: gives its count back when the batch it admitted could not be issued. */
+  returnBatch?: (caller: Caller, files: readonly { size: number }[], now: Date) => Promise<void>;
   /**
    * True when a byte quota is set: a ticket then allows exactly the declared size, so the
    * quota counts what can really be stored.
@@ -67,12 +69,16 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
   // listeners run synchronously, and both writers write synchronously.
   if (audit !== undefined) process.once('exit', endAudit);
 
+  const bytesOf = (files: readonly { size: number }[]) => {
+    let bytes = 0;
+    for (let i = 0; i < files.length; i++) bytes += files[i].size;
+    return bytes;
+  };
   const admitBatch = limits.batchesCounted
-    ? (caller: Caller, files: readonly { size: number }[], now: Date) => {
-        let bytes = 0;
-        for (let i = 0; i < files.length; i++) bytes += files[i].size;
-        return limits.admitBatch(caller.countAs, files.length, bytes, now);
-      }
+    ? (caller: Caller, files: readonly { size: number }[], now: Date) => limits.admitBatch(caller.countAs, files.length, bytesOf(files), now)
+    : undefined;
+  const returnBatch = limits.batchesCounted
+    ? (caller: Caller, files: readonly { size: number }[], now: Date) => limits.returnBatch(caller.countAs, files.length, bytesOf(files), now)
     : undefined;
 
   return {
@@ -90,7 +96,7 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
       if (limits.requestsCounted) await limits.countRequest(`login:${caller.ip}`);
       return caller;
     },
-    ...(admitBatch ? { admitBatch } : {}),
+    ...(admitBatch && returnBatch ? { admitBatch, returnBatch } : {}),
     exactSizes: settings.bytesPerDay > 0,
     ...(audit ? { audit } : {}),
     sessions,

@@ -17,6 +17,8 @@ export interface Limits {
   countRequest(who: string): Promise<void>;
   /** A batch of `files` declaring `bytes` in total, on the UTC day of `now`: all admitted, or none (429). */
   admitBatch(who: string, files: number, bytes: number, now: Date): Promise<void>;
+  /** Gives back what admitBatch counted, when what it admitted could not be issued after all. */
+  returnBatch(who: string, files: number, bytes: number, now: Date): Promise<void>;
   readonly requestsCounted: boolean;
   readonly batchesCounted: boolean;
   close(): Promise<void>;
@@ -134,7 +136,15 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
           secondsToUtcMidnight(now),
         );
       }
-      if (bytes !== undefined && !(await take(bytes, key, byteCount))) {
+      let bytesTaken: boolean;
+      try {
+        bytesTaken = bytes === undefined || (await take(bytes, key, byteCount));
+      } catch (error) {
+        // The counters became unavailable half-way: the files counted already go back.
+        if (files !== undefined) await giveBack(files, key, fileCount);
+        throw error;
+      }
+      if (!bytesTaken) {
         if (files !== undefined) await giveBack(files, key, fileCount);
         throw new ApiFailure(
           429,
@@ -145,6 +155,12 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
           secondsToUtcMidnight(now),
         );
       }
+    },
+
+    async returnBatch(who, fileCount, byteCount, now) {
+      const key = `${who}:${utcDay(now)}`;
+      if (files !== undefined) await giveBack(files, key, fileCount);
+      if (bytes !== undefined) await giveBack(bytes, key, byteCount);
     },
 
     async close() {

@@ -70,9 +70,11 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
           return;
         }
         // A shared quota to count against, or temporary credentials being fetched: the cases that wait.
+        // The keys first: keys that cannot be had (STS, the instance role down) must not cost the quota.
         (async () => {
+          const keys = credentials ?? (await ctx.credentials.get(now));
           if (admitBatch !== undefined) await admitBatch(caller, files, now);
-          answer(req, res, caller, files, now, ctx.credentials.current?.(now) ?? (await ctx.credentials.get(now)));
+          answer(req, res, caller, files, now, keys);
         })().catch((failure: unknown) => fail(res, failure));
       } catch (failure) {
         fail(res, failure);

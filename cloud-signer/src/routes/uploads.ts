@@ -64,7 +64,14 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
     const plan = planParts(file.size, mp.partSize, config.ticketProvider);
     // Under the caller's own folder, like every ticket's key.
     const objectKeyName = objectKey(caller.keyPrefix, now, file.extension);
-    const uploadId = await storeFor(req).create(objectKeyName, file.contentType);
+    let uploadId: string;
+    try {
+      uploadId = await storeFor(req).create(objectKeyName, file.contentType);
+    } catch (error) {
+      // Not started (keys unavailable, the store refused or unreachable): not counted either.
+      await ctx.guard.returnBatch?.(caller, [file], now);
+      throw error;
+    }
     // One audit line per upload in parts, as per ticket: who started which key, how large.
     ctx.guard.audit?.(caller, [{ key: objectKeyName, contentType: file.contentType }], [file], now, 'upload');
     const expiresAt = new Date(now.getTime() + mp.tokenTtlSeconds * 1000);

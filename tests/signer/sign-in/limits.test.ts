@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askTickets, decodePolicy, photo, postJson, type Reply } from '../../support/api-helpers';
+import { CredentialsUnavailableError, type CredentialSource } from '../../../cloud-signer/src/credentials';
 import { startSigner, type RunningSigner } from '../../support/signer';
 
 const DAY = new Date('2026-11-22T18:00:00.000Z');
@@ -171,4 +172,50 @@ test('an upload in parts gets its own audit line when it starts: event "upload",
     await signer.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('what could not be issued is not counted', () => {
+  const S3_UNREACHABLE = {
+    UPLOAD_PROVIDER: 's3',
+    UPLOAD_BUCKET: 'examplebucket',
+    UPLOAD_REGION: 'us-east-1',
+    UPLOAD_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    UPLOAD_ACCESS_KEY_SECRET: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    UPLOAD_ENDPOINT: 'http://127.0.0.1:1/examplebucket',
+    UPLOAD_QUOTA_FILES_PER_DAY: '1',
+  };
+
+  test('an upload in parts the store would not start gives its file back to the quota', async () => {
+    const signer = await startSigner(S3_UNREACHABLE, { now });
+    try {
+      const started = await postJson(signer.origin, '/api/uploads', { name: 'big.jpg', size: 30 * 1024 * 1024, type: 'image/jpeg' });
+      expect(started.status).toBe(502);
+      expect((await askTickets(signer.origin, files(1))).status).toBe(200);
+      expect429(await askTickets(signer.origin, files(1)), 'FileQuotaExceeded');
+    } finally {
+      await signer.close();
+    }
+  });
+
+  test('a batch whose temporary keys cannot be had (STS down) counts nothing', async () => {
+    let down = true;
+    const keys = { accessKeyId: 'ASIAEXAMPLE', accessKeySecret: 'temporary-secret-for-tests', securityToken: 'token' };
+    const credentials: CredentialSource = {
+      get: async () => {
+        if (down) throw new CredentialsUnavailableError(new Error('STS AssumeRole could not be reached'));
+        return keys;
+      },
+      current: () => (down ? undefined : keys),
+    };
+    const signer = await startSigner({ ...S3_UNREACHABLE, UPLOAD_QUOTA_FILES_PER_DAY: '2' }, { now, credentials });
+    try {
+      for (let i = 0; i < 3; i++) expect((await askTickets(signer.origin, files(2))).json.error.code).toBe('CredentialsUnavailable');
+      down = false;
+      // The three refused batches took nothing: the whole quota is there once the keys are back.
+      expect((await askTickets(signer.origin, files(2))).json.tickets).toHaveLength(2);
+      expect429(await askTickets(signer.origin, files(1)), 'FileQuotaExceeded');
+    } finally {
+      await signer.close();
+    }
+  });
 });
