@@ -10,7 +10,8 @@ import type { AssumeRole, TemporaryCredentials, UploadScope } from './types';
 
 /**
  * RAM policy: PutObject (which also authorises PostObject) on `bucket/prefix*` only
- * (plus GetObject when `scope.allowGet`).
+ * (plus GetObject when `scope.allowGet`, and listing and aborting uploads in parts with
+ * GetObject for their HeadObject when `scope.multipart`).
  * The session gets the intersection of this and the role's own policy.
  */
 export function alibabaSessionPolicy(scope: UploadScope): string {
@@ -19,7 +20,13 @@ export function alibabaSessionPolicy(scope: UploadScope): string {
     Statement: [
       {
         Effect: 'Allow',
-        Action: scope.allowGet ? ['oss:PutObject', 'oss:GetObject'] : ['oss:PutObject'],
+        // PutObject also authorises InitiateMultipartUpload, UploadPart and CompleteMultipartUpload;
+        // listing and aborting are actions of their own, and HeadObject is GetObject's.
+        Action: [
+          'oss:PutObject',
+          ...(scope.allowGet || scope.multipart ? ['oss:GetObject'] : []),
+          ...(scope.multipart ? ['oss:ListParts', 'oss:AbortMultipartUpload'] : []),
+        ],
         Resource: [`acs:oss:*:*:${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`],
       },
     ],

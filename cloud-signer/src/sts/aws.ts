@@ -9,7 +9,8 @@ import type { AssumeRole, UploadScope } from './types';
 
 /**
  * IAM session policy: s3:PutObject (POST uploads are authorised as PutObject) on
- * `bucket/prefix*` only (plus s3:GetObject when `scope.allowGet`). `partition` follows
+ * `bucket/prefix*` only (plus s3:GetObject when `scope.allowGet`, and the multipart
+ * calls with s3:GetObject for HeadObject when `scope.multipart`). `partition` follows
  * the role (aws, aws-cn, aws-us-gov).
  */
 export function awsSessionPolicy(scope: UploadScope, partition = 'aws'): string {
@@ -18,7 +19,13 @@ export function awsSessionPolicy(scope: UploadScope, partition = 'aws'): string 
     Statement: [
       {
         Effect: 'Allow',
-        Action: scope.allowGet ? ['s3:PutObject', 's3:GetObject'] : 's3:PutObject',
+        // PutObject also authorises CreateMultipartUpload, UploadPart and CompleteMultipartUpload;
+        // ListParts and AbortMultipartUpload are actions of their own, HeadObject is GetObject's.
+        Action: scope.multipart
+          ? ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload']
+          : scope.allowGet
+            ? ['s3:PutObject', 's3:GetObject']
+            : 's3:PutObject',
         Resource: `arn:${partition}:s3:::${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`,
       },
     ],

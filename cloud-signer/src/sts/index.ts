@@ -91,6 +91,8 @@ export function temporaryCredentialsFromEnv(
     keyPrefix: upload.keyPrefix,
     // Presigned download links for a private bucket are signed with the same session.
     allowGet: upload.privateBucket,
+    // The multipart routes call the store with it (multipart/store-for.ts).
+    multipart: true,
   };
   return {
     credentials: stsCredentialSource(config, scope, { ticketTtlSeconds: upload.ticketTtlSeconds, caller }),

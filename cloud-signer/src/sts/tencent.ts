@@ -14,7 +14,7 @@ const COS_BUCKET_APPID = /-(\d+)$/;
 
 /**
  * CAM policy: PostObject and PutObject on `bucket/prefix*` in the bucket's region only
- * (plus GetObject when `scope.allowGet`).
+ * (plus GetObject when `scope.allowGet`, and the multipart steps with HeadObject when `scope.multipart`).
  * The session gets the intersection of this and the role's own policy.
  */
 export function tencentSessionPolicy(scope: UploadScope): string {
@@ -27,7 +27,15 @@ export function tencentSessionPolicy(scope: UploadScope): string {
     statement: [
       {
         effect: 'allow',
-        action: ['name/cos:PostObject', 'name/cos:PutObject', ...(scope.allowGet ? ['name/cos:GetObject'] : [])],
+        action: [
+          'name/cos:PostObject',
+          'name/cos:PutObject',
+          ...(scope.allowGet ? ['name/cos:GetObject'] : []),
+          // COS authorises each multipart step by its own action (InitiateMultipartUpload's page: "action 设置为 cos:InitiateMultipartUpload").
+          ...(scope.multipart
+            ? ['name/cos:InitiateMultipartUpload', 'name/cos:UploadPart', 'name/cos:ListParts', 'name/cos:CompleteMultipartUpload', 'name/cos:AbortMultipartUpload', 'name/cos:HeadObject']
+            : []),
+        ],
         resource: [`qcs::cos:${scope.region}:uid/${appId}:${scope.bucket}/${scopedObjectPattern(scope.keyPrefix)}`],
       },
     ],

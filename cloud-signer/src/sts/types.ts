@@ -24,6 +24,12 @@ export interface UploadScope {
    * credentials. Never for credentials handed to an app.
    */
   allowGet?: boolean;
+  /**
+   * Also allow what the signer's own calls for uploads in parts need: start, list, complete
+   * and abort them, and read an object's head (a complete whose answer was lost). Only for
+   * the signer's own session; an app's credentials only put objects.
+   */
+  multipart?: boolean;
 }
 
 /**

@@ -158,6 +158,27 @@ describe('session policies', () => {
     }
   });
 
+  test("the signer's own session may also do what its multipart calls need (start, list, complete, abort, head); an app's only puts", () => {
+    const actions = (policy: string): string[] => {
+      const statement = JSON.parse(policy).Statement?.[0] ?? JSON.parse(policy).statement[0];
+      return [statement.Action ?? statement.action].flat();
+    };
+    expect(actions(alibabaSessionPolicy({ ...scope, multipart: true }))).toEqual(['oss:PutObject', 'oss:GetObject', 'oss:ListParts', 'oss:AbortMultipartUpload']);
+    expect(actions(awsSessionPolicy({ ...scope, multipart: true }))).toEqual(['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload']);
+    expect(actions(tencentSessionPolicy({ ...scope, multipart: true }))).toEqual([
+      'name/cos:PostObject',
+      'name/cos:PutObject',
+      'name/cos:InitiateMultipartUpload',
+      'name/cos:UploadPart',
+      'name/cos:ListParts',
+      'name/cos:CompleteMultipartUpload',
+      'name/cos:AbortMultipartUpload',
+      'name/cos:HeadObject',
+    ]);
+    // An app's credentials (GET /api/credentials) are scoped without it.
+    for (const policyOf of [alibabaSessionPolicy, tencentSessionPolicy, awsSessionPolicy]) expect(policyOf(scope)).not.toMatch(/Multipart|ListParts|HeadObject/);
+  });
+
   test('a key prefix holding a policy wildcard is refused rather than widened', () => {
     expect(() => awsSessionPolicy({ ...scope, keyPrefix: 'uploads/*/' })).toThrow(/policy wildcard/);
   });
