@@ -28,14 +28,15 @@ const reply = (res: http.ServerResponse, body: object) => {
   res.end(JSON.stringify(body));
 };
 
-export async function startWechatLogin(): Promise<WechatLoginStandIn> {
+/** `pathPrefix`: served under it too, as behind a proxy (UPLOAD_WECHAT_API_BASE=https://proxy/wx). */
+export async function startWechatLogin(pathPrefix = ''): Promise<WechatLoginStandIn> {
   const codes = new Map<string, string>();
   const failing = new Map<string, number>();
   const used = new Set<string>();
   const calls: URLSearchParams[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    if (url.pathname !== '/sns/jscode2session' || req.method !== 'GET') {
+    if (url.pathname !== `${pathPrefix}/sns/jscode2session` || req.method !== 'GET') {
       res.writeHead(404).end();
       return;
     }
@@ -70,7 +71,7 @@ export async function startWechatLogin(): Promise<WechatLoginStandIn> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    apiBase: `http://127.0.0.1:${port}`,
+    apiBase: `http://127.0.0.1:${port}${pathPrefix}`,
     codes,
     failing,
     calls,

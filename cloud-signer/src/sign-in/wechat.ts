@@ -38,7 +38,8 @@ export type CodeExchange = (code: string) => Promise<string>;
 /** Returns the openid for a login code, or throws ApiFailure with a specific code. */
 export function wechatExchange(settings: WechatSettings, log: (line: string) => void): CodeExchange {
   return async (code) => {
-    const url = new URL('/sns/jscode2session', settings.apiBase + '/');
+    // Relative, so a proxy's path in UPLOAD_WECHAT_API_BASE (https://proxy.example.com/wx) is kept.
+    const url = new URL('sns/jscode2session', settings.apiBase.replace(/\/*$/, '/'));
     url.search = new URLSearchParams({
       appid: settings.appId,
       secret: settings.secret,

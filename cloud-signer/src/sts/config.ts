@@ -3,6 +3,7 @@
 // that call AssumeRole are the usual UPLOAD_ACCESS_KEY_ID / UPLOAD_ACCESS_KEY_SECRET,
 // or, with UPLOAD_CREDENTIALS=instance-role, the instance role's (role chaining).
 import type { StsVendor } from './types';
+import { echoUrl } from '../config';
 
 export class StsConfigError extends Error {
   override readonly name = 'StsConfigError';
@@ -73,7 +74,8 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
   }
   const vendor = match[0];
 
-  const provider = setting(env, 'UPLOAD_PROVIDER') ?? 'local';
+  // Lower-cased, as loadConfig reads it (UPLOAD_PROVIDER=S3 is s3 there too).
+  const provider = (setting(env, 'UPLOAD_PROVIDER') ?? 'local').toLowerCase();
   if (!PROVIDERS_BY_VENDOR[vendor].includes(provider)) {
     throw new StsConfigError(
       `UPLOAD_STS_ROLE_ARN is a ${vendor} role, which cannot sign uploads for UPLOAD_PROVIDER=${provider}; ` +
@@ -115,14 +117,16 @@ function parseDuration(raw: string | undefined): number {
 /** `sts.example.com` means https; a scheme may be given for a local stand-in (`http://127.0.0.1:9000`). */
 function parseEndpoint(raw: string | undefined): URL | undefined {
   if (raw === undefined) return undefined;
+  // As every URL setting: one that may hold credentials is refused without being repeated.
+  if (raw.includes('@')) throw new StsConfigError(`UPLOAD_STS_ENDPOINT must not carry user info (user:password@) (got ${echoUrl(raw)})`);
   let url: URL;
   try {
     url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
   } catch {
-    throw new StsConfigError(`UPLOAD_STS_ENDPOINT "${raw}" is not a host name or URL`);
+    throw new StsConfigError(`UPLOAD_STS_ENDPOINT ${echoUrl(raw)} is not a host name or URL`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new StsConfigError(`UPLOAD_STS_ENDPOINT "${raw}" must be an http(s) origin such as https://sts.aliyuncs.com`);
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw new StsConfigError(`UPLOAD_STS_ENDPOINT ${echoUrl(raw)} must be an http(s) origin such as https://sts.aliyuncs.com`);
   }
   return url;
 }

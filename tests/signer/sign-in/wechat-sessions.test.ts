@@ -110,6 +110,32 @@ test.each([
   expect(wechat.calls.length).toBe(calls);
 });
 
+test('an UPLOAD_WECHAT_API_BASE with a path (a proxy) keeps it: code2Session is asked under it', async () => {
+  const proxied = await startWechatLogin('/wx');
+  const behindProxy = await startSigner(
+    {
+      UPLOAD_PROVIDER: 's3',
+      UPLOAD_BUCKET: 'examplebucket',
+      UPLOAD_REGION: 'us-east-1',
+      UPLOAD_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      UPLOAD_ACCESS_KEY_SECRET: 'bucket-secret-example',
+      UPLOAD_WECHAT_APPID: WECHAT_APPID,
+      UPLOAD_WECHAT_SECRET: WECHAT_SECRET,
+      UPLOAD_WECHAT_API_BASE: proxied.apiBase,
+    },
+    { devBucket: false },
+  );
+  try {
+    proxied.codes.set('code-proxied', 'oOpenId-proxied');
+    const reply = await postJson(behindProxy.origin, '/api/sessions', { platform: 'wechat', code: 'code-proxied' });
+    expect(reply.status).toBe(200);
+    expect(proxied.calls).toHaveLength(1);
+  } finally {
+    await behindProxy.close();
+    await proxied.close();
+  }
+});
+
 test('WeChat unreachable → 502 PlatformUnavailable, and the log never shows the app secret', async () => {
   const unreachable = await startSigner(
     {
