@@ -49,6 +49,9 @@ export function s3MultipartStore(target: S3StoreTarget): MultipartStore {
     });
   /** Runs one store call with the SDK loaded, its failures turned into the signer's errors. */
   async function call<T>(action: string, work: (sdk: S3Sdk, s3: S3Client) => Promise<T>): Promise<T> {
+    // Unavailable temporary keys surface as such (503 CredentialsUnavailable, Retry-After), as
+    // on the other stores: from inside the SDK's provider they read as a bucket out of reach.
+    await target.credentials.get(target.now());
     let sdk: S3Sdk | undefined;
     try {
       sdk = await loadSdk();

@@ -210,6 +210,9 @@ describe('what could not be issued is not counted', () => {
     const signer = await startSigner({ ...S3_UNREACHABLE, UPLOAD_QUOTA_FILES_PER_DAY: '2' }, { now, credentials });
     try {
       for (let i = 0; i < 3; i++) expect((await askTickets(signer.origin, files(2))).json.error.code).toBe('CredentialsUnavailable');
+      // An upload in parts meets the same: 503 with Retry-After (the app waits and asks again), not a store error.
+      const started = await postJson(signer.origin, '/api/uploads', { name: 'big.jpg', size: 30 * 1024 * 1024, type: 'image/jpeg' });
+      expect([started.status, started.json.error.code, Number(started.headers['retry-after'])]).toEqual([503, 'CredentialsUnavailable', 2]);
       down = false;
       // The three refused batches took nothing: the whole quota is there once the keys are back.
       expect((await askTickets(signer.origin, files(2))).json.tickets).toHaveLength(2);
