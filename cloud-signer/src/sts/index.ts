@@ -1,12 +1,13 @@
 // Temporary credentials by AssumeRole: pick the vendor from the config, scope the
 // session to the upload prefix, and (for the signer's own tickets) cache it.
 import type { CredentialSource } from '../credentials';
-import { alibabaAssumeRole } from './alibaba';
-import { awsAssumeRole } from './aws';
+import { alibabaAssumeRole, alibabaSessionPolicy } from './alibaba';
+import { awsAssumeRole, awsSessionPolicy } from './aws';
 import { callerSource } from './caller';
 import { cachingCredentialSource, MIN_REMAINING_MS, REFRESH_MARGIN_MS, type CachingOptions } from './caching';
 import { loadStsConfig, StsConfigError, type StsConfig } from './config';
-import { tencentAssumeRole } from './tencent';
+import { StsError } from './errors';
+import { tencentAssumeRole, tencentSessionPolicy } from './tencent';
 import type { AssumeRole, StsVendor, TemporaryCredentialSource, UploadScope } from './types';
 
 export { loadStsConfig, StsConfigError, type StsConfig } from './config';
@@ -18,6 +19,12 @@ const ASSUME_ROLE_BY_VENDOR: Readonly<Record<StsVendor, (config: StsConfig, call
   alibaba: alibabaAssumeRole,
   tencent: tencentAssumeRole,
   aws: awsAssumeRole,
+};
+
+const SESSION_POLICY_BY_VENDOR: Readonly<Record<StsVendor, (scope: UploadScope) => string>> = {
+  alibaba: alibabaSessionPolicy,
+  tencent: tencentSessionPolicy,
+  aws: (scope) => awsSessionPolicy(scope),
 };
 
 /**
@@ -56,6 +63,14 @@ export function stsCredentialSource(
         `${Math.ceil((refreshMarginMs + MIN_REMAINING_MS) / 1000)} s: tickets must stay usable for their whole lifetime ` +
         `(UPLOAD_TICKET_TTL_SECONDS) and credentials are refreshed that long before they expire`,
     );
+  }
+  // A scope the vendor's policy cannot express (a COS bucket without its -APPID, a prefix
+  // with a wildcard) would fail every fetch, and every ticket with a 503: refused now.
+  try {
+    SESSION_POLICY_BY_VENDOR[config.vendor](scope);
+  } catch (error) {
+    if (error instanceof StsError) throw new StsConfigError(`UPLOAD_BUCKET / UPLOAD_KEY_PREFIX cannot be scoped for UPLOAD_STS_ROLE_ARN: ${error.message}`);
+    throw error;
   }
   const assumeRole = createAssumeRole(config, options.caller);
   return cachingCredentialSource((now) => assumeRole(scope, now), { ...options, refreshMarginMs });

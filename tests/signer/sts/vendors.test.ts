@@ -1,7 +1,7 @@
 // Each vendor's AssumeRole through its official SDK, against a local stand-in of that
 // vendor's STS API: what the SDK sends (role, duration, a session policy narrowed to
 // the upload prefix), how the answer becomes credentials, and how a refusal is reported.
-import { createAssumeRole, loadStsConfig, stsCredentialSource, StsError } from '../../../cloud-signer/src/sts';
+import { createAssumeRole, loadStsConfig, stsCredentialSource, StsConfigError, StsError } from '../../../cloud-signer/src/sts';
 import { alibabaSessionPolicy } from '../../../cloud-signer/src/sts/alibaba';
 import { awsSessionPolicy } from '../../../cloud-signer/src/sts/aws';
 import { tencentSessionPolicy } from '../../../cloud-signer/src/sts/tencent';
@@ -185,6 +185,18 @@ describe('session policies', () => {
 
   test('a COS bucket without its APPID suffix cannot be scoped', () => {
     expect(() => tencentSessionPolicy({ ...scope, bucket: 'examplebucket' })).toThrow(/must end in -<APPID>/);
+  });
+
+  test("such a bucket stops the signer's start (every ticket would be a 503 otherwise), naming the setting", () => {
+    const config = loadStsConfig({
+      UPLOAD_PROVIDER: 'cos',
+      UPLOAD_STS_ROLE_ARN: 'qcs::cam::uin/100000000001:roleName/uploader',
+      UPLOAD_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      UPLOAD_ACCESS_KEY_SECRET: 'long-term-secret',
+    })!;
+    expect(() => stsCredentialSource(config, { ...scope, bucket: 'examplebucket' })).toThrow(StsConfigError);
+    expect(() => stsCredentialSource(config, { ...scope, bucket: 'examplebucket' })).toThrow(/UPLOAD_BUCKET.*must end in -<APPID>/);
+    expect(() => stsCredentialSource(config, scope)).not.toThrow();
   });
 
   test('AWS resources follow the role\'s partition (China regions)', () => {
