@@ -17,6 +17,7 @@ it('reads the parts in their order, with the XML declaration, namespace, whitesp
 
 it.each([
   ['a <Part> never closed, followed by a long run of spaces', `<CompleteMultipartUpload><Part>${' '.repeat(200_000)}</CompleteMultipartUpload>`],
+  ['many fields before a long run of spaces in one part', `<CompleteMultipartUpload><Part>${'<ChecksumCRC32>A</ChecksumCRC32>'.repeat(16_000)}${' '.repeat(1_000_000)}</Part></CompleteMultipartUpload>`],
   ['a <Part> never closed, after a good one', `<CompleteMultipartUpload>${part(1)}<Part><PartNumber>2</PartNumber>${'\n'.repeat(50_000)}</CompleteMultipartUpload>`],
   ['text between parts', `<CompleteMultipartUpload>${part(1)}junk${part(2)}</CompleteMultipartUpload>`],
   ['a part without its ETag', '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>'],

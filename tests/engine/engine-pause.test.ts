@@ -211,6 +211,21 @@ describe('pause and resume', () => {
     await s.settle();
     expect(s.engine.items()[0].status).toBe('paused');
 
+    // Paused again while the resume's list is on the wire: still nothing is sent again.
+    let answerList!: () => void;
+    const assembledList = s.fake.routes['POST /api/uploads/list'];
+    s.fake.routes['POST /api/uploads/list'] = async (r) => {
+      await new Promise<void>((resolve) => (answerList = resolve));
+      return assembledList(r);
+    };
+    s.engine.resume(id);
+    await s.settle();
+    s.engine.pause(id);
+    answerList();
+    await s.settle();
+    expect(s.engine.items()[0].status).toBe('paused');
+    s.fake.routes['POST /api/uploads/list'] = assembledList;
+
     s.engine.resume(id);
     await s.settle();
     expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });

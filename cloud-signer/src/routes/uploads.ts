@@ -184,7 +184,10 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
     } catch (error) {
       // Gone because its complete went through (the answer lost): say so, as a repeated
       // complete would, so the app does not start the file again.
-      if (!(error instanceof ApiFailure && error.code === 'UploadExpired' && (await assembledBefore(store, claims)))) throw error;
+      // A HEAD the store refuses (S3 answers 403 for a missing key without s3:ListBucket) is
+      // not an object: the upload stays gone (410), and the app starts the file again.
+      const gone = error instanceof ApiFailure && error.code === 'UploadExpired';
+      if (!gone || !(await assembledBefore(store, claims).catch(() => false))) throw error;
       answer.assembled = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
     }
     sendJson(res, 200, answer);

@@ -207,9 +207,11 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
 async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): Promise<{ key: string; objectUrl: string } | undefined> {
   const { saved, done, assembled } = await begin(ctx, file);
   if (assembled) {
-    // Stored already, whether or not the run still wants it: nothing is left to forget but the saved upload.
+    // Paused meanwhile: the saved upload stays, so the next resume hears `assembled` again
+    // (a removed file's is abandoned by the engine).
+    if (!run.isCurrent()) return undefined;
     ctx.state.clear(file);
-    return run.isCurrent() ? { key: assembled.key, objectUrl: assembled.objectUrl } : undefined;
+    return { key: assembled.key, objectUrl: assembled.objectUrl };
   }
   if (!run.isCurrent()) return undefined;
   const plan = planOf(saved);

@@ -55,7 +55,9 @@ describe('loadStsConfig', () => {
   test('needs the long-term keys that may assume the role, and never echoes the secret', () => {
     const env = { UPLOAD_PROVIDER: 'oss', UPLOAD_STS_ROLE_ARN: 'acs:ram::1:role/r', UPLOAD_ACCESS_KEY_SECRET: 'very-secret-value' };
     expect(() => loadStsConfig(env)).toThrow(/needs UPLOAD_ACCESS_KEY_ID and UPLOAD_ACCESS_KEY_SECRET/);
-    expect(() => loadStsConfig(env)).not.toThrow(/very-secret-value/);
+    const badDuration = { ...env, UPLOAD_ACCESS_KEY_ID: 'x', UPLOAD_STS_DURATION_SECONDS: 'abc' };
+    expect(() => loadStsConfig(badDuration)).toThrow(/UPLOAD_STS_DURATION_SECONDS/);
+    expect(() => loadStsConfig(badDuration)).not.toThrow(/very-secret-value/);
   });
 
   test('reads UPLOAD_PROVIDER in any case, as the rest of the configuration does', () => {

@@ -81,7 +81,8 @@ export function parseCompleteBody(xml: string): RequestedPart[] {
     if (!body.startsWith(PART_OPEN, at)) throw malformedXml();
     const end = body.indexOf(PART_CLOSE, at + PART_OPEN.length);
     if (end < 0) throw malformedXml();
-    let inner = body.slice(at + PART_OPEN.length, end);
+    // Trimmed once: trimming per field re-scanned a long trailing run every time.
+    let inner = body.slice(at + PART_OPEN.length, end).trim();
     at = end + PART_CLOSE.length;
     const values = new Map<string, string>();
     while (inner.trim() !== '') {
