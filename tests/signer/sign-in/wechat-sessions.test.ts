@@ -30,6 +30,16 @@ afterAll(async () => {
   await wechat.close();
 });
 
+/** A cloud signer (no dev login) with WeChat sign-in; each test names where code2Session is. */
+const CLOUD_WITH_WECHAT = {
+  UPLOAD_PROVIDER: 's3',
+  UPLOAD_BUCKET: 'examplebucket',
+  UPLOAD_REGION: 'us-east-1',
+  UPLOAD_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  UPLOAD_ACCESS_KEY_SECRET: 'bucket-secret-example',
+  UPLOAD_WECHAT_APPID: WECHAT_APPID,
+  UPLOAD_WECHAT_SECRET: WECHAT_SECRET,
+};
 const signIn = (body: unknown) => postJson(signer.origin, '/api/sessions', body);
 const expectError = (reply: Reply, status: number, code: string) => {
   expect({ status: reply.status, code: reply.json?.error?.code }).toEqual({ status, code });
@@ -114,13 +124,7 @@ test('an UPLOAD_WECHAT_API_BASE with a path (a proxy) keeps it: code2Session is 
   const proxied = await startWechatLogin('/wx');
   const behindProxy = await startSigner(
     {
-      UPLOAD_PROVIDER: 's3',
-      UPLOAD_BUCKET: 'examplebucket',
-      UPLOAD_REGION: 'us-east-1',
-      UPLOAD_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      UPLOAD_ACCESS_KEY_SECRET: 'bucket-secret-example',
-      UPLOAD_WECHAT_APPID: WECHAT_APPID,
-      UPLOAD_WECHAT_SECRET: WECHAT_SECRET,
+      ...CLOUD_WITH_WECHAT,
       UPLOAD_WECHAT_API_BASE: proxied.apiBase,
     },
     { devBucket: false },
@@ -139,13 +143,7 @@ test('an UPLOAD_WECHAT_API_BASE with a path (a proxy) keeps it: code2Session is 
 test('WeChat unreachable → 502 PlatformUnavailable, and the log never shows the app secret', async () => {
   const unreachable = await startSigner(
     {
-      UPLOAD_PROVIDER: 's3',
-      UPLOAD_BUCKET: 'examplebucket',
-      UPLOAD_REGION: 'us-east-1',
-      UPLOAD_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      UPLOAD_ACCESS_KEY_SECRET: 'bucket-secret-example',
-      UPLOAD_WECHAT_APPID: WECHAT_APPID,
-      UPLOAD_WECHAT_SECRET: WECHAT_SECRET,
+      ...CLOUD_WITH_WECHAT,
       // A port nobody listens on: the stand-in's, after it closed.
       UPLOAD_WECHAT_API_BASE: 'http://127.0.0.1:9',
     },
