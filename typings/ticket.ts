@@ -115,6 +115,8 @@ export type ApiErrorCode =
   | 'NotFound'
   | 'MethodNotAllowed'
   | 'NotConfigured'
+  /** 403 from /api/credentials: a daily quota is on, and temporary credentials could not be held to it. */
+  | 'QuotaNotEnforceable'
   /** 503: the signer's temporary credentials expired and could not be renewed yet; retry later. */
   | 'CredentialsUnavailable'
   /** 503 before any request is read: this client holds its share of the signer's connections. */

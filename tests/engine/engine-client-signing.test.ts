@@ -163,6 +163,23 @@ describe('a developer gets told what to change', () => {
     expect(fake.uploads).toHaveLength(0);
   });
 
+  test('403 QuotaNotEnforceable: set signing to server or turn the quotas off, in Chinese and English', async () => {
+    for (const [lang, words] of [
+      ['zh', /把 signing 改为 'server'.*UPLOAD_QUOTA_FILES_PER_DAY 和 UPLOAD_QUOTA_BYTES_PER_DAY 设为 0/],
+      ['en', /set signing: 'server'.*UPLOAD_QUOTA_FILES_PER_DAY and UPLOAD_QUOTA_BYTES_PER_DAY to 0/],
+    ] as const) {
+      const { engine, fake } = clientSetup({}, lang);
+      fake.routes['GET /api/credentials'] = () =>
+        json(403, { error: { code: 'QuotaNotEnforceable', message: 'This signer counts a daily quota (UPLOAD_QUOTA_FILES_PER_DAY).' } });
+      await engine.add([photo(10)]);
+      await flush();
+      const error = engine.items()[0].error;
+      expect(error).toMatchObject({ reason: 'clientSigning', status: 403, code: 'QuotaNotEnforceable', retryable: false });
+      expect(error?.message).toMatch(words);
+      expect(fake.uploads).toHaveLength(0);
+    }
+  });
+
   test('crypto-js missing (npm not built): run npm run pack:mp', async () => {
     const { engine, fake, credentialRequests } = clientSetup(
       {

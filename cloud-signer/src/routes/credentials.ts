@@ -19,7 +19,7 @@ import type { AssumeRole } from '../sts/types';
 export { CLIENT_FOLDER };
 
 export interface CredentialsDeps {
-  config: Pick<Config, 'ticketProvider' | 'method' | 'bucket' | 'region' | 'endpoint' | 'publicBaseUrl' | 'keyPrefix' | 'ticketTtlSeconds'>;
+  config: Pick<Config, 'ticketProvider' | 'method' | 'bucket' | 'region' | 'endpoint' | 'publicBaseUrl' | 'keyPrefix' | 'ticketTtlSeconds' | 'guard'>;
   limits: UploadLimits;
   /** Undefined when UPLOAD_STS_ROLE_ARN is not set: the route then answers 404 NotConfigured. */
   assumeRole?: AssumeRole;
@@ -28,6 +28,18 @@ export interface CredentialsDeps {
   randomPart?: () => string;
   /** Where STS failures are reported; their text never holds a secret. */
   log?: (line: string) => void;
+}
+
+/**
+ * The daily quotas that are on, by variable name. A grant cannot be held to them: its
+ * credentials put any number of objects of any size under its folder until they expire,
+ * and no vendor's session policy can count files or bytes. So while one is on, the route
+ * refuses, and a deployed signer keeps every caller within its quota.
+ */
+export function quotasAgainstGrants(guard: Config['guard']): string[] {
+  return [guard.filesPerDay > 0 && 'UPLOAD_QUOTA_FILES_PER_DAY', guard.bytesPerDay > 0 && 'UPLOAD_QUOTA_BYTES_PER_DAY'].filter(
+    (name): name is string => typeof name === 'string',
+  );
 }
 
 /** `<prefix>client/YYYY/MM/DD/<random>/`: one grant, one folder. */
@@ -51,6 +63,15 @@ export function handleCredentials(
         404,
         'NotConfigured',
         'This signer does not hand out temporary credentials (UPLOAD_STS_ROLE_ARN is not set); ask for tickets at /api/tickets instead.',
+      );
+    }
+    const quotas = quotasAgainstGrants(config.guard);
+    if (quotas.length > 0) {
+      throw new ApiFailure(
+        403,
+        'QuotaNotEnforceable',
+        `This signer counts a daily quota (${quotas.join(', ')}), which temporary credentials would get around; ` +
+          'ask for tickets at /api/tickets instead, or set the quota to 0 to allow client-side signing.',
       );
     }
     const now = deps.now();

@@ -73,7 +73,8 @@ export function createClientTicketSource(
           fetching = undefined; // the next need asks again
           const p = signerProblem(error);
           // 404 NotConfigured: this signer has no STS role, so it cannot hand out credentials.
-          if (p.code === 'NotConfigured') throw clientSigning('NotConfigured', { status: p.status });
+          // 403 QuotaNotEnforceable: it counts a daily quota that credentials would get around.
+          if (p.code === 'NotConfigured' || p.code === 'QuotaNotEnforceable') throw clientSigning(p.code, { status: p.status });
           throw error;
         },
       );

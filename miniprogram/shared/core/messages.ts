@@ -95,6 +95,8 @@ const CLIENT_SIGNING: Record<Lang, Record<string, string>> = {
   zh: {
     NotConfigured:
       "上传服务没有开启临时密钥（/api/credentials 未配置）：请在 miniprogram/config.ts 中把 signing 改为 'server'，或在签名服务上配置 UPLOAD_STS_ROLE_ARN",
+    QuotaNotEnforceable:
+      "上传服务按用户限制每日上传量，临时密钥无法遵守这个限制，所以不发放：请在 miniprogram/config.ts 中把 signing 改为 'server'，或在签名服务上把 UPLOAD_QUOTA_FILES_PER_DAY 和 UPLOAD_QUOTA_BYTES_PER_DAY 设为 0",
     NpmNotBuilt: "客户端签名需要 crypto-js，但小程序的 npm 还没有构建：请运行 npm run pack:mp（或在开发者工具中点“构建 npm”），或把 signing 改为 'server'",
     NoSecureRandom: "这个平台没有安全随机数接口，无法在手机上签名：请在 miniprogram/config.ts 中把 signing 改为 'server'",
     SignFailed: '无法在手机上生成上传凭证',
@@ -102,6 +104,8 @@ const CLIENT_SIGNING: Record<Lang, Record<string, string>> = {
   en: {
     NotConfigured:
       "The upload service does not hand out temporary credentials (/api/credentials is not configured): set signing: 'server' in miniprogram/config.ts, or configure UPLOAD_STS_ROLE_ARN on the signer.",
+    QuotaNotEnforceable:
+      "The upload service holds each user to a daily quota, which temporary credentials could not keep to, so it hands out none: set signing: 'server' in miniprogram/config.ts, or set UPLOAD_QUOTA_FILES_PER_DAY and UPLOAD_QUOTA_BYTES_PER_DAY to 0 on the signer.",
     NpmNotBuilt:
       "Client-side signing needs crypto-js, but the mini program's npm packages are not built: run npm run pack:mp (or DevTools' Build npm), or set signing: 'server'.",
     NoSecureRandom: "This platform has no secure random source, so the app cannot sign: set signing: 'server' in miniprogram/config.ts.",

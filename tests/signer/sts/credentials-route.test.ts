@@ -41,9 +41,9 @@ async function listen(server: http.Server): Promise<{ origin: string; close(): P
   };
 }
 
-async function startSignerWithSts(withSts = true) {
+async function startSignerWithSts(withSts = true, quotas: Record<string, string> = {}) {
   const env = { ...ENV, UPLOAD_STS_ENDPOINT: standIn.endpoint };
-  const config = loadConfig(openSignerEnv(env));
+  const config = loadConfig({ ...openSignerEnv(env), ...quotas });
   const assumeRole = withSts ? createAssumeRole(loadStsConfig(env)!) : undefined;
   return listen(createSignerServer({ config, assumeRole, now: () => NOW, log: (line) => logged.push(line) }));
 }
@@ -143,6 +143,43 @@ test('answers 404 NotConfigured when temporary credentials are not configured', 
   } finally {
     await signer.close();
   }
+});
+
+describe('while a daily quota is on, no grant: its credentials could upload past the quota', () => {
+  test.each([
+    ['the cloud defaults (1000 files and 5 GiB a day)', { UPLOAD_QUOTA_FILES_PER_DAY: '', UPLOAD_QUOTA_BYTES_PER_DAY: '' }, /UPLOAD_QUOTA_FILES_PER_DAY, UPLOAD_QUOTA_BYTES_PER_DAY/],
+    ['a file quota only', { UPLOAD_QUOTA_FILES_PER_DAY: '50' }, /\(UPLOAD_QUOTA_FILES_PER_DAY\)/],
+    ['a byte quota only', { UPLOAD_QUOTA_BYTES_PER_DAY: '1000000' }, /\(UPLOAD_QUOTA_BYTES_PER_DAY\)/],
+  ])('%s: 403 QuotaNotEnforceable naming the variable, and STS is not called', async (_name, quotas, names) => {
+    const signer = await startSignerWithSts(true, quotas);
+    try {
+      const res = await fetch(`${signer.origin}/api/credentials`, authorized);
+      expect(res.status).toBe(403);
+      const body = await res.json();
+      expect(body.error.code).toBe('QuotaNotEnforceable');
+      expect(body.error.message).toMatch(names);
+      expect(body.error.message).toMatch(/\/api\/tickets/);
+      expect(standIn.calls).toHaveLength(0);
+      // Tickets, which the quota does count, are still issued.
+      const tickets = await fetch(`${signer.origin}/api/tickets`, {
+        method: 'POST',
+        headers: { ...authorized.headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ files: [{ name: 'a.jpg', size: 1000, type: 'image/jpeg' }] }),
+      });
+      expect(tickets.status).toBe(200);
+    } finally {
+      await signer.close();
+    }
+  });
+
+  test('with both quotas at 0 the grant is given', async () => {
+    const signer = await startSignerWithSts(true, { UPLOAD_QUOTA_FILES_PER_DAY: '0', UPLOAD_QUOTA_BYTES_PER_DAY: '0' });
+    try {
+      expect((await fetch(`${signer.origin}/api/credentials`, authorized)).status).toBe(200);
+    } finally {
+      await signer.close();
+    }
+  });
 });
 
 test('an STS refusal is a 502 that says what happened and leaks no secret, in the answer or the log', async () => {
