@@ -3,9 +3,9 @@
 // the real upload page over the scripted `wx` (whose file system keeps what the app
 // wrote in `written`), each copy must go when its upload is done, when it fails for
 // good, and when the page unloads; a failure a retry may fix keeps it, so 重试 sends
-// the same bytes.
+// the same bytes, and so does an upload in parts that stays saved for 继续上传.
 import { openPage, tap, type OpenPage } from '../support/open-page';
-import { USER_DATA_PATH, waitFor } from '../support/scripted-wx';
+import { TEST_LIMITS, USER_DATA_PATH, waitFor, type ScriptedWx } from '../support/scripted-wx';
 import { cameraJpeg } from '../support/camera-jpeg';
 
 const UPLOAD_PAGE = 'pages/upload/index';
@@ -20,13 +20,17 @@ afterEach(() => {
   session = undefined;
 });
 
+const MIB = 1024 * 1024;
+const PART_BYTES = 5 * MIB;
+const SAVED_PREFIX = 'multipart-upload:';
+
 /** 原图 on (the scripted compressImage has no pixels) and photos with a position: each leaves as a cleaned copy. */
-async function openWithCopies(count: number) {
-  session = await openPage(UPLOAD_PAGE, { concurrency: count });
+async function openWithCopies(count: number, options: { before?: (wx: ScriptedWx) => void; camera?: Buffer } = {}) {
+  session = await openPage(UPLOAD_PAGE, { concurrency: count, before: options.before });
   const { page, wx } = session;
   tap(page, '.original-toggle');
   await waitFor(() => page.data.original === true, '原图 is on');
-  const camera = cameraJpeg();
+  const camera = options.camera ?? cameraJpeg();
   const files = Array.from({ length: count }, (_, i) => {
     wx.fileBytes.set(`http://tmp/gps-${i}.jpg`, camera);
     return { path: `http://tmp/gps-${i}.jpg`, size: camera.length };
@@ -34,10 +38,19 @@ async function openWithCopies(count: number) {
   wx.sheetAnswers.push(ALBUM);
   wx.picks.push({ files });
   tap(page, '.add-tile');
-  await waitFor(() => wx.uploads.length === count, 'the uploads start');
-  const copies = wx.uploads.map((u) => u.filePath);
+  const engine = session.services.engine;
+  await waitFor(() => wx.uploads.length + wx.parts.length >= count, 'the uploads start');
+  // In one request each copy is what its upload sends; in parts (a large photo), what is on the disk.
+  const copies = wx.uploads.length > 0 ? wx.uploads.map((u) => u.filePath) : [...wx.written.keys()].filter((p) => p.startsWith(`${USER_DATA_PATH}/outgoing/`));
   expect(copies.every((p) => p.startsWith(`${USER_DATA_PATH}/outgoing/`) && wx.written.has(p))).toBe(true);
-  return { page, wx, copies, engine: session.services.engine };
+  return { page, wx, copies, engine };
+}
+
+/** Where the first image's end-of-image marker is: after its segments (EXIF's thumbnail included) and its scan. */
+function firstImageEnd(jpeg: Buffer): number {
+  let at = 2;
+  while (jpeg[at + 1] !== 0xda) at += 2 + jpeg.readUInt16BE(at + 2);
+  return jpeg.indexOf(Buffer.from([0xff, 0xd9]), at);
 }
 
 describe('prepared photo copies', () => {
@@ -69,5 +82,33 @@ describe('prepared photo copies', () => {
     expect(wx.written.has(copies[2])).toBe(true); // still uploading: the engine outlives the page
     wx.uploads[2].succeed(204);
     await waitFor(() => !wx.written.has(copies[2]), 'the last copy goes when its upload ends');
+  });
+
+  it('at unload, the copy of a failed upload in parts stays with its saved upload (the next launch keeps it for 继续上传, see upload-resume.test)', async () => {
+    // A 26 MB photo with a position: above the 20 MB single-request limit, so it goes in parts
+    // from its cleaned copy. The filler is scan data of the first image, before its end marker.
+    const small = cameraJpeg();
+    const end = firstImageEnd(small);
+    const camera = Buffer.concat([small.subarray(0, end), Buffer.alloc(5 * PART_BYTES + 1000, 0x11), small.subarray(end)]);
+    const { wx, engine, copies } = await openWithCopies(1, {
+      camera,
+      before: (w) => {
+        w.multipart = { partSize: PART_BYTES };
+        w.health = { limits: { ...TEST_LIMITS } };
+      },
+    });
+    expect(wx.parts).toHaveLength(1);
+    expect(copies).toHaveLength(1);
+    const copy = copies[0];
+    wx.parts[0].fail('timeout');
+    await waitFor(() => engine.items()[0].status === 'failed', 'the upload fails');
+    expect(engine.items()[0].error?.retryable).toBe(true);
+    const saved = () => [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { path: string }).path);
+    expect(saved()).toEqual([copy]);
+
+    session!.instance.onUnload();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(wx.written.has(copy)).toBe(true);
+    expect(saved()).toEqual([copy]);
   });
 });

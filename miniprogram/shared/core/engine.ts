@@ -497,6 +497,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         });
     },
 
+    hasSavedUpload(id) {
+      const entry = store.get(id);
+      return entry !== undefined && multipartState.load(entry.item.file, now()) !== undefined;
+    },
     continueSaved(id) {
       const saved = multipartState.byId(id, now());
       if (!saved || !partsContext) return undefined;

@@ -171,6 +171,11 @@ export interface UploadEngineApi {
   setAppVisible(visible: boolean): void;
   /** Uploads in parts left unfinished in storage (by an earlier launch), not in this engine's list. */
   unfinished(): SavedUploadSummary[];
+  /**
+   * Whether this item's upload in parts is saved, so a later launch offers it under 继续上传
+   * (and will send its file again): a failure or a pause keeps it, success or removal ends it.
+   */
+  hasSavedUpload(id: string): boolean;
   /** Continues one of `unfinished()`: the file is listed and resumes from the parts the store holds. */
   continueSaved(id: string): UploadItem | undefined;
   /** Abandons one of `unfinished()` on the store (/api/uploads/abort) and forgets it. */

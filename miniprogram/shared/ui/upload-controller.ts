@@ -360,16 +360,21 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       unsubscribe.forEach((off) => off());
       if (flushTimer !== undefined) clearTimeout(flushTimer);
       // Nothing of this page left on the phone's disk: copies of files no longer sending go now
-      // (a later 重试 would read the picked file's copy no more), the rest once they end.
+      // (a later 重试 would read the picked file's copy no more), the rest once they end. A copy
+      // whose upload in parts is saved stays: 继续上传 on the next launch sends that file, and
+      // the next launch's cleanup (loadResumable) keeps it for as long as that upload is saved.
+      const discardUnlessSaved = (item: UploadItem) => {
+        if (!engine.hasSavedUpload(item.id)) discardCopy(item);
+      };
       const sending = new Set<string>();
       for (const item of engine.items()) {
         if (stillSending(item)) sending.add(item.id);
-        else discardCopy(item);
+        else discardUnlessSaved(item);
       }
       if (sending.size === 0) return;
       const off = engine.on('settled', (item) => {
         if (!sending.delete(item.id)) return;
-        discardCopy(item);
+        discardUnlessSaved(item);
         if (sending.size === 0) off();
       });
     },
