@@ -19,6 +19,23 @@ export class ApiFailure extends Error {
   }
 }
 
+/**
+ * A failure whose cause the operator must see and the app must not: a bucket that refused
+ * or could not be reached. The app gets the code and the message; `logLine` goes to the
+ * signer's log (redacted there like every line) and never into an answer.
+ */
+export class LoggedFailure extends ApiFailure {
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    message: string,
+    readonly logLine: string,
+  ) {
+    super(status, code, message);
+    this.name = 'LoggedFailure';
+  }
+}
+
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 const endNow = (res: ServerResponse, body: Buffer) => void res.end(body);

@@ -3,7 +3,7 @@
 // compares only and everything that does not depend on the request is prepared here.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { UploadLimits } from '../../typings/ticket';
-import { ApiFailure, sendError, sendFailure } from './api-error';
+import { ApiFailure, LoggedFailure, sendError, sendFailure } from './api-error';
 import { consoleVisibleTo } from './auth';
 import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
@@ -184,6 +184,8 @@ export function createSignerServer(deps: SignerDeps): http.Server {
       return;
     }
     if (error instanceof ApiFailure) {
+      // The bucket's own failures: the operator reads why, the app hears only that it failed.
+      if (error instanceof LoggedFailure) log(redact(error.logLine));
       // A body we refused to read must not be drained: close the connection instead.
       const headers: Record<string, string> | undefined = error.code === 'BodyTooLarge' ? { Connection: 'close' } : error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;
       sendFailure(res, error, headers);

@@ -215,9 +215,36 @@ describe.each(CASES)('uploads in parts on $vendor', ({ vendor, bucket, region, c
       expect(JSON.stringify(answer)).not.toContain(credentials.accessKeySecret);
       if (credentials.securityToken) expect(JSON.stringify(answer)).not.toContain(credentials.securityToken);
     }
+    // The operator reads both in the log too.
+    expect(signer.logged).toEqual(
+      expect.arrayContaining([
+        'signer: The bucket refused to start the upload: AccessDenied (HTTP 403).',
+        'signer: The bucket refused to complete the upload: ServiceUnavailable (HTTP 503).',
+      ]),
+    );
     expect(store.object(upload.key)).toBeUndefined();
     store.allow();
     expect((await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts })).status).toBe(200);
+  });
+
+  it('a store that cannot be reached is a 502 for the app and a logged reason for the operator, with no secret in either', async () => {
+    const gone = await startMultipartStandIn({ vendor, bucket, region, credentials });
+    const endpoint = gone.endpoint;
+    await gone.close();
+    const nowhere = await startSigner(signerEnv(credentials, endpoint), { now: () => clock });
+    try {
+      const answer = await api('/api/uploads', { name: 'clip.mp4', size: 2 * partSize, type: 'video/mp4' }, nowhere);
+      expect(answer).toEqual({ status: 502, json: { error: { code: 'StoreError', message: 'The bucket could not be reached to start the upload; try again.' } } });
+      const line = nowhere.logged.find((l) => l.startsWith('signer: the bucket could not be reached to start the upload: '));
+      // What the SDK said, down to the socket's own error.
+      expect(line).toMatch(/ECONNREFUSED/);
+      for (const secret of [credentials.accessKeySecret, credentials.securityToken].filter(Boolean) as string[]) {
+        expect(nowhere.logged.join('\n')).not.toContain(secret);
+        expect(JSON.stringify(answer)).not.toContain(secret);
+      }
+    } finally {
+      await nowhere.close();
+    }
   });
 
   it("names the store's authentication refusals: another token; a clock 20 minutes off (COS's SDK sets its clock by the store's and signs again)", async () => {

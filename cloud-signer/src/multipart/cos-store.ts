@@ -18,7 +18,7 @@ function storeFailure(error: unknown, action: string): Error {
   const { statusCode, code, error: body } = (error ?? {}) as { statusCode?: unknown; code?: unknown; error?: { Code?: unknown } };
   const answered = typeof statusCode === 'number' && (statusCode >= 300 || typeof body?.Code === 'string');
   if (answered) return storeRefused(action, typeof code === 'string' ? code : undefined, statusCode);
-  return storeUnreachable(action);
+  return storeUnreachable(action, error);
 }
 
 /** The SDK corrects its clock by the store's only when they differ by this much (CorrectClockSkew). */

@@ -57,8 +57,8 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
       const { obs, ready } = client(await loadSdk(), credentials);
       await ready;
       return await work(obs);
-    } catch {
-      throw storeUnreachable(action);
+    } catch (error) {
+      throw storeUnreachable(action, error);
     }
   }
 
@@ -72,7 +72,7 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
   return {
     create: async (key, contentType) => {
       const { UploadId } = await call<{ UploadId: string }>('start the upload', (obs) => obs.initiateMultipartUpload({ ...where(key), ContentType: contentType }));
-      if (!UploadId) throw storeUnreachable('start the upload');
+      if (!UploadId) throw storeUnreachable('start the upload', new Error('its answer had no UploadId'));
       return UploadId;
     },
     listParts: (key, uploadId) =>
@@ -103,8 +103,8 @@ export function obsMultipartStore(target: StoreTarget): MultipartStore {
         await ready;
         const signed = obs.createSignedUrlSync({ Method: 'HEAD', ...where(key), Expires: HEAD_URL_SECONDS });
         response = await fetch(signed.SignedUrl, { method: 'HEAD', headers: signed.ActualSignedRequestHeaders, signal: AbortSignal.timeout(30_000) });
-      } catch {
-        throw storeUnreachable(action);
+      } catch (error) {
+        throw storeUnreachable(action, error);
       }
       if (response.status === 404) return undefined;
       // A HEAD's refusal has no body to name its code in.

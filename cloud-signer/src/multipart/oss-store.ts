@@ -18,7 +18,7 @@ export interface OssStoreTarget extends StoreTarget {
 function storeFailure(error: unknown, action: string): Error {
   const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
   if (typeof status === 'number' && status >= 300) return storeRefused(action, typeof code === 'string' ? code : undefined, status);
-  return storeUnreachable(action);
+  return storeUnreachable(action, error);
 }
 
 export function ossMultipartStore(target: OssStoreTarget): MultipartStore {

@@ -28,7 +28,7 @@ export function sdkAddressing(endpoint: string, bucket: string): { endpoint: str
 
 function storeFailure(sdk: S3Sdk | undefined, error: unknown, action: string): Error {
   if (sdk && error instanceof sdk.S3ServiceException) return storeRefused(action, error.name, error.$metadata.httpStatusCode);
-  return storeUnreachable(action);
+  return storeUnreachable(action, error);
 }
 
 export function s3MultipartStore(target: S3StoreTarget): MultipartStore {

@@ -4,7 +4,7 @@
 // named with what it said (its error code and HTTP status), never a secret.
 import type { StoredPart } from '../../../typings/multipart';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
-import { ApiFailure } from '../api-error';
+import { ApiFailure, LoggedFailure } from '../api-error';
 import type { CredentialSource } from '../credentials';
 
 export interface MultipartStore {
@@ -51,11 +51,37 @@ export function uploadGone(): ApiFailure {
 export function storeRefused(action: string, code: string | undefined, status: number | undefined): ApiFailure {
   if (code === NO_SUCH_UPLOAD) return uploadGone();
   const said = code && /^[A-Za-z0-9._-]{1,64}$/.test(code) ? code : 'an error';
-  return new ApiFailure(502, 'StoreError', `The bucket refused to ${action}: ${said} (HTTP ${status ?? '?'}).`);
+  const message = `The bucket refused to ${action}: ${said} (HTTP ${status ?? '?'}).`;
+  return new LoggedFailure(502, 'StoreError', message, `signer: ${message}`);
 }
 
-export function storeUnreachable(action: string): ApiFailure {
-  return new ApiFailure(502, 'StoreError', `The bucket could not be reached to ${action}; try again.`);
+/**
+ * No answer from the store (DNS, TLS, a refused connection, a timeout). The app hears only
+ * that; the log says why, from the SDK's error and its causes, with any URL's query (where
+ * a presigned request carries its signature) cut off.
+ */
+export function storeUnreachable(action: string, cause?: unknown): ApiFailure {
+  return new LoggedFailure(
+    502,
+    'StoreError',
+    `The bucket could not be reached to ${action}; try again.`,
+    `signer: the bucket could not be reached to ${action}: ${whyUnreachable(cause)}`,
+  );
+}
+
+const MAX_CAUSES = 3;
+const MAX_CAUSE_CHARS = 300;
+
+function whyUnreachable(cause: unknown): string {
+  const said: string[] = [];
+  for (let at = cause, depth = 0; at !== undefined && at !== null && depth < MAX_CAUSES; depth += 1) {
+    const { name, message, code } = at as { name?: unknown; message?: unknown; code?: unknown };
+    const text = [typeof name === 'string' ? name : '', typeof message === 'string' ? message : String(at)].filter(Boolean).join(': ');
+    said.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
+    at = (at as { cause?: unknown }).cause;
+  }
+  const text = said.length > 0 ? said.join(' ← ') : 'no reason given';
+  return text.replace(/(https?:\/\/[^\s?#"']*)\?[^\s#"']*/g, '$1?…').slice(0, MAX_CAUSE_CHARS);
 }
 
 /**
