@@ -105,8 +105,11 @@ export function s3MultipartStore(target: S3StoreTarget): MultipartStore {
           // S3 names no upload on the object: its key and size are what identify it (routes/uploads.ts).
           return { size: head.ContentLength ?? 0 };
         } catch (error) {
-          // A HEAD's 404 has no body: the SDK calls it NotFound (NoSuchKey on some stores).
-          if (error instanceof sdk.S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+          // A HEAD's 404 has no body: the SDK calls it NotFound (NoSuchKey on some stores). Without
+          // s3:ListBucket, S3 answers a missing key with 403 instead (HeadObject, "Permissions"):
+          // the same "no object" here, where the key is one only this upload was ever given.
+          const status = error instanceof sdk.S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+          if (status === 404 || status === 403) return undefined;
           throw error;
         }
       }),

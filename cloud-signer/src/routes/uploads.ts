@@ -183,11 +183,10 @@ export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
       answer.parts = await store.listParts(claims.key, claims.uploadId);
     } catch (error) {
       // Gone because its complete went through (the answer lost): say so, as a repeated
-      // complete would, so the app does not start the file again.
-      // A HEAD the store refuses (S3 answers 403 for a missing key without s3:ListBucket) is
-      // not an object: the upload stays gone (410), and the app starts the file again.
+      // complete would, so the app does not start the file again. A HEAD that fails (the
+      // store out of reach) is a 502 the app retries, never a 410 that would send the file again.
       const gone = error instanceof ApiFailure && error.code === 'UploadExpired';
-      if (!gone || !(await assembledBefore(store, claims).catch(() => false))) throw error;
+      if (!gone || !(await assembledBefore(store, claims))) throw error;
       answer.assembled = { key: claims.key, objectUrl: objectUrl(req, claims.key), size: claims.size };
     }
     sendJson(res, 200, answer);
