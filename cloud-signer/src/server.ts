@@ -69,6 +69,8 @@ interface Route {
 const CREDENTIALS_RETRY_AFTER_SECONDS = Math.ceil(FAILED_FETCH_PAUSE_MS / 1000);
 
 /** Health and console need no caller; their handlers ignore it. */
+/** A store failure's log line is cut here, after redaction (a secret cut in two would escape it): the cause chain of an SDK error can run long. */
+const MAX_STORE_LOG_CHARS = 500;
 const NO_CALLER = undefined as unknown as Caller;
 // Host headers we are willing to put into ticket URLs: a name or IP, optional port.
 const SAFE_HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
@@ -162,7 +164,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
       },
     ],
   ]);
-  for (const [path, handler] of uploadRoutes(ctx)) routes.set(path, { allow: 'POST', methods: ['POST'], handler, admit: 'api' });
+  for (const [path, handler] of uploadRoutes(ctx, log)) routes.set(path, { allow: 'POST', methods: ['POST'], handler, admit: 'api' });
   if (devBucket) {
     routes.set('/', {
       allow: 'GET, HEAD',
@@ -185,7 +187,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     }
     if (error instanceof ApiFailure) {
       // The bucket's own failures: the operator reads why, the app hears only that it failed.
-      if (error instanceof LoggedFailure) log(redact(error.logLine));
+      if (error instanceof LoggedFailure) log(redact(error.logLine).slice(0, MAX_STORE_LOG_CHARS));
       // A body we refused to read must not be drained: close the connection instead.
       const headers: Record<string, string> | undefined = error.code === 'BodyTooLarge' ? { Connection: 'close' } : error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;
       sendFailure(res, error, headers);

@@ -5,7 +5,7 @@
 // no longer has (NoSuchUpload → UploadExpired, as with S3), a call signed with another
 // secret (SignatureDoesNotMatch), a store that cannot be reached; and the HEAD of an object
 // (headObject): its size (and, on OBS, its upload id), none for a missing key, a refusal named. The parts go up with the same part URLs the signer hands out.
-import type { ApiFailure } from '../../cloud-signer/src/api-error';
+import type { ApiFailure, LoggedFailure } from '../../cloud-signer/src/api-error';
 import { staticCredentials } from '../../cloud-signer/src/credentials';
 import { cosMultipartStore } from '../../cloud-signer/src/multipart/cos-store';
 import { obsMultipartStore } from '../../cloud-signer/src/multipart/obs-store';
@@ -159,5 +159,13 @@ describe.each(STORES)('the %s store', (vendor, bucket, region, makeStore, minPar
       code: 'StoreError',
       message: 'The bucket could not be reached to look the object up; try again.',
     });
+    // What the operator will read, before the server's redaction: the reason, on one line, and no key or token.
+    const logLine = await nowhere.create('uploads/x.bin', 'application/octet-stream').then(
+      () => '',
+      (error: LoggedFailure) => error.logLine,
+    );
+    expect(logLine).toMatch(/^signer: the bucket could not be reached to start the upload: .*ECONNREFUSED/);
+    expect(logLine).not.toMatch(/\n/);
+    for (const secret of [CREDENTIALS.accessKeySecret, CREDENTIALS.securityToken!, encodeURIComponent(CREDENTIALS.securityToken!)]) expect(logLine).not.toContain(secret);
   });
 });

@@ -4,7 +4,8 @@
 // that answers as the S3 API reference documents: CreateMultipartUpload's XML, ListParts'
 // NoSuchUpload error, and HeadObject's answer for a missing key, which is 404 with
 // s3:ListBucket and 403 without it ("Permissions" in HeadObject). A HEAD the store fails
-// is a 502 the app retries, never a 410 that would send the whole file again.
+// is a 502 the app retries, never a 410 that would send the whole file again. /complete,
+// whose own answer may have been lost, reads the same HEAD the same way.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSigner, type RunningSigner } from '../support/signer';
@@ -110,8 +111,21 @@ test.each([
   ['404 (the signer may list the bucket)', 404],
   ['403 (no s3:ListBucket: how S3 answers a missing key then)', 403],
 ] as const)('HEAD answers %s: no object, so the upload is gone (410) and the app starts the file again', async (_name, status) => {
+  const logged = signer.logged.length;
   const { listed } = await listAfterHead({ status });
   expect(listed).toEqual({ status: 410, json: { error: { code: 'UploadExpired', message: expect.stringMatching(/start the file again/) } } });
+  // A 403 may also mean no s3:GetObject: the operator is told which permission it takes.
+  const said = signer.logged.slice(logged).filter((line) => line.includes('s3:GetObject'));
+  expect(said).toHaveLength(status === 403 ? 1 : 0);
+});
+
+test('/complete reads the HEAD the same way: there, the upload was assembled (200); missing (403), 410', async () => {
+  const started = await api('/api/uploads', { name: 'clip.mp4', size: SIZE, type: 'video/mp4' });
+  const parts = [1, 2].map((partNumber) => ({ partNumber, etag: `"${'a'.repeat(32)}"` }));
+  s3.head = { status: 200, size: SIZE };
+  expect(await api('/api/uploads/complete', { uploadToken: started.json.uploadToken, parts })).toMatchObject({ status: 200, json: { key: started.json.key, size: SIZE } });
+  s3.head = { status: 403 };
+  expect(await api('/api/uploads/complete', { uploadToken: started.json.uploadToken, parts })).toMatchObject({ status: 410, json: { error: { code: 'UploadExpired' } } });
 });
 
 test('HEAD fails (500): a 502 the app retries, not a 410, and the log says so', async () => {

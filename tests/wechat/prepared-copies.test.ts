@@ -53,6 +53,16 @@ function firstImageEnd(jpeg: Buffer): number {
   return jpeg.indexOf(Buffer.from([0xff, 0xd9]), at);
 }
 
+/**
+ * A 26 MB photo with a position: above the 20 MB single-request limit, so it goes in parts
+ * from its cleaned copy. The filler is scan data of the first image, before its end marker.
+ */
+function bigCameraJpeg(): Buffer {
+  const small = cameraJpeg();
+  const end = firstImageEnd(small);
+  return Buffer.concat([small.subarray(0, end), Buffer.alloc(5 * PART_BYTES + 1000, 0x11), small.subarray(end)]);
+}
+
 describe('prepared photo copies', () => {
   it('a copy whose upload is refused for good is deleted; one a retry may fix is kept and sent again', async () => {
     const { wx, copies, engine } = await openWithCopies(2);
@@ -85,11 +95,7 @@ describe('prepared photo copies', () => {
   });
 
   it('at unload, the copy of a failed upload in parts stays with its saved upload (the next launch keeps it for 继续上传, see upload-resume.test)', async () => {
-    // A 26 MB photo with a position: above the 20 MB single-request limit, so it goes in parts
-    // from its cleaned copy. The filler is scan data of the first image, before its end marker.
-    const small = cameraJpeg();
-    const end = firstImageEnd(small);
-    const camera = Buffer.concat([small.subarray(0, end), Buffer.alloc(5 * PART_BYTES + 1000, 0x11), small.subarray(end)]);
+    const camera = bigCameraJpeg();
     const { wx, engine, copies } = await openWithCopies(1, {
       camera,
       before: (w) => {
@@ -110,5 +116,33 @@ describe('prepared photo copies', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(wx.written.has(copy)).toBe(true);
     expect(saved()).toEqual([copy]);
+  });
+
+  it('the copy of an upload in parts refused for good stays too while its upload is saved', async () => {
+    const camera = bigCameraJpeg();
+    const { wx, engine, copies } = await openWithCopies(1, {
+      camera,
+      before: (w) => {
+        w.multipart = { partSize: PART_BYTES };
+        w.health = { limits: { ...TEST_LIMITS } };
+        // The signer refuses the complete (a 4xx: no retry helps), as it does a part of the wrong size.
+        const target = (globalThis as any).wx;
+        const request = target.request;
+        target.request = (o: Record<string, any>) => {
+          if (!String(o.url).endsWith('/api/uploads/complete')) return request(o);
+          setTimeout(() => o.success?.({ statusCode: 400, data: JSON.stringify({ error: { code: 'SizeMismatch', message: 'Part 1 holds 1 bytes.' } }), header: {} }), 0);
+          return { abort: () => undefined };
+        };
+      },
+    });
+    while (engine.items()[0].status === 'uploading' || engine.items()[0].status === 'waiting') {
+      wx.parts.filter((p) => !p.settled).forEach((p) => p.succeed());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { retryable: false, code: 'SizeMismatch' } });
+    const saved = [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { path: string }).path);
+    expect(saved).toEqual(copies);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(wx.written.has(copies[0])).toBe(true);
   });
 });

@@ -109,7 +109,16 @@ export function s3MultipartStore(target: S3StoreTarget): MultipartStore {
           // s3:ListBucket, S3 answers a missing key with 403 instead (HeadObject, "Permissions"):
           // the same "no object" here, where the key is one only this upload was ever given.
           const status = error instanceof sdk.S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-          if (status === 404 || status === 403) return undefined;
+          if (status === 403) {
+            // A 403 has no body: it may as well mean no s3:GetObject, and then every lost answer
+            // to a complete would send its file again. Said once per HEAD, so it shows.
+            target.log?.(
+              'signer: S3 answered 403 to the HEAD of an upload\'s key, read as no object (its answer for a missing key without s3:ListBucket); ' +
+                'the signer\'s role needs s3:GetObject on the upload folder, or a complete whose answer was lost starts its file again',
+            );
+            return undefined;
+          }
+          if (status === 404) return undefined;
           throw error;
         }
       }),

@@ -28,9 +28,9 @@ function cloudStore(config: Config, target: StoreTarget): MultipartStore {
   }
 }
 
-export function storeResolver(config: Config, credentials: CredentialSource, now: () => Date): (req: IncomingMessage) => MultipartStore {
+export function storeResolver(config: Config, credentials: CredentialSource, now: () => Date, log?: (line: string) => void): (req: IncomingMessage) => MultipartStore {
   if (config.provider !== 'local') {
-    const store = cloudStore(config, { endpoint: config.endpoint!, bucket: config.bucket, region: config.region, credentials, now });
+    const store = cloudStore(config, { endpoint: config.endpoint!, bucket: config.bucket, region: config.region, credentials, now, log });
     return () => store;
   }
   const stores = new Map<string, MultipartStore>();

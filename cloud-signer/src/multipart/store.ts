@@ -38,6 +38,8 @@ export interface StoreTarget {
   credentials: CredentialSource;
   /** The signer's clock; SDKs that take a clock offset sign by it (tests pin it, a skewed host is corrected with it). */
   now: () => Date;
+  /** The signer's log, for what the operator should know but the app need not hear. */
+  log?: (line: string) => void;
 }
 
 /** NoSuchUpload on every store: completed, aborted, or cleaned up by a lifecycle rule. */
@@ -58,7 +60,7 @@ export function storeRefused(action: string, code: string | undefined, status: n
 /**
  * No answer from the store (DNS, TLS, a refused connection, a timeout). The app hears only
  * that; the log says why, from the SDK's error and its causes, with any URL's query (where
- * a presigned request carries its signature) cut off.
+ * a presigned request carries its signature) cut off, on one line.
  */
 export function storeUnreachable(action: string, cause?: unknown): ApiFailure {
   return new LoggedFailure(
@@ -70,7 +72,6 @@ export function storeUnreachable(action: string, cause?: unknown): ApiFailure {
 }
 
 const MAX_CAUSES = 3;
-const MAX_CAUSE_CHARS = 300;
 
 function whyUnreachable(cause: unknown): string {
   const said: string[] = [];
@@ -81,7 +82,8 @@ function whyUnreachable(cause: unknown): string {
     at = (at as { cause?: unknown }).cause;
   }
   const text = said.length > 0 ? said.join(' ← ') : 'no reason given';
-  return text.replace(/(https?:\/\/[^\s?#"']*)\?[^\s#"']*/g, '$1?…').slice(0, MAX_CAUSE_CHARS);
+  // One log line (an SDK's XML parse error quotes the body over several); the server redacts, then shortens it.
+  return text.replace(/(https?:\/\/[^\s?#"']*)\?[^\s#"']*/g, '$1?…').replace(/\s+/g, ' ');
 }
 
 /**

@@ -37,12 +37,12 @@ type Handler = (req: IncomingMessage, res: ServerResponse, caller: Caller) => Pr
 
 const planOf = (claims: UploadClaims): PartPlan => ({ size: claims.size, partSize: claims.partSize, partCount: claims.partCount });
 
-/** Every multipart route, path first; the server mounts them as POST routes. */
-export function uploadRoutes(ctx: RouteContext): [string, Handler][] {
+/** Every multipart route, path first; the server mounts them as POST routes. `log` is the signer's (what the stores tell the operator). */
+export function uploadRoutes(ctx: RouteContext, log: (line: string) => void = () => undefined): [string, Handler][] {
   const { config } = ctx;
   const mp = config.multipart;
   const key = tokenKey(mp.secret);
-  const storeFor = storeResolver(config, ctx.credentials, ctx.now);
+  const storeFor = storeResolver(config, ctx.credentials, ctx.now, log);
   const partSigner = UPLOAD_PART_SIGNERS[config.ticketProvider];
 
   /** The JSON body and the verified token of a step after the start. */

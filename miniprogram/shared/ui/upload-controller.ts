@@ -187,11 +187,19 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
    * A prepared copy (USER_DATA_PATH/outgoing) is only needed while its upload may still
    * send it: deleted when it is done, fails for good (refused: a retry cannot help), or
    * leaves the list, and when the page unloads (see unload). A failure a retry may fix
-   * keeps it, so 重试 sends the same bytes.
+   * keeps it, so 重试 sends the same bytes, and so does a saved upload in parts.
    */
   const discardCopy = (item: UploadItem | undefined) => {
     const copy = item && preparedCopy(item.file);
     if (copy) platform.removeTempFile(copy);
+  };
+  /**
+   * Done with here, but a copy whose upload in parts stays saved is kept: 继续上传 on a later
+   * launch sends that very file, and that launch's cleanup (loadResumable) keeps it as long
+   * as the upload is saved. The copy and the saved upload end together.
+   */
+  const discardUnlessSaved = (item: UploadItem) => {
+    if (!engine.hasSavedUpload(item.id)) discardCopy(item);
   };
   const endedForGood = (item: UploadItem) => item.status === 'done' || (item.status === 'failed' && item.error?.retryable === false);
   const stillSending = (item: UploadItem) => item.status === 'waiting' || item.status === 'uploading' || item.status === 'paused';
@@ -324,7 +332,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   return {
     load() {
       const settled = (item: UploadItem) => {
-        if (endedForGood(item)) discardCopy(item);
+        if (endedForGood(item)) discardUnlessSaved(item);
         scheduleRender();
       };
       unsubscribe = [engine.on('change', scheduleRender), engine.on('settled', settled)];
@@ -360,12 +368,8 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       unsubscribe.forEach((off) => off());
       if (flushTimer !== undefined) clearTimeout(flushTimer);
       // Nothing of this page left on the phone's disk: copies of files no longer sending go now
-      // (a later 重试 would read the picked file's copy no more), the rest once they end. A copy
-      // whose upload in parts is saved stays: 继续上传 on the next launch sends that file, and
-      // the next launch's cleanup (loadResumable) keeps it for as long as that upload is saved.
-      const discardUnlessSaved = (item: UploadItem) => {
-        if (!engine.hasSavedUpload(item.id)) discardCopy(item);
-      };
+      // (a later 重试 would read the picked file's copy no more), the rest once they end; those
+      // of saved uploads in parts stay for 继续上传 (discardUnlessSaved).
       const sending = new Set<string>();
       for (const item of engine.items()) {
         if (stillSending(item)) sending.add(item.id);
