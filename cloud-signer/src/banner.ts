@@ -4,6 +4,7 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { isLoopbackHost } from './auth';
 import type { Config } from './config';
+import { quotasAgainstGrants } from './guard/settings';
 import { anonymousAllowed } from './sign-in/access-policy';
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
@@ -68,9 +69,11 @@ export interface BannerFacts {
   /** The port actually bound (PORT=0 picks one). */
   port: number;
   interfaces: Interfaces;
+  /** UPLOAD_STS_ROLE_ARN is set: GET /api/credentials exists (client-side signing). */
+  temporaryCredentials?: boolean;
 }
 
-export function bannerLines({ config, port, interfaces }: BannerFacts): string[] {
+export function bannerLines({ config, port, interfaces, temporaryCredentials }: BannerFacts): string[] {
   const lines = [`Signer listening on http://${urlHost(config.host)}:${port}`];
   const lan = lanIPv4(interfaces);
   if (WILDCARD_HOSTS.has(config.host)) {
@@ -91,5 +94,13 @@ export function bannerLines({ config, port, interfaces }: BannerFacts): string[]
     lines.push(`  Uploads go to: ${config.endpoint}`);
   }
   lines.push(...accessLines(config));
+  if (temporaryCredentials) {
+    const quotas = quotasAgainstGrants(config.guard);
+    lines.push(
+      quotas.length > 0
+        ? `  Client-side signing (GET /api/credentials) is refused while ${quotas.join(' and ')} ${quotas.length > 1 ? 'are' : 'is'} on: set ${quotas.length > 1 ? 'them' : 'it'} to 0 to offer it`
+        : '  Client-side signing: GET /api/credentials grants temporary credentials (no daily quota holds them)',
+    );
+  }
   return lines;
 }

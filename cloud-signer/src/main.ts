@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       server.listen(config.port, config.host, () => {
         const address = server.address();
         const port = typeof address === 'object' && address !== null ? address.port : config.port;
-        process.stdout.write(bannerLines({ config, port, interfaces: networkInterfaces() }).join('\n') + '\n');
+        process.stdout.write(bannerLines({ config, port, interfaces: networkInterfaces(), temporaryCredentials: signing.assumeRole !== undefined }).join('\n') + '\n');
       }),
     (error: Error) => stop(`Cannot start: ${error.message}`),
   );

@@ -43,3 +43,19 @@ test('never prints a secret key, security token or bearer token', () => {
   expect(text).toContain('examplebucket');
   for (const secret of ['super-secret-value-123', 'sts-token-value-456', 'bearer-token-value-789']) expect(text).not.toContain(secret);
 });
+
+test('with temporary credentials it says whether client-side signing is offered, naming the quota that stops it', () => {
+  const cloud = { UPLOAD_PROVIDER: 'oss', UPLOAD_BUCKET: 'examplebucket', UPLOAD_REGION: 'cn-hangzhou', UPLOAD_ACCESS_KEY_ID: 'id', UPLOAD_ACCESS_KEY_SECRET: 'secret-value' };
+  const lines = (env: Record<string, string>, temporaryCredentials: boolean) =>
+    bannerLines({ config: loadConfig({ ...cloud, ...env }), port: 3000, interfaces: INTERFACES, temporaryCredentials }).filter((l) => l.includes('Client-side signing'));
+  expect(lines({}, true)).toEqual([
+    '  Client-side signing (GET /api/credentials) is refused while UPLOAD_QUOTA_FILES_PER_DAY and UPLOAD_QUOTA_BYTES_PER_DAY are on: set them to 0 to offer it',
+  ]);
+  expect(lines({ UPLOAD_QUOTA_FILES_PER_DAY: '0' }, true)).toEqual([
+    '  Client-side signing (GET /api/credentials) is refused while UPLOAD_QUOTA_BYTES_PER_DAY is on: set it to 0 to offer it',
+  ]);
+  expect(lines({ UPLOAD_QUOTA_FILES_PER_DAY: '0', UPLOAD_QUOTA_BYTES_PER_DAY: '0' }, true)).toEqual([
+    '  Client-side signing: GET /api/credentials grants temporary credentials (no daily quota holds them)',
+  ]);
+  expect(lines({}, false)).toEqual([]);
+});

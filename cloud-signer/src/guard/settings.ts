@@ -28,6 +28,18 @@ export const CLOUD_LIMIT_DEFAULTS = {
   bytesPerDay: 5 * 1024 ** 3,
 } as const;
 
+/**
+ * The daily quotas that are on, by variable name. A grant cannot be held to them: its
+ * credentials put any number of objects of any size under its folder until they expire,
+ * and no vendor's session policy can count files or bytes. So while one is on, GET
+ * /api/credentials refuses, and a deployed signer keeps every caller within its quota.
+ */
+export function quotasAgainstGrants(guard: Pick<GuardSettings, 'filesPerDay' | 'bytesPerDay'>): string[] {
+  return [guard.filesPerDay > 0 && 'UPLOAD_QUOTA_FILES_PER_DAY', guard.bytesPerDay > 0 && 'UPLOAD_QUOTA_BYTES_PER_DAY'].filter(
+    (name): name is string => typeof name === 'string',
+  );
+}
+
 const MAX_COUNT = 1_000_000_000;
 const MAX_BYTES_PER_DAY = 2 ** 50;
 

@@ -12,6 +12,7 @@ import type { UploadLimits } from '../../../typings/ticket';
 import { ApiFailure, sendJson } from '../api-error';
 import type { Config } from '../config';
 import { CredentialsUnavailableError } from '../credentials';
+import { quotasAgainstGrants } from '../guard/settings';
 import { CLIENT_FOLDER, datePath, randomKeyPart } from '../keys';
 import type { AssumeRole } from '../sts/types';
 
@@ -28,18 +29,6 @@ export interface CredentialsDeps {
   randomPart?: () => string;
   /** Where STS failures are reported; their text never holds a secret. */
   log?: (line: string) => void;
-}
-
-/**
- * The daily quotas that are on, by variable name. A grant cannot be held to them: its
- * credentials put any number of objects of any size under its folder until they expire,
- * and no vendor's session policy can count files or bytes. So while one is on, the route
- * refuses, and a deployed signer keeps every caller within its quota.
- */
-export function quotasAgainstGrants(guard: Config['guard']): string[] {
-  return [guard.filesPerDay > 0 && 'UPLOAD_QUOTA_FILES_PER_DAY', guard.bytesPerDay > 0 && 'UPLOAD_QUOTA_BYTES_PER_DAY'].filter(
-    (name): name is string => typeof name === 'string',
-  );
 }
 
 /** `<prefix>client/YYYY/MM/DD/<random>/`: one grant, one folder. */
