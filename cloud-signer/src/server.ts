@@ -8,6 +8,7 @@ import { consoleVisibleTo } from './auth';
 import { cachingCrypto } from './caching-crypto';
 import type { Config } from './config';
 import { CredentialsUnavailableError, staticCredentials, type CredentialSource } from './credentials';
+import type { Credentials } from '../../miniprogram/shared/signing/index';
 import { DEV_BUCKET_PATH } from './devbucket';
 import { guardConnections, serverOptions } from './connection-limits';
 import { dialectFor } from './dialects';
@@ -107,14 +108,21 @@ function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget
   };
 }
 
-/** Every configured secret, longest first, so log lines can be scrubbed before they leave. */
-function redactor(config: Config): (text: string) => string {
+/**
+ * Every configured secret, and the signing keys in use now (STS or instance-role keys,
+ * which no setting holds), longest first, so log lines can be scrubbed before they leave.
+ */
+function redactor(config: Config, signingNow: () => Credentials | undefined): (text: string) => string {
   const { accessKeySecret, securityToken } = config.credentials;
   const { wechat, alipay } = config.signIn;
-  const secrets = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl]
-    .filter((s): s is string => typeof s === 'string' && s.length > 0)
-    .sort((a, b) => b.length - a.length);
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const configured = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl];
+  return (text) => {
+    const live = signingNow();
+    return [...configured, live?.accessKeySecret, live?.securityToken]
+      .filter((s): s is string => typeof s === 'string' && s.length > 0)
+      .sort((a, b) => b.length - a.length)
+      .reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  };
 }
 
 export function createSignerServer(deps: SignerDeps): http.Server {
@@ -145,7 +153,8 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   };
   // With the dev bucket the Host header shapes ticket URLs and links: only hosts we are reachable by.
   const hostAllowed = config.provider === 'local' ? createHostGate({ listenHost: config.host, allowedHosts: config.allowedHosts }) : undefined;
-  const redact = redactor(config);
+  // Only a line being logged pays for the lookup.
+  const redact = redactor(config, () => ctx.credentials.current?.(ctx.now()));
   const tokensConfigured = config.authTokens.length > 0;
   const signIn = sessionsRoute({ settings: config.signIn, sessions: guard.sessions, tokensConfigured, now: ctx.now, log });
 
