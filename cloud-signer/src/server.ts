@@ -69,9 +69,9 @@ interface Route {
 /** With nothing usable to sign with, the credential cache asks its source again after this pause. */
 const CREDENTIALS_RETRY_AFTER_SECONDS = Math.ceil(FAILED_FETCH_PAUSE_MS / 1000);
 
-/** Health and console need no caller; their handlers ignore it. */
 /** A store failure's log line is cut here, after redaction (a secret cut in two would escape it): the cause chain of an SDK error can run long. */
 const MAX_STORE_LOG_CHARS = 500;
+/** Health and console need no caller; their handlers ignore it. */
 const NO_CALLER = undefined as unknown as Caller;
 // Host headers we are willing to put into ticket URLs: a name or IP, optional port.
 const SAFE_HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;

@@ -111,7 +111,7 @@ export function s3MultipartStore(target: S3StoreTarget): MultipartStore {
           const status = error instanceof sdk.S3ServiceException ? error.$metadata.httpStatusCode : undefined;
           if (status === 403) {
             // A 403 has no body: it may as well mean no s3:GetObject, and then every lost answer
-            // to a complete would send its file again. Said once per HEAD, so it shows.
+            // to a complete would send its file again. Logged every time, so the operator sees it.
             target.log?.(
               'signer: S3 answered 403 to the HEAD of an upload\'s key, read as no object (its answer for a missing key without s3:ListBucket); ' +
                 'the signer\'s role needs s3:GetObject on the upload folder, or a complete whose answer was lost starts its file again',
