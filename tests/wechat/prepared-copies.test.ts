@@ -111,6 +111,8 @@ describe('prepared photo copies', () => {
     expect(engine.items()[0].error?.retryable).toBe(true);
     const saved = () => [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { path: string }).path);
     expect(saved()).toEqual([copy]);
+    // Saved as a copy the app made, so a later launch that continues it deletes it once sent.
+    expect([...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { preparedCopy?: true }).preparedCopy)).toEqual([true]);
 
     session!.instance.onUnload();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -135,7 +135,7 @@ describe('pause and resume on a tile', () => {
 });
 
 /** What an earlier launch left in storage for a file at `path`, with parts 1–2 of 6 seen stored. */
-function leftOver(wx: ScriptedWx, path: string, name: string, onPhone = true) {
+function leftOver(wx: ScriptedWx, path: string, name: string, onPhone = true, extra: Partial<SavedUpload> = {}) {
   const saved: SavedUpload = {
     uploadToken: `left-${name}`,
     key: `uploads/test/${name}`,
@@ -150,6 +150,7 @@ function leftOver(wx: ScriptedWx, path: string, name: string, onPhone = true) {
     type: 'video/mp4',
     kind: 'video',
     partsDone: '1-2',
+    ...extra,
   };
   wx.storage.set(fileFingerprint(saved), saved);
   if (onPhone) wx.fileSizes.set(path, BIG);
@@ -230,7 +231,7 @@ describe('继续上传: uploads an earlier launch left unfinished', () => {
         // A cleaned copy (原图 with the position removed) that went up in parts, and one that did not.
         wx.written.set(kept, new Uint8Array(BIG));
         wx.written.set(leftover, new Uint8Array(10));
-        leftOver(wx, kept, 'clip.mp4', false);
+        leftOver(wx, kept, 'clip.mp4', false, { preparedCopy: true });
       },
     });
     const { page, wx } = session;
@@ -250,6 +251,13 @@ describe('继续上传: uploads an earlier launch left unfinished', () => {
     rows(page)[0].continueButton!.dispatchEvent('tap');
     await waitFor(() => tiles(page).some((t) => t.actionText === zh.pause), 'it goes on', WAIT_MS);
     expect(wx.written.has(kept)).toBe(true);
+    // Once it is done, its copy goes in this run, as a copy made in this run would.
+    while (!tiles(page).every((t) => t.status === 'done')) {
+      wx.parts.filter((p) => !p.settled).forEach((p) => p.succeed());
+      wx.uploads.filter((u) => !u.settled).forEach((u) => u.succeed(204));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitFor(() => !wx.written.has(kept), 'the continued copy is deleted once sent', WAIT_MS);
   });
 
   it('reads in English', async () => {

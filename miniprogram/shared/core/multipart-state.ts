@@ -28,6 +28,8 @@ export interface SavedUpload {
   /** A temp-named pick is listed as "视频 1 · 今天 10:03", as its tile was. */
   tempName?: true;
   label?: PickLabel;
+  /** The file is a copy the app made (PickedFile.preparedCopy): deleted once its upload ends. */
+  preparedCopy?: true;
   /** Parts the store accepted, as ranges: "1-40,42". */
   partsDone?: string;
 }
@@ -83,6 +85,7 @@ export function savedFile(saved: SavedUpload): PickedFile {
   const file: PickedFile = { path: saved.path, name: saved.name, size: saved.size, type, kind };
   if (saved.tempName) file.tempName = true;
   if (saved.label) file.label = saved.label;
+  if (saved.preparedCopy) file.preparedCopy = true;
   return file;
 }
 

@@ -184,6 +184,7 @@ async function begin(ctx: PartsContext, file: PickedFile): Promise<Begun> {
     type: file.type,
     kind: file.kind,
     ...(file.tempName ? { tempName: true as const } : {}),
+    ...(file.preparedCopy ? { preparedCopy: true as const } : {}),
     ...(file.label ? { label: file.label } : {}),
   };
   ctx.state.save(file, saved);

@@ -21,6 +21,8 @@ export interface PickedFile {
   originalSize?: number;
   /** The app found a position in the photo and removed it before upload. */
   locationRemoved?: boolean;
+  /** `path` is a copy the app made (compressed or cleaned), deleted once no upload needs it. */
+  preparedCopy?: true;
 }
 
 /** A temp-named photo or video's number in the order it was added, and when it was picked (ms). */

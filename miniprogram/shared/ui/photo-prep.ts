@@ -60,13 +60,17 @@ export async function preparePhoto(file: PickedFile, options: PrepareOptions, to
     }
   }
   // The tile keeps showing the picked file: the prepared copy is deleted once uploaded.
-  if (prepared.path !== file.path) prepared.thumbPath = file.path;
+  if (prepared.path !== file.path) Object.assign(prepared, { thumbPath: file.path, preparedCopy: true });
   return prepared;
 }
 
-/** The copy preparing made for this file, if any: to delete once it is no longer needed. */
+/**
+ * The copy preparing made for this file, if any: to delete once it is no longer needed.
+ * The mark travels with a saved upload in parts, so a file continued on a later launch
+ * (继续上传) still has its copy deleted when it is done.
+ */
 export function preparedCopy(file: PickedFile): string | undefined {
-  return file.kind === 'image' && file.thumbPath && file.thumbPath !== file.path ? file.path : undefined;
+  return file.preparedCopy ? file.path : undefined;
 }
 
 /** Prepares a batch one photo at a time: a phone holding nine 10 MB photos in memory at once could run out. */
