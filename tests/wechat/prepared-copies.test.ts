@@ -7,6 +7,7 @@
 import { openPage, tap, type OpenPage } from '../support/open-page';
 import { TEST_LIMITS, USER_DATA_PATH, waitFor, type ScriptedWx } from '../support/scripted-wx';
 import { cameraJpeg } from '../support/camera-jpeg';
+import type { SavedUpload } from '../../miniprogram/shared/core/index';
 
 const UPLOAD_PAGE = 'pages/upload/index';
 const ALBUM = 1;
@@ -63,6 +64,21 @@ function bigCameraJpeg(): Buffer {
   return Buffer.concat([small.subarray(0, end), Buffer.alloc(5 * PART_BYTES + 1000, 0x11), small.subarray(end)]);
 }
 
+/** The big photo above, picked with 原图 on where uploads in parts are offered; `before` changes the scripted wx further. */
+function openWithBigPhotoInParts(before: (wx: ScriptedWx) => void = () => undefined) {
+  return openWithCopies(1, {
+    camera: bigCameraJpeg(),
+    before: (wx) => {
+      wx.multipart = { partSize: PART_BYTES };
+      wx.health = { limits: { ...TEST_LIMITS } };
+      before(wx);
+    },
+  });
+}
+
+/** The uploads in parts the app saved in storage (for 继续上传). */
+const savedUploads = (wx: ScriptedWx) => [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => value as SavedUpload);
+
 describe('prepared photo copies', () => {
   it('a copy whose upload is refused for good is deleted; one a retry may fix is kept and sent again', async () => {
     const { wx, copies, engine } = await openWithCopies(2);
@@ -95,24 +111,17 @@ describe('prepared photo copies', () => {
   });
 
   it('at unload, the copy of a failed upload in parts stays with its saved upload (the next launch keeps it for 继续上传, see upload-resume.test)', async () => {
-    const camera = bigCameraJpeg();
-    const { wx, engine, copies } = await openWithCopies(1, {
-      camera,
-      before: (w) => {
-        w.multipart = { partSize: PART_BYTES };
-        w.health = { limits: { ...TEST_LIMITS } };
-      },
-    });
+    const { wx, engine, copies } = await openWithBigPhotoInParts();
     expect(wx.parts).toHaveLength(1);
     expect(copies).toHaveLength(1);
     const copy = copies[0];
     wx.parts[0].fail('timeout');
     await waitFor(() => engine.items()[0].status === 'failed', 'the upload fails');
     expect(engine.items()[0].error?.retryable).toBe(true);
-    const saved = () => [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { path: string }).path);
+    const saved = () => savedUploads(wx).map((upload) => upload.path);
     expect(saved()).toEqual([copy]);
     // Saved as a copy the app made, so a later launch that continues it deletes it once sent.
-    expect([...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { preparedCopy?: true }).preparedCopy)).toEqual([true]);
+    expect(savedUploads(wx).map((upload) => upload.preparedCopy)).toEqual([true]);
 
     session!.instance.onUnload();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -121,29 +130,22 @@ describe('prepared photo copies', () => {
   });
 
   it('the copy of an upload in parts refused for good stays too while its upload is saved', async () => {
-    const camera = bigCameraJpeg();
-    const { wx, engine, copies } = await openWithCopies(1, {
-      camera,
-      before: (w) => {
-        w.multipart = { partSize: PART_BYTES };
-        w.health = { limits: { ...TEST_LIMITS } };
-        // The signer refuses the complete (a 4xx: no retry helps), as it does a part of the wrong size.
-        const target = (globalThis as any).wx;
-        const request = target.request;
-        target.request = (o: Record<string, any>) => {
-          if (!String(o.url).endsWith('/api/uploads/complete')) return request(o);
-          setTimeout(() => o.success?.({ statusCode: 400, data: JSON.stringify({ error: { code: 'SizeMismatch', message: 'Part 1 holds 1 bytes.' } }), header: {} }), 0);
-          return { abort: () => undefined };
-        };
-      },
+    const { wx, engine, copies } = await openWithBigPhotoInParts(() => {
+      // The signer refuses the complete (a 4xx: no retry helps), as it does a part of the wrong size.
+      const target = (globalThis as any).wx;
+      const request = target.request;
+      target.request = (o: Record<string, any>) => {
+        if (!String(o.url).endsWith('/api/uploads/complete')) return request(o);
+        setTimeout(() => o.success?.({ statusCode: 400, data: JSON.stringify({ error: { code: 'SizeMismatch', message: 'Part 1 holds 1 bytes.' } }), header: {} }), 0);
+        return { abort: () => undefined };
+      };
     });
     while (engine.items()[0].status === 'uploading' || engine.items()[0].status === 'waiting') {
       wx.parts.filter((p) => !p.settled).forEach((p) => p.succeed());
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { retryable: false, code: 'SizeMismatch' } });
-    const saved = [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => (value as { path: string }).path);
-    expect(saved).toEqual(copies);
+    expect(savedUploads(wx).map((upload) => upload.path)).toEqual(copies);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(wx.written.has(copies[0])).toBe(true);
   });
