@@ -32,6 +32,7 @@ import {
   TICKETS_PATH,
 } from '../../miniprogram/shared/contract/index';
 import { FAILED_FETCH_PAUSE_MS } from './sts/caching';
+import { redact as redactSecrets } from './sts/errors';
 import type { AssumeRole } from './sts/types';
 
 export { DEV_BUCKET_PATH };
@@ -118,10 +119,9 @@ function redactor(config: Config, signingNow: () => Credentials | undefined): (t
   const configured = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl];
   return (text) => {
     const live = signingNow();
-    return [...configured, live?.accessKeySecret, live?.securityToken]
-      .filter((s): s is string => typeof s === 'string' && s.length > 0)
-      .sort((a, b) => b.length - a.length)
-      .reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    const secrets = [...configured, live?.accessKeySecret, live?.securityToken].filter((s): s is string => typeof s === 'string' && s.length > 0);
+    // Longest first: a secret that contains another is scrubbed whole.
+    return redactSecrets(text, secrets.sort((a, b) => b.length - a.length));
   };
 }
 
