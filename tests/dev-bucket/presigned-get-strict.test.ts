@@ -54,6 +54,12 @@ test.each([
   expect(answer.headers['content-type']).not.toBe('text/html');
 });
 
+test('an X-Amz-Security-Token appended to a link signed with long-term keys is refused, as S3 refuses a token it did not issue: 400 InvalidToken', async () => {
+  const answer = await request(`${linkFor(key)}&X-Amz-Security-Token=anything`);
+  expect(answer.status).toBe(400);
+  expect(errorCode(answer)).toBe('InvalidToken');
+});
+
 test.each(['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires'])('%s twice is malformed: 400', async (name) => {
   const link = linkFor(key);
   const value = new URL(link).searchParams.get(name) ?? '';

@@ -109,6 +109,12 @@ describe('refused before anything is stored', () => {
     expect(answer.text).toContain('Request has expired');
   });
 
+  test('an X-Amz-Security-Token appended to a ticket signed with long-term keys (S3: InvalidToken)', async () => {
+    const ticket = await ticketFor(photo.length);
+    const answer = await put(`${ticket.url}&X-Amz-Security-Token=anything`, photo, ticket.headers ?? {});
+    expect([answer.status, errorCode(answer)]).toEqual([400, 'InvalidToken']);
+  });
+
   test('no signature at all', async () => {
     const ticket = await ticketFor(photo.length);
     const answer = await put(ticket.url.split('?')[0], photo, ticket.headers ?? {});

@@ -137,7 +137,12 @@ function verifyPresigned(
     throw accessDenied(`Access Denied: presigned requests here sign ${S3_UNSIGNED_PAYLOAD} as their payload.`);
   }
   const token = identity.credentials.securityToken;
-  if (token !== undefined && !sameText(query.get(S3_QUERY.securityToken) ?? '', token)) {
+  const givenToken = query.get(S3_QUERY.securityToken);
+  // Long-term keys sign no token, so one appended is outside the signature: S3 refuses a token it did not issue.
+  if (token === undefined && givenToken !== null) {
+    throw new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+  }
+  if (token !== undefined && !sameText(givenToken ?? '', token)) {
     throw accessDenied('Access Denied: the security token is missing or does not match.');
   }
   const expected = presignS3(
