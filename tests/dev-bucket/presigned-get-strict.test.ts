@@ -97,3 +97,41 @@ test('an unsigned read of a public bucket cannot ask for response-* overrides', 
   expect(errorCode(answer)).toBe('InvalidRequest');
   expect((await request(`${publicBucket.endpoint}/${key}`)).status).toBe(200);
 });
+
+describe('a public bucket checks the authentication a read carries, as S3 does', () => {
+  const publicLinkFor = (k: string, now = NOW) =>
+    signS3ObjectUrl(
+      { bucket: BUCKET, region: REGION, endpoint: publicBucket.endpoint, publicBaseUrl: publicBucket.endpoint, credentials: CREDENTIALS, key: k, now, ttlSeconds: 600 },
+      nodeCrypto,
+    );
+
+  test('a genuine presigned link is served, with its signed overrides', async () => {
+    const client = new S3Client({
+      region: REGION,
+      endpoint: publicBucket.origin,
+      forcePathStyle: true,
+      credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.accessKeySecret },
+    });
+    const link = await getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: key, ResponseCacheControl: 'max-age=60' }), { expiresIn: 600, signingDate: NOW });
+    const answer = await request(link);
+    expect(answer.status).toBe(200);
+    expect(answer.body.equals(photo)).toBe(true);
+    expect(answer.headers['cache-control']).toBe('max-age=60');
+  });
+
+  test.each([
+    ['a tampered signature', (link: string) => link.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`), 403, 'SignatureDoesNotMatch'],
+    ['an unsigned parameter appended', (link: string) => `${link}&response-content-type=text%2Fhtml`, 403, 'SignatureDoesNotMatch'],
+    ['a credential without a signature', (link: string) => link.replace(/&X-Amz-Signature=[0-9a-f]+/, ''), 403, 'AccessDenied'],
+  ])('%s is refused, where the same read without authentication is served', async (_label, change, status, code) => {
+    const answer = await request(change(publicLinkFor(key)));
+    expect([answer.status, errorCode(answer)]).toEqual([status, code]);
+    expect((await request(`${publicBucket.endpoint}/${key}`)).status).toBe(200);
+  });
+
+  test('an expired link is refused', async () => {
+    const answer = await request(publicLinkFor(key, new Date(NOW.getTime() - 3600_000)));
+    expect(answer.status).toBe(403);
+    expect(answer.text).toContain('Request has expired');
+  });
+});

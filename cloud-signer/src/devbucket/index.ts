@@ -13,7 +13,7 @@ import { startMd5Worker } from './md5';
 import { handlePostObject } from './post-object';
 import { handlePutObject } from './put-object';
 import { answerPreflight, newRequestId, sendError, toS3Error } from './respond';
-import { verifyPresignedGet } from './presigned-query';
+import { carriesQueryAuth, verifyPresignedGet } from './presigned-query';
 import { signS3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { HOST_NOT_ALLOWED_MESSAGE, hostNameOf } from '../host-gate';
 import { nodeCrypto } from '../node-crypto';
@@ -167,11 +167,15 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     }
     let overrides: Record<string, string>;
     try {
-      // A private S3 bucket serves its owner's header-signed requests too (the S3 SDK's
-      // HeadObject, which the signer sends to look a completed upload up); links are presigned.
-      if (options.privateReads && req.headers.authorization?.startsWith(`${SIGV4_ALGORITHM} `)) verifySigV4Request(req, identity, now());
-      else if (options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now());
-      overrides = responseOverrides(req.url ?? '/', options.privateReads === true);
+      // S3 checks whatever authentication a request carries, public bucket or not: a tampered
+      // or expired link is refused even where an unsigned read would be served. A private
+      // bucket serves its owner's header-signed requests too (the S3 SDK's HeadObject, which
+      // the signer sends to look a completed upload up); links are presigned.
+      const headerSigned = req.headers.authorization?.startsWith(`${SIGV4_ALGORITHM} `) === true;
+      const presigned = !headerSigned && carriesQueryAuth(req.url ?? '/');
+      if (headerSigned) verifySigV4Request(req, identity, now());
+      else if (presigned || options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now());
+      overrides = responseOverrides(req.url ?? '/', headerSigned || presigned || options.privateReads === true);
     } catch (error) {
       sendError(req, res, toS3Error(error), newRequestId());
       return;

@@ -49,6 +49,12 @@ function signedExtras(query: URLSearchParams): Record<string, string> {
   return extras;
 }
 
+/** Whether a URL carries SigV4 query authentication, which S3 checks on any bucket, public ones too. */
+export function carriesQueryAuth(url: string): boolean {
+  const query = new URL(url, 'http://dev-bucket').searchParams;
+  return query.has(S3_QUERY.signature) || query.has(S3_QUERY.algorithm) || query.has(S3_QUERY.credential);
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
