@@ -1,5 +1,5 @@
-// An abort that meets parts still streaming in: each writes its temp file into the
-// upload's folder, so the folder can gain a file while it is being removed (ENOTEMPTY).
+// An abort that meets parts still arriving: each moves its bytes and sidecar into the
+// upload's folder, so the folder can gain files while it is being removed (ENOTEMPTY).
 // The abort must still succeed and leave nothing, as S3's AbortMultipartUpload does
 // with parts in progress; an end-to-end run once answered it 500.
 import { promises as fs } from 'node:fs';
@@ -17,19 +17,25 @@ it('removes an upload whose folder gains part files while it goes, and later ste
     for (let round = 0; round < 60; round++) {
       const upload = await uploads.create('uploads/big.mp4', 'video/mp4', new Date());
       // Parts arriving over the next few turns, as the last ones on the wire do.
-      const arriving = Array.from({ length: 8 }, (_, i) =>
-        new Promise((resolve) => setTimeout(resolve, i % 3))
-          .then(() => fs.writeFile(uploads.partTempPath(upload.uploadId, i + 1), Buffer.alloc(64 * 1024)))
-          .catch((error: NodeJS.ErrnoException) => {
-            // Arriving after the folder went: that part's own write fails, as its PUT would.
-            if (error.code !== 'ENOENT') throw error;
-          }),
-      );
+      const arriving = Array.from({ length: 8 }, async (_, i) => {
+        const temp = uploads.partTempPath();
+        await fs.writeFile(temp, Buffer.alloc(64 * 1024));
+        await new Promise((resolve) => setTimeout(resolve, i % 3));
+        try {
+          await uploads.commitPart(upload.uploadId, i + 1, temp, { size: 64 * 1024, etag: '"0"', now: new Date() });
+        } catch (error) {
+          // Arriving after the folder went: that part's own commit fails, as its PUT would, and its bytes go.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          await fs.rm(temp, { force: true });
+        }
+      });
       await new Promise((resolve) => setTimeout(resolve, round % 3));
       await uploads.remove(upload.uploadId);
       await Promise.all(arriving);
       expect(await uploads.find(upload.uploadId)).toBeUndefined();
     }
+    expect(await fs.readdir(path.join(root, 'multipart'))).toEqual([]);
+    expect(await fs.readdir(path.join(root, 'tmp'))).toEqual([]);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

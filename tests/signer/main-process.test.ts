@@ -186,6 +186,53 @@ test('SIGTERM during an upload deletes its temp file before the signer exits', a
   expect(fs.readdirSync(path.join(dataDir, 'objects'))).toEqual([]);
 });
 
+test('SIGTERM during a part of an upload in parts deletes the part\'s bytes; the upload and its record stay for the app to resume', async () => {
+  const dataDir = path.join(workDir, 'sigterm-part-data');
+  const http = await import('node:http');
+  const under = (dir: string) => (fs.existsSync(path.join(dataDir, dir)) ? fs.readdirSync(path.join(dataDir, dir)) : []);
+  let sawTempFile = false;
+  let uploadFolder = '';
+  const run = await runSigner({ UPLOAD_DATA_DIR: dataDir }, async (origin, stop) => {
+    const post = async (route: string, body: unknown) =>
+      (await fetch(`${origin}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const upload = await post('/api/uploads', { name: 'big.jpg', size: 12 * 1024 * 1024, type: 'image/jpeg' });
+    const part = (await post('/api/uploads/parts', { uploadToken: upload.uploadToken, partNumbers: [1] })).parts[0];
+    // A megabyte of the part, then the client waits: the part is in flight when the signal comes.
+    const req = http.request(part.url, { method: 'PUT', headers: { ...part.headers, 'content-length': part.size } });
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(1024 * 1024, 1));
+    const deadline = Date.now() + 10_000;
+    while (!sawTempFile && Date.now() < deadline) {
+      sawTempFile = under('tmp').length > 0;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    [uploadFolder] = under('multipart');
+    stop();
+  });
+  expect(sawTempFile).toBe(true);
+  expect(run.code).toBe(0);
+  expect(under('tmp')).toEqual([]);
+  expect(fs.readdirSync(path.join(dataDir, 'multipart', uploadFolder))).toEqual(['upload-record']);
+});
+
+test('a start removes what a crash left in an upload in parts: a part\'s bytes no sidecar names, a sidecar\'s temp file', async () => {
+  const dataDir = path.join(workDir, 'crash-part-data');
+  const folder = path.join(dataDir, 'multipart', 'ab'.repeat(16));
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'upload-record'), JSON.stringify({ key: 'uploads/anonymous/2026/12/03/0123456789abcdef.jpg', contentType: 'image/jpeg', initiated: new Date().toISOString() }));
+  fs.writeFileSync(path.join(folder, '1.aaaaaaaaaaaaaaaaaaaaaaaa'), 'part one');
+  fs.writeFileSync(path.join(folder, '1.json'), JSON.stringify({ size: 8, etag: '"x"', lastModified: new Date().toISOString(), file: '1.aaaaaaaaaaaaaaaaaaaaaaaa' }));
+  // Moved in, then the process died before its sidecar was written.
+  fs.writeFileSync(path.join(folder, '2.bbbbbbbbbbbbbbbbbbbbbbbb'), 'part two, orphaned');
+  fs.writeFileSync(path.join(folder, 'cccccccccccccccccccccccc.tmp'), '{"size":');
+  const run = await runSigner({ UPLOAD_DATA_DIR: dataDir }, async (origin, stop) => {
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    stop();
+  });
+  expect(run.code).toBe(0);
+  expect(fs.readdirSync(folder).sort()).toEqual(['1.aaaaaaaaaaaaaaaaaaaaaaaa', '1.json', 'upload-record']);
+});
+
 test('a port already taken is a plain message, not a stack trace', async () => {
   const net = await import('node:net');
   const server = net.createServer().listen(0, '127.0.0.1');

@@ -121,7 +121,7 @@ async function uploadPart(
     throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
   }
   const upload = await uploadFor(ctx, query, key);
-  const temp = ctx.uploads.partTempPath(upload.uploadId, partNumber);
+  const temp = ctx.uploads.partTempPath();
   const md5 = createHash('md5');
   const sha256 = verified.payloadSha256 ? createHash('sha256') : undefined;
   let received = 0;

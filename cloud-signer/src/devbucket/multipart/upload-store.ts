@@ -2,8 +2,10 @@
 //   <dataDir>/multipart/<uploadId>/upload-record     (JSON) key, content type, when it started
 //   <dataDir>/multipart/<uploadId>/<n>.<random>      the bytes of part n
 //   <dataDir>/multipart/<uploadId>/<n>.json          which bytes file is part n, its size and ETag
-// A part's sidecar is renamed into place only after its bytes are complete and checked,
-// so a re-sent part replaces the old one whole or not at all. Completing streams the
+// A part streams into the object store's tmp/ (emptied at shutdown and at start, as every
+// upload in flight is) and moves into its upload's folder only once complete and checked;
+// its sidecar is renamed into place after that, so a re-sent part replaces the old one
+// whole or not at all. A start removes what a crash left between those two renames. Completing streams the
 // parts one after another into a temp file that ObjectStore.commit moves into place,
 // so a file of any size passes through a fixed amount of memory.
 import { createHash, randomBytes } from 'node:crypto';
@@ -48,8 +50,30 @@ export class UploadStore {
     private readonly objects: ObjectStore,
   ) {
     this.root = path.join(path.resolve(dataDir), 'multipart');
-    this.ready = fs.mkdir(this.root, { recursive: true }).then(() => undefined);
+    this.ready = fs.mkdir(this.root, { recursive: true }).then(() => this.reconcile());
     this.ready.catch(() => undefined);
+  }
+
+  /**
+   * After a crash: in every upload's folder, whatever is neither its record, a part's
+   * sidecar nor the bytes a sidecar names (a part moved in whose sidecar was never
+   * written, a sidecar's own temp file) is removed. Runs before the first request.
+   */
+  private async reconcile(): Promise<void> {
+    for (const uploadId of await fs.readdir(this.root)) {
+      if (!UPLOAD_ID.test(uploadId)) continue;
+      const dir = this.dir(uploadId);
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      const kept = new Set(['upload-record']);
+      for (const name of names) {
+        if (!PART_SIDECAR.test(name)) continue;
+        const sidecar = await readSidecar(path.join(dir, name));
+        if (sidecar === undefined) continue; // unreadable: the part is gone, and so are its bytes
+        kept.add(name);
+        kept.add(sidecar.file);
+      }
+      for (const name of names) if (!kept.has(name)) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+    }
   }
 
   private dir(uploadId: string): string {
@@ -77,16 +101,18 @@ export class UploadStore {
     }
   }
 
-  /** Where a part's bytes stream to before they are checked. */
-  partTempPath(uploadId: string, partNumber: number): string {
-    return path.join(this.dir(uploadId), `${partNumber}.${randomName()}`);
+  /** Where a part's bytes stream to before they are checked: tmp/, with every other upload in flight. */
+  partTempPath(): string {
+    return this.objects.tempPath();
   }
 
-  /** Makes fully received, checked bytes part `partNumber`, replacing an earlier copy. */
-  async commitPart(uploadId: string, partNumber: number, file: string, part: { size: number; etag: string; now: Date }): Promise<void> {
+  /** Makes fully received, checked bytes (at `tempFile`) part `partNumber`, replacing an earlier copy. */
+  async commitPart(uploadId: string, partNumber: number, tempFile: string, part: { size: number; etag: string; now: Date }): Promise<void> {
     const dir = this.dir(uploadId);
     const previous = await this.readPart(uploadId, partNumber);
-    const sidecar: PartSidecar = { size: part.size, etag: part.etag, lastModified: part.now.toISOString(), file: path.basename(file) };
+    const file = `${partNumber}.${randomName()}`;
+    await fs.rename(tempFile, path.join(dir, file));
+    const sidecar: PartSidecar = { size: part.size, etag: part.etag, lastModified: part.now.toISOString(), file };
     const temp = path.join(dir, `${randomName()}.tmp`);
     await fs.writeFile(temp, JSON.stringify(sidecar));
     await fs.rename(temp, path.join(dir, `${partNumber}.json`));
@@ -183,6 +209,16 @@ export class UploadStore {
       }
     }
     return removed;
+  }
+}
+
+/** A part's sidecar, or undefined when it cannot be read or does not name a bytes file. */
+async function readSidecar(file: string): Promise<PartSidecar | undefined> {
+  try {
+    const sidecar = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<PartSidecar>;
+    return typeof sidecar?.file === 'string' ? (sidecar as PartSidecar) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
