@@ -1,7 +1,7 @@
 // Getting a photo ready to leave the phone (shared/ui/photo-prep.ts), over in-memory
 // PhotoTools: what is compressed, what is cleaned, and every fallback that keeps the
 // photo going rather than losing it. The real platform tools are covered end to end.
-import { preparePhoto, preparedCopy, COMPRESS_QUALITY } from '../../miniprogram/shared/ui/photo-prep';
+import { preparePhoto as prepareOrHold, preparePhotos, preparedCopy, COMPRESS_QUALITY, type PreparedFile } from '../../miniprogram/shared/ui/photo-prep';
 import { pickerOptions } from '../../miniprogram/shared/ui/picker-options';
 import { middleEllipsis } from '../../miniprogram/shared/ui/middle-ellipsis';
 import { kindName } from '../../miniprogram/shared/core/messages';
@@ -38,6 +38,13 @@ function memoryTools(files: Record<string, Uint8Array>, compress: (bytes: Uint8A
     },
   };
   return { tools, calls, files };
+}
+
+/** A photo expected to be sent (not held back). */
+async function preparePhoto(...args: Parameters<typeof prepareOrHold>): Promise<PreparedFile> {
+  const prepared = await prepareOrHold(...args);
+  if ('error' in prepared) throw new Error(`held back: ${String(prepared.error)}`);
+  return prepared;
 }
 
 const jpegFile = (path: string, bytes: Uint8Array): PickedFile => ({ path, name: 'IMG_1.jpg', size: bytes.length, type: 'image/jpeg', kind: 'image' });
@@ -83,6 +90,46 @@ describe('preparePhoto', () => {
     expect(calls).toEqual([]);
     const damaged = await preparePhoto({ ...png, path: 'tmp/x.jpg', name: 'x.jpg', type: 'image/jpeg', size: 3 }, { original: true, removeLocation: true }, tools);
     expect(damaged).toMatchObject({ path: 'tmp/x.jpg', locationRemoved: false });
+  });
+});
+
+describe('a photo whose position cannot be removed is held back, never sent with it', () => {
+  // WeChat's writeFile when the app's 200 MB of user files is full.
+  const STORAGE_FULL = 'writeFile:fail the maximum size of the file storage limit is exceeded';
+
+  it.each([
+    ['原图 on', true],
+    ['compressed first', false],
+  ])('%s: the clean copy cannot be written (storage full)', async (_label, original) => {
+    const camera = cameraJpeg();
+    const { tools, files } = memoryTools({ 'tmp/1.jpg': camera }, () => cameraJpeg({ width: 48, height: 32, quality: 50 }));
+    tools.writeTempFile = async () => {
+      throw new Error(STORAGE_FULL);
+    };
+    const log = jest.fn();
+    const held = await prepareOrHold(jpegFile('tmp/1.jpg', camera), { original, removeLocation: true, log }, tools);
+    expect(held).toEqual({ file: jpegFile('tmp/1.jpg', camera), error: new Error(STORAGE_FULL) });
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('it is not sent'), expect.any(Error));
+    // The compressed copy (with the position still in it) is not left behind either.
+    expect(Object.keys(files)).toEqual(['tmp/1.jpg']);
+  });
+
+  it('a batch sends the others, and says which were held back', async () => {
+    const camera = cameraJpeg();
+    const png: PickedFile = { path: 'tmp/a.png', name: 'a.png', size: 10, type: 'image/png', kind: 'image' };
+    const { tools } = memoryTools({ 'tmp/1.jpg': camera }, () => new Error('not called'));
+    tools.writeTempFile = async () => {
+      throw new Error(STORAGE_FULL);
+    };
+    const batch = await preparePhotos([jpegFile('tmp/1.jpg', camera), png], { original: true, removeLocation: true }, tools);
+    expect(batch.files.map((f) => f.path)).toEqual(['tmp/a.png']);
+    expect(batch.uncleaned.map((u) => u.file.path)).toEqual(['tmp/1.jpg']);
+  });
+
+  it('a photo that cannot be read is held back too: what it carries is unknown', async () => {
+    const { tools } = memoryTools({}, () => new Error('not called'));
+    const held = await prepareOrHold(jpegFile('tmp/gone.jpg', new Uint8Array(100)), { original: true, removeLocation: true }, tools);
+    expect('error' in held).toBe(true);
   });
 });
 

@@ -72,6 +72,12 @@ export interface ScriptedWx {
   fileBytes: Map<string, Uint8Array>;
   /** Files the app wrote (prepared copies), by path; removed when the app deletes them. */
   written: Map<string, Uint8Array>;
+  /**
+   * What the app's user files may total: WeChat's file-system guide gives 200 MB for local cache
+   * and user files together, and a writeFile past it fails with
+   * "the maximum size of the file storage limit is exceeded". Tests lower it to fill the phone.
+   */
+  userFilesLimitBytes: number;
   /** What wx.compressImage makes of a photo's size (a stand-in: these photos have no pixels). */
   compressRatio: number;
   /** Set: /healthz offers uploads in parts of this size for files above the single-request limit. */
@@ -112,6 +118,7 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     pickerCalls: [],
     fileBytes: new Map(),
     written: new Map(),
+    userFilesLimitBytes: 200 * 1024 * 1024,
     compressRatio: 0.3,
     parts: [],
     aborted: [],
@@ -318,6 +325,9 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
       }),
     writeFile: (o: AnyOptions) =>
       later(() => {
+        let used = (o.data as ArrayBuffer).byteLength;
+        for (const [p, bytes] of state.written) if (p !== o.filePath) used += bytes.length;
+        if (used > state.userFilesLimitBytes) return o.fail?.({ errMsg: 'writeFile:fail the maximum size of the file storage limit is exceeded' });
         state.written.set(o.filePath, new Uint8Array(o.data as ArrayBuffer));
         o.success?.({ errMsg: 'writeFile:ok' });
       }),

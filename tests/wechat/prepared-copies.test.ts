@@ -4,12 +4,14 @@
 // wrote in `written`), each copy must go when its upload is done, when it fails for
 // good, and when the page unloads; a failure a retry may fix keeps it, so 重试 sends
 // the same bytes, and so does an upload in parts that stays saved for 继续上传.
-import { openPage, tap, type OpenPage } from '../support/open-page';
+import { openPage, tap, textOf, type OpenPage } from '../support/open-page';
+import { uiMessages } from '../../miniprogram/shared/ui/index';
 import { TEST_LIMITS, USER_DATA_PATH, waitFor, type ScriptedWx } from '../support/scripted-wx';
 import { cameraJpeg } from '../support/camera-jpeg';
 import type { SavedUpload } from '../../miniprogram/shared/core/index';
 
 const UPLOAD_PAGE = 'pages/upload/index';
+const zh = uiMessages('zh');
 const ALBUM = 1;
 const ENTITY_TOO_LARGE = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>EntityTooLarge</Code><Message>too large</Message></Error>';
 
@@ -78,6 +80,30 @@ function openWithBigPhotoInParts(before: (wx: ScriptedWx) => void = () => undefi
 
 /** The uploads in parts the app saved in storage (for 继续上传). */
 const savedUploads = (wx: ScriptedWx) => [...wx.storage].filter(([key]) => key.startsWith(SAVED_PREFIX)).map(([, value]) => value as SavedUpload);
+
+describe('the phone\'s storage full', () => {
+  it('a photo whose position cannot be removed is not sent: it is listed as not added, saying why, and the others go', async () => {
+    session = await openPage(UPLOAD_PAGE, { concurrency: 2 });
+    const { page, wx } = session;
+    // 原图, so the picked photo itself (with its position) is what would be cleaned and sent.
+    tap(page, '.original-toggle');
+    await waitFor(() => page.data.original === true, '原图 is on');
+    const camera = cameraJpeg();
+    // Room for nothing the app writes: the cleaned copy cannot be made.
+    wx.userFilesLimitBytes = 100;
+    wx.fileBytes.set('http://tmp/gps.jpg', camera);
+    wx.sheetAnswers.push(ALBUM);
+    wx.picks.push({ files: [{ path: 'http://tmp/gps.jpg', size: camera.length }, { path: 'http://tmp/plain.png', size: 1000 }] });
+    tap(page, '.add-tile');
+    await waitFor(() => !!page.querySelector('.rejections'), 'the photo held back is listed');
+    expect(textOf(page.querySelector('.rejections-title'))).toBe(zh.rejectedTitle(1));
+    expect(page.querySelectorAll('.rejection-message').map(textOf)).toEqual([zh.metadataNotRemoved]);
+    await waitFor(() => wx.uploads.length === 1, 'the other file uploads');
+    expect(wx.uploads.map((u) => u.filePath)).toEqual(['http://tmp/plain.png']);
+    expect(session.services.engine.items()).toHaveLength(1);
+    expect([...wx.written.keys()]).toEqual([]);
+  });
+});
 
 describe('prepared photo copies', () => {
   it('a copy whose upload is refused for good is deleted; one a retry may fix is kept and sent again', async () => {

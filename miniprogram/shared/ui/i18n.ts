@@ -91,6 +91,8 @@ export interface UiMessages {
   pickFailed: string;
   pickPermission: string;
   addFailed: string;
+  /** A photo held back: its position could not be removed (its clean copy could not be written). */
+  metadataNotRemoved: string;
   /** Said after a copy where the platform does not say it itself (Alipay). */
   copied: string;
   /** A tile's accessible label: its name and its state. */
@@ -178,6 +180,7 @@ const zh: UiMessages = {
   pickFailed: '没能打开相册，请重试。',
   pickPermission: '没有相册或相机权限，请在设置中允许后重试。',
   addFailed: '没能添加这些照片，请重试。',
+  metadataNotRemoved: '没能去掉照片里的位置信息（手机存储空间可能已满），为保护隐私没有上传。清理空间后请重试。',
   copied: '已复制',
   tileLabel: (name, state) => `${name}，${state}`,
   copyFailed: '复制失败，请重试。',
@@ -257,6 +260,7 @@ const en: UiMessages = {
   pickFailed: 'The album could not be opened. Try again.',
   pickPermission: 'No access to the album or camera. Allow it in Settings and try again.',
   addFailed: 'These photos could not be added. Try again.',
+  metadataNotRemoved: 'Its location could not be removed (the phone may be out of storage), so it was not uploaded. Free some space and try again.',
   copied: 'Copied',
   tileLabel: (name, state) => `${name}, ${state}`,
   copyFailed: 'Copy failed. Try again.',

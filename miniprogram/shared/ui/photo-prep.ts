@@ -5,7 +5,7 @@
 // Only JPEG is touched: compressImage's quality applies to JPEG only, and a PNG or
 // GIF re-encoded as JPEG would lose transparency or animation. Videos are left alone.
 import type { PhotoTools, PickedFile } from '../core/index';
-import { effectiveType, removePersonalMetadata } from '../core/index';
+import { effectiveType, NotAJpegError, removePersonalMetadata } from '../core/index';
 
 /** WeChat's compressImage default; visibly the same photo at roughly a third of the bytes. */
 export const COMPRESS_QUALITY = 80;
@@ -26,12 +26,28 @@ export interface PreparedFile extends PickedFile {
   locationRemoved: boolean;
 }
 
+/** A photo whose personal metadata could not be removed (its copy could not be written: storage full): it is not sent. */
+export interface UncleanedPhoto {
+  file: PickedFile;
+  error: unknown;
+}
+
+/** What preparing a batch gave: the files to send, and the photos held back. */
+export interface PreparedBatch {
+  files: PreparedFile[];
+  uncleaned: UncleanedPhoto[];
+}
+
 const toBuffer = (bytes: Uint8Array): ArrayBuffer =>
   bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)
     : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 
-export async function preparePhoto(file: PickedFile, options: PrepareOptions, tools: PhotoTools): Promise<PreparedFile> {
+/**
+ * The photo ready to send, or an UncleanedPhoto when it carries personal metadata
+ * that could not be removed: sending the original then would send its position.
+ */
+export async function preparePhoto(file: PickedFile, options: PrepareOptions, tools: PhotoTools): Promise<PreparedFile | UncleanedPhoto> {
   const prepared: PreparedFile = { ...file, originalSize: file.size, locationRemoved: false };
   if (file.kind !== 'image' || effectiveType(file) !== 'image/jpeg') return prepared;
   const log = options.log ?? (() => undefined);
@@ -55,6 +71,13 @@ export async function preparePhoto(file: PickedFile, options: PrepareOptions, to
         Object.assign(prepared, { path, size: cleaned.bytes.length, locationRemoved: cleaned.hadLocation });
       }
     } catch (error) {
+      if (!(error instanceof NotAJpegError)) {
+        // The photo could not be read or its clean copy written (the app's storage full): what it
+        // carries is unknown or known to be personal, so it stays on the phone. A compressed copy goes too.
+        if (prepared.path !== file.path) tools.removeTempFile(prepared.path);
+        log('could not write the photo without its metadata; it is not sent', error);
+        return { file, error };
+      }
       // Not a JPEG we can walk (mislabelled or damaged): sent as it is, and the card claims nothing.
       log('could not remove metadata; the photo goes unchanged', error);
     }
@@ -74,8 +97,12 @@ export function preparedCopy(file: PickedFile): string | undefined {
 }
 
 /** Prepares a batch one photo at a time: a phone holding nine 10 MB photos in memory at once could run out. */
-export async function preparePhotos(files: PickedFile[], options: PrepareOptions, tools: PhotoTools): Promise<PreparedFile[]> {
-  const out: PreparedFile[] = [];
-  for (const file of files) out.push(await preparePhoto(file, options, tools));
-  return out;
+export async function preparePhotos(files: PickedFile[], options: PrepareOptions, tools: PhotoTools): Promise<PreparedBatch> {
+  const batch: PreparedBatch = { files: [], uncleaned: [] };
+  for (const file of files) {
+    const prepared = await preparePhoto(file, options, tools);
+    if ('error' in prepared) batch.uncleaned.push(prepared);
+    else batch.files.push(prepared);
+  }
+  return batch;
 }

@@ -282,15 +282,17 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       }
       if (files.length === 0) return; // the person closed the picker
       const prepared = await preparePhotos(label(files, now()), { original: host.data.original, removeLocation: config.removeLocation !== false, log: devLog }, platform);
-      const adding = engine.add(prepared);
+      const adding = engine.add(prepared.files);
       scheduleRender();
       const { rejected } = await adding;
+      // Photos whose position could not be removed are held back, and said so with the files refused.
+      const notAdded = [...prepared.uncleaned.map(({ file }) => ({ file, message: t.metadataNotRemoved })), ...rejected];
       host.setData({
-        rejections: rejected.map((r) => {
+        rejections: notAdded.map((r) => {
           const name = displayName(r.file, t.lang, now());
           return { name, shortName: middleEllipsis(name, REJECTION_NAME_BUDGET), message: r.message };
         }),
-        rejectedTitle: rejected.length > 0 ? t.rejectedTitle(rejected.length) : '',
+        rejectedTitle: notAdded.length > 0 ? t.rejectedTitle(notAdded.length) : '',
       });
     } catch (err) {
       devLog('adding the files failed', err);
