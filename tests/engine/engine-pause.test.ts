@@ -4,7 +4,7 @@
 import { createUploadEngine, type EngineOptions } from '../../miniprogram/shared/core/engine';
 import { ESTIMATE_CAP, ESTIMATE_TICK_MS, PART_TIMEOUT_FLOOR_MS, SLOWEST_PART_BYTES_PER_MS } from '../../miniprogram/shared/core/multipart-transfer';
 import { SIGNER_REQUEST_SLOTS, withRequestBudget } from '../../miniprogram/shared/core/request-budget';
-import { TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from '../../miniprogram/shared/core/ports';
+import { PlatformError, TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from '../../miniprogram/shared/core/ports';
 import { FakeTransport, flush, json, MiB, photo, SIGNER, T0 } from '../support/fake-transport';
 import { createManualTimers } from '../support/fake-timers';
 
@@ -227,6 +227,31 @@ describe('pause and resume', () => {
     s.fake.routes['POST /api/uploads/list'] = assembledList;
 
     s.engine.resume(id);
+    await s.settle();
+    expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });
+    expect(creates).toBe(1);
+    expect(s.parts).toHaveLength(6);
+  });
+
+  it('with the app\'s storage full (nothing can be saved to continue it later), the file still goes up in parts', async () => {
+    // WeChat's setStorageSync throws once the app's 10 MB of storage is used (the adapter reports a PlatformError).
+    const full = {
+      get: () => undefined,
+      set: () => {
+        throw new PlatformError('unknown', 'setStorageSync:fail exceed storage max size 10Mb');
+      },
+      remove: () => undefined,
+      keys: () => [],
+    };
+    const s = setup({ storage: full });
+    let creates = 0;
+    const create = s.fake.routes['POST /api/uploads'];
+    s.fake.routes['POST /api/uploads'] = (r) => ((creates += 1), create(r));
+    await s.engine.add([s.video]);
+    for (let round = 0; round < 3; round++) {
+      await s.settle();
+      for (const part of s.inFlight()) part.succeed();
+    }
     await s.settle();
     expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });
     expect(creates).toBe(1);

@@ -187,7 +187,12 @@ async function begin(ctx: PartsContext, file: PickedFile): Promise<Begun> {
     ...(file.preparedCopy ? { preparedCopy: true as const } : {}),
     ...(file.label ? { label: file.label } : {}),
   };
-  ctx.state.save(file, saved);
+  try {
+    ctx.state.save(file, saved);
+  } catch {
+    // Saved only so a later launch can continue it: with the app's storage full the upload
+    // still goes, it just cannot be continued after the app is closed.
+  }
   return { saved, done: new Map() };
 }
 
