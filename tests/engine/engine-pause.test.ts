@@ -32,6 +32,11 @@ class FakePart {
     this.settled = true;
     this.resolve({ statusCode: 200, body: '', headers: { etag: `"e${this.partNumber}"` } });
   }
+  answer(statusCode: number, body: string) {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve({ statusCode, body, headers: {} });
+  }
   fail(kind: 'network' | 'aborted') {
     if (this.settled) return;
     this.settled = true;
@@ -231,6 +236,21 @@ describe('pause and resume', () => {
     expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });
     expect(creates).toBe(1);
     expect(s.parts).toHaveLength(6);
+  });
+
+  it('a part the store gave up on as too slow (400 RequestTimeout) is sent again, and the file completes', async () => {
+    const s = setup();
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.inFlight()[0].answer(400, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeout</Code><Message>Your socket connection to the server was not read from or written to within the timeout period.</Message></Error>');
+    for (let round = 0; round < 4; round++) {
+      await s.settle();
+      for (const part of s.inFlight()) part.succeed();
+    }
+    await s.settle();
+    expect(s.sleeps).toEqual([1000]);
+    expect(s.engine.items()[0]).toMatchObject({ status: 'done' });
+    expect(s.parts.map((p) => p.partNumber).sort((a, b) => a - b)).toEqual([1, 1, 2, 3, 4, 5, 6]);
   });
 
   it('with the app\'s storage full (nothing can be saved to continue it later), the file still goes up in parts', async () => {

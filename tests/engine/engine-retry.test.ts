@@ -20,6 +20,20 @@ describe('engine: retries and fresh tickets', () => {
     expect(fake.ticketRequests()).toHaveLength(1); // the same ticket served every retry
   });
 
+  test.each([
+    ['S3, OSS, OBS', 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.'],
+    ['COS', 'RequestTimeOut', 'Request timeout.'],
+    ['a body cut short', 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'],
+  ])('a store giving up on a slow or cut body (%s: 400 %s) is retried as a timeout, not refused for good', async (_store, code, message) => {
+    const { engine, fake, sleeps } = setup();
+    await engine.add([photo(1000, 'a.jpg')]);
+    (await fake.nextUpload()).respond(400, s3Error(code, message));
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(sleeps).toEqual([1000]);
+    expect(engine.items()[0]).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
   test('a timeout then success ends done after two attempts', async () => {
     const { engine, fake, sleeps } = setup({ retry: { delays: [250] } });
     await engine.add([photo()]);

@@ -14,7 +14,7 @@ import { TransportError, type FilePartRequest, type HttpResponse, type UploadTas
 import type { ConcurrencyQueue } from './queue';
 import type { Timers } from './stall-watchdog';
 import { classifyTransportError, retryDelay, type AttemptOutcome, type RetryPolicy } from './retry';
-import { isExpiryOrSkew, parseStoreError } from './store-errors';
+import { isExpiryOrSkew, isSlowOrCutBody, parseStoreError } from './store-errors';
 import { SignerError } from './ticket-client';
 import type { PickedFile } from './types';
 
@@ -110,7 +110,7 @@ function classifyPart(response: HttpResponse): AttemptOutcome {
   const storeError = parseStoreError(response.body);
   const code = storeError.code;
   if (status >= 500 || status === 429) return { kind: 'transient', problem: problem('server', { status, code }) };
-  if (status === 408) return { kind: 'transient', problem: problem('timeout', { status, code }) };
+  if (status === 408 || isSlowOrCutBody(storeError)) return { kind: 'transient', problem: problem('timeout', { status, code }) };
   if (isExpiryOrSkew(storeError)) return { kind: 'staleTicket', problem: problem('expired', { status, code }) };
   if (status === 403) return { kind: 'fatal', problem: problem('denied', { status, code }) };
   return { kind: 'fatal', problem: problem('unknown', { status, code, retryable: true }) };

@@ -4,7 +4,7 @@
 import type { UploadTicket } from '../../../typings/ticket';
 import type { HttpResponse, TransportError } from './ports';
 import { problem, hostOf, type Problem } from './failure';
-import { isExpiryOrSkew, parseStoreError, violatedCondition } from './store-errors';
+import { isExpiryOrSkew, isSlowOrCutBody, parseStoreError, violatedCondition } from './store-errors';
 import { retryAfterMs } from './ticket-client';
 
 export interface RetryPolicy {
@@ -64,7 +64,7 @@ export function classifyResponse(response: HttpResponse, ticket: UploadTicket): 
     const wait = retryAfterMs(response.headers ?? {}, Date.now());
     return { kind: 'transient', problem: problem('server', wait === undefined ? { status, code } : { status, code, retryAfterMs: wait }) };
   }
-  if (status === REQUEST_TIMEOUT) return { kind: 'transient', problem: problem('timeout', { status, code }) };
+  if (status === REQUEST_TIMEOUT || isSlowOrCutBody(storeError)) return { kind: 'transient', problem: problem('timeout', { status, code }) };
   if (isExpiryOrSkew(storeError)) return { kind: 'staleTicket', problem: problem('expired', { status, code }) };
 
   const condition = violatedCondition(storeError);

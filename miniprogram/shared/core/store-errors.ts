@@ -67,6 +67,19 @@ const EXPIRY_OR_SKEW_CODES: ReadonlySet<string> = new Set([
   'RequestExpired',
 ]);
 
+/**
+ * Codes a store answers with a 400 when the body came too slowly or stopped short: the
+ * network, not the request. S3, OSS and OBS say RequestTimeout ("Your socket connection to
+ * the server was not read from or written to within the timeout period"), COS RequestTimeOut;
+ * IncompleteBody (S3, COS) is a body shorter than its Content-Length, a connection cut mid-way.
+ */
+const SLOW_OR_CUT_BODY_CODES: ReadonlySet<string> = new Set(['RequestTimeout', 'RequestTimeOut', 'IncompleteBody']);
+
+/** Whether the store gave up on the body (too slow, or cut short): the same upload may work again. */
+export function isSlowOrCutBody(error: StoreError): boolean {
+  return error.code !== undefined && SLOW_OR_CUT_BODY_CODES.has(error.code);
+}
+
 /** AccessDenied / InvalidAccessKeyId messages that actually mean expiry ("Policy expired.", "Request has expired"). */
 const EXPIRY_MESSAGE = /\b(policy expired|request has expired|has expired|token.*expired|expired token)\b/i;
 
