@@ -159,3 +159,48 @@ test('a malformed /api/object-urls answer is a failed link, not a wrong one', as
   expect(engine.items()[0]).toMatchObject({ status: 'done', link: { state: 'failed', error: { reason: 'badResponse' } } });
   expect(engine.items()[0].objectUrl).toBeUndefined();
 });
+
+describe('a key the signer refuses as another sign-in\'s (403 Forbidden naming its index)', () => {
+  /** The signer's answer for a batch holding a key outside the caller's folder: the first such key is named. */
+  function refusingForeign(harness: ReturnType<typeof privateSetup>) {
+    const sign = harness.fake.routes['POST /api/object-urls'];
+    harness.fake.routes['POST /api/object-urls'] = (request) => {
+      const { keys } = JSON.parse(request.body ?? '{}') as { keys: string[] };
+      const index = keys.findIndex((key) => key.startsWith('uploads/anonymous/'));
+      if (index < 0) return sign(request);
+      return json(403, { error: { code: 'Forbidden', message: `Key ${index + 1} is not one of your uploads; links are only signed for your own keys, under "uploads/u1/".`, index } });
+    };
+  }
+
+  test('the others are still signed; the refused ones are left out, and not asked for again', async () => {
+    const harness = privateSetup();
+    refusingForeign(harness);
+    const own = ['uploads/u1/2026/11/22/a.jpg', 'uploads/u1/2026/11/22/b.jpg'];
+    const foreign = ['uploads/anonymous/2026/11/22/c.jpg', 'uploads/anonymous/2026/11/22/d.jpg'];
+    const links = await harness.engine.objectLinks([own[0], foreign[0], own[1], foreign[1]]);
+    expect([...links.keys()]).toEqual(own);
+    expect(harness.linkRequests()).toEqual([[own[0], foreign[0], own[1], foreign[1]], [own[0], own[1], foreign[1]], own]);
+    // Cached links and remembered refusals: nothing to ask.
+    expect([...(await harness.engine.objectLinks([...own, ...foreign])).keys()]).toEqual(own);
+    expect(harness.linkRequests()).toHaveLength(3);
+  });
+
+  test('a batch whose link is refused so ends with a link failure that says why, not to retry', async () => {
+    const harness = privateSetup();
+    refusingForeign(harness);
+    const tickets = harness.fake.routes['POST /api/tickets'];
+    harness.fake.routes['POST /api/tickets'] = async (request) => {
+      const answer = await tickets(request);
+      const body = JSON.parse(answer.body);
+      for (const ticket of body.tickets) ticket.key = ticket.key.replace('uploads/', 'uploads/anonymous/');
+      return { ...answer, body: JSON.stringify(body) };
+    };
+    await harness.engine.add([photo(10, 'a.jpg')]);
+    (await harness.fake.nextUpload()).succeed();
+    await flush();
+    expect(harness.engine.items()[0]).toMatchObject({
+      status: 'done',
+      link: { state: 'failed', error: { reason: 'denied', retryable: false, message: '文件已上传，但不是用当前登录的账号传的，取不到访问链接' } },
+    });
+  });
+});

@@ -61,10 +61,10 @@ describe('history of a private bucket', () => {
     expect(history.list()).toEqual([]);
   });
 
-  function page(objectLinks: (keys: readonly string[]) => Promise<Map<string, string>>) {
+  function page(objectLinks: (keys: readonly string[]) => Promise<Map<string, string>>, items: UploadItem[] = [done({ link: { state: 'signing' } })]) {
     const store = memoryStore();
     const history = createUploadHistory(store);
-    history.add(historyEntryFrom(done({ link: { state: 'signing' } }), () => 5)!);
+    for (const item of items) history.add(historyEntryFrom(item, () => 5)!);
     const copied: string[] = [];
     const toasts: string[] = [];
     const platform = { copyText: async (t: string, _said: string) => void copied.push(t), toast: (m: string) => void toasts.push(m), setPageTitle: () => undefined, setTabTitles: () => undefined } as never;
@@ -110,5 +110,21 @@ describe('history of a private bucket', () => {
     await controller.copy('', host.data.entries[0].key);
     expect(copied).toEqual(['http://b.test/uploads/2026/11/22/0123456789abcdef.jpg?sig2']);
     expect(host.data.entries[0].linkText).toBe('');
+  });
+
+  it('an entry the signer will not sign for this sign-in says so, and the others get their links', async () => {
+    const mine = done({ id: 'm', key: 'uploads/u1/2026/11/22/0123456789abcdef.jpg', link: { state: 'signing' } });
+    const before = done({ id: 'f', key: 'uploads/anonymous/2026/11/22/fedcba9876543210.jpg', link: { state: 'signing' } });
+    // The engine leaves out what the signer refused as another sign-in's (engine-private-links.test).
+    const { controller, host, copied, toasts } = page(async (keys) => new Map(keys.filter((k) => !k.includes('/anonymous/')).map((k) => [k, `http://b.test/${k}?sig`])), [before, mine]);
+    await controller.load();
+    const byKey = new Map(host.data.entries.map((e) => [e.key, e]));
+    expect(byKey.get(mine.key!)).toMatchObject({ url: `http://b.test/${mine.key}?sig`, linkText: '' });
+    expect(byKey.get(before.key!)).toMatchObject({ url: '', linkText: zh.linkNotYours });
+    expect(toasts).toEqual([]);
+
+    await controller.copy('', before.key);
+    expect(copied).toEqual([]);
+    expect(toasts).toEqual([zh.linkNotYours]);
   });
 });

@@ -6,8 +6,8 @@ import type { Lang, UploadFailure } from './types';
 import type { Entry, ItemStore } from './items';
 import { toFailure } from './failure';
 import type { SignedLink, TicketClient } from './ticket-client';
-import { signerProblem } from './ticket-client';
-import { linkFailureMessage } from './messages';
+import { SignerError, signerProblem } from './ticket-client';
+import { linkFailureMessage, linkNotYoursMessage } from './messages';
 import { MAX_KEYS_PER_LINKS_REQUEST } from '../contract/index';
 
 /**
@@ -28,9 +28,18 @@ export class LinkError extends Error {
 export interface ObjectLinks {
   /**
    * A usable link per key: cached ones with time left, the rest signed in one request
-   * per MAX_KEYS_PER_LINKS_REQUEST keys. Rejects with a LinkError.
+   * per MAX_KEYS_PER_LINKS_REQUEST keys. A key the signer refuses as not the caller's
+   * (uploaded under another sign-in, or anonymously before one) is left out of the map and
+   * the others are signed: only those are missing from a map that resolves. Rejects with a LinkError.
    */
   links(keys: readonly string[]): Promise<Map<string, SignedLink>>;
+}
+
+/** The index of the key the signer refused as not the caller's (403 Forbidden naming it), if that is what `error` is. */
+function refusedKeyIndex(error: unknown, count: number): number | undefined {
+  if (!(error instanceof SignerError) || error.problem.status !== 403 || error.problem.code !== 'Forbidden') return undefined;
+  const index = error.index;
+  return index !== undefined && index >= 0 && index < count ? index : undefined;
 }
 
 interface Cached extends SignedLink {
@@ -45,6 +54,25 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 
 export function createObjectLinks(options: { client: Pick<TicketClient, 'objectUrls'>; now: () => number; lang: Lang }): ObjectLinks {
   const cache = new Map<string, Cached>();
+  // Keys refused as not the caller's are not asked for again: a history with many of them
+  // would otherwise cost a request per such key at every refresh.
+  const notYours = new Set<string>();
+
+  /** Signs `part`, leaving out (and remembering) each key the signer refuses as not the caller's. */
+  const signOwn = async (part: string[]): Promise<Map<string, SignedLink>> => {
+    let asking = part;
+    for (;;) {
+      try {
+        return await options.client.objectUrls(asking);
+      } catch (error) {
+        const refused = refusedKeyIndex(error, asking.length);
+        if (refused === undefined) throw error;
+        notYours.add(asking[refused]);
+        asking = asking.filter((_, i) => i !== refused);
+        if (asking.length === 0) return new Map();
+      }
+    }
+  };
 
   const usable = (link: Cached | undefined, at: number): link is Cached => {
     if (!link) return false;
@@ -56,11 +84,11 @@ export function createObjectLinks(options: { client: Pick<TicketClient, 'objectU
     async links(keys) {
       const at = options.now();
       const unique = Array.from(new Set(keys));
-      const missing = unique.filter((key) => !usable(cache.get(key), at));
+      const missing = unique.filter((key) => !notYours.has(key) && !usable(cache.get(key), at));
       if (missing.length > 0) {
         let answers: Map<string, SignedLink>[];
         try {
-          answers = await Promise.all(chunks(missing, MAX_KEYS_PER_LINKS_REQUEST).map((part) => options.client.objectUrls(part)));
+          answers = await Promise.all(chunks(missing, MAX_KEYS_PER_LINKS_REQUEST).map(signOwn));
         } catch (error) {
           const p = signerProblem(error);
           throw new LinkError({
@@ -76,6 +104,7 @@ export function createObjectLinks(options: { client: Pick<TicketClient, 'objectU
       }
       const result = new Map<string, SignedLink>();
       for (const key of unique) {
+        if (notYours.has(key)) continue;
         const link = cache.get(key);
         if (link) result.set(key, { url: link.url, expiresAtMs: link.expiresAtMs });
       }
@@ -101,6 +130,8 @@ export function createBatchLinks(deps: { store: ItemStore; links: ObjectLinks; l
       for (const entry of present(entries)) {
         const link = signed.get(entry.item.key as string);
         if (link) store.setLink(entry, { state: 'ready', expiresAt: link.expiresAtMs }, link.url);
+        // Uploaded before a sign-in that now owns the app's requests: no retry will change that.
+        else store.setLink(entry, { state: 'failed', error: { reason: 'denied', message: linkNotYoursMessage(deps.lang), retryable: false, status: 403, code: 'Forbidden' } });
       }
     } catch (error) {
       const failure = error instanceof LinkError ? error.failure : toFailure(signerProblem(error), deps.lang);

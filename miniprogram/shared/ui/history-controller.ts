@@ -99,7 +99,8 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
       if (!view.signed || !keys.includes(view.key)) return;
       const url = links.get(view.key) ?? '';
       if (url !== view.url) patch[`entries[${i}].url`] = url;
-      const text = url ? '' : failure || t.linkFailed;
+      // Left out of an answer that came: the signer refused it as another sign-in's upload.
+      const text = url ? '' : failure || t.linkNotYours;
       if (text !== view.linkText) patch[`entries[${i}].linkText`] = text;
     });
     if (Object.keys(patch).length > 0) host.setData(patch);
@@ -150,7 +151,11 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
     async copy(url: string, key?: string) {
       const entry = find(url, key);
       const link = entry?.signed ? (await sign([entry])).get(entry.key) : url;
-      if (!link) return;
+      if (!link) {
+        // A general failure was toasted by sign(); one refused as another sign-in's is said here.
+        if (entry && find('', entry.key)?.linkText === t.linkNotYours) platform.toast(t.linkNotYours, 'error');
+        return;
+      }
       try {
         await platform.copyText(link, t.copied);
       } catch {

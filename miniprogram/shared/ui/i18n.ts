@@ -102,6 +102,8 @@ export interface UiMessages {
   linkLoading: string;
   /** When signing a link failed for a reason without its own words. */
   linkFailed: string;
+  /** A history entry whose link the signer will not sign for this sign-in (uploaded under another, or before one). */
+  linkNotYours: string;
   historyEmptyTitle: string;
   historyEmptyHint: string;
   historyClear: string;
@@ -186,6 +188,7 @@ const zh: UiMessages = {
   copyFailed: '复制失败，请重试。',
   linkLoading: '正在获取链接…',
   linkFailed: '没能取得链接，请点“复制链接”重试。',
+  linkNotYours: '不是用当前登录的账号上传的，取不到链接',
   historyEmptyTitle: '还没有上传记录',
   historyEmptyHint: '上传的照片会记在这台手机上，方便再次复制链接。',
   historyClear: '清空',
@@ -266,6 +269,7 @@ const en: UiMessages = {
   copyFailed: 'Copy failed. Try again.',
   linkLoading: 'Fetching the link…',
   linkFailed: 'The link could not be fetched. Tap Copy link to try again.',
+  linkNotYours: 'Uploaded under another sign-in: no link with this one',
   historyEmptyTitle: 'No uploads yet',
   historyEmptyHint: 'Uploaded photos are listed on this phone so you can copy their links again.',
   historyClear: 'Clear',
