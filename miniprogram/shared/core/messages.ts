@@ -63,10 +63,34 @@ export function kindName(type: string | undefined, lang: Lang): string {
   return found ? found[1] : lang === 'zh' ? '这种文件' : 'Files of this kind';
 }
 
-/** ['image/*', 'application/pdf'] -> "图片、application/pdf". */
+/** What a category is called after a format's name: "PNG 图片", "MP4 videos". */
+const CATEGORY_NOUNS: Record<Lang, Record<string, string>> = {
+  zh: { image: '图片', video: '视频', audio: '音频', text: '文本文件' },
+  en: { image: 'images', video: 'videos', audio: 'audio', text: 'text files' },
+};
+/** Subtypes whose everyday name is not the subtype itself. */
+const FORMAT_NAMES: Record<string, string> = { jpeg: 'JPEG', pjpeg: 'JPEG', quicktime: 'MOV', 'svg+xml': 'SVG', 'x-msvideo': 'AVI', mpeg: 'MPEG', plain: 'TXT' };
+
+/** KIND_NAMES' own names begin a sentence; inside a list a common noun is lowercase ("photos, archives"). */
+const midSentence = (name: string) => (/^(Archives|Images|Videos|Audio|Text)\b/.test(name) ? name[0].toLowerCase() + name.slice(1) : name);
+
+/** One allowed type in words: "照片", "PDF 文件", "PNG 图片", "MP4 videos"; the type itself only when nothing fits. */
+function typeName(pattern: string, lang: Lang): string {
+  const type = pattern.trim().toLowerCase();
+  const named = TYPE_NAMES[lang][type];
+  if (named !== undefined) return named;
+  // A kind with a name of its own (Word 文档, 压缩包, SVG 图形), not just its category's ("这种格式的图片").
+  const special = KIND_NAMES[lang].find(([re]) => !re.source.endsWith('\\/') && re.test(type));
+  if (special) return midSentence(special[1]);
+  const [category, subtype = ''] = type.split('/');
+  const noun = CATEGORY_NOUNS[lang][category];
+  if (noun === undefined || !/^[a-z0-9.+-]{1,20}$/.test(subtype)) return pattern.trim();
+  return `${FORMAT_NAMES[subtype] ?? subtype.replace(/^x-/, '').toUpperCase()} ${noun}`;
+}
+
+/** ['image/*', 'application/pdf', 'image/png'] -> "照片、PDF 文件、PNG 图片". */
 export function describeTypes(patterns: readonly string[], lang: Lang): string {
-  const names = patterns.map((p) => TYPE_NAMES[lang][p.trim().toLowerCase()] ?? p.trim());
-  return names.join(lang === 'zh' ? '、' : ', ');
+  return patterns.map((p) => typeName(p, lang)).join(lang === 'zh' ? '、' : ', ');
 }
 
 const size = (c: MessageContext) => (c.maxBytes !== undefined ? formatBytes(c.maxBytes) : undefined);
