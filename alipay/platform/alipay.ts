@@ -108,6 +108,21 @@ function createStorage(): KeyValueStore {
   };
 }
 
+/**
+ * my.onAppHide / my.onAppShow as one listener (the engine holds uploads the platform cuts
+ * in the background until the app shows again); absent ones are skipped.
+ */
+function onAppVisibility(listener: (visible: boolean) => void): () => void {
+  const hide = () => listener(false);
+  const show = () => listener(true);
+  if (typeof my.onAppHide === 'function') my.onAppHide(hide);
+  if (typeof my.onAppShow === 'function') my.onAppShow(show);
+  return () => {
+    if (typeof my.offAppHide === 'function') my.offAppHide(hide);
+    if (typeof my.offAppShow === 'function') my.offAppShow(show);
+  };
+}
+
 export function createAlipayPlatform(): AlipayPlatform {
   const transport = createAlipayTransport();
   return {
@@ -115,6 +130,7 @@ export function createAlipayPlatform(): AlipayPlatform {
     request: transport.request,
     upload: transport.upload,
     storage: createStorage(),
+    onAppVisibility,
     ...createAlipayPhotoTools(),
 
     chooseMedia({ count, source, mediaTypes = ['image'] }) {

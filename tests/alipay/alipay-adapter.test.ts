@@ -56,6 +56,17 @@ it('throws a PlatformError when Alipay refuses a storage write', () => {
   expect(() => platform.storage.set('k', [1])).toThrow(PlatformError);
 });
 
+it('tells the engine when the app goes to the background and comes back (my.onAppHide / my.onAppShow), and lets go when asked', () => {
+  const { platform, app } = install();
+  const seen: boolean[] = [];
+  const stop = platform.onAppVisibility!((visible) => seen.push(visible));
+  app.hide();
+  app.show();
+  expect(seen).toEqual([false, true]);
+  stop();
+  expect(app.listeners()).toBe(0);
+});
+
 it('speaks English when the phone does', () => {
   expect(install({ language: 'en' }).platform.language()).toBe('en');
 });

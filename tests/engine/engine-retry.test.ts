@@ -197,4 +197,49 @@ describe('engine: retries and fresh tickets', () => {
       message: 'The server had a temporary problem (HTTP 500, InternalError). Try again in a moment.',
     });
   });
+
+  describe('with the app in the background (the platforms cut requests a few seconds after a hide)', () => {
+    test('a photo cut while hidden waits, using no retry, and goes again with the same ticket when the app shows', async () => {
+      const { engine, fake, sleeps } = setup();
+      await engine.add([photo(1000, 'a.jpg')]);
+      const first = await fake.nextUpload();
+      first.progress(300, 1000);
+      engine.setAppVisible(false); // the person switched to a chat
+      first.fail('network', 'uploadFile:fail interrupted');
+      await flush();
+      expect(engine.items()[0]).toMatchObject({ status: 'paused', pausedBy: 'background' });
+      expect(engine.items()[0].error).toBeUndefined();
+      expect(sleeps).toEqual([]);
+      expect(fake.uploads).toHaveLength(1); // nothing is tried while hidden
+
+      engine.setAppVisible(true);
+      (await fake.nextUpload()).succeed();
+      await flush();
+      expect(engine.items()[0]).toMatchObject({ status: 'done' });
+      expect(fake.ticketRequests()).toHaveLength(1);
+    });
+
+    test('a cut noticed only once the app is back goes again at once, not counted as a retry', async () => {
+      const { engine, fake, sleeps } = setup();
+      await engine.add([photo(1000, 'a.jpg')]);
+      const first = await fake.nextUpload();
+      engine.setAppVisible(false);
+      engine.setAppVisible(true);
+      first.fail('timeout');
+      (await fake.nextUpload()).succeed();
+      await flush();
+      expect(sleeps).toEqual([]);
+      expect(engine.items()[0]).toMatchObject({ status: 'done', attempts: 2 });
+    });
+
+    test('a store refusal while hidden still fails as it says (only cuts wait)', async () => {
+      const { engine, fake } = setup();
+      await engine.add([photo(1000, 'a.jpg')]);
+      const first = await fake.nextUpload();
+      engine.setAppVisible(false);
+      first.respond(403, s3Error('AccessDenied', 'Access Denied'));
+      await flush();
+      expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { reason: 'denied' } });
+    });
+  });
 });

@@ -47,6 +47,8 @@ export interface FakeMyOptions {
 export interface FakeMy {
   my: Record<string, any>;
   device: DeviceFake;
+  /** The app to the background and back: runs the my.onAppHide / my.onAppShow listeners; how many are registered. */
+  app: { hide(): void; show(): void; listeners(): number };
 }
 
 const later = (fn: () => void, ms = ANSWER_DELAY_MS) => setTimeout(fn, ms);
@@ -54,6 +56,8 @@ const later = (fn: () => void, ms = ANSWER_DELAY_MS) => setTimeout(fn, ms);
 export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
   const { device, uploadScripts, requestScripts, pickScripts, clipboard } = createDeviceState();
   const storage = new Map<string, string>();
+  const hideListeners = new Set<() => void>();
+  const showListeners = new Set<() => void>();
 
   /** Runs one network task from its script; `respond` turns an answer into success or fail. */
   /** One task as Alipay runs it: the script decides, these rules give Alipay's shapes. */
@@ -204,7 +208,17 @@ export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
       return { success: true };
     },
     getSystemInfoSync: () => ({ app: 'alipay', platform: 'devtools', language: options.language ?? 'zh-Hans', version: '10.5.0' }),
+    onAppHide: (listener: () => void) => void hideListeners.add(listener),
+    onAppShow: (listener: () => void) => void showListeners.add(listener),
+    offAppHide: (listener: () => void) => void hideListeners.delete(listener),
+    offAppShow: (listener: () => void) => void showListeners.delete(listener),
   };
 
-  return { my, device };
+  // As Alipay calls them: my.onAppHide's listeners when the app goes to the background, my.onAppShow's when it is back.
+  const app = {
+    hide: () => [...hideListeners].forEach((listener) => listener()),
+    show: () => [...showListeners].forEach((listener) => listener()),
+    listeners: () => hideListeners.size + showListeners.size,
+  };
+  return { my, device, app };
 }

@@ -101,7 +101,7 @@ export const WATCHED_UPLOAD_TIMEOUT_MS = 30 * 60 * 1000;
  */
 export const UNWATCHABLE_UPLOAD_TIMEOUT_MS = 60_000;
 
-/** Failures a connection cut gives: while the app is hidden they pause an upload in parts instead. */
+/** Failures a connection cut gives: while the app is hidden they pause an upload instead. */
 const CUT_REASONS: readonly string[] = ['network', 'timeout', 'signerUnreachable', 'signerSlow'];
 
 /** A failure that leaves the ticket worth reusing on a manual retry (the store never judged it). */
@@ -307,6 +307,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         continue;
       }
       const current = (held as HeldTicket).ticket;
+      const hidesAtStart = hides;
       store.startAttempt(entry);
       let outcome = await attempt(entry, current, run);
       if (!isCurrent(entry, run)) return;
@@ -316,6 +317,13 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       }
       // Aborted while we still wanted it (the platform dropped it, e.g. app sent to background): a network failure.
       if (outcome.kind === 'aborted') outcome = { kind: 'transient', problem: problem('network') };
+      // Cut with the app in the background, or while it was there: the platforms drop requests a few
+      // seconds after a hide. Not the file's failure, so no retry is used: it waits for the app to show.
+      if (outcome.kind === 'transient' && CUT_REASONS.includes(outcome.problem.reason) && (hidden || hides !== hidesAtStart)) {
+        store.pause(entry, 'background', 0);
+        if (!hidden) resumeEntries([entry]);
+        return;
+      }
       const step = nextStep(outcome, entry.budget, policy);
       if (step.action === 'fail') {
         fail(entry, step.problem);
