@@ -11,10 +11,10 @@ import {
   typeAllowed,
   typeForExtension,
 } from './mime';
-import { formatBytes, MAX_FILES_PER_TICKET_REQUEST } from '../../miniprogram/shared/contract/index';
+import { formatBytes, MAX_FILE_NAME_LENGTH, MAX_FILES_PER_TICKET_REQUEST } from '../../miniprogram/shared/contract/index';
 
 /** Common file-system limit; a longer "name" is not a file name but an attack or a bug. */
-export const MAX_NAME_LENGTH = 255;
+export const MAX_NAME_LENGTH = MAX_FILE_NAME_LENGTH;
 
 export interface TicketLimits {
   maxBytes: number;

@@ -1,4 +1,7 @@
 import { TransportError } from '../../miniprogram/shared/core/ports';
+import { MAX_FILE_NAME_LENGTH } from '../../miniprogram/shared/contract/index';
+import { validateTicketRequest } from '../../cloud-signer/src/validate-tickets';
+import type { ApiFailure } from '../../cloud-signer/src/api-error';
 import { flush, json, photo } from '../support/fake-transport';
 import { setup } from '../support/engine-harness';
 
@@ -75,6 +78,32 @@ describe('engine: when the signer fails, every file of the batch says why', () =
       retryable: false,
       message: '上传服务拒绝了请求：File 2: the name contains control characters.',
     });
+  });
+
+  test('a name the signer would refuse (too long, a separator, a control character) is sent shortened or cleaned, and the file goes', async () => {
+    const { engine, fake } = setup();
+    const tickets = fake.routes['POST /api/tickets'];
+    // The real signer's validation in front of the fake tickets.
+    fake.routes['POST /api/tickets'] = (request) => {
+      try {
+        validateTicketRequest(JSON.parse(request.body ?? '{}'), { maxBytes: 20 * 1024 * 1024, allowedTypes: ['image/*'] });
+      } catch (error) {
+        const failure = error as ApiFailure;
+        return json(failure.status, { error: { code: failure.code, message: failure.message, index: failure.index } });
+      }
+      return tickets(request);
+    };
+    const chatName = `${'会议记录照片'.repeat(50)}.jpg`; // 304 characters, as a chat file's name can be
+    await engine.add([photo(1000, chatName), photo(1000, 'a/b.jpg'), photo(1000, 'tab\there.jpg')]);
+    for (let i = 0; i < 3; i++) (await fake.nextUpload()).succeed();
+    await flush();
+    expect(statuses(engine.items())).toEqual(['done', 'done', 'done']);
+    const [sent] = fake.ticketRequests();
+    expect(sent[0]).toHaveLength(MAX_FILE_NAME_LENGTH);
+    expect(sent[0].endsWith('….jpg')).toBe(true);
+    expect(sent.slice(1)).toEqual(['a_b.jpg', 'tab_here.jpg']);
+    // The person still sees the file's own name.
+    expect(engine.items()[0].file.name).toBe(chatName);
   });
 
   test('a signer size refusal for one file reads as our own too-large message', async () => {

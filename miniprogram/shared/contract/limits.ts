@@ -7,3 +7,5 @@ export const MAX_FILES_PER_TICKET_REQUEST = 20;
 export const MAX_KEYS_PER_LINKS_REQUEST = 100;
 /** One /api/uploads/parts request signs at most 100 parts: every part in flight under WeChat's 10-request budget, many times over. */
 export const MAX_PARTS_PER_SIGN_REQUEST = 100;
+/** A file name is at most 255 UTF-16 units (the common file-system limit); the signer refuses longer ones, and the app shortens them first. */
+export const MAX_FILE_NAME_LENGTH = 255;

@@ -12,6 +12,7 @@ import { effectiveType, UNKNOWN_TYPE } from './mime';
 import {
   CREDENTIALS_PATH,
   HEALTH_PATH,
+  MAX_FILE_NAME_LENGTH,
   OBJECT_URLS_PATH,
   TICKETS_PATH,
   isCredentialsResponse,
@@ -55,10 +56,27 @@ export interface TicketBatch {
   limits?: UploadLimits;
 }
 
+// What no file name may hold for the signer: path separators and control characters.
+const NOT_IN_A_NAME = /[\/\\\u0000-\u001f\u007f]/g;
+
+/**
+ * The name as the signer accepts it, which reads only its extension: separators and control
+ * characters become "_", and a name over MAX_FILE_NAME_LENGTH (a chat file's can be) is cut
+ * in the middle, keeping its extension. A file is never refused for its name.
+ */
+export function signerFileName(name: string): string {
+  const clean = name.replace(NOT_IN_A_NAME, '_') || 'file';
+  if (clean.length <= MAX_FILE_NAME_LENGTH) return clean;
+  const dot = clean.lastIndexOf('.');
+  const extension = dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : '';
+  return clean.slice(0, MAX_FILE_NAME_LENGTH - extension.length - 1) + '…' + extension;
+}
+
 /** What the signer is told about a file: its type only when we know one (else the signer reads the extension). */
 export function ticketRequestFile(file: { name: string; size: number; type: string }): TicketRequestFile {
   const type = effectiveType(file);
-  return type === UNKNOWN_TYPE ? { name: file.name, size: file.size } : { name: file.name, size: file.size, type };
+  const name = signerFileName(file.name);
+  return type === UNKNOWN_TYPE ? { name, size: file.size } : { name, size: file.size, type };
 }
 
 /** The classified problem of any error a signer call threw. */
