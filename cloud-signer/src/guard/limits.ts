@@ -43,6 +43,9 @@ function secondsToUtcMidnight(now: Date): number {
   return Math.ceil((midnight - now.getTime()) / 1000);
 }
 
+/** Longer than any counter update takes on a healthy Redis, short enough that the app hears 503 and retries. */
+const REDIS_COMMAND_TIMEOUT_MS = 1000;
+
 const unavailable = () =>
   new ApiFailure(503, 'LimitsUnavailable', 'The signer cannot reach the store that counts upload limits; no ticket was issued. Try again shortly.', undefined, 5);
 
@@ -60,6 +63,9 @@ function redisClient(url: string, log: (line: string) => void): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that holds the connection open and stops answering (hung, paused, a dead peer
+    // behind a NAT) would hold every request with it: a command gets a second, then 503.
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let reported = false;

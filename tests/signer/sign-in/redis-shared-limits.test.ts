@@ -86,6 +86,17 @@ test('a quota of N files holds across two signers; a session from one works at t
   const other = await postJson(b.origin, '/api/sessions', { platform: 'alipay', code: 'dev:other-user' });
   expect((await askTickets(a.origin, batch(QUOTA), { authorization: `Bearer ${other.json.token}` })).status).toBe(200);
 
+  // Redis hung (the connection open, nothing answering): 503 within about a second, not a request held forever.
+  process.kill(redis.pid, 'SIGSTOP');
+  try {
+    const started = Date.now();
+    const hung = await askTickets(a.origin, batch(1), { authorization: `Bearer ${other.json.token}` });
+    expect([hung.status, hung.json.error?.code]).toEqual([503, 'LimitsUnavailable']);
+    expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    process.kill(redis.pid, 'SIGCONT');
+  }
+
   await redis.stop();
   for (const signer of [a, b]) {
     const down = await askTickets(signer.origin, batch(1), { authorization: `Bearer ${other.json.token}` });
