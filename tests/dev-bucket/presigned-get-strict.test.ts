@@ -54,6 +54,15 @@ test.each([
   expect(answer.headers['content-type']).not.toBe('text/html');
 });
 
+test.each([
+  ['a GET of the public bucket', () => `${publicBucket.endpoint}/${key}?x=%zz`, 'GET'],
+  ['a presigned GET', () => `${linkFor(key)}&x=%E0%A4%A`, 'GET'],
+  ['a PUT', () => `${publicBucket.endpoint}/${key}?X-Amz-Credential=%E0%A4%A`, 'PUT'],
+])('a query that is not valid percent-encoding (%s) is 400 InvalidArgument, not a 500', async (_label, url, method) => {
+  const answer = await request(url(), { method });
+  expect([answer.status, errorCode(answer)]).toEqual([400, 'InvalidArgument']);
+});
+
 test('an X-Amz-Security-Token appended to a link signed with long-term keys is refused, as S3 refuses a token it did not issue: 400 InvalidToken', async () => {
   const answer = await request(`${linkFor(key)}&X-Amz-Security-Token=anything`);
   expect(answer.status).toBe(400);

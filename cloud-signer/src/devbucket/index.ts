@@ -135,7 +135,15 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
         return undefined;
       }
     };
-    if (pathname.startsWith(`${DEV_BUCKET_PATH}/`) && isMultipartRequest(req)) {
+    let inParts: boolean;
+    try {
+      inParts = pathname.startsWith(`${DEV_BUCKET_PATH}/`) && isMultipartRequest(req);
+    } catch (error) {
+      // A query that is not valid percent-encoding: S3's 400, as for a key that is not.
+      sendError(req, res, toS3Error(error), newRequestId());
+      return;
+    }
+    if (inParts) {
       const key = keyInPath();
       if (key === undefined) return;
       multipart.handle(req, res, key).catch(failSafe(req, res));
