@@ -337,6 +337,77 @@ describe('pause and resume', () => {
   });
 });
 
+describe('a signer call in the middle of an upload in parts that fails once', () => {
+  const RATE_LIMITED = { statusCode: 429, body: JSON.stringify({ error: { code: 'RateLimited', message: 'More than 120 requests in a minute.' } }), headers: { 'retry-after': '3' } };
+  /** Finishes every part as it is sent, until the file ends. */
+  async function finish(s: ReturnType<typeof setup>) {
+    for (let round = 0; round < 6; round++) {
+      await s.settle();
+      for (const part of s.inFlight()) part.succeed();
+    }
+    await s.settle();
+  }
+
+  it.each([
+    ['start (POST /api/uploads)', 'POST /api/uploads'],
+    ['part URLs (POST /api/uploads/parts)', 'POST /api/uploads/parts'],
+    ['complete (POST /api/uploads/complete)', 'POST /api/uploads/complete'],
+  ])('%s rate limited (429, Retry-After 3 s): waited for, asked again, and the file is stored', async (_label, route) => {
+    const s = setup();
+    const answer = s.fake.routes[route];
+    let calls = 0;
+    s.fake.routes[route] = (r) => (++calls === 1 ? RATE_LIMITED : answer(r));
+    await s.engine.add([s.video]);
+    await finish(s);
+    expect(s.engine.items()[0]).toMatchObject({ status: 'done', objectUrl: 'http://b/big.mp4' });
+    expect(calls).toBe(2);
+    expect(s.sleeps).toEqual([3000]);
+  });
+
+  it('a dropped request for part URLs is asked again; the parts already in flight are not cut', async () => {
+    const s = setup({ retry: { delays: [1000, 3000] } });
+    const sign = s.fake.routes['POST /api/uploads/parts'];
+    let signs = 0;
+    s.fake.routes['POST /api/uploads/parts'] = (r) => {
+      signs += 1;
+      if (signs === 2) throw new TransportError('network', 'request:fail interrupted');
+      return sign(r);
+    };
+    await s.engine.add([s.video]);
+    await s.settle();
+    // Part 1's URL expired on the store: a second signing is needed, and its request is dropped.
+    s.inFlight()[0].answer(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+    await finish(s);
+    expect(s.engine.items()[0]).toMatchObject({ status: 'done' });
+    expect(signs).toBe(3);
+    expect(s.parts.filter((p) => p.aborted)).toEqual([]);
+  });
+
+  it('a refusal that asking again cannot change still fails the file at once', async () => {
+    const s = setup();
+    s.fake.routes['POST /api/uploads'] = () => json(400, { error: { code: 'TypeNotAllowed', message: 'No.' } });
+    await s.engine.add([s.video]);
+    await s.settle();
+    expect(s.engine.items()[0]).toMatchObject({ status: 'failed' });
+    expect(s.sleeps).toEqual([]);
+  });
+
+  it('cancelled while it waits to ask again, the file stays cancelled and nothing more is asked', async () => {
+    let wake!: () => void;
+    const s = setup({ sleep: () => new Promise<void>((resolve) => (wake = resolve)) });
+    let calls = 0;
+    const create = s.fake.routes['POST /api/uploads'];
+    s.fake.routes['POST /api/uploads'] = (r) => (++calls === 1 ? RATE_LIMITED : create(r));
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.engine.cancel(s.engine.items()[0].id);
+    wake();
+    await s.settle();
+    expect(s.engine.items()[0].status).toBe('cancelled');
+    expect(calls).toBe(1);
+  });
+});
+
 describe('a signer that no longer knows the upload', () => {
   it.each([
     ['parts', 'InvalidUploadToken', 400],

@@ -1,3 +1,4 @@
+import { TransportError } from '../../miniprogram/shared/core/ports';
 import { flush, json, photo, s3Error } from '../support/fake-transport';
 import { setup } from '../support/engine-harness';
 
@@ -59,6 +60,25 @@ describe('engine: retries and fresh tickets', () => {
       ['done', 'uploads/2026/11/22/3-x.jpg'],
       ['done', 'uploads/2026/11/22/2-y.jpg'],
     ]);
+  });
+
+  test('the fresh ticket of a file already going, refused once by a busy signer (429) or lost on the way, is asked again, and the file goes', async () => {
+    const { engine, fake, sleeps } = setup();
+    const tickets = fake.routes['POST /api/tickets'];
+    let calls = 0;
+    fake.routes['POST /api/tickets'] = (request) => {
+      calls += 1;
+      if (calls === 2) return { statusCode: 429, body: JSON.stringify({ error: { code: 'RateLimited', message: 'Slow down.' } }), headers: { 'retry-after': '2' } };
+      if (calls === 3) throw new TransportError('network', 'request:fail interrupted');
+      return tickets(request);
+    };
+    await engine.add([photo(10, 'x.jpg')]);
+    (await fake.nextUpload()).respond(403, POLICY_EXPIRED);
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(engine.items()[0]).toMatchObject({ status: 'done' });
+    expect(calls).toBe(4);
+    expect(sleeps).toEqual([2000, 3000]);
   });
 
   test.each([

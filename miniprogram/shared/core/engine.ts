@@ -25,6 +25,7 @@ import { problem, toFailure, type Problem } from './failure';
 import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch, type TicketSource } from './ticket-client';
 import { createClientTicketSource, type ClientSigningOptions } from './client-tickets';
 import { createBatchLinks, createObjectLinks } from './object-links';
+import { askSigner } from './signer-retry';
 import { DEFAULT_STALL_POLICY, realTimers, watchUpload, type StallPolicy, type Timers, type TransferWatch, type WatchedUpload } from './stall-watchdog';
 import {
   classifyResponse,
@@ -225,10 +226,14 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     }
   }
 
-  /** A single-file ticket during an upload (expired, skewed clock). False when the file ended meanwhile. */
+  /**
+   * A single-file ticket during an upload (expired, skewed clock), asked again after a dropped
+   * request or a busy signer (signer-retry.ts). False when the file ended meanwhile.
+   */
   async function renewTicket(entry: Entry, run: Run): Promise<boolean> {
     try {
-      const batch = await run.race(source.tickets([ticketRequestFile(entry.item.file)]));
+      const asking = { policy, sleep: (ms: number) => run.race(sleep(ms)).then(() => undefined), isCurrent: () => isCurrent(entry, run), hidden: () => hidden };
+      const batch = await run.race(askSigner(asking, () => source.tickets([ticketRequestFile(entry.item.file)])));
       if (batch === CANCELLED || !isCurrent(entry, run)) return false;
       hold(entry, batch, 0);
       return true;

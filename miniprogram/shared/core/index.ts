@@ -20,6 +20,7 @@ export * from './queue';
 export * from './request-budget';
 export * from './restrictions';
 export * from './retry';
+export * from './signer-retry';
 export * from './stall-watchdog';
 export * from './session';
 export * from './store-errors';

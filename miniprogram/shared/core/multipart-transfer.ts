@@ -13,8 +13,9 @@ import type { MultipartState, SavedUpload } from './multipart-state';
 import { TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from './ports';
 import type { ConcurrencyQueue } from './queue';
 import type { Timers } from './stall-watchdog';
-import { classifyTransportError, retryDelay, type AttemptOutcome, type RetryPolicy } from './retry';
+import { classifyTransportError, type AttemptOutcome, type RetryPolicy } from './retry';
 import { isExpiryOrSkew, isSlowOrCutBody, parseStoreError } from './store-errors';
+import { askSigner, StoppedWhileWaiting, type AskSignerDeps } from './signer-retry';
 import { SignerError } from './ticket-client';
 import type { PickedFile } from './types';
 
@@ -116,33 +117,13 @@ function classifyPart(response: HttpResponse): AttemptOutcome {
   return { kind: 'fatal', problem: problem('unknown', { status, code, retryable: true }) };
 }
 
-/** A complete that got no answer (timeout, cut link) or a 5xx may have assembled the file: asked again, never started over. */
-const COMPLETE_AGAIN: readonly string[] = ['server', 'signerSlow', 'signerUnreachable'];
-
-/**
- * Completes, asking again after a failure that says nothing about the parts: the signer
- * answers a repeated complete of an upload it already assembled with the same 200 (it
- * finds the object), so a lost answer costs a request, not the file. Undefined when the
- * file stopped (paused, cancelled) in between.
- */
-async function completeWithRetries(
-  ctx: PartsContext,
-  run: PartsRun,
-  uploadToken: string,
-  parts: { partNumber: number; etag: string }[],
-): Promise<Awaited<ReturnType<MultipartClient['complete']>> | undefined> {
-  for (let retries = 0; ; retries += 1) {
-    try {
-      return await ctx.client.complete(uploadToken, parts);
-    } catch (error) {
-      const again = error instanceof SignerError && COMPLETE_AGAIN.includes(error.problem.reason);
-      const delay = again ? retryDelay(ctx.policy, retries, error.problem.retryAfterMs) : undefined;
-      if (delay === undefined) throw error;
-      await ctx.sleep(delay);
-      if (!run.isCurrent()) return undefined;
-    }
-  }
-}
+/** The signer calls of an upload in parts, asked again after a dropped request or a busy answer (signer-retry.ts). */
+const signerCalls = (ctx: PartsContext, run: PartsRun): AskSignerDeps => ({
+  policy: ctx.policy,
+  sleep: ctx.sleep,
+  isCurrent: () => run.isCurrent(),
+  hidden: () => ctx.visibility.hidden(),
+});
 
 interface Begun {
   saved: SavedUpload;
@@ -152,11 +133,12 @@ interface Begun {
 }
 
 /** The saved upload and the parts the store already holds, or a new upload. */
-async function begin(ctx: PartsContext, file: PickedFile): Promise<Begun> {
+async function begin(ctx: PartsContext, file: PickedFile, run: PartsRun): Promise<Begun> {
+  const asking = signerCalls(ctx, run);
   const resumable = ctx.state.load(file, ctx.now());
   if (resumable) {
     try {
-      const listed = await ctx.client.list(resumable.uploadToken);
+      const listed = await askSigner(asking, () => ctx.client.list(resumable.uploadToken));
       if (listed.assembled) return { saved: resumable, done: new Map(), assembled: listed.assembled };
       const done = new Map<number, string>();
       for (const part of listed.parts) {
@@ -170,7 +152,7 @@ async function begin(ctx: PartsContext, file: PickedFile): Promise<Begun> {
       ctx.state.clear(file);
     }
   }
-  const created = await ctx.client.create(file);
+  const created = await askSigner(asking, () => ctx.client.create(file));
   const saved: SavedUpload = {
     uploadToken: created.uploadToken,
     key: created.key,
@@ -201,17 +183,21 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
   try {
     return await uploadOnce(ctx, file, run);
   } catch (error) {
+    if (error instanceof StoppedWhileWaiting) return undefined;
     // The signer no longer knows the upload mid-way (restarted without UPLOAD_SESSION_SECRET,
     // or the upload outlived its token): its parts cannot be finished, so the file starts
     // again at once, and only once, instead of failing for good with the signer's words.
     if (!uploadGone(error) || !run.isCurrent()) throw error;
     ctx.state.clear(file);
-    return uploadOnce(ctx, file, run);
+    return uploadOnce(ctx, file, run).catch((again: unknown) => {
+      if (again instanceof StoppedWhileWaiting) return undefined;
+      throw again;
+    });
   }
 }
 
 async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): Promise<{ key: string; objectUrl: string } | undefined> {
-  const { saved, done, assembled } = await begin(ctx, file);
+  const { saved, done, assembled } = await begin(ctx, file, run);
   if (assembled) {
     // Paused meanwhile: the saved upload stays, so the next resume hears `assembled` again
     // (a removed file's is abandoned by the engine).
@@ -268,7 +254,7 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
     const next = signing.then(async () => {
       if (fresh(urls.get(n))) return;
       const wanted = [n, ...pending.filter((m) => m !== n && !done.has(m) && !fresh(urls.get(m)))].slice(0, SIGN_AHEAD);
-      const signed = await ctx.client.sign(saved.uploadToken, wanted);
+      const signed = await askSigner(signerCalls(ctx, run), () => ctx.client.sign(saved.uploadToken, wanted));
       const offsetMs = Date.parse(signed.serverTime) - ctx.now();
       for (const part of signed.parts) {
         urls.set(part.partNumber, { url: part.url, headers: part.headers, expiresAtMs: Date.parse(part.expiresAt) - offsetMs });
@@ -373,11 +359,13 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
   if (failure !== undefined) throw failure;
   if (!run.isCurrent()) return undefined;
   const parts = [...done.entries()].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
-  const completed = await completeWithRetries(ctx, run, saved.uploadToken, parts);
+  // Asked again after a lost answer too: the signer answers a repeated complete of an upload it
+  // already assembled with the same 200 (it finds the object), so that costs a request, not the file.
+  const completed = await askSigner(signerCalls(ctx, run), () => ctx.client.complete(saved.uploadToken, parts));
   // Paused while the complete ran: its answer goes nowhere, so the saved upload stays and
   // the resume hears from the list that the object is made (`assembled`), instead of
   // finding nothing saved and sending the whole file again.
-  if (completed === undefined || !run.isCurrent()) return undefined;
+  if (!run.isCurrent()) return undefined;
   ctx.state.clear(file);
   return { key: completed.key, objectUrl: completed.objectUrl };
 }
