@@ -2,6 +2,7 @@
 // public surface over a scripted transport: the signer's multipart routes answer from
 // here, each part PUT waits for the test, and the estimate's clock is moved by hand.
 import { createUploadEngine, type EngineOptions } from '../../miniprogram/shared/core/engine';
+import { MultipartState, type SavedUpload } from '../../miniprogram/shared/core/multipart-state';
 import { ESTIMATE_CAP, ESTIMATE_TICK_MS, PART_TIMEOUT_FLOOR_MS, SLOWEST_PART_BYTES_PER_MS } from '../../miniprogram/shared/core/multipart-transfer';
 import { SIGNER_REQUEST_SLOTS, withRequestBudget } from '../../miniprogram/shared/core/request-budget';
 import { PlatformError, TransportError, type FilePartRequest, type HttpResponse, type UploadTask } from '../../miniprogram/shared/core/ports';
@@ -405,6 +406,30 @@ describe('a signer call in the middle of an upload in parts that fails once', ()
     await s.settle();
     expect(s.engine.items()[0].status).toBe('cancelled');
     expect(calls).toBe(1);
+  });
+});
+
+describe('a saved upload past its token\'s life', () => {
+  it('is forgotten and aborted on the store (its parts would stay there otherwise)', async () => {
+    const data = new Map<string, unknown>();
+    const storage = { get: <T>(k: string) => data.get(k) as T | undefined, set: (k: string, v: unknown) => void data.set(k, v), remove: (k: string) => void data.delete(k), keys: () => [...data.keys()] };
+    const expired: SavedUpload = {
+      uploadToken: 'old-token',
+      key: 'uploads/big.mp4',
+      objectUrl: 'http://b/big.mp4',
+      partSize: PART,
+      partCount: 6,
+      size: SIZE,
+      expiresAtMs: T0 - 1,
+      name: 'big.mp4',
+      path: 'wxfile://tmp_big.mp4',
+    };
+    new MultipartState(storage).save(expired, expired);
+    const s = setup({ storage });
+    expect(s.engine.unfinished()).toEqual([]);
+    await s.settle();
+    expect(data.size).toBe(0);
+    expect(s.fake.requests.filter((r) => r.url.endsWith('/api/uploads/abort')).map((r) => JSON.parse(r.body!))).toEqual([{ uploadToken: 'old-token' }]);
   });
 });
 

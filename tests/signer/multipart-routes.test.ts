@@ -4,6 +4,8 @@
 // out-of-range part numbers, too large a file), each a 4xx JSON error with nothing visible.
 import { S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { CreateUploadResponse, SignPartsResponse } from '../../typings/multipart';
 import { startSigner, type RunningSigner } from '../support/signer';
 
@@ -162,6 +164,25 @@ describe('multipart routes', () => {
     // The right list still completes it: the refusals left the upload as it was.
     expect((await api('/api/uploads/complete', { uploadToken: upload.uploadToken, parts: [first, second] })).status).toBe(200);
     expect(await readBack(upload.objectUrl)).toEqual({ status: 200, sha: sha256(data) });
+  });
+
+  it('an upload whose token has expired can still be aborted, and the store drops its parts; a forged or foreign one cannot', async () => {
+    const data = randomBytes(6 * MIB);
+    const upload = await start(data.length);
+    await sendParts(upload, data, [1]);
+    const uploadsOnDisk = () => fs.readdirSync(path.join(signer.dataDir, 'multipart'));
+    const before = uploadsOnDisk();
+    expect(before.length).toBeGreaterThan(0);
+    clock = new Date(Date.now() + 3601_000);
+    const [head, payload, signature] = upload.uploadToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const forged = [head, Buffer.from(JSON.stringify({ ...claims, uploadId: 'x' })).toString('base64url'), signature].join('.');
+    expect(await api('/api/uploads/abort', { uploadToken: forged })).toMatchObject({ status: 400, json: { error: { code: 'InvalidUploadToken' } } });
+    expect(await api('/api/uploads/abort', { uploadToken: upload.uploadToken }, TOKEN_B)).toMatchObject({ status: 403, json: { error: { code: 'Forbidden' } } });
+    expect(await api('/api/uploads/abort', { uploadToken: upload.uploadToken })).toEqual({ status: 200, json: { aborted: true } });
+    expect(uploadsOnDisk().length).toBe(before.length - 1);
+    // Every other step still refuses the expired token.
+    expect(await api('/api/uploads/parts', { uploadToken: upload.uploadToken, partNumbers: [2] })).toMatchObject({ status: 410, json: { error: { code: 'UploadExpired' } } });
   });
 
   it('aborts: the store forgets the upload, later steps hear UploadExpired, nothing is visible', async () => {

@@ -50,8 +50,19 @@ function isClaims(payload: Record<string, unknown>): boolean {
   return text('uploadId') && text('key') && text('contentType') && text('owner') && whole('size') && whole('partSize') && whole('partCount');
 }
 
-/** The claims of a token this signer issued to `owner`, still valid at `now`; an ApiFailure otherwise. */
-export async function verifyUploadToken(token: unknown, key: Uint8Array, owner: string, now: Date): Promise<UploadClaims> {
+/**
+ * The claims of a token this signer issued to `owner`, still valid at `now`; an ApiFailure otherwise.
+ * `expired: 'accepted'` (abort only): a genuine token past its expiry still names its upload, so the
+ * app can give up an upload it can no longer finish and the store drops its parts, rather than
+ * keeping them (and billing for them) until a lifecycle rule does.
+ */
+export async function verifyUploadToken(
+  token: unknown,
+  key: Uint8Array,
+  owner: string,
+  now: Date,
+  { expired = 'refused' }: { expired?: 'refused' | 'accepted' } = {},
+): Promise<UploadClaims> {
   if (typeof token !== 'string' || token === '' || token.length > 4096) {
     throw new ApiFailure(400, 'InvalidUploadToken', 'Send the "uploadToken" that POST /api/uploads answered.');
   }
@@ -60,10 +71,12 @@ export async function verifyUploadToken(token: unknown, key: Uint8Array, owner: 
   try {
     ({ payload } = await jose.jwtVerify(token, key, { algorithms: [ALGORITHM], audience: AUDIENCE, currentDate: now }));
   } catch (error) {
-    if (error instanceof jose.errors.JWTExpired) {
-      throw new ApiFailure(410, 'UploadExpired', 'This upload has expired; start the file again.');
+    if (!(error instanceof jose.errors.JWTExpired)) {
+      throw new ApiFailure(400, 'InvalidUploadToken', 'The upload token is not one this signer issued, or it was altered.');
     }
-    throw new ApiFailure(400, 'InvalidUploadToken', 'The upload token is not one this signer issued, or it was altered.');
+    // Claims are checked only once the signature is (jose's order): the payload is ours.
+    if (expired === 'refused') throw new ApiFailure(410, 'UploadExpired', 'This upload has expired; start the file again.');
+    payload = error.payload;
   }
   if (!isClaims(payload)) throw new ApiFailure(400, 'InvalidUploadToken', 'The upload token is not one this signer issued, or it was altered.');
   const claims = payload as unknown as UploadClaims;

@@ -46,11 +46,15 @@ export function uploadRoutes(ctx: RouteContext, log: (line: string) => void = ()
   const partSigner = UPLOAD_PART_SIGNERS[config.ticketProvider];
 
   /** The JSON body and the verified token of a step after the start. */
-  async function step(req: IncomingMessage, caller: Caller, limit?: number): Promise<{ body: Record<string, unknown>; claims: UploadClaims; now: Date }> {
+  async function step(
+    req: IncomingMessage,
+    caller: Caller,
+    { limit, expired }: { limit?: number; expired?: 'refused' | 'accepted' } = {},
+  ): Promise<{ body: Record<string, unknown>; claims: UploadClaims; now: Date }> {
     checkJsonContentType(req);
     const body = bodyObject(await readJsonBody(req, limit));
     const now = ctx.now();
-    return { body, claims: await verifyUploadToken(body.uploadToken, key, ownerOf(caller, req), now), now };
+    return { body, claims: await verifyUploadToken(body.uploadToken, key, ownerOf(caller, req), now, { expired }), now };
   }
 
   const objectUrl = (req: IncomingMessage, objectKeyName: string) => s3ObjectUrl(ctx.targetFor(req).publicBaseUrl, objectKeyName);
@@ -130,7 +134,7 @@ export function uploadRoutes(ctx: RouteContext, log: (line: string) => void = ()
   }
 
   const complete: Handler = async (req, res, caller) => {
-    const { body, claims } = await step(req, caller, MAX_COMPLETE_BODY_BYTES);
+    const { body, claims } = await step(req, caller, { limit: MAX_COMPLETE_BODY_BYTES });
     const requested = partsToComplete(body.parts, claims.partCount);
     const store = storeFor(req);
     try {
@@ -170,7 +174,8 @@ export function uploadRoutes(ctx: RouteContext, log: (line: string) => void = ()
   }
 
   const abort: Handler = async (req, res, caller) => {
-    const { claims } = await step(req, caller);
+    // An expired upload can still be given up: its parts would otherwise stay on the store.
+    const { claims } = await step(req, caller, { expired: 'accepted' });
     await storeFor(req).abort(claims.key, claims.uploadId);
     sendJson(res, 200, { aborted: true });
   };

@@ -137,8 +137,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   let privateBucket = false;
   /** From /healthz: files above the single-request limit go up in parts, when the transport can PUT parts. */
   let multipart: MultipartLimits | undefined;
-  const multipartState = new MultipartState(options.storage);
   const multipartClient = createMultipartClient(client);
+  // An upload the app can no longer finish is given up on the store too (the signer takes an
+  // expired token for an abort), or its parts would stay there; best effort, as any abort.
+  const multipartState = new MultipartState(options.storage, (saved) => void multipartClient.abort(saved.uploadToken).catch(() => undefined));
   const putPart = transport.putPart?.bind(transport);
   /** The app is in the background (hidden), and how many times it went there. */
   let hidden = false;

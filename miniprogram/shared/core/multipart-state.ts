@@ -103,7 +103,14 @@ function memoryStore(): KeyValueStore {
 export class MultipartState {
   private readonly storage: KeyValueStore;
 
-  constructor(storage: KeyValueStore | undefined) {
+  /**
+   * `onExpired`: a saved upload found past its token's life is forgotten, and handed here
+   * first, so the engine can abort it on the store (whose parts would otherwise stay there).
+   */
+  constructor(
+    storage: KeyValueStore | undefined,
+    private readonly onExpired: (saved: SavedUpload) => void = () => undefined,
+  ) {
     this.storage = storage ?? memoryStore();
   }
 
@@ -159,6 +166,7 @@ export class MultipartState {
     if (!isSaved(saved) || (size !== undefined && saved.size !== size)) return undefined;
     if (saved.expiresAtMs <= nowMs) {
       this.storage.remove(id);
+      this.onExpired(saved);
       return undefined;
     }
     return saved;
