@@ -4,6 +4,7 @@
 // count is refused, never waived (no insurance limiter on purpose).
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { ApiFailure } from '../api-error';
 import type { GuardSettings } from './settings';
 
@@ -56,13 +57,34 @@ export interface LimitsDeps {
   redis?: Redis;
 }
 
+/** How long ioredis waits for a connection; also how long a just-started signer's counters wait for their first one. */
+const REDIS_CONNECT_TIMEOUT_MS = 2000;
+
+/**
+ * Resolves once `client` is first connected, or after REDIS_CONNECT_TIMEOUT_MS: without it a
+ * signer just started (a deploy, a restart under traffic) would answer its first requests 503,
+ * each then waited out 5 s by the app, for the few milliseconds Redis takes to connect.
+ */
+function firstConnection(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, REDIS_CONNECT_TIMEOUT_MS).unref();
+    client.on('ready', done);
+  });
+}
+
 function redisClient(url: string, log: (line: string) => void): Redis {
   const client = new Redis(url, {
     // Fail a command at once while disconnected instead of queueing it: the request is
     // answered 503 now, and ioredis keeps reconnecting in the background.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
     // A Redis that holds the connection open and stops answering (hung, paused, a dead peer
     // behind a NAT) would hold every request with it: a command gets a second, then 503.
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
@@ -93,6 +115,13 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
   const perMinute = limiter('rate', settings.ratePerMinute, MINUTE_SECONDS);
   const files = limiter('files', settings.filesPerDay, DAY_COUNTER_SECONDS);
   const bytes = limiter('bytes', settings.bytesPerDay, DAY_COUNTER_SECONDS);
+  // Only until the first connection (or its timeout): after that a request is never held.
+  let connecting = redis !== undefined && (perMinute ?? files ?? bytes) !== undefined ? firstConnection(redis) : undefined;
+  const connected = async () => {
+    if (connecting === undefined) return;
+    await connecting;
+    connecting = undefined;
+  };
 
   /** Consumes `points`; on refusal gives them back (a refused batch must not eat the quota) and returns false. */
   const take = async (counter: RateLimiterAbstract, key: string, points: number): Promise<boolean> => {
@@ -116,6 +145,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
 
     async countRequest(who) {
       if (perMinute === undefined) return;
+      await connected();
       try {
         await perMinute.consume(who, 1);
       } catch (outcome) {
@@ -131,6 +161,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
     },
 
     async admitBatch(who, fileCount, byteCount, now) {
+      await connected();
       const key = `${who}:${utcDay(now)}`;
       if (files !== undefined && !(await take(files, key, fileCount))) {
         throw new ApiFailure(
