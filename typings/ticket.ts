@@ -151,8 +151,10 @@ export interface ApiError {
   error: {
     code: ApiErrorCode;
     message: string;
-    /** Which file of the batch, when one file is at fault. */
+    /** Which file of the batch, when one file is at fault (the first, when several are). */
     index?: number;
+    /** Every file or key at fault, when several are (POST /api/object-urls: every key not the caller's). */
+    indexes?: number[];
   };
 }
 

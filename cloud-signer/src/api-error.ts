@@ -1,5 +1,5 @@
 // JSON replies and the one error type routes throw. Every error a client sees is
-// {"error":{"code","message","index"?}} (typings/ticket.ts): a specific code to branch
+// {"error":{"code","message","index"?,"indexes"?}} (typings/ticket.ts): a specific code to branch
 // on, a plain message for a person, never a stack trace or a secret.
 import type { ServerResponse } from 'node:http';
 import type { ApiError, ApiErrorCode } from '../../typings/ticket';
@@ -13,6 +13,8 @@ export class ApiFailure extends Error {
     readonly index?: number,
     /** Sent as Retry-After: when asking again can succeed (rate limits, quotas, a busy platform). */
     readonly retryAfterSeconds?: number,
+    /** Every item at fault when there are several (`index` is the first), so a client drops them all in one go. */
+    readonly indexes?: readonly number[],
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -69,14 +71,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   sendJsonText(res, status, JSON.stringify(body));
 }
 
-export function errorBody(code: ApiErrorCode, message: string, index?: number): ApiError {
-  return { error: index === undefined ? { code, message } : { code, message, index } };
+export function errorBody(code: ApiErrorCode, message: string, index?: number, indexes?: readonly number[]): ApiError {
+  const error: ApiError['error'] = index === undefined ? { code, message } : { code, message, index };
+  if (indexes !== undefined && indexes.length > 1) error.indexes = [...indexes];
+  return { error };
 }
 
 export function sendFailure(res: ServerResponse, failure: ApiFailure, extraHeaders?: Record<string, string>): void {
   const headers =
     failure.retryAfterSeconds === undefined ? extraHeaders : { ...extraHeaders, 'Retry-After': String(Math.max(1, Math.ceil(failure.retryAfterSeconds))) };
-  sendJsonText(res, failure.status, JSON.stringify(errorBody(failure.code, failure.message, failure.index)), headers);
+  sendJsonText(res, failure.status, JSON.stringify(errorBody(failure.code, failure.message, failure.index, failure.indexes)), headers);
 }
 
 export function sendError(

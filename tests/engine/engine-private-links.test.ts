@@ -161,27 +161,41 @@ test('a malformed /api/object-urls answer is a failed link, not a wrong one', as
 });
 
 describe('a key the signer refuses as another sign-in\'s (403 Forbidden naming its index)', () => {
-  /** The signer's answer for a batch holding a key outside the caller's folder: the first such key is named. */
+  /** The signer's answer for a batch holding keys outside the caller's folder: all of them named (the first as `index`). */
   function refusingForeign(harness: ReturnType<typeof privateSetup>) {
     const sign = harness.fake.routes['POST /api/object-urls'];
     harness.fake.routes['POST /api/object-urls'] = (request) => {
       const { keys } = JSON.parse(request.body ?? '{}') as { keys: string[] };
-      const index = keys.findIndex((key) => key.startsWith('uploads/anonymous/'));
-      if (index < 0) return sign(request);
-      return json(403, { error: { code: 'Forbidden', message: `Key ${index + 1} is not one of your uploads; links are only signed for your own keys, under "uploads/u1/".`, index } });
+      const indexes = keys.flatMap((key, i) => (key.startsWith('uploads/anonymous/') ? [i] : []));
+      if (indexes.length === 0) return sign(request);
+      const error = { code: 'Forbidden', message: 'Keys are not one of your uploads.', index: indexes[0], ...(indexes.length > 1 ? { indexes } : {}) };
+      return json(403, { error });
     };
   }
 
-  test('the others are still signed; the refused ones are left out, and not asked for again', async () => {
+  test('the others are still signed, in one more request; the refused ones are left out', async () => {
     const harness = privateSetup();
     refusingForeign(harness);
     const own = ['uploads/u1/2026/11/22/a.jpg', 'uploads/u1/2026/11/22/b.jpg'];
     const foreign = ['uploads/anonymous/2026/11/22/c.jpg', 'uploads/anonymous/2026/11/22/d.jpg'];
     const links = await harness.engine.objectLinks([own[0], foreign[0], own[1], foreign[1]]);
     expect([...links.keys()]).toEqual(own);
-    expect(harness.linkRequests()).toEqual([[own[0], foreign[0], own[1], foreign[1]], [own[0], own[1], foreign[1]], own]);
-    // Cached links and remembered refusals: nothing to ask.
+    expect(harness.linkRequests()).toEqual([[own[0], foreign[0], own[1], foreign[1]], own]);
+    // The own links are cached; the refused keys are asked again (the caller may have changed since), once.
     expect([...(await harness.engine.objectLinks([...own, ...foreign])).keys()]).toEqual(own);
+    expect(harness.linkRequests()).toEqual([[own[0], foreign[0], own[1], foreign[1]], own, foreign]);
+  });
+
+  test('a signer naming one refused key at a time (index alone) is followed key by key', async () => {
+    const harness = privateSetup();
+    const sign = harness.fake.routes['POST /api/object-urls'];
+    harness.fake.routes['POST /api/object-urls'] = (request) => {
+      const { keys } = JSON.parse(request.body ?? '{}') as { keys: string[] };
+      const index = keys.findIndex((key) => key.startsWith('uploads/anonymous/'));
+      return index < 0 ? sign(request) : json(403, { error: { code: 'Forbidden', message: 'Not yours.', index } });
+    };
+    const links = await harness.engine.objectLinks(['uploads/anonymous/x.jpg', 'uploads/u1/a.jpg', 'uploads/anonymous/y.jpg']);
+    expect([...links.keys()]).toEqual(['uploads/u1/a.jpg']);
     expect(harness.linkRequests()).toHaveLength(3);
   });
 

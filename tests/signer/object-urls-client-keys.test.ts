@@ -45,6 +45,18 @@ test.each([
   expect(reply.json.error).toMatchObject({ code: 'Forbidden', index: 0 });
 });
 
+test('several keys not the caller\'s are all named in one 403 (indexes), so the app drops them in one go', async () => {
+  const mine = `${CALLER}2026/11/22/${RANDOM}.jpg`;
+  const others = ['uploads/0123456789abcdef01234567/2026/11/22/0123456789abcdef.jpg', 'uploads/ffffffffffffffffffffffff/2026/11/22/0123456789abcdef.jpg'];
+  const reply = await postJson(api.origin, '/api/object-urls', { keys: [others[0], mine, others[1]] });
+  expect(reply.status).toBe(403);
+  expect(reply.json.error).toMatchObject({ code: 'Forbidden', index: 0, indexes: [0, 2] });
+  expect(reply.json.error.message).toContain('Keys 1, 3 are not one of your uploads');
+  // One key refused: `index` alone, as before.
+  const one = await postJson(api.origin, '/api/object-urls', { keys: [mine, others[0]] });
+  expect(one.json.error).toEqual({ code: 'Forbidden', index: 1, message: expect.stringContaining('Key 2 is not one of your uploads') });
+});
+
 test("a service caller may link a user's client-signed keys, and still no other shape", async () => {
   const service = await startSigner({ UPLOAD_PRIVATE_BUCKET: 'true', UPLOAD_AUTH_TOKENS: SERVICE_TOKEN }, signingOnly());
   try {

@@ -35,11 +35,11 @@ export interface ObjectLinks {
   links(keys: readonly string[]): Promise<Map<string, SignedLink>>;
 }
 
-/** The index of the key the signer refused as not the caller's (403 Forbidden naming it), if that is what `error` is. */
-function refusedKeyIndex(error: unknown, count: number): number | undefined {
+/** The indexes of the keys the signer refused as not the caller's (403 Forbidden naming them), if that is what `error` is. */
+function refusedKeyIndexes(error: unknown, count: number): Set<number> | undefined {
   if (!(error instanceof SignerError) || error.problem.status !== 403 || error.problem.code !== 'Forbidden') return undefined;
-  const index = error.index;
-  return index !== undefined && index >= 0 && index < count ? index : undefined;
+  const named = (error.indexes ?? (error.index !== undefined ? [error.index] : [])).filter((i) => i >= 0 && i < count);
+  return named.length > 0 ? new Set(named) : undefined;
 }
 
 interface Cached extends SignedLink {
@@ -54,21 +54,21 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 
 export function createObjectLinks(options: { client: Pick<TicketClient, 'objectUrls'>; now: () => number; lang: Lang }): ObjectLinks {
   const cache = new Map<string, Cached>();
-  // Keys refused as not the caller's are not asked for again: a history with many of them
-  // would otherwise cost a request per such key at every refresh.
-  const notYours = new Set<string>();
 
-  /** Signs `part`, leaving out (and remembering) each key the signer refuses as not the caller's. */
+  /**
+   * Signs `part`, leaving out the keys the signer refuses as not the caller's (it names them
+   * all in one answer, so that costs one more request). Not remembered past this call: the
+   * caller may change (a sign-in that failed at launch works later), and with it the answer.
+   */
   const signOwn = async (part: string[]): Promise<Map<string, SignedLink>> => {
     let asking = part;
     for (;;) {
       try {
         return await options.client.objectUrls(asking);
       } catch (error) {
-        const refused = refusedKeyIndex(error, asking.length);
+        const refused = refusedKeyIndexes(error, asking.length);
         if (refused === undefined) throw error;
-        notYours.add(asking[refused]);
-        asking = asking.filter((_, i) => i !== refused);
+        asking = asking.filter((_, i) => !refused.has(i));
         if (asking.length === 0) return new Map();
       }
     }
@@ -84,7 +84,7 @@ export function createObjectLinks(options: { client: Pick<TicketClient, 'objectU
     async links(keys) {
       const at = options.now();
       const unique = Array.from(new Set(keys));
-      const missing = unique.filter((key) => !notYours.has(key) && !usable(cache.get(key), at));
+      const missing = unique.filter((key) => !usable(cache.get(key), at));
       if (missing.length > 0) {
         let answers: Map<string, SignedLink>[];
         try {
@@ -104,7 +104,6 @@ export function createObjectLinks(options: { client: Pick<TicketClient, 'objectU
       }
       const result = new Map<string, SignedLink>();
       for (const key of unique) {
-        if (notYours.has(key)) continue;
         const link = cache.get(key);
         if (link) result.set(key, { url: link.url, expiresAtMs: link.expiresAtMs });
       }

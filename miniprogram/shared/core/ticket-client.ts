@@ -37,11 +37,15 @@ export interface CredentialsGrant {
   serverOffsetMs: number;
 }
 
-/** A signer call that failed, classified. `index` names the file of the batch at fault, when the signer said. */
+/**
+ * A signer call that failed, classified. `index` names the file of the batch at fault, when the
+ * signer said; `indexes` every one at fault, when it named several.
+ */
 export class SignerError extends Error {
   constructor(
     readonly problem: Problem,
     readonly index?: number,
+    readonly indexes?: readonly number[],
   ) {
     super(`signer: ${problem.reason}${problem.code ? ` ${problem.code}` : ''}`);
     this.name = 'SignerError';
@@ -152,6 +156,8 @@ export function errorFromResponse(response: HttpResponse, nowMs: number = Date.n
   const code = error && isNonEmptyString(error.code) ? error.code : undefined;
   const detail = error && isNonEmptyString(error.message) ? error.message : undefined;
   const index = error && typeof error.index === 'number' && Number.isInteger(error.index) ? error.index : undefined;
+  const indexes =
+    error && Array.isArray(error.indexes) && error.indexes.every((i) => typeof i === 'number' && Number.isInteger(i)) ? (error.indexes as number[]) : undefined;
 
   const later = wait === undefined ? {} : { retryAfterMs: wait };
   if (status === 401) return new SignerError(problem('unauthorized', { status, code }));
@@ -164,7 +170,7 @@ export function errorFromResponse(response: HttpResponse, nowMs: number = Date.n
   if (status >= 400) {
     const mapped = code ? REASON_FOR_CODE[code as ApiErrorCode] : undefined;
     const reason = mapped ?? 'signerRejected';
-    return new SignerError(problem(reason, { status, code, context: { detail } }), index);
+    return new SignerError(problem(reason, { status, code, context: { detail } }), index, indexes);
   }
   // 1xx/3xx: the signer never answers that; most likely a captive portal or proxy.
   return new SignerError(problem('badResponse', { status }));
