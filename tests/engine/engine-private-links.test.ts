@@ -216,5 +216,10 @@ describe('a key the signer refuses as another sign-in\'s (403 Forbidden naming i
       status: 'done',
       link: { state: 'failed', error: { reason: 'denied', retryable: false, message: '文件已上传，但不是用当前登录的账号传的，取不到访问链接' } },
     });
+    // 全部重试 leaves it: asking again cannot change the signer's answer.
+    const asked = harness.linkRequests().length;
+    harness.engine.retryAllFailed();
+    await flush();
+    expect(harness.linkRequests()).toHaveLength(asked);
   });
 });

@@ -37,6 +37,14 @@ describe('upload card', () => {
     expect(summary.canRetryAll).toBe(true);
   });
 
+  it('a link the signer will never sign for this sign-in shows why and offers no retry, nor 全部重试', () => {
+    const notYours = { reason: 'denied' as const, message: '文件已上传，但不是用当前登录的账号传的，取不到访问链接', retryable: false, status: 403, code: 'Forbidden' };
+    const item = done({ link: { state: 'failed', error: notYours } });
+    expect(cardView(item, zh)).toMatchObject({ status: 'done', canRetry: false, canCopy: false, errorText: notYours.message });
+    const summary = summaryView([item], { total: 1, waiting: 0, uploading: 0, paused: 0, done: 1, failed: 0, cancelled: 0, bytesSent: 2048, totalBytes: 2048, percent: 100 }, zh);
+    expect(summary.canRetryAll).toBe(false);
+  });
+
   it('copies the signed link once it is ready', () => {
     const url = 'http://b.test/dev-bucket/uploads/2026/11/22/0123456789abcdef.jpg?X-Amz-Signature=abc';
     expect(cardView(done({ link: { state: 'ready', expiresAt: 9 }, objectUrl: url }), zh)).toMatchObject({ canCopy: true, canPreview: true, objectUrl: url });

@@ -24,7 +24,7 @@ import { MAX_FILES_PER_TICKET_REQUEST } from '../contract/index';
 import { problem, toFailure, type Problem } from './failure';
 import { createTicketClient, SignerError, signerProblem, ticketRequestFile, type TicketBatch, type TicketSource } from './ticket-client';
 import { createClientTicketSource, type ClientSigningOptions } from './client-tickets';
-import { createBatchLinks, createObjectLinks } from './object-links';
+import { createBatchLinks, createObjectLinks, linkRetryable } from './object-links';
 import { askSigner } from './signer-retry';
 import { DEFAULT_STALL_POLICY, realTimers, watchUpload, type StallPolicy, type Timers, type TransferWatch, type WatchedUpload } from './stall-watchdog';
 import {
@@ -544,7 +544,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     retryAllFailed() {
       // Like the cards' retry buttons: a refusal that repeating cannot change (too large, wrong type)
       // stays failed rather than being sent again over the person's data plan.
-      const again = (item: UploadItem) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed';
+      const again = (item: UploadItem) => (item.status === 'failed' && item.error?.retryable !== false) || linkRetryable(item);
       retryEntries(store.all().filter((entry) => again(entry.item)));
     },
 

@@ -234,17 +234,15 @@ export function rejectionMessage(reason: RejectionReason, lang: Lang, context: M
 /** Reasons that mean the signer could not be reached at all. */
 const UNREACHABLE_REASONS: readonly FailureReason[] = ['signerUnreachable', 'network', 'timeout'];
 
+/** A link the signer will not sign for this caller: the file was uploaded under another sign-in (or before one). */
+export function linkNotYoursMessage(lang: Lang): string {
+  return lang === 'zh' ? '文件已上传，但不是用当前登录的账号传的，取不到访问链接' : 'Uploaded under another sign-in, so its link cannot be fetched here.';
+}
+
 /**
  * A private bucket's link could not be signed. The upload itself is done, and the
  * text says so first: the person must not upload the file again, only retry the link.
  */
-/** A link the signer will not sign for this caller: the file was uploaded under another sign-in (or before one). */
-export function linkNotYoursMessage(lang: Lang): string {
-  return lang === 'zh'
-    ? '文件已上传，但不是用当前登录的账号传的，取不到访问链接'
-    : 'Uploaded, but under another sign-in: its link cannot be fetched with this one.';
-}
-
 export function linkFailureMessage(reason: FailureReason, lang: Lang, c: MessageContext = {}): string {
   const unreachable = UNREACHABLE_REASONS.includes(reason);
   const slow = reason === 'signerSlow';

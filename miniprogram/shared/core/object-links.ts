@@ -2,7 +2,7 @@
 // bucket's plain object URL answers 403, so the app asks the signer for presigned GET
 // links, many keys per request, and keeps each one until shortly before it expires;
 // a link wanted after that is signed again from the key (which is what history keeps).
-import type { Lang, UploadFailure } from './types';
+import type { Lang, UploadFailure, UploadItem } from './types';
 import type { Entry, ItemStore } from './items';
 import { toFailure } from './failure';
 import type { SignedLink, TicketClient } from './ticket-client';
@@ -112,10 +112,16 @@ export function createObjectLinks(options: { client: Pick<TicketClient, 'objectU
   };
 }
 
+/** A done file whose link failed in a way asking again may fix (not one the signer will never sign for this caller). */
+export function linkRetryable(item: UploadItem): boolean {
+  return item.status === 'done' && item.link?.state === 'failed' && item.link.error?.retryable !== false;
+}
+
 /**
  * The engine's side: the files of one add() are a batch, and when the last of them
  * ends, the links of those that finished are signed in one request (not one per
- * file). A failure leaves the uploads done, their links failed and retryable.
+ * file). A failure leaves the uploads done and their links failed, retryable unless
+ * the signer refused the key as not the caller's.
  */
 export function createBatchLinks(deps: { store: ItemStore; links: ObjectLinks; lang: Lang; isPrivate: () => boolean }) {
   const { store } = deps;

@@ -82,6 +82,9 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
   const now = services.now ?? (() => Date.now());
   const failureText = (error: unknown) => (error instanceof LinkError ? error.failure.message : t.linkFailed);
 
+  /** Keys the signer left out of its last answer: refused as another sign-in's uploads (object-links.ts). */
+  const notYours = new Set<string>();
+
   /** Signed links for the given entries, written into the view; the links by key (none on failure). */
   async function sign(entries: EntryView[]): Promise<Map<string, string>> {
     const keys = entries.filter((e) => e.signed).map((e) => e.key);
@@ -90,6 +93,10 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
     let failure = '';
     try {
       links = await engine.objectLinks(keys);
+      for (const key of keys) {
+        if (links.has(key)) notYours.delete(key);
+        else notYours.add(key);
+      }
     } catch (error) {
       links = new Map();
       failure = failureText(error);
@@ -153,7 +160,7 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
       const link = entry?.signed ? (await sign([entry])).get(entry.key) : url;
       if (!link) {
         // A general failure was toasted by sign(); one refused as another sign-in's is said here.
-        if (entry && find('', entry.key)?.linkText === t.linkNotYours) platform.toast(t.linkNotYours, 'error');
+        if (entry && notYours.has(entry.key)) platform.toast(t.linkNotYours, 'error');
         return;
       }
       try {

@@ -19,7 +19,7 @@
 // to the console for the developer (see the controllers' `devLog`).
 import type { Lang, UploadStatus } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
-import { describeTypes } from '../core/index';
+import { describeTypes, linkNotYoursMessage } from '../core/index';
 import { formatBytes } from '../contract/index';
 
 export interface UiMessages {
@@ -188,7 +188,7 @@ const zh: UiMessages = {
   copyFailed: '复制失败，请重试。',
   linkLoading: '正在获取链接…',
   linkFailed: '没能取得链接，请点“复制链接”重试。',
-  linkNotYours: '不是用当前登录的账号上传的，取不到链接',
+  linkNotYours: linkNotYoursMessage('zh'),
   historyEmptyTitle: '还没有上传记录',
   historyEmptyHint: '上传的照片会记在这台手机上，方便再次复制链接。',
   historyClear: '清空',
@@ -269,7 +269,7 @@ const en: UiMessages = {
   copyFailed: 'Copy failed. Try again.',
   linkLoading: 'Fetching the link…',
   linkFailed: 'The link could not be fetched. Tap Copy link to try again.',
-  linkNotYours: 'Uploaded under another sign-in: no link with this one',
+  linkNotYours: linkNotYoursMessage('en'),
   historyEmptyTitle: 'No uploads yet',
   historyEmptyHint: 'Uploaded photos are listed on this phone so you can copy their links again.',
   historyClear: 'Clear',

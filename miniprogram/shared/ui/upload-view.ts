@@ -4,7 +4,7 @@
 // The page is a grid of square tiles (WeChat's own photo picker, Vant's uploader):
 // each tile carries its state on the picture, a caption under it, and an × corner.
 import type { BatchProgress, UploadItem } from '../core/index';
-import { extensionOf } from '../core/index';
+import { extensionOf, linkRetryable } from '../core/index';
 import { formatBytes, type UiMessages } from './i18n';
 import { middleEllipsis } from './middle-ellipsis';
 import { displayName } from './display-name';
@@ -92,7 +92,7 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
   const done = status === 'done';
   const linkFailed = done && item.link?.state === 'failed';
   const errorText = status === 'failed' && item.error ? item.error.message : linkFailed ? (item.link?.error?.message ?? '') : '';
-  const canRetry = status === 'failed' ? item.error?.retryable !== false : status === 'cancelled' || linkFailed;
+  const canRetry = status === 'failed' ? item.error?.retryable !== false : status === 'cancelled' || linkRetryable(item);
   const locationRemoved = file.locationRemoved === true;
   const sizeText = formatBytes(file.size);
   const noteIsError = status === 'failed' || linkFailed;
@@ -120,7 +120,7 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
     overlayText: overlayText(status, `${item.percent}%`, t),
     overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : status === 'paused' ? t.tapToResume : '',
     locationRemoved,
-    // A private bucket's link that could not be signed: the upload is done, the link is retryable.
+    // A private bucket's link that could not be signed: the upload is done, the link retryable unless the signer refused it for good.
     objectUrl: done && item.objectUrl ? item.objectUrl : '',
     canCancel: status === 'waiting' || status === 'uploading' || status === 'paused',
     canPause,
@@ -148,7 +148,7 @@ export function summaryView(items: readonly UploadItem[], progress: BatchProgres
     pausedText: progress.paused > 0 ? t.pausedCount(progress.paused) : '',
     cancelledText: progress.cancelled > 0 ? t.cancelledCount(progress.cancelled, photosOnly) : '',
     sizeText: counted.length > 0 ? t.sizeLine(counted.length, sent, original, photosOnly) : '',
-    canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || item.link?.state === 'failed'),
+    canRetryAll: items.some((item) => (item.status === 'failed' && item.error?.retryable !== false) || linkRetryable(item)),
     canCancelAll: inFlight > 0,
     // Clearing while files are still going would hide uploads that keep running.
     canClear: items.length > 0 && inFlight === 0,
