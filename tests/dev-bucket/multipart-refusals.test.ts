@@ -59,6 +59,13 @@ describe('dev bucket multipart refusals', () => {
     expect(foreign.status).toBe(403);
   });
 
+  it('refuses a part URL with an X-Amz-Security-Token appended, the bucket\'s keys having none (InvalidToken), and keeps nothing', async () => {
+    const { key, uploadId } = await started();
+    const answer = await putPart(`${partUrl(running, key, uploadId, 1, 100)}&X-Amz-Security-Token=anything`, randomBytes(100));
+    expect([answer.status, /<Code>([^<]*)/.exec(answer.text)?.[1]]).toEqual([400, 'InvalidToken']);
+    expect((await client.send(new ListPartsCommand({ Bucket: PATH_BUCKET, Key: key, UploadId: uploadId }))).Parts ?? []).toEqual([]);
+  });
+
   it('refuses a body longer or shorter than the Content-Length the URL signed', async () => {
     const { key, uploadId } = await started();
     const url = partUrl(running, key, uploadId, 1, 5 * MIB);

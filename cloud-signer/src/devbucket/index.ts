@@ -182,7 +182,7 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
       const headerSigned = req.headers.authorization?.startsWith(`${SIGV4_ALGORITHM} `) === true;
       const presigned = !headerSigned && carriesQueryAuth(req.url ?? '/');
       if (headerSigned) verifySigV4Request(req, identity, now());
-      else if (presigned || options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now());
+      else if (presigned || options.privateReads) verifyPresignedGet(req, key, endpointFor(req), identity, now(), options.privateReads === true);
       overrides = responseOverrides(req.url ?? '/', headerSigned || presigned || options.privateReads === true);
     } catch (error) {
       sendError(req, res, toS3Error(error), newRequestId());

@@ -61,18 +61,28 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** S3's answer to query authentication with some of its parameters missing. */
+const incompleteQueryAuth = () =>
+  new S3Error(
+    400,
+    'AuthorizationQueryParametersError',
+    'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+  );
+
 /**
- * Throws the S3Error a private S3 bucket would answer unless `req` is a presigned GET
- * for `key` by this bucket's credentials, still valid at `now`.
+ * Throws the S3Error S3 would answer unless `req` is a presigned GET for `key` by this
+ * bucket's credentials, still valid at `now`: for every read of a private bucket, and for a
+ * read of a public one that carries query authentication (S3 checks it there too).
  * `endpoint` is the bucket base URL the client reached (`http://<Host>/dev-bucket`).
  */
-export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: string, identity: BucketIdentity, now: Date): void {
+export function verifyPresignedGet(req: IncomingMessage, key: string, endpoint: string, identity: BucketIdentity, now: Date, privateBucket = true): void {
   if (req.method !== 'GET') {
     // The method is part of what a presigned link signs, and the signer only signs GETs.
-    throw accessDenied('Access Denied: this bucket is private and its presigned links are for GET only.');
+    throw accessDenied(privateBucket ? 'Access Denied: this bucket is private and its presigned links are for GET only.' : 'Access Denied: presigned links here are for GET only.');
   }
   const query = new URL(req.url ?? '/', 'http://dev-bucket').searchParams;
   if (query.get(S3_QUERY.signature) === null) {
+    if (carriesQueryAuth(req.url ?? '/')) throw incompleteQueryAuth();
     throw accessDenied('Access Denied: this bucket is private; use a presigned link from the signer (/api/object-urls).');
   }
   if (query.get(S3_QUERY.signedHeaders) !== GET_SIGNED_HEADERS) {

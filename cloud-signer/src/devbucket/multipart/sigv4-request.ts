@@ -204,10 +204,14 @@ export function verifySigV4Request(req: IncomingMessage, identity: BucketIdentit
   const scope = credentialScope(credential.day, credential.region, credential.service);
   const amzDate = claimed.date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
   const stringToSign = [SIGV4_ALGORITHM, amzDate, scope, nodeCrypto.sha256Hex(canonicalRequest)].join('\n');
+  const token = identity.credentials.securityToken;
+  // Long-term keys sign no token: one sent anyway (appended to a URL, or signed in a header) is one S3 never issued.
+  if (token === undefined && claimed.token !== undefined) {
+    throw new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+  }
   const key = signingKey(nodeCrypto, identity.credentials.accessKeySecret, credential.day, credential.region, credential.service);
   if (!sameText(claimed.signature, nodeCrypto.hmacSha256Hex(key, stringToSign))) throw signatureMismatch();
 
-  const token = identity.credentials.securityToken;
   if (token !== undefined && !sameText(claimed.token ?? '', token)) {
     throw accessDenied('Access Denied: the security token is missing or does not match.');
   }
