@@ -11,10 +11,13 @@ import {
   typeAllowed,
   typeForExtension,
 } from './mime';
-import { formatBytes, MAX_FILE_NAME_LENGTH, MAX_FILES_PER_TICKET_REQUEST } from '../../miniprogram/shared/contract/index';
-
-/** Common file-system limit; a longer "name" is not a file name but an attack or a bug. */
-export const MAX_NAME_LENGTH = MAX_FILE_NAME_LENGTH;
+import {
+  formatBytes,
+  MAX_FILE_NAME_LENGTH,
+  MAX_FILES_PER_TICKET_REQUEST,
+  NAME_CONTROL_CHARACTER,
+  NAME_SEPARATOR,
+} from '../../miniprogram/shared/contract/index';
 
 export interface TicketLimits {
   maxBytes: number;
@@ -31,9 +34,6 @@ export interface ValidFile {
 
 const BAD = 400;
 
-// NUL and the other C0 controls plus DEL: no legitimate file name has them, and they
-// break logs and headers.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 function fileLabel(index: number): string {
   return `File ${index + 1}`;
@@ -43,14 +43,15 @@ function checkName(name: unknown, index: number): string {
   if (typeof name !== 'string' || name.length === 0) {
     throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)} has no name; send the file's name (e.g. "IMG_1.jpg").`, index);
   }
-  // Length first, so a 10 KB name is refused before anything scans it.
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name is longer than ${MAX_NAME_LENGTH} characters.`, index);
+  // Length first, so a 10 KB name is refused before anything scans it. The app shortens
+  // longer names itself (ticket-client.ts): only another client sends one.
+  if (name.length > MAX_FILE_NAME_LENGTH) {
+    throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name is longer than ${MAX_FILE_NAME_LENGTH} characters.`, index);
   }
-  if (name.includes('/') || name.includes('\\')) {
+  if (NAME_SEPARATOR.test(name)) {
     throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name must not contain "/" or "\\" (send a file name, not a path).`, index);
   }
-  if (CONTROL_CHARACTER.test(name)) {
+  if (NAME_CONTROL_CHARACTER.test(name)) {
     throw new ApiFailure(BAD, 'InvalidName', `${fileLabel(index)}: the name contains control characters.`, index);
   }
   return name;

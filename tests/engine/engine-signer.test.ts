@@ -1,5 +1,6 @@
 import { TransportError } from '../../miniprogram/shared/core/ports';
 import { MAX_FILE_NAME_LENGTH } from '../../miniprogram/shared/contract/index';
+import { signerFileName } from '../../miniprogram/shared/core/ticket-client';
 import { validateTicketRequest } from '../../cloud-signer/src/validate-tickets';
 import type { ApiFailure } from '../../cloud-signer/src/api-error';
 import { flush, json, photo } from '../support/fake-transport';
@@ -104,6 +105,17 @@ describe('engine: when the signer fails, every file of the batch says why', () =
     expect(sent.slice(1)).toEqual(['a_b.jpg', 'tab_here.jpg']);
     // The person still sees the file's own name.
     expect(engine.items()[0].file.name).toBe(chatName);
+  });
+
+  test('a long name is never cut through an emoji', () => {
+    for (let pad = 0; pad < 2; pad++) {
+      const name = `${'a'.repeat(pad)}${'😀'.repeat(200)}.jpg`;
+      const sent = signerFileName(name);
+      expect(sent.length).toBeLessThanOrEqual(MAX_FILE_NAME_LENGTH);
+      expect(sent.endsWith('….jpg')).toBe(true);
+      // Every surrogate is whole: the text survives a round trip through UTF-8 unchanged.
+      expect(Buffer.from(sent, 'utf8').toString('utf8')).toBe(sent);
+    }
   });
 
   test('a signer size refusal for one file reads as our own too-large message', async () => {

@@ -9,3 +9,7 @@ export const MAX_KEYS_PER_LINKS_REQUEST = 100;
 export const MAX_PARTS_PER_SIGN_REQUEST = 100;
 /** A file name is at most 255 UTF-16 units (the common file-system limit); the signer refuses longer ones, and the app shortens them first. */
 export const MAX_FILE_NAME_LENGTH = 255;
+/** A file name, not a path: the signer refuses these, and the app replaces them first. */
+export const NAME_SEPARATOR = /[/\\]/;
+/** NUL and the other C0 controls plus DEL: no legitimate file name has them, and they break logs and headers. */
+export const NAME_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;

@@ -13,6 +13,8 @@ import {
   CREDENTIALS_PATH,
   HEALTH_PATH,
   MAX_FILE_NAME_LENGTH,
+  NAME_CONTROL_CHARACTER,
+  NAME_SEPARATOR,
   OBJECT_URLS_PATH,
   TICKETS_PATH,
   isCredentialsResponse,
@@ -60,8 +62,9 @@ export interface TicketBatch {
   limits?: UploadLimits;
 }
 
-// What no file name may hold for the signer: path separators and control characters.
-const NOT_IN_A_NAME = /[\/\\\u0000-\u001f\u007f]/g;
+// What no file name may hold for the signer (contract/limits.ts), every occurrence.
+const SEPARATORS = new RegExp(NAME_SEPARATOR.source, 'g');
+const CONTROL_CHARACTERS = new RegExp(NAME_CONTROL_CHARACTER.source, 'g');
 
 /**
  * The name as the signer accepts it, which reads only its extension: separators and control
@@ -69,11 +72,14 @@ const NOT_IN_A_NAME = /[\/\\\u0000-\u001f\u007f]/g;
  * in the middle, keeping its extension. A file is never refused for its name.
  */
 export function signerFileName(name: string): string {
-  const clean = name.replace(NOT_IN_A_NAME, '_') || 'file';
+  const clean = name.replace(SEPARATORS, '_').replace(CONTROL_CHARACTERS, '_') || 'file';
   if (clean.length <= MAX_FILE_NAME_LENGTH) return clean;
   const dot = clean.lastIndexOf('.');
   const extension = dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : '';
-  return clean.slice(0, MAX_FILE_NAME_LENGTH - extension.length - 1) + '…' + extension;
+  let cut = MAX_FILE_NAME_LENGTH - extension.length - 1;
+  // Never half an emoji: a cut right after a high surrogate steps back over it.
+  if (/[\ud800-\udbff]/.test(clean[cut - 1])) cut -= 1;
+  return clean.slice(0, cut) + '…' + extension;
 }
 
 /** What the signer is told about a file: its type only when we know one (else the signer reads the extension). */
