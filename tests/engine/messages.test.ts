@@ -32,12 +32,12 @@ describe('messages', () => {
 
   test('exact types are named by their format, never as MIME types people do not read', () => {
     // UPLOAD_ALLOWED_TYPES=image/jpeg,image/png: a GIF is refused naming what can go.
-    expect(rejectionMessage('typeNotAllowed', 'zh', { fileType: 'image/gif', allowedTypes: ['image/jpeg', 'image/png'] })).toBe('这种格式的图片不能上传，只能上传JPEG 图片、PNG 图片');
+    expect(rejectionMessage('typeNotAllowed', 'zh', { fileType: 'image/gif', allowedTypes: ['image/jpeg', 'image/png'] })).toBe('这种格式的图片不能上传，只能上传 JPEG 图片、PNG 图片');
     expect(rejectionMessage('typeNotAllowed', 'en', { fileType: 'image/gif', allowedTypes: ['image/jpeg', 'image/png'] })).toBe(
-      'Images in this format cannot be uploaded. Only JPEG images, PNG images can be.',
+      'Images in this format cannot be uploaded. Only JPEG images or PNG images can be.',
     );
     expect(describeTypes(['video/mp4', 'video/quicktime', 'application/zip', 'image/svg+xml', 'application/msword'], 'zh')).toBe('MP4 视频、MOV 视频、压缩包、SVG 图形、Word 文档');
-    expect(describeTypes(['application/zip', 'image/heic'], 'en')).toBe('archives, HEIC images');
+    expect(describeTypes(['application/zip', 'image/heic', 'audio/mpeg'], 'en')).toBe('archives, HEIC images or MP3 audio');
     // Nothing people would recognise: the type as configured, rather than a wrong name.
     expect(describeTypes(['application/octet-stream'], 'zh')).toBe('application/octet-stream');
   });

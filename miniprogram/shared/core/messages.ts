@@ -68,8 +68,15 @@ const CATEGORY_NOUNS: Record<Lang, Record<string, string>> = {
   zh: { image: '图片', video: '视频', audio: '音频', text: '文本文件' },
   en: { image: 'images', video: 'videos', audio: 'audio', text: 'text files' },
 };
-/** Subtypes whose everyday name is not the subtype itself. */
-const FORMAT_NAMES: Record<string, string> = { jpeg: 'JPEG', pjpeg: 'JPEG', quicktime: 'MOV', 'svg+xml': 'SVG', 'x-msvideo': 'AVI', mpeg: 'MPEG', plain: 'TXT' };
+/** Types whose everyday format name is not their subtype in capitals. */
+const FORMAT_NAMES: Record<string, string> = {
+  'image/pjpeg': 'JPEG',
+  'video/quicktime': 'MOV',
+  'video/x-msvideo': 'AVI',
+  'audio/mpeg': 'MP3',
+  'audio/mp4': 'M4A',
+  'text/plain': 'TXT',
+};
 
 /** KIND_NAMES' own names begin a sentence; inside a list a common noun is lowercase ("photos, archives"). */
 const midSentence = (name: string) => (/^(Archives|Images|Videos|Audio|Text)\b/.test(name) ? name[0].toLowerCase() + name.slice(1) : name);
@@ -85,12 +92,17 @@ function typeName(pattern: string, lang: Lang): string {
   const [category, subtype = ''] = type.split('/');
   const noun = CATEGORY_NOUNS[lang][category];
   if (noun === undefined || !/^[a-z0-9.+-]{1,20}$/.test(subtype)) return pattern.trim();
-  return `${FORMAT_NAMES[subtype] ?? subtype.replace(/^x-/, '').toUpperCase()} ${noun}`;
+  return `${FORMAT_NAMES[type] ?? subtype.replace(/^x-/, '').toUpperCase()} ${noun}`;
 }
 
-/** ['image/*', 'application/pdf', 'image/png'] -> "照片、PDF 文件、PNG 图片". */
+/** Chinese text puts a space between a character and a Latin word that follows it ("只能上传 JPEG 图片"). */
+export const spaceBeforeLatin = (text: string) => (/^[A-Za-z0-9]/.test(text) ? ` ${text}` : text);
+
+/** ['image/*', 'application/pdf', 'image/png'] -> "照片、PDF 文件、PNG 图片" / "photos, PDF files or PNG images". */
 export function describeTypes(patterns: readonly string[], lang: Lang): string {
-  return patterns.map((p) => typeName(p, lang)).join(lang === 'zh' ? '、' : ', ');
+  const names = patterns.map((p) => typeName(p, lang));
+  if (lang === 'zh') return names.join('、');
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
 }
 
 const size = (c: MessageContext) => (c.maxBytes !== undefined ? formatBytes(c.maxBytes) : undefined);
@@ -154,7 +166,7 @@ const FAILURES: Texts<FailureReason> = {
     server: (c) => `服务器暂时出错${withParens('zh', httpStatus(c), c.code)}，请稍后重试`,
     tooLarge: (c) => (size(c) ? `文件超过 ${size(c)} 上限，请压缩后再传` : '文件超过大小上限，请压缩后再传'),
     typeNotAllowed: (c) =>
-      `${kindName(c.fileType, 'zh')}不能上传` + (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
+      `${kindName(c.fileType, 'zh')}不能上传` + (c.allowedTypes?.length ? `，只能上传${spaceBeforeLatin(describeTypes(c.allowedTypes, 'zh'))}` : ''),
     expired: () => '上传凭证已过期，请重试',
     denied: (c) => `存储服务拒绝了这次上传${withParens('zh', c.code)}，请重试；仍失败请联系管理员`,
     unauthorized: () => '没有上传权限：上传服务需要有效的访问令牌，请联系管理员',
@@ -207,7 +219,7 @@ const REJECTIONS: Texts<RejectionReason> = {
     tooLarge: (c) =>
       `文件超过 ${size(c) ?? '大小'} 上限` + (fileSize(c) !== undefined ? `（此文件 ${fileSize(c)}）` : ''),
     typeNotAllowed: (c) =>
-      `${kindName(c.fileType, 'zh')}不能上传` + (c.allowedTypes?.length ? `，只能上传${describeTypes(c.allowedTypes, 'zh')}` : ''),
+      `${kindName(c.fileType, 'zh')}不能上传` + (c.allowedTypes?.length ? `，只能上传${spaceBeforeLatin(describeTypes(c.allowedTypes, 'zh'))}` : ''),
     tooMany: (c) => (c.maxFiles !== undefined ? `一次最多上传 ${c.maxFiles} 个文件，请分批添加` : '一次添加的文件太多，请分批添加'),
     empty: () => '文件是空的（0 字节），无法上传',
   },

@@ -143,14 +143,22 @@ export class MultipartState {
     this.storage.set(fileFingerprint(file), upload);
   }
 
-  /** Records that the store accepted these parts (best effort: a full storage only loses the "how far"). */
-  saveParts(file: FileId, upload: SavedUpload, parts: Iterable<number>): void {
-    upload.partsDone = encodeParts(parts);
+  /**
+   * Saves it for a later launch, best effort: with the app's storage full the upload still goes,
+   * it just cannot be continued after the app is closed (or, for its parts, from where it was).
+   */
+  saveIfRoom(file: FileId, upload: SavedUpload): void {
     try {
       this.save(file, upload);
     } catch {
       // The upload itself goes on; on resume the store is asked anyway.
     }
+  }
+
+  /** Records that the store accepted these parts (best effort: a full storage only loses the "how far"). */
+  saveParts(file: FileId, upload: SavedUpload, parts: Iterable<number>): void {
+    upload.partsDone = encodeParts(parts);
+    this.saveIfRoom(file, upload);
   }
 
   clear(file: FileId): void {

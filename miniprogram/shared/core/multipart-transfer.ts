@@ -169,12 +169,7 @@ async function begin(ctx: PartsContext, file: PickedFile, run: PartsRun): Promis
     ...(file.preparedCopy ? { preparedCopy: true as const } : {}),
     ...(file.label ? { label: file.label } : {}),
   };
-  try {
-    ctx.state.save(file, saved);
-  } catch {
-    // Saved only so a later launch can continue it: with the app's storage full the upload
-    // still goes, it just cannot be continued after the app is closed.
-  }
+  ctx.state.saveIfRoom(file, saved);
   return { saved, done: new Map() };
 }
 

@@ -19,7 +19,7 @@
 // to the console for the developer (see the controllers' `devLog`).
 import type { Lang, UploadStatus } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
-import { describeTypes, linkNotYoursMessage } from '../core/index';
+import { describeTypes, linkNotYoursMessage, spaceBeforeLatin } from '../core/index';
 import { formatBytes } from '../contract/index';
 
 export interface UiMessages {
@@ -91,7 +91,7 @@ export interface UiMessages {
   pickFailed: string;
   pickPermission: string;
   addFailed: string;
-  /** A photo held back: its position could not be removed (its clean copy could not be written). */
+  /** A photo held back: its position could not be removed (its clean copy could not be written, or the photo read). */
   metadataNotRemoved: string;
   /** Said after a copy where the platform does not say it itself (Alipay). */
   copied: string;
@@ -143,7 +143,7 @@ const zh: UiMessages = {
   limitsHint: (l) =>
     onlyImages(l)
       ? `每张不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 张`
-      : `每个不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 个，可上传${describeTypes(l.allowedTypes, 'zh')}`,
+      : `每个不超过 ${formatBytes(l.maxBytes)}，每次最多 ${l.maxFiles} 个，可上传${spaceBeforeLatin(describeTypes(l.allowedTypes, 'zh'))}`,
   signerDown: '暂时连不上上传服务。请检查网络，然后点“重新连接”。',
   signerSlow: '上传服务迟迟没有回应，网络可能很慢。请稍后点“重新连接”。',
   retryConnect: '重新连接',
@@ -182,7 +182,7 @@ const zh: UiMessages = {
   pickFailed: '没能打开相册，请重试。',
   pickPermission: '没有相册或相机权限，请在设置中允许后重试。',
   addFailed: '没能添加这些照片，请重试。',
-  metadataNotRemoved: '没能去掉位置信息（手机存储空间可能已满），为保护隐私没有上传',
+  metadataNotRemoved: '没能去掉位置信息，为保护隐私没有上传。请清理手机存储空间后重试',
   copied: '已复制',
   tileLabel: (name, state) => `${name}，${state}`,
   copyFailed: '复制失败，请重试。',
@@ -263,7 +263,7 @@ const en: UiMessages = {
   pickFailed: 'The album could not be opened. Try again.',
   pickPermission: 'No access to the album or camera. Allow it in Settings and try again.',
   addFailed: 'These photos could not be added. Try again.',
-  metadataNotRemoved: 'Its location could not be removed (storage may be full), so it was not uploaded to protect your privacy.',
+  metadataNotRemoved: 'Its location could not be removed, so it was not uploaded. Free some phone storage and try again.',
   copied: 'Copied',
   tileLabel: (name, state) => `${name}, ${state}`,
   copyFailed: 'Copy failed. Try again.',

@@ -26,7 +26,7 @@ export interface PreparedFile extends PickedFile {
   locationRemoved: boolean;
 }
 
-/** A photo whose personal metadata could not be removed (its copy could not be written: storage full): it is not sent. */
+/** A photo whose personal metadata could not be removed (its clean copy could not be written, storage full most likely, or it could not be read): it is not sent. */
 export interface UncleanedPhoto {
   file: PickedFile;
   error: unknown;

@@ -185,7 +185,7 @@ export class UploadStore {
     const dir = this.dir(uploadId);
     // Gone for every later step at once: find() reads the record.
     await fs.rm(path.join(dir, 'upload-record'), { force: true });
-    // A part still streaming in can add its file while the folder goes (ENOTEMPTY, an abort
+    // A part committed right now can move its file in while the folder goes (ENOTEMPTY, an abort
     // answered 500 while the app's last parts were on the wire): fs.rm tries again.
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
