@@ -384,6 +384,32 @@ describe('a signer call in the middle of an upload in parts that fails once', ()
     expect(s.parts.filter((p) => p.aborted)).toEqual([]);
   });
 
+  it('part URLs the signer keeps refusing (503) fail the file after one lane\'s retries, not after every lane\'s', async () => {
+    const s = setup();
+    let signs = 0;
+    s.fake.routes['POST /api/uploads/parts'] = () => ((signs += 1), json(503, { error: { code: 'StoreError', message: 'Busy.' } }));
+    await s.engine.add([s.video]);
+    await s.settle();
+    expect(s.engine.items()[0]).toMatchObject({ status: 'failed' });
+    expect(signs).toBe(2); // the first try and the policy's one retry
+    expect(s.sleeps).toEqual([1000]);
+  });
+
+  it('cancelled during a long Retry-After, the file lets go of its queue slots at once: the next file\'s parts go', async () => {
+    const s = setup({ sleep: () => new Promise<void>(() => undefined) }); // a wait that would never end by itself
+    const sign = s.fake.routes['POST /api/uploads/parts'];
+    let signs = 0;
+    s.fake.routes['POST /api/uploads/parts'] = (r) => (++signs === 1 ? RATE_LIMITED : sign(r));
+    await s.engine.add([s.video]);
+    await s.settle();
+    s.engine.cancel(s.engine.items()[0].id);
+    await s.settle();
+    await s.engine.add([{ ...s.video, path: 'wxfile://tmp_other.mp4', name: 'other.mp4' }]);
+    await s.settle();
+    expect(s.engine.items().map((i) => i.status)).toEqual(['cancelled', 'uploading']);
+    expect(s.inFlight()).toHaveLength(3);
+  });
+
   it('a refusal that asking again cannot change still fails the file at once', async () => {
     const s = setup();
     s.fake.routes['POST /api/uploads'] = () => json(400, { error: { code: 'TypeNotAllowed', message: 'No.' } });

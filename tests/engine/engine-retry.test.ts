@@ -252,6 +252,28 @@ describe('engine: retries and fresh tickets', () => {
       expect(engine.items()[0]).toMatchObject({ status: 'done', attempts: 2 });
     });
 
+    test('a fresh ticket cut while hidden waits for the app to show too, then the photo goes', async () => {
+      const { engine, fake } = setup();
+      const tickets = fake.routes['POST /api/tickets'];
+      let calls = 0;
+      fake.routes['POST /api/tickets'] = (request) => {
+        calls += 1;
+        if (calls === 2) throw new TransportError('network', 'request:fail interrupted');
+        return tickets(request);
+      };
+      await engine.add([photo(1000, 'a.jpg')]);
+      const first = await fake.nextUpload();
+      engine.setAppVisible(false);
+      first.respond(403, POLICY_EXPIRED); // the ticket expired: a fresh one is asked for, and that request is cut
+      await flush();
+      expect(engine.items()[0]).toMatchObject({ status: 'paused', pausedBy: 'background' });
+      engine.setAppVisible(true);
+      (await fake.nextUpload()).succeed();
+      await flush();
+      expect(engine.items()[0]).toMatchObject({ status: 'done' });
+      expect(calls).toBe(3);
+    });
+
     test('a store refusal while hidden still fails as it says (only cuts wait)', async () => {
       const { engine, fake } = setup();
       await engine.add([photo(1000, 'a.jpg')]);

@@ -51,7 +51,7 @@ test('several keys not the caller\'s are all named in one 403 (indexes), so the 
   const reply = await postJson(api.origin, '/api/object-urls', { keys: [others[0], mine, others[1]] });
   expect(reply.status).toBe(403);
   expect(reply.json.error).toMatchObject({ code: 'Forbidden', index: 0, indexes: [0, 2] });
-  expect(reply.json.error.message).toContain('Keys 1, 3 are not one of your uploads');
+  expect(reply.json.error.message).toContain('Keys 1, 3 are not among your uploads');
   // One key refused: `index` alone, as before.
   const one = await postJson(api.origin, '/api/object-urls', { keys: [mine, others[0]] });
   expect(one.json.error).toEqual({ code: 'Forbidden', index: 1, message: expect.stringContaining('Key 2 is not one of your uploads') });

@@ -124,7 +124,12 @@ describe('history of a private bucket', () => {
     const mine = done({ id: 'm', key: 'uploads/u1/2026/11/22/0123456789abcdef.jpg', link: { state: 'signing' } });
     const before = done({ id: 'f', key: 'uploads/anonymous/2026/11/22/fedcba9876543210.jpg', link: { state: 'signing' } });
     // The engine leaves out what the signer refused as another sign-in's (engine-private-links.test).
-    const { controller, host, copied, toasts } = page(async (keys) => new Map(keys.filter((k) => !k.includes('/anonymous/')).map((k) => [k, `http://b.test/${k}?sig`])), [before, mine]);
+    let signerDown = false;
+    const { controller, host, copied, toasts } = page(async (keys) => {
+      if (signerDown) throw new LinkError(LINK_FAILURE);
+      return new Map(keys.filter((k) => !k.includes('/anonymous/')).map((k) => [k, `http://b.test/${k}?sig`]));
+    }, [before, mine]);
+    const byKeyNow = (h: typeof host, key: string) => h.data.entries.find((e) => e.key === key);
     await controller.load();
     const byKey = new Map(host.data.entries.map((e) => [e.key, e]));
     expect(byKey.get(mine.key!)).toMatchObject({ url: `http://b.test/${mine.key}?sig`, linkText: '' });
@@ -134,5 +139,11 @@ describe('history of a private bucket', () => {
     await controller.copy('', before.key);
     expect(copied).toEqual([]);
     expect(toasts).toEqual([zh.linkNotYours]);
+
+    // Copy again while the signer is down: its failure is said, and only that.
+    signerDown = true;
+    await controller.copy('', before.key);
+    expect(toasts).toEqual([zh.linkNotYours, LINK_FAILURE.message]);
+    expect(byKeyNow(host, before.key!)).toMatchObject({ url: '', linkText: LINK_FAILURE.message });
   });
 });

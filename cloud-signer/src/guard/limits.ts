@@ -65,10 +65,11 @@ const REDIS_CONNECT_TIMEOUT_MS = 2000;
  * signer just started (a deploy, a restart under traffic) would answer its first requests 503,
  * each then waited out 5 s by the app, for the few milliseconds Redis takes to connect.
  */
-function firstConnection(client: Redis): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
+function firstConnection(client: Redis): { connected: Promise<void>; stopWaiting(): void } {
+  if (client.status === 'ready') return { connected: Promise.resolve(), stopWaiting: () => undefined };
+  let done = () => undefined as void;
+  const connected = new Promise<void>((resolve) => {
+    done = () => {
       clearTimeout(timer);
       client.off('ready', done);
       resolve();
@@ -76,6 +77,7 @@ function firstConnection(client: Redis): Promise<void> {
     const timer = setTimeout(done, REDIS_CONNECT_TIMEOUT_MS).unref();
     client.on('ready', done);
   });
+  return { connected, stopWaiting: () => done() };
 }
 
 function redisClient(url: string, log: (line: string) => void): Redis {
@@ -116,7 +118,8 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
   const files = limiter('files', settings.filesPerDay, DAY_COUNTER_SECONDS);
   const bytes = limiter('bytes', settings.bytesPerDay, DAY_COUNTER_SECONDS);
   // Only until the first connection (or its timeout): after that a request is never held.
-  let connecting = redis !== undefined && (perMinute ?? files ?? bytes) !== undefined ? firstConnection(redis) : undefined;
+  const first = redis !== undefined && (perMinute ?? files ?? bytes) !== undefined ? firstConnection(redis) : undefined;
+  let connecting = first?.connected;
   const connected = async () => {
     if (connecting === undefined) return;
     await connecting;
@@ -201,6 +204,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
     },
 
     async close() {
+      first?.stopWaiting();
       if (redis !== undefined && deps.redis === undefined) redis.disconnect();
     },
   };

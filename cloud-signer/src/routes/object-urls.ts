@@ -21,8 +21,8 @@ function checkKeys(body: unknown, caller: Caller, prefix: string): string[] {
   // Every key that is not the caller's, named at once: the app drops them all and asks again for the rest.
   const refused = keys.flatMap((key, index) => (typeof key !== 'string' || !ownsKey(caller, key, prefix) ? [index] : []));
   if (refused.length > 0) {
-    const which = refused.length === 1 ? `Key ${refused[0] + 1} is` : `Keys ${refused.slice(0, 5).map((i) => i + 1).join(', ')}${refused.length > 5 ? ', …' : ''} are`;
-    throw new ApiFailure(403, 'Forbidden', `${which} not one of your uploads; links are only signed for your own keys, under "${caller.keyPrefix}".`, refused[0], undefined, refused);
+    const which = refused.length === 1 ? `Key ${refused[0] + 1} is not one of your uploads` : `Keys ${refused.slice(0, 5).map((i) => i + 1).join(', ')}${refused.length > 5 ? ', …' : ''} are not among your uploads`;
+    throw new ApiFailure(403, 'Forbidden', `${which}; links are only signed for your own keys, under "${caller.keyPrefix}".`, refused[0], undefined, refused);
   }
   return keys as string[];
 }

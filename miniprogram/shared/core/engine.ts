@@ -233,6 +233,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
    * request or a busy signer (signer-retry.ts). False when the file ended meanwhile.
    */
   async function renewTicket(entry: Entry, run: Run): Promise<boolean> {
+    const hidesAtStart = hides;
     try {
       const asking = { policy, sleep: (ms: number) => run.race(sleep(ms)).then(() => undefined), isCurrent: () => isCurrent(entry, run), hidden: () => hidden };
       const batch = await run.race(askSigner(asking, () => source.tickets([ticketRequestFile(entry.item.file)])));
@@ -240,7 +241,15 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       hold(entry, batch, 0);
       return true;
     } catch (error) {
-      if (isCurrent(entry, run)) fail(entry, signerProblem(error));
+      if (!isCurrent(entry, run)) return false;
+      const p = signerProblem(error);
+      // Cut with the app in the background (or while it was there): waits for it to show, as an upload does.
+      if (CUT_REASONS.includes(p.reason) && (hidden || hides !== hidesAtStart)) {
+        store.pause(entry, 'background', 0);
+        if (!hidden) resumeEntries([entry]);
+        return false;
+      }
+      fail(entry, p);
       return false;
     }
   }
@@ -360,6 +369,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     try {
       const stored = await uploadInParts(context, entry.item.file, {
         isCurrent: () => isCurrent(entry, run),
+        sleep: (ms) => run.race(sleep(ms)).then(() => undefined),
         progress: (bytesSent, totalBytes, stored) => {
           if (!isCurrent(entry, run)) return;
           storedBytes.set(entry, stored);

@@ -46,6 +46,8 @@ export interface PartsContext {
 
 export interface PartsRun {
   isCurrent(): boolean;
+  /** Waits `ms`, or less: it resolves as soon as the file stops (paused, cancelled), so nothing holds a slot for a file gone. */
+  sleep(ms: number): Promise<void>;
   /**
    * `shownBytes`: what the bar shows (stored parts plus the estimate of those in flight);
    * `storedBytes`: the parts the store has accepted, what a pause keeps.
@@ -118,10 +120,10 @@ function classifyPart(response: HttpResponse): AttemptOutcome {
 }
 
 /** The signer calls of an upload in parts, asked again after a dropped request or a busy answer (signer-retry.ts). */
-const signerCalls = (ctx: PartsContext, run: PartsRun): AskSignerDeps => ({
+const signerCalls = (ctx: PartsContext, run: PartsRun, isCurrent: () => boolean = () => run.isCurrent()): AskSignerDeps => ({
   policy: ctx.policy,
-  sleep: ctx.sleep,
-  isCurrent: () => run.isCurrent(),
+  sleep: (ms) => run.sleep(ms),
+  isCurrent,
   hidden: () => ctx.visibility.hidden(),
 });
 
@@ -247,9 +249,18 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
   /** A usable URL for part `n`, signing it together with the next parts that need one (one request at a time). */
   const urlFor = async (n: number): Promise<PartUrl> => {
     const next = signing.then(async () => {
+      // Another lane's signing failed for good meanwhile (or the file stopped): not asked again, with a budget of its own.
+      if (stopped()) throw failure ?? new StoppedWhileWaiting();
       if (fresh(urls.get(n))) return;
       const wanted = [n, ...pending.filter((m) => m !== n && !done.has(m) && !fresh(urls.get(m)))].slice(0, SIGN_AHEAD);
-      const signed = await askSigner(signerCalls(ctx, run), () => ctx.client.sign(saved.uploadToken, wanted));
+      let signed: Awaited<ReturnType<MultipartClient['sign']>>;
+      try {
+        signed = await askSigner(signerCalls(ctx, run, () => !stopped()), () => ctx.client.sign(saved.uploadToken, wanted));
+      } catch (error) {
+        // Marked here, before the lanes queued behind this signing run: none of them asks again.
+        failure ??= error;
+        throw error;
+      }
       const offsetMs = Date.parse(signed.serverTime) - ctx.now();
       for (const part of signed.parts) {
         urls.set(part.partNumber, { url: part.url, headers: part.headers, expiresAtMs: Date.parse(part.expiresAt) - offsetMs });

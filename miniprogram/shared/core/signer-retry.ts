@@ -7,6 +7,9 @@
 import { retryDelay, type RetryPolicy } from './retry';
 import { SignerError } from './ticket-client';
 
+/** A request that got no answer: with the app in the background, the platform's cut. */
+const NO_ANSWER: readonly string[] = ['signerUnreachable', 'signerSlow'];
+
 /** Signer problems the same call may get past: the network, a slow, busy or rate-limiting signer, a store hiccup behind it. */
 const ASK_AGAIN: readonly string[] = ['server', 'rateLimited', 'signerUnreachable', 'signerSlow'];
 
@@ -29,7 +32,7 @@ export interface AskSignerDeps {
   sleep: (ms: number) => Promise<void>;
   /** False once the file stopped (paused, cancelled, removed). */
   isCurrent: () => boolean;
-  /** The app is in the background: a failure then is the platform's cut, which the engine waits out (no retry spent). */
+  /** The app is in the background: a request that got no answer then was the platform's cut, which the engine waits out (no retry spent). */
   hidden: () => boolean;
 }
 
@@ -39,7 +42,8 @@ export async function askSigner<T>(deps: AskSignerDeps, call: () => Promise<T>):
     try {
       return await call();
     } catch (error) {
-      const delay = deps.hidden() ? undefined : askAgainDelay(deps.policy, retries, error);
+      const cut = deps.hidden() && error instanceof SignerError && NO_ANSWER.includes(error.problem.reason);
+      const delay = cut ? undefined : askAgainDelay(deps.policy, retries, error);
       if (delay === undefined) throw error;
       await deps.sleep(delay);
       if (!deps.isCurrent()) throw new StoppedWhileWaiting();

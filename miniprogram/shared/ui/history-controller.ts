@@ -100,6 +100,8 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
     } catch (error) {
       links = new Map();
       failure = failureText(error);
+      // No answer this time: what the signer said before no longer describes these rows.
+      for (const key of keys) notYours.delete(key);
     }
     const patch: Record<string, unknown> = {};
     host.data.entries.forEach((view, i) => {
