@@ -11,6 +11,11 @@ export interface CredentialSource {
    * microtask queue, per request: measurable next to a bare HTTP server.
    */
   current?(now: Date): Credentials | undefined;
+  /**
+   * Temporary keys this source handed out lately, the current set and the one before, even
+   * expired ones: the signer's log scrubs them (no setting holds them). Static keys need not say.
+   */
+  keysInUse?(): readonly Credentials[];
 }
 
 export function staticCredentials(credentials: Credentials): CredentialSource {

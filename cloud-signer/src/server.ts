@@ -110,16 +110,16 @@ function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget
 }
 
 /**
- * Every configured secret, and the signing keys in use now (STS or instance-role keys,
+ * Every configured secret, and the signing keys in use lately (STS or instance-role keys,
  * which no setting holds), longest first, so log lines can be scrubbed before they leave.
  */
-function redactor(config: Config, signingNow: () => Credentials | undefined): (text: string) => string {
+function redactor(config: Config, signingNow: () => readonly (Credentials | undefined)[]): (text: string) => string {
   const { accessKeySecret, securityToken } = config.credentials;
   const { wechat, alipay } = config.signIn;
   const configured = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl];
   return (text) => {
-    const live = signingNow();
-    const secrets = [...configured, live?.accessKeySecret, live?.securityToken].filter((s): s is string => typeof s === 'string' && s.length > 0);
+    const live = signingNow().flatMap((keys) => [keys?.accessKeySecret, keys?.securityToken]);
+    const secrets = [...configured, ...live].filter((s): s is string => typeof s === 'string' && s.length > 0);
     // Longest first: a secret that contains another is scrubbed whole.
     return redactSecrets(text, secrets.sort((a, b) => b.length - a.length));
   };
@@ -154,7 +154,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
   // With the dev bucket the Host header shapes ticket URLs and links: only hosts we are reachable by.
   const hostAllowed = config.provider === 'local' ? createHostGate({ listenHost: config.host, allowedHosts: config.allowedHosts }) : undefined;
   // Only a line being logged pays for the lookup.
-  const redact = redactor(config, () => ctx.credentials.current?.(ctx.now()));
+  const redact = redactor(config, () => [...(ctx.credentials.keysInUse?.() ?? []), ctx.credentials.current?.(ctx.now())]);
   const tokensConfigured = config.authTokens.length > 0;
   const signIn = sessionsRoute({ settings: config.signIn, sessions: guard.sessions, tokensConfigured, now: ctx.now, log });
 

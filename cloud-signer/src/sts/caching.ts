@@ -84,6 +84,8 @@ export function cachingCredentialSource(
   const refreshMarginMs = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
   const onStaleServe = options.onStaleServe ?? logStaleServe;
   let current: TemporaryCredentials | undefined;
+  /** The set `current` replaced: an error about the old keys may still be logged after a rotation. */
+  let previous: TemporaryCredentials | undefined;
   let leadStartMs = Infinity;
   let inFlight: Promise<TemporaryCredentials> | undefined;
   let noRetryBefore = 0;
@@ -104,6 +106,7 @@ export function cachingCredentialSource(
           // than on every request until the service has rotated them.
           const nothingNewer = current !== undefined && fresh.expiration.getTime() <= current.expiration.getTime();
           if (nothingNewer || remainingMs(fresh, now) <= refreshMarginMs) noRetryBefore = now.getTime() + RETRY_AFTER_FAILURE_MS;
+          if (current !== undefined && current !== fresh) previous = current;
           current = fresh;
           lastFailure = undefined;
           leadStartMs = backgroundLeadStartMs(fresh, now.getTime(), refreshMarginMs);
@@ -128,6 +131,7 @@ export function cachingCredentialSource(
   }
 
   return {
+    keysInUse: () => [current, previous].filter((keys): keys is TemporaryCredentials => keys !== undefined),
     async get(now: Date): Promise<TemporaryCredentials> {
       if (current && remainingMs(current, now) > refreshMarginMs) {
         if (now.getTime() >= leadStartMs && !inFlight && now.getTime() >= noRetryBefore) {

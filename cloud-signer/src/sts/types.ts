@@ -10,6 +10,8 @@ export interface TemporaryCredentials extends Credentials {
 /** A CredentialSource whose answers also say until when they are valid. */
 export interface TemporaryCredentialSource {
   get(now: Date): Promise<TemporaryCredentials>;
+  /** The keys handed out now and the set before (expired or not): what a log line must never quote. */
+  keysInUse(): readonly TemporaryCredentials[];
 }
 
 /** Where the temporary credentials may write: put-object on `bucket/keyPrefix*`, nothing else. */
