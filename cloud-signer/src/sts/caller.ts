@@ -10,7 +10,8 @@ export function callerSource(config: StsConfig, caller?: CredentialSource): Cred
   if (!config.accessKeyId || !config.accessKeySecret) {
     throw new StsConfigError('UPLOAD_STS_ROLE_ARN needs the keys of a user allowed to assume the role, or the instance role');
   }
-  return staticCredentials({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret });
+  const { accessKeyId, accessKeySecret, securityToken } = config;
+  return staticCredentials({ accessKeyId, accessKeySecret, ...(securityToken !== undefined ? { securityToken } : {}) });
 }
 
 /**

@@ -23,6 +23,8 @@ export interface StsConfig {
    */
   accessKeyId?: string;
   accessKeySecret?: string;
+  /** UPLOAD_SECURITY_TOKEN: the caller's keys are a session's, and AssumeRole is signed with it. */
+  securityToken?: string;
 }
 
 /** Short enough that a leaked token soon dies; the vendors' common minimum is 900 s. */
@@ -85,6 +87,8 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
 
   const accessKeyId = setting(env, 'UPLOAD_ACCESS_KEY_ID');
   const accessKeySecret = setting(env, 'UPLOAD_ACCESS_KEY_SECRET');
+  // Keys that are temporary themselves (a session's) carry their token, or every AssumeRole is refused.
+  const securityToken = setting(env, 'UPLOAD_SECURITY_TOKEN');
   const byInstanceRole = setting(env, 'UPLOAD_CREDENTIALS')?.toLowerCase() === 'instance-role';
   if (!byInstanceRole && (!accessKeyId || !accessKeySecret)) {
     throw new StsConfigError(
@@ -99,7 +103,7 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
     endpoint: parseEndpoint(setting(env, 'UPLOAD_STS_ENDPOINT')),
     durationSeconds: parseDuration(setting(env, 'UPLOAD_STS_DURATION_SECONDS')),
     region: setting(env, 'UPLOAD_STS_REGION') ?? setting(env, 'UPLOAD_REGION') ?? DEFAULT_REGIONS[vendor],
-    ...(byInstanceRole ? {} : { accessKeyId, accessKeySecret }),
+    ...(byInstanceRole ? {} : { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) }),
   };
 }
 
