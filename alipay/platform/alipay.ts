@@ -5,7 +5,7 @@
 import type { Lang, PickedFile } from '../shared/miniprogram/shared/core/index';
 import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../shared/miniprogram/shared/core/index';
 import type { AppPlatform } from '../shared/miniprogram/shared/core/index';
-import { toPickedFile } from '../shared/miniprogram/shared/adapter-kit/index';
+import { appVisibility, toPickedFile } from '../shared/miniprogram/shared/adapter-kit/index';
 import { alipayErrorOf, createAlipayTransport, type AlipayError } from './alipay-transport';
 import { withRealImageTypes, type PickerEntry } from './alipay-picked-type';
 import { createAlipayPhotoTools } from './alipay-photo-tools';
@@ -108,21 +108,6 @@ function createStorage(): KeyValueStore {
   };
 }
 
-/**
- * my.onAppHide / my.onAppShow as one listener (the engine holds uploads the platform cuts
- * in the background until the app shows again); absent ones are skipped.
- */
-function onAppVisibility(listener: (visible: boolean) => void): () => void {
-  const hide = () => listener(false);
-  const show = () => listener(true);
-  if (typeof my.onAppHide === 'function') my.onAppHide(hide);
-  if (typeof my.onAppShow === 'function') my.onAppShow(show);
-  return () => {
-    if (typeof my.offAppHide === 'function') my.offAppHide(hide);
-    if (typeof my.offAppShow === 'function') my.offAppShow(show);
-  };
-}
-
 export function createAlipayPlatform(): AlipayPlatform {
   const transport = createAlipayTransport();
   return {
@@ -130,7 +115,7 @@ export function createAlipayPlatform(): AlipayPlatform {
     request: transport.request,
     upload: transport.upload,
     storage: createStorage(),
-    onAppVisibility,
+    onAppVisibility: appVisibility(() => my),
     ...createAlipayPhotoTools(),
 
     chooseMedia({ count, source, mediaTypes = ['image'] }) {

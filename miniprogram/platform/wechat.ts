@@ -4,7 +4,7 @@
 import type { Lang, PickedFile } from '../shared/core/index';
 import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../shared/core/index';
 import type { AppPlatform } from '../shared/core/index';
-import { toPickedFile } from '../shared/adapter-kit/index';
+import { appVisibility, toPickedFile } from '../shared/adapter-kit/index';
 import { createWechatTransport, errMsgOf } from './wechat-transport';
 import { createWechatPhotoTools } from './wechat-photo-tools';
 
@@ -131,18 +131,6 @@ function createStorage(): KeyValueStore {
   };
 }
 
-/** wx.onAppHide / onAppShow (base library 2.1.2+), as one listener; absent ones are skipped. */
-function onAppVisibility(listener: (visible: boolean) => void): () => void {
-  const hide = () => listener(false);
-  const show = () => listener(true);
-  if (typeof wx.onAppHide === 'function') wx.onAppHide(hide);
-  if (typeof wx.onAppShow === 'function') wx.onAppShow(show);
-  return () => {
-    if (typeof wx.offAppHide === 'function') wx.offAppHide(hide);
-    if (typeof wx.offAppShow === 'function') wx.offAppShow(show);
-  };
-}
-
 type ToastIcon = 'success' | 'none';
 
 export function createWechatPlatform(): WechatPlatform {
@@ -153,7 +141,7 @@ export function createWechatPlatform(): WechatPlatform {
     upload: transport.upload,
     putPart: transport.putPart,
     storage: createStorage(),
-    onAppVisibility,
+    onAppVisibility: appVisibility(() => wx),
     ...createWechatPhotoTools(),
 
     chooseMedia({ count, source, mediaTypes = ['image'] }) {
