@@ -146,6 +146,15 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   let hidden = false;
   let hides = 0;
   const visibility = { hidden: () => hidden, hides: () => hides };
+  /** A failure a connection cut gives, with the app in the background or while it was there (the platforms drop requests after a hide). */
+  const cutByBackground = (reason: string, hidesAtStart: number) => CUT_REASONS.includes(reason) && (hidden || hides !== hidesAtStart);
+  /** Holds a file cut by the background until the app shows (at once when it already has), using none of its retries. */
+  const waitForShow = (entry: Entry, storedBytes: number) => {
+    store.pause(entry, 'background', storedBytes);
+    if (!hidden) resumeEntries([entry]);
+  };
+  /** `sleep`, ended early when the file stops: a wait must not hold a queue slot for a file gone. */
+  const sleepWhile = (run: Run) => (ms: number) => run.race(sleep(ms)).then(() => undefined);
   const partsContext: PartsContext | undefined = putPart
     ? { client: multipartClient, putPart, queue, state: multipartState, policy, now, sleep, timeoutMs, timers, visibility }
     : undefined;
@@ -235,7 +244,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   async function renewTicket(entry: Entry, run: Run): Promise<boolean> {
     const hidesAtStart = hides;
     try {
-      const asking = { policy, sleep: (ms: number) => run.race(sleep(ms)).then(() => undefined), isCurrent: () => isCurrent(entry, run), hidden: () => hidden };
+      const asking = { policy, sleep: sleepWhile(run), isCurrent: () => isCurrent(entry, run), hidden: () => hidden };
       const batch = await run.race(askSigner(asking, () => source.tickets([ticketRequestFile(entry.item.file)])));
       if (batch === CANCELLED || !isCurrent(entry, run)) return false;
       hold(entry, batch, 0);
@@ -243,10 +252,9 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     } catch (error) {
       if (!isCurrent(entry, run)) return false;
       const p = signerProblem(error);
-      // Cut with the app in the background (or while it was there): waits for it to show, as an upload does.
-      if (CUT_REASONS.includes(p.reason) && (hidden || hides !== hidesAtStart)) {
-        store.pause(entry, 'background', 0);
-        if (!hidden) resumeEntries([entry]);
+      // Cut with the app in the background: waits for it to show, as an upload does.
+      if (cutByBackground(p.reason, hidesAtStart)) {
+        waitForShow(entry, 0);
         return false;
       }
       fail(entry, p);
@@ -333,11 +341,9 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       }
       // Aborted while we still wanted it (the platform dropped it, e.g. app sent to background): a network failure.
       if (outcome.kind === 'aborted') outcome = { kind: 'transient', problem: problem('network') };
-      // Cut with the app in the background, or while it was there: the platforms drop requests a few
-      // seconds after a hide. Not the file's failure, so no retry is used: it waits for the app to show.
-      if (outcome.kind === 'transient' && CUT_REASONS.includes(outcome.problem.reason) && (hidden || hides !== hidesAtStart)) {
-        store.pause(entry, 'background', 0);
-        if (!hidden) resumeEntries([entry]);
+      // Cut with the app in the background: not the file's failure, so no retry is used.
+      if (outcome.kind === 'transient' && cutByBackground(outcome.problem.reason, hidesAtStart)) {
+        waitForShow(entry, 0);
         return;
       }
       const step = nextStep(outcome, entry.budget, policy);
@@ -369,7 +375,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     try {
       const stored = await uploadInParts(context, entry.item.file, {
         isCurrent: () => isCurrent(entry, run),
-        sleep: (ms) => run.race(sleep(ms)).then(() => undefined),
+        sleep: sleepWhile(run),
         progress: (bytesSent, totalBytes, stored) => {
           if (!isCurrent(entry, run)) return;
           storedBytes.set(entry, stored);
@@ -382,9 +388,8 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (!isCurrent(entry, run)) return;
       const p = error instanceof PartsFailure ? error.problem : error instanceof PartsCutByBackground ? problem('network') : signerProblem(error);
       // The connection went with the app to the background (or came back cut): paused, not failed.
-      if (CUT_REASONS.includes(p.reason) && (hidden || hides !== hidesAtStart)) {
-        store.pause(entry, 'background', storedBytes.get(entry) ?? 0);
-        if (!hidden) resumeEntries([entry]);
+      if (cutByBackground(p.reason, hidesAtStart)) {
+        waitForShow(entry, storedBytes.get(entry) ?? 0);
         return;
       }
       fail(entry, p);
