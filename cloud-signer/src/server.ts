@@ -113,12 +113,12 @@ function targetResolver(config: Config): (req: IncomingMessage) => RequestTarget
  * Every configured secret, and the signing keys in use lately (STS or instance-role keys,
  * which no setting holds), longest first, so log lines can be scrubbed before they leave.
  */
-function redactor(config: Config, signingNow: () => readonly (Credentials | undefined)[]): (text: string) => string {
+function redactor(config: Config, signingKeys: () => readonly (Credentials | undefined)[]): (text: string) => string {
   const { accessKeySecret, securityToken } = config.credentials;
   const { wechat, alipay } = config.signIn;
   const configured = [accessKeySecret, securityToken, ...config.authTokens, wechat?.secret, alipay?.privateKey, config.guard.redisUrl];
   return (text) => {
-    const live = signingNow().flatMap((keys) => [keys?.accessKeySecret, keys?.securityToken]);
+    const live = signingKeys().flatMap((keys) => [keys?.accessKeySecret, keys?.securityToken]);
     const secrets = [...configured, ...live].filter((s): s is string => typeof s === 'string' && s.length > 0);
     // Longest first: a secret that contains another is scrubbed whole.
     return redactSecrets(text, secrets.sort((a, b) => b.length - a.length));

@@ -34,7 +34,6 @@ export interface ValidFile {
 
 const BAD = 400;
 
-
 function fileLabel(index: number): string {
   return `File ${index + 1}`;
 }

@@ -10,7 +10,7 @@ import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR } from '../../../miniprog
 import { parseCredential, refuseUnsignedAmzHeaders } from './sigv4-verify';
 import { nodeCrypto } from '../node-crypto';
 import type { BucketIdentity } from './verify-post';
-import { S3Error, invalidArgument } from './s3-error';
+import { S3Error, invalidArgument, invalidToken } from './s3-error';
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** S3 refuses a presigned request dated this far in the future ("not yet valid"). */
@@ -156,7 +156,7 @@ function verifyPresigned(
   const givenToken = query.get(S3_QUERY.securityToken);
   // Long-term keys sign no token, so one appended is outside the signature: S3 refuses a token it did not issue.
   if (token === undefined && givenToken !== null) {
-    throw new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+    throw invalidToken();
   }
   if (token !== undefined && !sameText(givenToken ?? '', token)) {
     throw accessDenied('Access Denied: the security token is missing or does not match.');

@@ -17,6 +17,9 @@ export const malformedPost = () =>
 
 export const invalidArgument = (message: string) => new S3Error(400, 'InvalidArgument', message);
 
+/** S3's answer to a security token it did not issue (or keys that take none). */
+export const invalidToken = () => new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+
 /** S3 prefixes every policy failure with the same words; clients match on them. */
 export const policyDenied = (reason: string) => new S3Error(403, 'AccessDenied', `Invalid according to Policy: ${reason}`);
 

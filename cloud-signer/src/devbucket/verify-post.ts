@@ -8,7 +8,7 @@ import type { Credentials } from '../../../miniprogram/shared/signing/index';
 import { S3_SERVICE, SIGV4_ALGORITHM, SIGV4_TERMINATOR } from '../../../miniprogram/shared/signing/index';
 import { parseCredential, signPolicy } from './sigv4-verify';
 import { nodeCrypto } from '../node-crypto';
-import { S3Error, invalidArgument, policyDenied } from './s3-error';
+import { S3Error, invalidArgument, invalidToken, policyDenied } from './s3-error';
 
 /** Form fields, names lower-cased (S3 matches them case-insensitively), in arrival order. */
 export type FormFields = Map<string, string>;
@@ -149,7 +149,7 @@ function checkSecurityToken(fields: FormFields, credentials: Credentials): void 
   if (token === undefined && !credentials.securityToken) return;
   if (token === undefined) throw new S3Error(403, 'InvalidToken', 'This bucket needs X-Amz-Security-Token; the form has none.');
   if (!credentials.securityToken || !sameText(credentials.securityToken, token)) {
-    throw new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+    throw invalidToken();
   }
 }
 

@@ -18,7 +18,7 @@ import {
   signingKey,
 } from '../../../../miniprogram/shared/signing/index';
 import { nodeCrypto } from '../../node-crypto';
-import { S3Error, invalidArgument } from '../s3-error';
+import { S3Error, invalidArgument, invalidToken } from '../s3-error';
 import { parseCredential, refuseUnsignedAmzHeaders } from '../sigv4-verify';
 import type { BucketIdentity } from '../verify-post';
 
@@ -207,7 +207,7 @@ export function verifySigV4Request(req: IncomingMessage, identity: BucketIdentit
   const token = identity.credentials.securityToken;
   // Long-term keys sign no token: one sent anyway (appended to a URL, or signed in a header) is one S3 never issued.
   if (token === undefined && claimed.token !== undefined) {
-    throw new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+    throw invalidToken();
   }
   const key = signingKey(nodeCrypto, identity.credentials.accessKeySecret, credential.day, credential.region, credential.service);
   if (!sameText(claimed.signature, nodeCrypto.hmacSha256Hex(key, stringToSign))) throw signatureMismatch();
