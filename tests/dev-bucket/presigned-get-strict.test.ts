@@ -17,11 +17,19 @@ let publicBucket: RunningBucket;
 let photo: Buffer;
 let key: string;
 
-const linkFor = (k: string) =>
-  signS3ObjectUrl(
-    { bucket: BUCKET, region: REGION, endpoint: privateBucket.endpoint, publicBaseUrl: privateBucket.endpoint, credentials: CREDENTIALS, key: k, now: NOW, ttlSeconds: 3600 },
-    nodeCrypto,
-  );
+/** A presigned GET of `k` on `bucket`, as /api/object-urls signs it. */
+const linkOn = (bucket: RunningBucket, k: string, { now = NOW, ttlSeconds = 3600 } = {}) =>
+  signS3ObjectUrl({ bucket: BUCKET, region: REGION, endpoint: bucket.endpoint, publicBaseUrl: bucket.endpoint, credentials: CREDENTIALS, key: k, now, ttlSeconds }, nodeCrypto);
+const linkFor = (k: string) => linkOn(privateBucket, k);
+
+/** The official SDK, path style, with the bucket's keys: the presigner cross-checked against. */
+const sdkFor = (bucket: RunningBucket) =>
+  new S3Client({
+    region: REGION,
+    endpoint: bucket.origin,
+    forcePathStyle: true,
+    credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.accessKeySecret },
+  });
 
 beforeAll(async () => {
   privateBucket = await startBucket({ now: NOW, privateReads: true });
@@ -78,12 +86,7 @@ test.each(['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires']
 });
 
 test('signed response-* overrides from the official presigner are honoured', async () => {
-  const client = new S3Client({
-    region: REGION,
-    endpoint: privateBucket.origin,
-    forcePathStyle: true,
-    credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.accessKeySecret },
-  });
+  const client = sdkFor(privateBucket);
   const command = new GetObjectCommand({
     Bucket: BUCKET,
     Key: key,
@@ -108,19 +111,10 @@ test('an unsigned read of a public bucket cannot ask for response-* overrides', 
 });
 
 describe('a public bucket checks the authentication a read carries, as S3 does', () => {
-  const publicLinkFor = (k: string, now = NOW) =>
-    signS3ObjectUrl(
-      { bucket: BUCKET, region: REGION, endpoint: publicBucket.endpoint, publicBaseUrl: publicBucket.endpoint, credentials: CREDENTIALS, key: k, now, ttlSeconds: 600 },
-      nodeCrypto,
-    );
+  const publicLinkFor = (k: string, now = NOW) => linkOn(publicBucket, k, { now, ttlSeconds: 600 });
 
   test('a genuine presigned link is served, with its signed overrides', async () => {
-    const client = new S3Client({
-      region: REGION,
-      endpoint: publicBucket.origin,
-      forcePathStyle: true,
-      credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.accessKeySecret },
-    });
+    const client = sdkFor(publicBucket);
     const link = await getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: key, ResponseCacheControl: 'max-age=60' }), { expiresIn: 600, signingDate: NOW });
     const answer = await request(link);
     expect(answer.status).toBe(200);

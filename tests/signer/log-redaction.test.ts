@@ -9,6 +9,16 @@ import { startSigner } from '../support/signer';
 
 const TEMPORARY = { accessKeyId: 'STS.NUexampleid', accessKeySecret: 'temp-secret-never-logged-42', securityToken: 'CAIStemp-token-never-logged+/=' };
 const TOKEN = 'log-redaction-0123456789abcdef';
+/** A signer for an S3 bucket nothing answers at (the keys are all these tests need), behind a static token. */
+const S3_SIGNER = {
+  UPLOAD_PROVIDER: 's3',
+  UPLOAD_BUCKET: 'examplebucket',
+  UPLOAD_REGION: 'us-east-1',
+  UPLOAD_ENDPOINT: 'http://127.0.0.1:9/examplebucket',
+  UPLOAD_ACCESS_KEY_ID: 'AKIDconfigured',
+  UPLOAD_ACCESS_KEY_SECRET: 'configured-secret-value',
+  UPLOAD_AUTH_TOKENS: TOKEN,
+};
 
 test('a failure that quotes the temporary secret and token is logged without them', async () => {
   const source: CredentialSource = {
@@ -17,19 +27,7 @@ test('a failure that quotes the temporary secret and token is logged without the
       throw new Error(`refresh failed for ${TEMPORARY.accessKeyId}: secret=${TEMPORARY.accessKeySecret} token=${TEMPORARY.securityToken}`);
     },
   };
-  const signer = await startSigner(
-    {
-      UPLOAD_PROVIDER: 's3',
-      UPLOAD_BUCKET: 'examplebucket',
-      UPLOAD_REGION: 'us-east-1',
-      UPLOAD_ENDPOINT: 'http://127.0.0.1:9/examplebucket',
-      UPLOAD_ACCESS_KEY_ID: 'AKIDconfigured',
-      UPLOAD_ACCESS_KEY_SECRET: 'configured-secret-value',
-      UPLOAD_AUTH_TOKENS: TOKEN,
-      UPLOAD_ALLOWED_TYPES: 'video/mp4',
-    },
-    { credentials: source },
-  );
+  const signer = await startSigner({ ...S3_SIGNER, UPLOAD_ALLOWED_TYPES: 'video/mp4' }, { credentials: source });
   try {
     // The multipart start asks the source for keys (a ticket would use current() and succeed).
     const response = await fetch(`${signer.origin}/api/uploads`, {
@@ -60,18 +58,7 @@ test('with the caching source STS and the instance role use, the keys it handed 
     if (calls === 1) return rotated;
     throw new Error(`refresh failed for ${rotated.accessKeyId}: secret=${rotated.accessKeySecret} token=${rotated.securityToken}`);
   });
-  const signer = await startSigner(
-    {
-      UPLOAD_PROVIDER: 's3',
-      UPLOAD_BUCKET: 'examplebucket',
-      UPLOAD_REGION: 'us-east-1',
-      UPLOAD_ENDPOINT: 'http://127.0.0.1:9/examplebucket',
-      UPLOAD_ACCESS_KEY_ID: 'AKIDconfigured',
-      UPLOAD_ACCESS_KEY_SECRET: 'configured-secret-value',
-      UPLOAD_AUTH_TOKENS: TOKEN,
-    },
-    { credentials: source, now: () => new Date(clock) },
-  );
+  const signer = await startSigner(S3_SIGNER, { credentials: source, now: () => new Date(clock) });
   const ticket = () =>
     fetch(`${signer.origin}/api/tickets`, {
       method: 'POST',
