@@ -214,10 +214,11 @@ export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
     offAppShow: (listener: () => void) => void showListeners.delete(listener),
   };
 
-  // As Alipay calls them: my.onAppHide's listeners when the app goes to the background, my.onAppShow's when it is back.
+  // As Alipay calls them: my.onAppHide's listeners with nothing when the app goes to the background,
+  // my.onAppShow's with the launch options (path, query, referrerInfo) when it is back.
   const app = {
     hide: () => [...hideListeners].forEach((listener) => listener()),
-    show: () => [...showListeners].forEach((listener) => listener()),
+    show: () => [...showListeners].forEach((listener) => (listener as (options: Options) => void)({ path: 'pages/upload/index', query: {}, referrerInfo: {} })),
     listeners: () => hideListeners.size + showListeners.size,
   };
   return { my, device, app };
