@@ -7,7 +7,7 @@
 // connections under the fd limit, and a per-client share of that cap so one host cannot
 // take it all.
 import { readFileSync } from 'node:fs';
-import type { Server, ServerOptions } from 'node:http';
+import type { Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ApiError } from '../../typings/ticket';
 
@@ -93,10 +93,38 @@ const REFUSAL =
  */
 const REFUSAL_LINGER_MS = 100;
 
+/** The open connections of each guarded server, for endKeptAliveConnections at shutdown. */
+const openSockets = new WeakMap<Server, Set<Socket>>();
+
+/**
+ * For a shutdown, with server.close(): that stops new connections, but a connection kept
+ * alive (a load balancer's pool, any keep-alive client) is otherwise served on and on, the
+ * server never closes, and when the grace runs out every request then in flight is cut.
+ * So every answer from now on, those in flight included, says "Connection: close" (node
+ * ends the socket once it is written), and idle connections are closed at once.
+ */
+export function endKeptAliveConnections(server: Server): void {
+  server.prependListener('request', (_req, res: ServerResponse) => res.setHeader('Connection', 'close'));
+  for (const socket of openSockets.get(server) ?? []) {
+    // The answer under way on this socket (node's own link from a socket to its response, as http-terminator uses it).
+    const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (res === undefined || res === null || res.writableFinished) continue;
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+    else res.once('finish', () => socket.end());
+  }
+  server.closeIdleConnections();
+}
+
 /** The total cap, the idle timeout and the per-client share, on a server made with serverOptions(). */
 export function guardConnections(server: Server, limits: ConnectionLimits): void {
   server.maxConnections = limits.maxConnections;
   server.setTimeout(limits.idleTimeoutMs); // with no 'timeout' listener node destroys an idle socket
+  const sockets = new Set<Socket>();
+  openSockets.set(server, sockets);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   if (limits.maxConnectionsPerClient <= 0) return;
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config';
 import { devBucketFor } from './dev-bucket-for';
 import { loadDotEnv } from './dot-env';
 import { prepareDevDataDir } from './dev-data-dir';
+import { endKeptAliveConnections } from './connection-limits';
 import { createSignerServer } from './server';
 import { signingCredentialsFromEnv, type SigningCredentials } from './signing-credentials';
 import { StsConfigError } from './sts/config';
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
       process.exit(0);
     };
     server.close(exit);
-    server.closeIdleConnections();
+    // Kept-alive connections are told to close with their next answer, idle ones closed now.
+    endKeptAliveConnections(server);
     setTimeout(() => {
       server.closeAllConnections();
       exit();
