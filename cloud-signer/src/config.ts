@@ -380,10 +380,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
 
 function connectionLimits(env: Env): ConnectionLimits {
   const maxConnections = integer(env, 'UPLOAD_MAX_CONNECTIONS', defaultMaxConnections(), 1, MAX_CONNECTIONS_SETTING, 'connections');
+  // Behind a trusted proxy every connection comes from the proxy: a per-client share would
+  // cap all clients together at a quarter of the connections. Set on purpose, it is kept.
+  const behindProxy = boolean(env, 'UPLOAD_TRUST_PROXY');
   const perClient = integer(
     env,
     'UPLOAD_MAX_CONNECTIONS_PER_CLIENT',
-    defaultMaxConnectionsPerClient(maxConnections),
+    behindProxy ? 0 : defaultMaxConnectionsPerClient(maxConnections),
     0,
     maxConnections,
     'connections (0 = no per-client cap)',
