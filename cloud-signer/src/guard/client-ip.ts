@@ -3,12 +3,25 @@
 // address the proxy appended to X-Forwarded-For; earlier entries are whatever the client
 // claimed, so they are never believed.
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 
 const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/;
-const ADDRESS = /^[0-9A-Fa-f:.]{2,45}$/;
+/**
+ * Some balancers append the client with its source port (Azure Application Gateway:
+ * `203.0.113.7:50001`, `[2001:db8::7]:50001`): the port changes with each connection,
+ * so it is dropped, or one client would count as many.
+ */
+const WITH_PORT = /^(?:\[([0-9A-Fa-f:.]{2,45})\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::\d{1,5})?$/;
 
 function bare(address: string): string {
   return MAPPED_IPV4.exec(address)?.[1] ?? address;
+}
+
+/** The address an X-Forwarded-For entry names, without a port; undefined when it names none. */
+function forwardedAddress(entry: string): string | undefined {
+  const ported = WITH_PORT.exec(entry);
+  const address = ported === null ? entry : (ported[1] ?? ported[2]);
+  return isIP(address) !== 0 ? address : undefined;
 }
 
 export function clientIpResolver(trustProxy: boolean): (req: IncomingMessage) => string {
@@ -18,7 +31,7 @@ export function clientIpResolver(trustProxy: boolean): (req: IncomingMessage) =>
     const forwarded = req.headers['x-forwarded-for'];
     const list = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
     if (list === undefined) return fromSocket(req);
-    const last = list.slice(list.lastIndexOf(',') + 1).trim();
-    return ADDRESS.test(last) ? bare(last) : fromSocket(req);
+    const last = forwardedAddress(list.slice(list.lastIndexOf(',') + 1).trim());
+    return last !== undefined ? bare(last) : fromSocket(req);
   };
 }
