@@ -50,6 +50,31 @@ const REDIS_COMMAND_TIMEOUT_MS = 1000;
 const unavailable = () =>
   new ApiFailure(503, 'LimitsUnavailable', 'The signer cannot reach the store that counts upload limits; no ticket was issued. Try again shortly.', undefined, 5);
 
+/**
+ * A batch admitted on the daily counters in Redis itself, in one step: every counter is
+ * checked, then all are counted, or none is. Counting first and giving back when over
+ * (consume, then reward) held a refused batch's points for a round trip or two, and a
+ * batch of the same person that fitted, counted meanwhile at any signer, was refused for
+ * the rest of the day. The keys and values are rate-limiter-flexible's own (a counter
+ * made with its TTL in seconds; returnBatch rewards them through it). ARGV: points and
+ * limit per key, then the TTL. Answers 0 when admitted, else the 1-based index of the
+ * first counter the batch would take past its limit.
+ */
+const ADMIT_BATCH_SCRIPT = `
+local n = #KEYS
+for i = 1, n do
+  local current = tonumber(redis.call('get', KEYS[i]) or '0')
+  if current + tonumber(ARGV[2 * i - 1]) > tonumber(ARGV[2 * i]) then return i end
+end
+for i = 1, n do
+  redis.call('set', KEYS[i], 0, 'EX', ARGV[2 * n + 1], 'NX')
+  redis.call('incrby', KEYS[i], ARGV[2 * i - 1])
+  if redis.call('ttl', KEYS[i]) == -1 then redis.call('expire', KEYS[i], ARGV[2 * n + 1]) end
+end
+return 0`;
+
+type AdmitBatchCommand = (numberOfKeys: number, ...keysThenArgs: (string | number)[]) => Promise<number>;
+
 export interface LimitsDeps {
   /** Where Redis connection trouble is reported (the URL, which may hold a password, never is). */
   log: (line: string) => void;
@@ -126,6 +151,28 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
     connecting = undefined;
   };
 
+  const daily = [
+    { counter: files, limit: settings.filesPerDay, name: 'files' as const },
+    { counter: bytes, limit: settings.bytesPerDay, name: 'bytes' as const },
+  ].filter((entry): entry is { counter: RateLimiterAbstract; limit: number; name: 'files' | 'bytes' } => entry.counter !== undefined);
+  // Defined once on the client (EVALSHA, the script sent again only when Redis lost it).
+  if (redis !== undefined && daily.length > 0) redis.defineCommand('mduAdmitBatch', { lua: ADMIT_BATCH_SCRIPT });
+
+  /** The counter a batch would take past its limit (none counted then), or undefined once all are counted. */
+  const admitInRedis = async (client: Redis, key: string, fileCount: number, byteCount: number): Promise<'files' | 'bytes' | undefined> => {
+    if (client.status !== 'ready') throw unavailable();
+    const args: (string | number)[] = daily.map((entry) => entry.counter.getKey(key));
+    for (const entry of daily) args.push(entry.name === 'files' ? fileCount : byteCount, entry.limit);
+    args.push(DAY_COUNTER_SECONDS);
+    let refused: number;
+    try {
+      refused = await (client as unknown as { mduAdmitBatch: AdmitBatchCommand }).mduAdmitBatch(daily.length, ...args);
+    } catch {
+      throw unavailable();
+    }
+    return refused === 0 ? undefined : daily[refused - 1].name;
+  };
+
   /** Consumes `points`; on refusal gives them back (a refused batch must not eat the quota) and returns false. */
   const take = async (counter: RateLimiterAbstract, key: string, points: number): Promise<boolean> => {
     try {
@@ -140,6 +187,22 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
   const giveBack = async (counter: RateLimiterAbstract, key: string, points: number): Promise<void> => {
     // If this fails the points stay counted: the caller loses some quota, never gains any.
     await counter.reward(key, points).catch(() => undefined);
+  };
+
+  /** In this process: each counter counted, and given back when the batch is over its limit. */
+  const admitInProcess = async (key: string, fileCount: number, byteCount: number): Promise<'files' | 'bytes' | undefined> => {
+    if (files !== undefined && !(await take(files, key, fileCount))) return 'files';
+    let bytesTaken: boolean;
+    try {
+      bytesTaken = bytes === undefined || (await take(bytes, key, byteCount));
+    } catch (error) {
+      // The counters became unavailable half-way: the files counted already go back.
+      if (files !== undefined) await giveBack(files, key, fileCount);
+      throw error;
+    }
+    if (bytesTaken) return undefined;
+    if (files !== undefined) await giveBack(files, key, fileCount);
+    return 'bytes';
   };
 
   return {
@@ -166,7 +229,8 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
     async admitBatch(who, fileCount, byteCount, now) {
       await connected();
       const key = `${who}:${utcDay(now)}`;
-      if (files !== undefined && !(await take(files, key, fileCount))) {
+      const refused = redis !== undefined ? await admitInRedis(redis, key, fileCount, byteCount) : await admitInProcess(key, fileCount, byteCount);
+      if (refused === 'files') {
         throw new ApiFailure(
           429,
           'FileQuotaExceeded',
@@ -176,16 +240,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
           secondsToUtcMidnight(now),
         );
       }
-      let bytesTaken: boolean;
-      try {
-        bytesTaken = bytes === undefined || (await take(bytes, key, byteCount));
-      } catch (error) {
-        // The counters became unavailable half-way: the files counted already go back.
-        if (files !== undefined) await giveBack(files, key, fileCount);
-        throw error;
-      }
-      if (!bytesTaken) {
-        if (files !== undefined) await giveBack(files, key, fileCount);
+      if (refused === 'bytes') {
         throw new ApiFailure(
           429,
           'ByteQuotaExceeded',
