@@ -341,6 +341,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (!/^[A-Za-z0-9.:%[\]-]+$/.test(host)) {
     throw new ConfigError(`HOST must be an IP address or host name such as 127.0.0.1 or 0.0.0.0 (got "${host}").`);
   }
+  const guard = loadGuardSettings(env, provider);
+  const multipart = multipartConfig(env);
+  // A file above the daily byte quota could never be ticketed, on any day: the largest file
+  // (the one /healthz offers the app, single or in parts) is never more than the quota.
+  const withinQuota = (bytes: number) => (guard.bytesPerDay > 0 ? Math.min(bytes, guard.bytesPerDay) : bytes);
   return {
     port: integer(env, 'PORT', DEFAULTS.port, 0, MAX_PORT, 'port'),
     host,
@@ -355,7 +360,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     credentialMode,
     ephemeralCredentials: target.ephemeral,
     keyPrefix: keyPrefix(env),
-    maxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULTS.maxBytes, 1, MAX_UPLOAD_BYTES_LIMIT, 'bytes'),
+    maxBytes: withinQuota(integer(env, 'UPLOAD_MAX_BYTES', DEFAULTS.maxBytes, 1, MAX_UPLOAD_BYTES_LIMIT, 'bytes')),
     allowedTypes: allowedTypes(env),
     ticketTtlSeconds: integer(env, 'UPLOAD_TICKET_TTL_SECONDS', DEFAULTS.ticketTtlSeconds, 1, MAX_TTL_SECONDS, 'seconds'),
     objectUrlTtlSeconds: integer(
@@ -371,9 +376,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     allowUnauthenticated: boolean(env, 'UPLOAD_ALLOW_UNAUTHENTICATED'),
     privateBucket: boolean(env, 'UPLOAD_PRIVATE_BUCKET'),
     signIn: loadSignInSettings(env, provider),
-    guard: loadGuardSettings(env, provider),
+    guard,
     allowedHosts: allowedHosts(env),
-    multipart: multipartConfig(env),
+    multipart: { ...multipart, maxBytes: withinQuota(multipart.maxBytes) },
     connections: connectionLimits(env),
   };
 }

@@ -62,7 +62,7 @@ describe('two signers sharing Redis', () => {
   test('a batch past the byte quota counts neither files nor bytes; one that fits both is ticketed', async () => {
     const [a, b] = signers.map((s) => s.origin);
     const auth = await login(a, 'dev:parallel-bytes');
-    const tooHeavy = await askTickets(a, { files: [photo({ size: 12001 })] }, auth);
+    const tooHeavy = await askTickets(a, { files: [photo({ name: 'a.jpg', size: 7000 }), photo({ name: 'b.jpg', size: 5001 })] }, auth);
     expect(tooHeavy.json.error?.code).toBe('ByteQuotaExceeded');
     expect((await askTickets(b, { files: [photo({ size: 12000 - 4 * 1000 })] }, auth)).status).toBe(200);
     expect((await askTickets(a, batch(4), auth)).json.tickets).toHaveLength(4);
