@@ -397,10 +397,13 @@ function connectionLimits(env: Env): ConnectionLimits {
     'connections (0 = no per-client cap)',
   );
   const seconds = (name: string, fallback: number) => integer(env, name, fallback, 1, MAX_TIMEOUT_SECONDS, 'seconds') * 1000;
+  const idleTimeoutMs = seconds('UPLOAD_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS);
   return {
     maxConnections,
     maxConnectionsPerClient: perClient,
     headersTimeoutMs: seconds('UPLOAD_HEADERS_TIMEOUT_SECONDS', DEFAULT_HEADERS_TIMEOUT_SECONDS),
-    idleTimeoutMs: seconds('UPLOAD_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS),
+    idleTimeoutMs,
+    // The balancer's kept-alive connections stay open as long as any idle one may.
+    ...(behindProxy ? { keepAliveTimeoutMs: idleTimeoutMs } : {}),
   };
 }

@@ -20,6 +20,12 @@ export interface ConnectionLimits {
   headersTimeoutMs: number;
   /** A connection with no bytes in or out for this long is cut (uploads, downloads, stalled requests). */
   idleTimeoutMs: number;
+  /**
+   * How long a kept-alive connection may wait for its next request; node's own 5 s when
+   * unset, so idle phones do not hold the connection cap. Behind a load balancer the idle
+   * timeout: the balancer reuses its connections, and one we close first races its next request (a 502).
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_SECONDS = 15;
@@ -119,6 +125,7 @@ export function endKeptAliveConnections(server: Server): void {
 export function guardConnections(server: Server, limits: ConnectionLimits): void {
   server.maxConnections = limits.maxConnections;
   server.setTimeout(limits.idleTimeoutMs); // with no 'timeout' listener node destroys an idle socket
+  if (limits.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   const sockets = new Set<Socket>();
   openSockets.set(server, sockets);
   server.on('connection', (socket: Socket) => {
