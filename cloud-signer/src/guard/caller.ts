@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApiFailure } from '../api-error';
 import type { Authorizer } from '../auth';
 import type { SessionTokens } from '../sign-in/session-tokens';
+import { limitKeyOf } from './client-ip';
 import type { SignInPlatform } from '../sign-in/settings';
 import { ANONYMOUS_FOLDER, SERVICE_FOLDER } from '../sign-in/user-folder';
 
@@ -74,7 +75,8 @@ export function callerIdentifier(rules: CallerRules): {
       return caller;
     };
   };
-  const anonymous = remembered((ip) => ({ kind: 'anonymous', user: ANONYMOUS_FOLDER, keyPrefix: anonymousPrefix, countAs: `ip:${ip}`, ip }));
+  // Counted by limitKeyOf: an IPv6 client by its /64, which it may pick any address from.
+  const anonymous = remembered((ip) => ({ kind: 'anonymous', user: ANONYMOUS_FOLDER, keyPrefix: anonymousPrefix, countAs: `ip:${limitKeyOf(ip)}`, ip }));
   const service = remembered((ip) => ({ kind: 'service', user: SERVICE_FOLDER, keyPrefix: servicePrefix, countAs: `user:${SERVICE_FOLDER}`, ip }));
   const userPrefixes = new Map<string, string>();
 

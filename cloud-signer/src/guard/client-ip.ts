@@ -35,3 +35,23 @@ export function clientIpResolver(trustProxy: boolean): (req: IncomingMessage) =>
     return last !== undefined ? bare(last) : fromSocket(req);
   };
 }
+
+/**
+ * What per-client limits count a client address as: an IPv4 address as is, an IPv6 one by
+ * its /64. A device is handed a whole /64 (SLAAC, mobile networks) and may use any address
+ * in it, so per address one client could take a fresh quota and rate limit with each.
+ */
+export function limitKeyOf(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  const address = ip.replace(/%.*$/, '');
+  const [head, tail = ''] = address.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
+  // An IPv4 tail stands for two groups; either way only the first four groups matter.
+  const tailLength = tailGroups.reduce((n, group) => n + (group.includes('.') ? 2 : 1), 0);
+  const groups = [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailLength)).fill('0'), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (group.includes('.') ? '0' : group.toLowerCase().replace(/^0+(?=.)/, '')))
+    .join(':')}::/64`;
+}

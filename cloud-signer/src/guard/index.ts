@@ -10,7 +10,7 @@ import { anonymousAllowed } from '../sign-in/access-policy';
 import { sessionTokens, type SessionTokens } from '../sign-in/session-tokens';
 import { auditLog, fileAuditLog, type AuditLog } from './audit';
 import { callerIdentifier, type Caller } from './caller';
-import { clientIpResolver } from './client-ip';
+import { clientIpResolver, limitKeyOf } from './client-ip';
 import { createLimits, type Limits, type LimitsDeps } from './limits';
 
 export type { Caller } from './caller';
@@ -93,7 +93,7 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
     },
     async admitLogin(req) {
       const caller = callers.identifyLogin(req, ipOf(req));
-      if (limits.requestsCounted) await limits.countRequest(`login:${caller.ip}`);
+      if (limits.requestsCounted) await limits.countRequest(`login:${limitKeyOf(caller.ip)}`);
       return caller;
     },
     ...(admitBatch && returnBatch ? { admitBatch, returnBatch } : {}),
