@@ -102,9 +102,18 @@ export function loadStsConfig(env: Env): StsConfig | undefined {
     roleArn,
     endpoint: parseEndpoint(setting(env, 'UPLOAD_STS_ENDPOINT')),
     durationSeconds: parseDuration(setting(env, 'UPLOAD_STS_DURATION_SECONDS')),
-    region: setting(env, 'UPLOAD_STS_REGION') ?? setting(env, 'UPLOAD_REGION') ?? DEFAULT_REGIONS[vendor],
+    region: stsRegion(vendor, setting(env, 'UPLOAD_STS_REGION') ?? setting(env, 'UPLOAD_REGION') ?? DEFAULT_REGIONS[vendor]),
     ...(byInstanceRole ? {} : { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) }),
   };
+}
+
+/**
+ * The region id the vendor's STS client is made for. OSS takes its region as "cn-hangzhou" or
+ * "oss-cn-hangzhou" (ossEndpoint and the dialects drop the prefix); Alibaba's STS SDK derives
+ * its host from the id, and sts.oss-cn-hangzhou.aliyuncs.com does not exist.
+ */
+function stsRegion(vendor: StsVendor, region: string): string {
+  return vendor === 'alibaba' ? region.replace(/^oss-/, '') : region;
 }
 
 function parseDuration(raw: string | undefined): number {
