@@ -4,7 +4,9 @@
 // request with the app's RSA2 key and here verifies the answer with Alipay's public key.
 // The access token it returns is never used or kept: the user id is all a ticket needs.
 import type { AlipaySdk as AlipaySdkClass } from 'alipay-sdk';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { ApiFailure } from '../api-error';
+import { ConfigError } from '../config';
 import type { AlipaySettings } from './settings';
 import type { CodeExchange } from './wechat';
 
@@ -60,6 +62,7 @@ export function alipayExchange(settings: AlipaySettings, log: (line: string) => 
     gateway: settings.gateway,
     timeout: TIMEOUT_MS,
   });
+  checkKeys(sdk, settings, AlipaySdk);
   return async (code) => {
     let answer: OauthAnswer;
     try {
@@ -79,4 +82,39 @@ export function alipayExchange(settings: AlipaySettings, log: (line: string) => 
     }
     return id;
   };
+}
+
+/**
+ * The keys as the SDK will use them (it re-wraps them in the PEM armour of the key type),
+ * checked before the signer listens: one it cannot read would fail every login as a 502
+ * "try again in a moment", its log saying only "DECODER routines::unsupported". Named by
+ * variable, never quoted.
+ */
+function checkKeys(sdk: AlipaySdkClass, settings: AlipaySettings, AlipaySdk: typeof AlipaySdkClass): void {
+  const formatted = sdk.config as unknown as { privateKey: string; alipayPublicKey?: string };
+  const readable = (pem: string) => {
+    try {
+      createPrivateKey(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!readable(formatted.privateKey)) {
+    const other = settings.keyType === 'PKCS1' ? 'PKCS8' : 'PKCS1';
+    const asOther = new AlipaySdk({ appId: settings.appId, privateKey: settings.privateKey, keyType: other }).config as unknown as { privateKey: string };
+    throw new ConfigError(
+      readable(asOther.privateKey)
+        ? `UPLOAD_ALIPAY_PRIVATE_KEY is a ${other} key, not ${settings.keyType}: set UPLOAD_ALIPAY_KEY_TYPE=${other}.`
+        : 'UPLOAD_ALIPAY_PRIVATE_KEY is not an RSA private key the signer can read: paste the app private key from the Alipay key tool ' +
+            '(PEM, or its one-line body; in .env write line breaks as \\n), with UPLOAD_ALIPAY_KEY_TYPE=PKCS8 for its PKCS8 keys.',
+    );
+  }
+  try {
+    createPublicKey(formatted.alipayPublicKey ?? '');
+  } catch {
+    throw new ConfigError(
+      'UPLOAD_ALIPAY_PUBLIC_KEY is not a public key the signer can read: paste the Alipay public key (支付宝公钥) the open platform shows, PEM or its one-line body.',
+    );
+  }
 }
