@@ -88,6 +88,12 @@ export interface ScriptedWx {
   aborted: string[];
   /** Files on the phone by path, with their size (getFileInfo): picks land here; tests may add or delete. */
   fileSizes: Map<string, number>;
+  /** While true, POST /api/tickets waits in `heldTickets` until the test answers or cuts it. */
+  holdTickets: boolean;
+  heldTickets: Array<{ settled: boolean; release(): void; fail(why: string): void }>;
+  /** The app goes to the background (every wx.onAppHide listener runs), and comes back (wx.onAppShow). */
+  hideApp(): void;
+  showApp(): void;
   restore(): void;
 }
 
@@ -99,6 +105,8 @@ export const USER_DATA_PATH = 'wxfile://usr';
 export function installScriptedWx(target: Record<string, any> = (globalThis as any).wx): ScriptedWx {
   const saved = new Map<string, unknown>();
   let ticketCount = 0;
+  const hideListeners = new Set<() => void>();
+  const showListeners = new Set<() => void>();
   const state: ScriptedWx = {
     uploads: [],
     requests: [],
@@ -123,6 +131,10 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     parts: [],
     aborted: [],
     fileSizes: new Map(),
+    holdTickets: false,
+    heldTickets: [],
+    hideApp: () => hideListeners.forEach((listener) => listener()),
+    showApp: () => showListeners.forEach((listener) => listener()),
     restore: () => saved.forEach((value, name) => (target[name] = value)),
   };
   /** Sizes the pickers reported and compressImage made, by path, for getFileInfo. */
@@ -205,7 +217,7 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     const url = String(o.url);
     state.requests.push({ url, method: o.method ?? 'GET' });
     if (o.method === 'PUT' && url.includes('partNumber=')) return answerPart(o);
-    later(() => {
+    const answer = () => {
       const route = url.replace(/^https?:\/\/[^/]+/, '');
       if (state.multipart && route.startsWith('/api/uploads') && answerMultipart(o, route)) return;
       if (url.endsWith('/healthz')) {
@@ -240,7 +252,25 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
         return o.success?.({ statusCode: 200, data: JSON.stringify(body), header: { 'Content-Type': 'application/json' } });
       }
       o.success?.({ statusCode: 404, data: '', header: {} });
-    });
+    };
+    if (state.holdTickets && url.endsWith('/api/tickets')) {
+      const held = {
+        settled: false,
+        release: () => {
+          if (held.settled) return;
+          held.settled = true;
+          later(() => answer());
+        },
+        fail: (why: string) => {
+          if (held.settled) return;
+          held.settled = true;
+          later(() => o.fail?.({ errMsg: `request:fail ${why}` }));
+        },
+      };
+      state.heldTickets.push(held);
+      return { abort: () => held.fail('abort') };
+    }
+    later(answer);
     return { abort: () => undefined };
   };
   replace('request', answerRequest);
@@ -370,6 +400,10 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
   replace('setNavigationBarTitle', (o: AnyOptions) => (state.title = String(o.title)));
   replace('setTabBarItem', (o: AnyOptions) => (state.tabTexts[o.index] = String(o.text)));
   replace('getAppBaseInfo', () => ({ SDKVersion: '3.5.0', language: 'zh_CN' }));
+  replace('onAppHide', (listener: () => void) => void hideListeners.add(listener));
+  replace('onAppShow', (listener: () => void) => void showListeners.add(listener));
+  replace('offAppHide', (listener: () => void) => void hideListeners.delete(listener));
+  replace('offAppShow', (listener: () => void) => void showListeners.delete(listener));
   return state;
 }
 

@@ -207,6 +207,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     for (;;) {
       pending = pending.filter(({ entry, run }) => isCurrent(entry, run)); // cancelled meanwhile: not asked for
       if (pending.length === 0) return;
+      const hidesAtStart = hides;
       try {
         const batch = await source.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file)));
         pending.forEach(({ entry, run }, i) => {
@@ -217,6 +218,13 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         return;
       } catch (error) {
         const p = signerProblem(error);
+        // Cut with the app in the background: the batch waits for it to show, as its uploads would,
+        // instead of every photo failing as if the upload service could not be reached.
+        if (cutByBackground(p.reason, hidesAtStart)) {
+          const waiting = pending.filter(({ entry, run }) => isCurrent(entry, run) && store.pause(entry, 'background', 0)).map(({ entry }) => entry);
+          if (!hidden) resumeEntries(waiting);
+          return;
+        }
         const index = error instanceof SignerError ? error.index : undefined;
         if (index !== undefined && index >= 0 && index < pending.length && pending.length > 1) {
           // One file is at fault: it alone fails with the signer's reason; the rest ask again without it.
