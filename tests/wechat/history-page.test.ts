@@ -130,3 +130,18 @@ describe('history page', () => {
     expect(rows(page)).toEqual(['photo-2.jpg', 'photo-1.jpg']);
   });
 });
+
+describe('history page while uploads finish', () => {
+  it('lists an upload that finishes while the history tab is showing, without leaving the tab', async () => {
+    const { page, wx, services } = await openWith([entry(1)]);
+    expect(rows(page)).toEqual(['photo-1.jpg']);
+    // The upload tab's photos keep going while the person looks at 记录.
+    void services.engine.add([{ path: 'http://tmp/beach.jpg', name: 'beach.jpg', size: 2048, type: 'image/jpeg', kind: 'image' }]);
+    await waitFor(() => wx.uploads.length === 1, 'the photo uploads');
+    wx.uploads[0].succeed(204);
+    await waitFor(() => services.history.list().length === 2, 'the upload is recorded');
+    await waitFor(() => rows(page).length === 2, 'the page lists it', 1000);
+    expect(rows(page)).toEqual(['beach.jpg', 'photo-1.jpg']);
+    expect(textOf(page.querySelector('.toolbar-count'))).toBe(zh.historyCount(2));
+  });
+});

@@ -34,6 +34,7 @@ Page({
     controllers.get(this)?.show();
   },
   onUnload() {
+    controllers.get(this)?.unload();
     controllers.delete(this);
   },
 

@@ -23,6 +23,7 @@ Component({
       controllers.get(this)?.show();
     },
     onUnload() {
+      controllers.get(this)?.unload();
       controllers.delete(this);
     },
     refresh() {

@@ -75,7 +75,12 @@ export function entryView(entry: HistoryEntry, t: EntryWords, now: number, previ
 
 export type HistoryController = ReturnType<typeof createHistoryController>;
 
-type HistoryServices = Pick<AppServices, 'platform' | 'history' | 'messages' | 'now'> & { engine?: Pick<UploadEngineApi, 'objectLinks'> };
+type HistoryServices = Pick<AppServices, 'platform' | 'history' | 'messages' | 'now'> & {
+  engine?: Pick<UploadEngineApi, 'objectLinks'> & Partial<Pick<UploadEngineApi, 'on'>>;
+};
+
+/** Uploads finishing together (a batch's last photos) are listed in one refresh. */
+const SETTLED_REFRESH_MS = 50;
 
 export function createHistoryController(host: PageHost<HistoryPageData>, services: HistoryServices) {
   const { platform, history, messages: t, engine } = services;
@@ -133,8 +138,25 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
    */
   let openingRefresh: Promise<Map<string, string>> | undefined;
 
+  /**
+   * Uploads keep going while this tab shows (the engine outlives the upload page's tab):
+   * one that finishes now is listed now, not only when the person leaves the tab and comes back.
+   */
+  let offSettled: (() => void) | undefined;
+  let settledTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshSoon = () => {
+    if (settledTimer !== undefined) return;
+    settledTimer = setTimeout(() => {
+      settledTimer = undefined;
+      void refresh();
+    }, SETTLED_REFRESH_MS);
+  };
+
   return {
     load() {
+      offSettled = engine?.on?.('settled', (item) => {
+        if (item.status === 'done') refreshSoon();
+      });
       host.setData({
         t: {
           emptyTitle: t.historyEmptyTitle,
@@ -156,6 +178,12 @@ export function createHistoryController(host: PageHost<HistoryPageData>, service
       return opening ?? refresh();
     },
     refresh,
+    unload() {
+      offSettled?.();
+      offSettled = undefined;
+      if (settledTimer !== undefined) clearTimeout(settledTimer);
+      settledTimer = undefined;
+    },
     /** `key` (when the page passes it) finds a private entry whose link is missing; its tap is the retry. */
     async copy(url: string, key?: string) {
       const entry = find(url, key);
