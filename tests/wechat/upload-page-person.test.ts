@@ -60,4 +60,16 @@ describe('upload page, as a person picking photos', () => {
     await waitFor(() => tiles(page).every((t) => t.status === 'done'), 'both are done');
     expect(page.querySelector('.summary-failed')).toBeUndefined();
   });
+
+  it('after 全部取消 the summary says how many were cancelled, not "已上传 0/0"', async () => {
+    session = await openPage(UPLOAD_PAGE);
+    const { page, wx } = session;
+    add(page, wx, ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg'].map((n) => photo(n)));
+    await waitFor(() => wx.uploads.length === 3 && tiles(page).length === 4, 'the uploads start');
+    tap(page, '.btn-cancel-all');
+    await waitFor(() => tiles(page).every((t) => t.status === 'cancelled'), 'all cancelled');
+    await waitFor(() => textOf(page.querySelector('.summary-cancelled')) === zh.cancelledCount(4, true), '4 张已取消 shows');
+    expect(textOf(page.querySelector('.summary-count'))).not.toMatch(/0\/0/);
+    expect(textOf(page.querySelector('.summary-count'))).toBe('');
+  });
 });

@@ -143,7 +143,8 @@ export function summaryView(items: readonly UploadItem[], progress: BatchProgres
   return {
     hasItems: items.length > 0,
     percent: progress.percent,
-    countText: items.length > 0 ? t.doneCount(progress.done, counted.length) : '',
+    // Every file cancelled: "已上传 0/0" would say nothing; the side says "4 张已取消".
+    countText: counted.length > 0 ? t.doneCount(progress.done, counted.length) : '',
     failedText: progress.failed > 0 ? t.failedCount(progress.failed, photosOnly) : '',
     pausedText: progress.paused > 0 ? t.pausedCount(progress.paused) : '',
     cancelledText: progress.cancelled > 0 ? t.cancelledCount(progress.cancelled, photosOnly) : '',
