@@ -72,4 +72,23 @@ describe('upload page, as a person picking photos', () => {
     expect(textOf(page.querySelector('.summary-count'))).not.toMatch(/0\/0/);
     expect(textOf(page.querySelector('.summary-count'))).toBe('');
   });
+
+  it('while picked photos are prepared, the page does not say 还没有照片', async () => {
+    session = await openPage(UPLOAD_PAGE);
+    const { page, wx } = session;
+    // compressImage takes a while on a phone (a second or more for nine camera photos): held here.
+    const target = (globalThis as any).wx;
+    const compress = target.compressImage;
+    const held: Array<() => void> = [];
+    target.compressImage = (o: unknown) => held.push(() => compress(o));
+    add(page, wx, ['a.jpg', 'b.jpg'].map((n) => photo(n)));
+    await waitFor(() => held.length === 1, 'the first photo is being compressed');
+    await waitFor(() => textOf(page.querySelector('.add-label')) === zh.preparing, 'the + tile says 正在处理…');
+    expect(page.querySelector('.empty')).toBeUndefined();
+
+    target.compressImage = compress;
+    held.forEach((go) => go());
+    await waitFor(() => wx.uploads.length === 2, 'both upload');
+    expect(page.querySelector('.empty')).toBeUndefined();
+  });
 });

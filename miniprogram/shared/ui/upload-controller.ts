@@ -298,7 +298,9 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       devLog('adding the files failed', err);
       platform.toast(t.addFailed, 'error');
     } finally {
-      host.setData({ busy: false, canAdd: host.data.limitsState === 'ready' });
+      // The grid has its new photos from now on, even before their tiles render: ending `busy`
+      // without saying so would flash 还没有照片 until then.
+      host.setData({ busy: false, canAdd: host.data.limitsState === 'ready', 'summary.hasItems': engine.items().length > 0 });
       scheduleRender();
     }
   };
