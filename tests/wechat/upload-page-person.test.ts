@@ -91,4 +91,24 @@ describe('upload page, as a person picking photos', () => {
     await waitFor(() => wx.uploads.length === 2, 'both upload');
     expect(page.querySelector('.empty')).toBeUndefined();
   });
+
+  it('a camera or chat picker that fails is named as such, not as the album', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    session = await openPage(UPLOAD_PAGE);
+    const { page, wx } = session;
+    wx.sheetAnswers.push(SHEET.camera);
+    wx.picks.push({ errMsg: 'chooseMedia:fail camera is being used by another app' });
+    tap(page, '.add-tile');
+    await waitFor(() => wx.toasts.length === 1, 'a toast');
+    expect(wx.toasts[0]).toContain('相机');
+    expect(wx.toasts[0]).not.toContain('相册');
+
+    wx.sheetAnswers.push(SHEET.chat);
+    wx.picks.push({ errMsg: 'chooseMessageFile:fail internal error' });
+    tap(page, '.add-tile');
+    await waitFor(() => wx.toasts.length === 2, 'a second toast');
+    expect(wx.toasts[1]).toContain('聊天');
+    expect(wx.toasts[1]).not.toContain('相册');
+    warn.mockRestore();
+  });
 });

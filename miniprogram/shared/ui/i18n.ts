@@ -88,7 +88,12 @@ export interface UiMessages {
   failedTitle: string;
   rejectedTitle: (count: number) => string;
   dismiss: string;
+  /** The album picker failed (not closed: that is no failure). */
   pickFailed: string;
+  /** The camera failed to open. */
+  pickFailedCamera: string;
+  /** The chat-file picker failed to open. */
+  pickFailedChat: string;
   pickPermission: string;
   addFailed: string;
   /** A photo held back: its position could not be removed (its clean copy could not be written, or the photo read). */
@@ -180,6 +185,8 @@ const zh: UiMessages = {
   rejectedTitle: (n) => `${n} 个文件没有添加`,
   dismiss: '知道了',
   pickFailed: '没能打开相册，请重试。',
+  pickFailedCamera: '没能打开相机，请重试。',
+  pickFailedChat: '没能打开聊天文件，请重试。',
   pickPermission: '没有相册或相机权限，请在设置中允许后重试。',
   addFailed: '没能添加这些照片，请重试。',
   metadataNotRemoved: '没能去掉位置信息，为保护隐私没有上传。请重试（存储空间满时先清理）',
@@ -261,6 +268,8 @@ const en: UiMessages = {
   rejectedTitle: (n) => `${n} not added`,
   dismiss: 'OK',
   pickFailed: 'The album could not be opened. Try again.',
+  pickFailedCamera: 'The camera could not be opened. Try again.',
+  pickFailedChat: 'Files from chats could not be opened. Try again.',
   pickPermission: 'No access to the album or camera. Allow it in Settings and try again.',
   addFailed: 'These photos could not be added. Try again.',
   metadataNotRemoved: 'Its location could not be removed, so to protect your privacy it was not uploaded. Try again (free some storage if it is full).',

@@ -277,7 +277,9 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       } catch (err) {
         const permission = err instanceof PlatformError && err.kind === 'permission';
         if (!permission) devLog('the picker failed', err);
-        platform.toast(permission ? t.pickPermission : t.pickFailed, 'error');
+        // Named by the picker the person chose: "没能打开相册" after 拍照 sends them the wrong way.
+        const failed = picker === 'camera' ? t.pickFailedCamera : picker === 'chat' ? t.pickFailedChat : t.pickFailed;
+        platform.toast(permission ? t.pickPermission : failed, 'error');
         return;
       }
       if (files.length === 0) return; // the person closed the picker
