@@ -111,4 +111,27 @@ describe('upload page, as a person picking photos', () => {
     expect(wx.toasts[1]).not.toContain('相册');
     warn.mockRestore();
   });
+
+  it('原图 tapped while the photos just picked are being prepared never shows on while they go compressed', async () => {
+    session = await openPage(UPLOAD_PAGE);
+    const { page, wx } = session;
+    const target = (globalThis as any).wx;
+    const compress = target.compressImage;
+    const held: Array<() => void> = [];
+    target.compressImage = (o: unknown) => held.push(() => compress(o));
+    add(page, wx, [photo('a.jpg', 10_000)]);
+    await waitFor(() => held.length === 1, 'the photo is being compressed');
+    tap(page, '.original-toggle');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    target.compressImage = compress;
+    held.forEach((go) => go());
+    await waitFor(() => wx.uploads.length === 1, 'the photo uploads');
+    const shownOn = hasClass(page.querySelector('.original-toggle'), 'is-on');
+    // What the switch says is what was sent: the picked file with 原图 on, the compressed copy with it off.
+    expect({ shownOn, sent: wx.uploads[0].filePath }).toEqual({ shownOn, sent: shownOn ? 'http://tmp/a.jpg' : 'http://tmp/a.jpg.q80.jpg' });
+
+    // Once the pick is ready, 原图 switches as before, for the next pick.
+    tap(page, '.original-toggle');
+    await waitFor(() => hasClass(page.querySelector('.original-toggle'), 'is-on') !== shownOn, '原图 switches');
+  });
 });

@@ -402,6 +402,9 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     takePhoto: () => pickWith('camera'),
     addChatFiles: () => pickWith('chat'),
     toggleOriginal() {
+      // The pick being prepared goes as 原图 was when it was chosen: switching now would show 原图
+      // on over photos going compressed (or off over originals).
+      if (host.data.busy) return;
       host.setData({ original: !host.data.original });
     },
     dismissRejections() {
