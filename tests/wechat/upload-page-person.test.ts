@@ -134,4 +134,56 @@ describe('upload page, as a person picking photos', () => {
     tap(page, '.original-toggle');
     await waitFor(() => hasClass(page.querySelector('.original-toggle'), 'is-on') !== shownOn, '原图 switches');
   });
+
+  it('photos not yet uploaded when WeChat ends the app are listed on the next launch, and 继续上传 sends them', async () => {
+    session = await openPage(UPLOAD_PAGE);
+    const first = session;
+    add(first.page, first.wx, ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg'].map((n) => photo(n)));
+    await waitFor(() => first.wx.uploads.length === 3 && tiles(first.page).length === 4, 'three upload, one waits');
+    first.wx.uploads[0].succeed(204);
+    await waitFor(() => tiles(first.page)[0].status === 'done', 'the first is done');
+    // WeChat ends the app in the background: what storage holds is all the next launch has.
+    const stored = new Map(first.wx.storage);
+    const sizes = new Map(first.wx.fileSizes);
+    first.services.engine.cancelAll();
+    first.close();
+
+    session = await openPage(UPLOAD_PAGE, {
+      before: (wx) => {
+        stored.forEach((value, key) => wx.storage.set(key, value));
+        sizes.forEach((size, path) => wx.fileSizes.set(path, size)); // the photos are still on the phone
+      },
+    });
+    const { page, wx } = session;
+    await waitFor(() => page.querySelectorAll('.resume-name').length === 3, 'the three photos not uploaded are listed');
+    expect(page.querySelectorAll('.resume-name').map(textOf)).toEqual(['照片 2 · 今天 10:03', '照片 3 · 今天 10:03', '照片 4 · 今天 10:03']);
+    expect(textOf(page.querySelector('.resume-title'))).toBe(zh.resumeTitle);
+
+    page.querySelectorAll('.btn-continue').forEach((button) => button.dispatchEvent('tap'));
+    await waitFor(() => wx.uploads.length === 3, 'the three upload');
+    wx.uploads.forEach((upload) => upload.succeed(204));
+    await waitFor(() => tiles(page).length === 3 && tiles(page).every((t) => t.status === 'done'), 'all three are done');
+    expect(page.querySelector('.resume')).toBeUndefined();
+    expect(session.services.history.list()).toHaveLength(4);
+  });
+
+  it('放弃 on such a photo says nothing of it was uploaded, and forgets it', async () => {
+    session = await openPage(UPLOAD_PAGE);
+    const first = session;
+    add(first.page, first.wx, [photo('a.jpg')]);
+    await waitFor(() => first.wx.uploads.length === 1, 'the photo uploads');
+    const stored = new Map(first.wx.storage);
+    first.services.engine.cancelAll();
+    first.close();
+
+    session = await openPage(UPLOAD_PAGE, { before: (wx) => stored.forEach((value, key) => wx.storage.set(key, value)) });
+    const { page, wx } = session;
+    await waitFor(() => page.querySelectorAll('.resume-name').length === 1, 'the photo is listed');
+    // Its temp file went with the app: said plainly, with only 放弃.
+    expect(page.querySelector('.btn-continue')).toBeUndefined();
+    tap(page, '.btn-discard');
+    await waitFor(() => !page.querySelector('.resume'), 'the row goes');
+    expect(wx.modals[0]).toEqual({ title: zh.discardConfirmTitle, content: zh.discardConfirmUnsent });
+    expect([...wx.storage.keys()].filter((key) => key.startsWith('pending-upload:'))).toEqual([]);
+  });
 });

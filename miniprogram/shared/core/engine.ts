@@ -15,6 +15,7 @@ import { ConcurrencyQueue } from './queue';
 import { Emitter } from './emitter';
 import { CANCELLED, ItemStore, type Entry, type Run } from './items';
 import { decodeParts } from './multipart-state';
+import { PENDING_KEY_PREFIX, PendingUploads } from './pending-uploads';
 import type { UploadTask } from './ports';
 import { checkBatch } from './restrictions';
 import { batchProgress } from './progress';
@@ -141,6 +142,9 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   // An upload the app can no longer finish is given up on the store too (the signer takes an
   // expired token for an abort), or its parts would stay there; best effort, as any abort.
   const multipartState = new MultipartState(options.storage, (saved) => void multipartClient.abort(saved.uploadToken).catch(() => undefined));
+  // Photos going in one request, remembered until they are uploaded (or given up on): an app
+  // ended in the background lists them on its next launch instead of losing them silently.
+  const pendingUploads = new PendingUploads(options.storage, now);
   const putPart = transport.putPart?.bind(transport);
   /** The app is in the background (hidden), and how many times it went there. */
   let hidden = false;
@@ -161,6 +165,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   const bigEnoughForParts = (size: number) =>
     partsContext !== undefined && multipart !== undefined && limits !== undefined && size > limits.maxBytes;
   const goesInParts = (entry: Entry) => entry.item.inParts === true || bigEnoughForParts(entry.item.file.size);
+  /** A file in parts is remembered by its saved upload (multipart-state.ts); any other until it ends. */
+  const remember = (entries: Entry[]) => {
+    for (const entry of entries) if (!(partsContext && goesInParts(entry))) pendingUploads.save(entry.item.file);
+  };
   /** Stored parts' bytes per entry in parts: what a pause keeps on the bar. */
   const storedBytes = new WeakMap<Entry, number>();
   /** The limits files are checked against: multipart raises the size cap. */
@@ -436,6 +444,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
   // Private buckets: a batch's links are signed together once its last file has ended.
   const batchLinks = createBatchLinks({ store, links, lang, isPrivate: () => privateBucket });
   events.on('settled', (item) => {
+    // Uploaded, cancelled or refused for good: nothing for a later launch to offer. A failure a
+    // retry may fix stays remembered, as it stays on the page with 点按重试.
+    const over = item.status === 'done' || item.status === 'cancelled' || (item.status === 'failed' && item.error?.retryable === false);
+    if (over) pendingUploads.clear(item.file);
     const entry = store.get(item.id);
     if (entry) batchLinks.settled(entry);
   });
@@ -453,6 +465,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (status === 'failed' && !(error && KEEPS_TICKET.includes(error.reason))) entry.held = undefined;
       return store.requeue(entry);
     });
+    remember(again);
     schedule(again);
   }
 
@@ -469,6 +482,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         // Nothing can be checked or sent without the signer; the files still appear, failed with
         // why, so the person sees it and a retry (which asks the signer again) can pick them up.
         const entries = files.map((file) => store.create(file));
+        remember(entries);
         for (const entry of entries) fail(entry, signerProblem(error));
         return { accepted: entries.map((entry) => store.snapshot(entry)), rejected: [] };
       }
@@ -487,6 +501,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       }));
       const entries = check.accepted.map((file) => store.create(file, bigEnoughForParts(file.size)));
       batchLinks.group(entries);
+      remember(entries);
       schedule(entries);
       return { accepted: entries.map((entry) => store.snapshot(entry)), rejected };
     },
@@ -522,17 +537,24 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     },
 
     unfinished(): SavedUploadSummary[] {
-      // A transport that cannot send parts could not continue one (and never saved one).
-      if (!partsContext) return [];
       const listed = new Set(store.all().map((entry) => entry.item.file.path));
-      return multipartState
-        .list(now())
-        .filter(({ saved }) => !listed.has(saved.path))
-        .map(({ id, saved }) => {
-          const plan = { size: saved.size, partSize: saved.partSize, partCount: saved.partCount };
-          const bytesDone = decodeParts(saved.partsDone, saved.partCount).reduce((sum, n) => sum + partRange(plan, n).size, 0);
-          return { id, file: savedFile(saved), bytesDone, totalBytes: saved.size };
-        });
+      // A transport that cannot send parts could not continue one (and never saved one).
+      const inParts: SavedUploadSummary[] = !partsContext
+        ? []
+        : multipartState
+            .list(now())
+            .filter(({ saved }) => !listed.has(saved.path))
+            .map(({ id, saved }) => {
+              const plan = { size: saved.size, partSize: saved.partSize, partCount: saved.partCount };
+              const bytesDone = decodeParts(saved.partsDone, saved.partCount).reduce((sum, n) => sum + partRange(plan, n).size, 0);
+              return { id, file: savedFile(saved), bytesDone, totalBytes: saved.size };
+            });
+      for (const saved of inParts) listed.add(saved.file.path);
+      const single = pendingUploads
+        .list()
+        .filter(({ file }) => !listed.has(file.path))
+        .map(({ id, file }) => ({ id, file, bytesDone: 0, totalBytes: file.size }));
+      return [...inParts, ...single];
     },
 
     hasSavedUpload(id) {
@@ -540,6 +562,15 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       return entry !== undefined && multipartState.load(entry.item.file, now()) !== undefined;
     },
     continueSaved(id) {
+      if (id.startsWith(PENDING_KEY_PREFIX)) {
+        // A photo of one request: sent again from its start (nothing of a half-sent POST is kept).
+        const file = pendingUploads.byId(id);
+        if (!file) return undefined;
+        const entry = store.create(file);
+        remember([entry]);
+        schedule([entry]);
+        return store.snapshot(entry);
+      }
       const saved = multipartState.byId(id, now());
       if (!saved || !partsContext) return undefined;
       const entry = store.create(savedFile(saved), true);
@@ -548,6 +579,10 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     },
 
     async discardSaved(id) {
+      if (id.startsWith(PENDING_KEY_PREFIX)) {
+        pendingUploads.clearId(id); // nothing of it is on the store
+        return;
+      }
       const saved = multipartState.byId(id, now());
       if (!saved) return;
       try {

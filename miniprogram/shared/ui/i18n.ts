@@ -73,6 +73,8 @@ export interface UiMessages {
   resumeFileGone: (totalBytes: number) => string;
   discardConfirmTitle: string;
   discardConfirm: string;
+  /** The same question for a file of which nothing was uploaded yet (a photo sent in one request). */
+  discardConfirmUnsent: string;
   discardFailed: string;
   continueFailed: string;
   locationRemoved: string;
@@ -170,6 +172,7 @@ const zh: UiMessages = {
   resumeFileGone: (total) => `${formatBytes(total)} · 文件已不在这台手机上，只能放弃`,
   discardConfirmTitle: '放弃这个上传？',
   discardConfirm: '已传的部分会被删除，之后需要重新添加文件。',
+  discardConfirmUnsent: '这个文件还没有上传，放弃后需要时请重新添加。',
   discardFailed: '没能放弃，请重试。',
   continueFailed: '没能继续上传，请重试。',
   locationRemoved: '已移除位置信息',
@@ -253,6 +256,7 @@ const en: UiMessages = {
   resumeFileGone: (total) => `${formatBytes(total)} · The file is no longer on this phone; it can only be discarded`,
   discardConfirmTitle: 'Discard this upload?',
   discardConfirm: 'The parts already sent are deleted; add the file again if you need it.',
+  discardConfirmUnsent: 'Nothing of it is uploaded yet; add the file again if you need it.',
   discardFailed: 'Could not discard it. Try again.',
   continueFailed: 'Could not continue the upload. Try again.',
   locationRemoved: 'Location removed',

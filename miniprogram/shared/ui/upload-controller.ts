@@ -473,7 +473,10 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     async discardSaved(id: string) {
       const row = host.data.resumable.find((r) => r.id === id);
       if (!row || row.busy) return;
-      const sure = await platform.confirm({ title: t.discardConfirmTitle, content: t.discardConfirm, confirmText: t.discard, cancelText: t.keepIt });
+      // "已传的部分会被删除" only where parts were sent: a photo of one request has none.
+      const sent = (saved.find((s) => s.id === id)?.bytesDone ?? 0) > 0;
+      const content = sent ? t.discardConfirm : t.discardConfirmUnsent;
+      const sure = await platform.confirm({ title: t.discardConfirmTitle, content, confirmText: t.discard, cancelText: t.keepIt });
       if (!sure) return;
       busyRows.add(id);
       renderResumable();
