@@ -37,6 +37,17 @@ describe('upload card', () => {
     expect(summary.canRetryAll).toBe(true);
   });
 
+  it('a done photo whose link could not be fetched never reads 上传失败 under its tick', () => {
+    for (const t of [zh, uiMessages('en')]) {
+      const card = cardView(done({ link: { state: 'failed', error: LINK_FAILURE } }), t);
+      expect(card.status).toBe('done');
+      // The photo is in the bucket: "upload failed" would send the person to upload it again.
+      expect(card.noteText).not.toBe(t.status.failed);
+      expect(card.noteText).toBe(t.linkMissing);
+      expect(card.noteIsError).toBe(true);
+    }
+  });
+
   it('a link the signer will never sign for this sign-in shows why and offers no retry, nor 全部重试', () => {
     const notYours = { reason: 'denied' as const, message: '文件已上传，但不是用当前登录的账号传的，取不到访问链接', retryable: false, status: 403, code: 'Forbidden' };
     const item = done({ link: { state: 'failed', error: notYours } });

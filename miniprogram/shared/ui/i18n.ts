@@ -109,6 +109,8 @@ export interface UiMessages {
   linkLoading: string;
   /** When signing a link failed for a reason without its own words. */
   linkFailed: string;
+  /** A done tile's caption when its private link could not be fetched: the photo is uploaded, only its link is missing. */
+  linkMissing: string;
   /** A history entry whose link the signer will not sign for this sign-in (uploaded under another, or before one). */
   linkNotYours: string;
   historyEmptyTitle: string;
@@ -198,6 +200,7 @@ const zh: UiMessages = {
   copyFailed: '复制失败，请重试。',
   linkLoading: '正在获取链接…',
   linkFailed: '没能取得链接，请点“复制链接”重试。',
+  linkMissing: '没能取得链接',
   linkNotYours: linkNotYoursMessage('zh'),
   historyEmptyTitle: '还没有上传记录',
   historyEmptyHint: '上传的照片会记在这台手机上，方便再次复制链接。',
@@ -282,6 +285,7 @@ const en: UiMessages = {
   copyFailed: 'Copy failed. Try again.',
   linkLoading: 'Fetching the link…',
   linkFailed: 'The link could not be fetched. Tap Copy link to try again.',
+  linkMissing: 'No link yet',
   linkNotYours: linkNotYoursMessage('en'),
   historyEmptyTitle: 'No uploads yet',
   historyEmptyHint: 'Uploaded photos are listed on this phone so you can copy their links again.',

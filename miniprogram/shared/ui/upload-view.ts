@@ -115,7 +115,8 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
     percent: item.percent,
     percentText: `${item.percent}%`,
     errorText,
-    noteText: noteIsError ? t.status.failed : slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText,
+    // A done photo whose private link failed is uploaded: its caption says the link is missing, never 上传失败.
+    noteText: linkFailed ? t.linkMissing : noteIsError ? t.status.failed : slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText,
     noteIsError,
     overlayText: overlayText(status, `${item.percent}%`, t),
     overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : status === 'paused' ? t.tapToResume : '',
