@@ -189,6 +189,8 @@ const STATES: Record<string, State> = {
     open: () => openPage(UPLOAD_PAGE, { before: (wx: ScriptedWx) => (wx.health = { errMsg: 'net::ERR_CONNECTION_REFUSED' }) }),
   },
   'upload-mixed-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => mixed('en_US') },
+  // The same from the album on an English phone: photos named "Photo N", picked today.
+  'upload-album-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => mixed('en_US', ALBUM) },
   // Alipay has no chat-file picker: its photos come from the album, so they carry human names.
   'upload-mixed-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => mixed(undefined, ALBUM) },
   'upload-paused': { pagePath: UPLOAD_PAGE, open: () => paused() },
@@ -357,6 +359,15 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     expect(layout.tiles.map((t) => t.overlay)).toEqual(['', 'Failed', '35%', '80%', 'Waiting', 'Cancelled']);
     expect(layout.tiles[0].note).toBe(en.locationRemoved);
     expect(layout.primaries).toEqual([en.retryAll]);
+  });
+
+  it('English album photos: each tile names the photo and its time whole, not cut to "Photo 1 · Today 1…"', () => {
+    const layout = layouts['upload-album-en'];
+    expectUsable(layout);
+    expect(layout.tiles.filter((t) => t.nameTruncated).map((t) => t.name)).toEqual([]);
+    expect(layout.tiles.map((t) => t.name)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `Photo ${n} · 10:03`));
+    // Chinese tiles keep their day, and fit too (twenty of them, 照片 10 and up included).
+    expect(layouts['upload-twenty-done'].tiles.filter((t) => t.nameTruncated)).toEqual([]);
   });
 
   it('Alipay: the same grid with its own accent, title and tab bar', () => {

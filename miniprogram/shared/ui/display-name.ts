@@ -48,6 +48,21 @@ export function displayName(file: NamedFile, lang: Lang, now: number): string {
 }
 
 /**
+ * The name on a photo's tile, where about 15 narrow characters fit at 375 px. English
+ * words are longer: "Photo 1 · Today 10:03" would be cut to "Photo 1 · Today 1…", losing
+ * the time, so a photo picked today reads "Photo 1 · 10:03" there (as chat apps time
+ * today's messages). Chinese fits whole and keeps its 今天. The whole name stays the
+ * tile's label for screen readers.
+ */
+export function tileName(file: NamedFile, lang: Lang, now: number): string {
+  if (!file.label || lang !== 'en') return displayName(file, lang, now);
+  const when = new Date(file.label.pickedAt);
+  if (dayStart(when) !== dayStart(new Date(now))) return displayName(file, lang, now);
+  const noun = file.kind === 'video' ? WORDS.en.video : file.kind === 'image' ? WORDS.en.photo : WORDS.en.file;
+  return `${noun} ${file.label.number} · ${two(when.getHours())}:${two(when.getMinutes())}`;
+}
+
+/**
  * Numbers temp-named files as they are added (1, 2, 3… across every pick of this
  * page), leaving named files as they are. `now` is when they were picked.
  */

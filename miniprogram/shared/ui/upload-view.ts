@@ -7,7 +7,7 @@ import type { BatchProgress, UploadItem } from '../core/index';
 import { extensionOf, linkRetryable } from '../core/index';
 import { formatBytes, type UiMessages } from './i18n';
 import { middleEllipsis } from './middle-ellipsis';
-import { displayName } from './display-name';
+import { displayName, tileName } from './display-name';
 
 /** One tile's data, flat so a path update can change one field. */
 export interface CardView {
@@ -105,7 +105,7 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
   return {
     id: item.id,
     name,
-    shortName: middleEllipsis(name, TILE_NAME_BUDGET),
+    shortName: middleEllipsis(tileName(file, t.lang, now), TILE_NAME_BUDGET),
     sizeText,
     thumb,
     badge: fileBadge(file.name),
