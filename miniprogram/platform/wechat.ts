@@ -17,6 +17,11 @@ export const MEDIA_COUNT_MAX_LEGACY = 9;
 const MEDIA_COUNT_MAX_SINCE = '2.25.0';
 /** chooseMessageFile's documented maximum. */
 export const CHAT_FILE_COUNT_MAX = 100;
+/**
+ * chooseMedia stops a recording at maxDuration: 10 s unless told, 60 s at most (WeChat docs,
+ * chooseMedia). A video taken with 拍照 gets the most the camera allows.
+ */
+export const CAMERA_VIDEO_MAX_SECONDS = 60;
 /** showActionSheet takes at most 6 items (WeChat docs). */
 const ACTION_SHEET_MAX_ITEMS = 6;
 
@@ -151,6 +156,7 @@ export function createWechatPlatform(): WechatPlatform {
             count: clampCount(count, mediaCountMax(baseInfo().SDKVersion)),
             mediaType: mediaTypes,
             sourceType: [source],
+            ...(source === 'camera' && mediaTypes.includes('video') ? { maxDuration: CAMERA_VIDEO_MAX_SECONDS } : {}),
             // The app compresses itself (原图 off), so it knows both sizes and the picker must not shrink first.
             sizeType: ['original'],
             success,

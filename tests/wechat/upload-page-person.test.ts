@@ -3,7 +3,7 @@
 // over the step-by-step scripted `wx`. Every assertion reads the rendered tree.
 import { uiMessages } from '../../miniprogram/shared/ui/index';
 import { hasClass, openPage, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
-import { waitFor, type ScriptedWx } from '../support/scripted-wx';
+import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
 
 const UPLOAD_PAGE = 'pages/upload/index';
 const zh = uiMessages('zh');
@@ -185,5 +185,14 @@ describe('upload page, as a person picking photos', () => {
     await waitFor(() => !page.querySelector('.resume'), 'the row goes');
     expect(wx.modals[0]).toEqual({ title: zh.discardConfirmTitle, content: zh.discardConfirmUnsent });
     expect([...wx.storage.keys()].filter((key) => key.startsWith('pending-upload:'))).toEqual([]);
+  });
+
+  it('a video taken with 拍照 may run a minute, not the camera default of 10 s, when videos are allowed', async () => {
+    session = await openPage(UPLOAD_PAGE, { before: (wx) => (wx.health = { limits: { ...TEST_LIMITS, allowedTypes: ['image/*', 'video/*'] } }) });
+    const { page, wx } = session;
+    add(page, wx, [{ path: 'http://tmp/clip.mp4', size: 5000 }], SHEET.camera);
+    await waitFor(() => wx.uploads.length === 1, 'the clip uploads');
+    // wx.chooseMedia stops recording at maxDuration, 10 s unless told (3–60 s).
+    expect(wx.pickerCalls[0]).toEqual({ api: 'chooseMedia', options: expect.objectContaining({ mediaType: ['image', 'video'], sourceType: ['camera'], maxDuration: 60 }) });
   });
 });
