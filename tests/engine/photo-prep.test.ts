@@ -138,17 +138,23 @@ describe('pickerOptions', () => {
     [['image/*'], { mediaTypes: ['image'], chatType: 'image' }],
     [['image/jpeg', 'image/png'], { mediaTypes: ['image'], chatType: 'image' }],
     [['video/*'], { mediaTypes: ['video'], chatType: 'video' }],
-    [['image/*', 'video/*'], { mediaTypes: ['image', 'video'], chatType: 'file' }],
+    // WeChat's chat type 'file' excludes photos and videos: both together need 'all'.
+    [['image/*', 'video/*'], { mediaTypes: ['image', 'video'], chatType: 'all' }],
     [['*/*'], { mediaTypes: ['image', 'video'], chatType: 'all' }],
   ])('%j -> %j', (types, expected) => {
     expect(pickerOptions(types)).toMatchObject(expected);
   });
 
   it('filters chat files by the extensions of listed document types', () => {
-    const options = pickerOptions(['application/pdf', 'image/*']);
-    expect(options).toMatchObject({ mediaTypes: ['image'], chatType: 'file' });
-    expect(options.extensions).toEqual(expect.arrayContaining(['pdf', 'jpg', 'png']));
+    const options = pickerOptions(['application/pdf', 'text/plain']);
+    expect(options).toMatchObject({ mediaTypes: [], chatType: 'file' });
+    expect(options.extensions).toEqual(expect.arrayContaining(['pdf', 'txt']));
     expect(options.extensions).not.toContain('mp4');
+    expect(options.extensions).not.toContain('jpg');
+  });
+
+  it('documents with photos offer every chat file: type "file" would hide the photos', () => {
+    expect(pickerOptions(['application/pdf', 'image/*'])).toEqual({ mediaTypes: ['image'], chatType: 'all' });
   });
 });
 

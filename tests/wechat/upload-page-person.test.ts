@@ -195,4 +195,18 @@ describe('upload page, as a person picking photos', () => {
     // wx.chooseMedia stops recording at maxDuration, 10 s unless told (3–60 s).
     expect(wx.pickerCalls[0]).toEqual({ api: 'chooseMedia', options: expect.objectContaining({ mediaType: ['image', 'video'], sourceType: ['camera'], maxDuration: 60 }) });
   });
+
+  it.each([
+    [['image/*', 'video/*'], ['image', 'video']],
+    [['image/*', 'application/pdf'], ['image', 'file']],
+  ])('从聊天选择文件 with %j allowed lets the person pick those kinds (WeChat\'s type "file" hides photos and videos)', async (allowedTypes, kinds) => {
+    session = await openPage(UPLOAD_PAGE, { before: (wx) => (wx.health = { limits: { ...TEST_LIMITS, allowedTypes } }) });
+    const { page, wx } = session;
+    add(page, wx, [photo('a.jpg')], SHEET.chat);
+    await waitFor(() => wx.uploads.length === 1, 'the chat photo uploads');
+    const type = String(wx.pickerCalls[0].options.type);
+    // chooseMessageFile's types: all, video, image, and file ("可以选择除了图片和视频之外的其它的文件").
+    const shows = (kind: string) => type === 'all' || type === kind;
+    expect(kinds.filter((kind) => !shows(kind))).toEqual([]);
+  });
 });

@@ -1,8 +1,8 @@
 // What the pickers should offer, from the signer's allowed types: a picker that
 // shows videos or PDFs the signer will refuse only leads to a refusal after the
 // person chose. WeChat's chooseMedia takes `mediaType` ['image'|'video'];
-// chooseMessageFile takes `type` (all|video|image|file) and, for `file`, an
-// `extension` filter (WeChat docs, chooseMessageFile).
+// chooseMessageFile takes `type` (all|video|image|file; `file` is everything but
+// photos and videos) and, for `file`, an `extension` filter (WeChat docs, chooseMessageFile).
 import { TYPE_BY_EXTENSION, typeMatches } from '../contract/index';
 import type { ChatFileType, MediaKind } from '../core/index';
 
@@ -33,6 +33,9 @@ export function pickerOptions(allowedTypes: readonly string[]): PickerOptions {
   const onlyKind = (kind: MediaType) => allowedKnown.length > 0 && allowedKnown.every(([, type]) => type.startsWith(`${kind}/`));
   if (onlyKind('image')) return { mediaTypes, chatType: 'image' };
   if (onlyKind('video')) return { mediaTypes, chatType: 'video' };
-  // Documents (perhaps with photos): a file picker filtered to the allowed extensions.
+  // WeChat's 'file' is "可以选择除了图片和视频之外的其它的文件": photos and videos with anything
+  // else can only be offered by 'all' (what the signer refuses is then named before anything is sent).
+  if (mediaTypes.length > 0) return { mediaTypes, chatType: 'all' };
+  // Documents only: a file picker filtered to the allowed extensions.
   return { mediaTypes, chatType: 'file', extensions: allowedKnown.map(([ext]) => ext) };
 }
