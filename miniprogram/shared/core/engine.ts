@@ -9,7 +9,7 @@ import { TransportError, type FileUploadRequest, type KeyValueStore, type Transp
 import { createMultipartClient } from './multipart-client';
 import { partRange } from '../contract/index';
 import { MultipartState, savedFile } from './multipart-state';
-import { PartsCutByBackground, PartsFailure, UPLOAD_GONE, uploadInParts, type PartsContext } from './multipart-transfer';
+import { PartsCutByBackground, PartsFailure, uploadInParts, uploadLost, type PartsContext } from './multipart-transfer';
 import { TRANSFER_SLOTS, withRequestBudget } from './request-budget';
 import { ConcurrencyQueue } from './queue';
 import { Emitter } from './emitter';
@@ -589,7 +589,8 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         await multipartClient.abort(saved.uploadToken);
       } catch (error) {
         // Kept when the signer could not be reached: forgetting it here would leave its parts on the store.
-        if (!(error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? ''))) throw error;
+        // Gone, or started under another sign-in (which this caller can never abort): nothing left to keep.
+        if (!uploadLost(error)) throw error;
       }
       multipartState.clearId(id);
     },

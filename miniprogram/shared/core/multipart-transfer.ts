@@ -27,7 +27,15 @@ const PART_URL_MARGIN_MS = 30_000;
 const PART_RESIGNS = 2;
 /** The signer's answers meaning "this upload is gone": start the file again. */
 export const UPLOAD_GONE: readonly string[] = ['UploadExpired', 'InvalidUploadToken'];
-const uploadGone = (error: unknown) => error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? '');
+/**
+ * The signer's 403 Forbidden on a step of a saved upload: it was started under another sign-in
+ * (or anonymously, before one worked), so this caller can neither finish nor abort it. It is
+ * as lost to this phone as a gone one: the file starts again under the current sign-in.
+ */
+const startedByAnother = (error: unknown) => error instanceof SignerError && error.problem.status === 403 && error.problem.code === 'Forbidden';
+/** The saved upload can never be finished (or abandoned) from here: forget it. */
+export const uploadLost = (error: unknown): boolean =>
+  (error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? '')) || startedByAnother(error);
 
 export interface PartsContext {
   client: MultipartClient;
@@ -150,7 +158,7 @@ async function begin(ctx: PartsContext, file: PickedFile, run: PartsRun): Promis
       }
       return { saved: resumable, done };
     } catch (error) {
-      if (!uploadGone(error)) throw error;
+      if (!uploadLost(error)) throw error;
       ctx.state.clear(file);
     }
   }
@@ -184,7 +192,7 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
     // The signer no longer knows the upload mid-way (restarted without UPLOAD_SESSION_SECRET,
     // or the upload outlived its token): its parts cannot be finished, so the file starts
     // again at once, and only once, instead of failing for good with the signer's words.
-    if (!uploadGone(error) || !run.isCurrent()) throw error;
+    if (!uploadLost(error) || !run.isCurrent()) throw error;
     ctx.state.clear(file);
     return uploadOnce(ctx, file, run).catch((again: unknown) => {
       if (again instanceof StoppedWhileWaiting) return undefined;
