@@ -142,6 +142,16 @@ interface Begun {
   assembled?: { key: string; objectUrl: string };
 }
 
+/**
+ * Forgets a saved upload the signer called lost. One whose token ran out (UploadExpired) may
+ * still be open on the store with its parts: the signer takes an expired token for an abort,
+ * so it is given up there too (best effort; a store that already dropped it answers 410).
+ */
+function forgetLost(ctx: PartsContext, file: PickedFile, uploadToken: string, error: unknown): void {
+  ctx.state.clear(file);
+  if (error instanceof SignerError && error.problem.code === 'UploadExpired') void ctx.client.abort(uploadToken).catch(() => undefined);
+}
+
 /** The saved upload and the parts the store already holds, or a new upload. */
 async function begin(ctx: PartsContext, file: PickedFile, run: PartsRun): Promise<Begun> {
   const asking = signerCalls(ctx, run);
@@ -159,7 +169,7 @@ async function begin(ctx: PartsContext, file: PickedFile, run: PartsRun): Promis
       return { saved: resumable, done };
     } catch (error) {
       if (!uploadLost(error)) throw error;
-      ctx.state.clear(file);
+      forgetLost(ctx, file, resumable.uploadToken, error);
     }
   }
   const created = await askSigner(asking, () => ctx.client.create(file));
@@ -193,7 +203,9 @@ export async function uploadInParts(ctx: PartsContext, file: PickedFile, run: Pa
     // or the upload outlived its token): its parts cannot be finished, so the file starts
     // again at once, and only once, instead of failing for good with the signer's words.
     if (!uploadLost(error) || !run.isCurrent()) throw error;
-    ctx.state.clear(file);
+    const saved = ctx.state.load(file, ctx.now());
+    if (saved) forgetLost(ctx, file, saved.uploadToken, error);
+    else ctx.state.clear(file);
     return uploadOnce(ctx, file, run).catch((again: unknown) => {
       if (again instanceof StoppedWhileWaiting) return undefined;
       throw again;
