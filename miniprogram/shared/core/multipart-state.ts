@@ -102,6 +102,12 @@ function memoryStore(): KeyValueStore {
 
 export class MultipartState {
   private readonly storage: KeyValueStore;
+  /**
+   * Uploads storage had no room for (full): kept for this run, so a pause, a retry or a
+   * removal still finds the upload it started (and its token, to abort it) instead of
+   * starting a second one and leaving the first open on the store.
+   */
+  private readonly unsaved = new Map<string, SavedUpload>();
 
   /**
    * `onExpired`: a saved upload found past its token's life is forgotten, and handed here
@@ -140,7 +146,9 @@ export class MultipartState {
   }
 
   save(file: FileId, upload: SavedUpload): void {
-    this.storage.set(fileFingerprint(file), upload);
+    const id = fileFingerprint(file);
+    this.storage.set(id, upload);
+    this.unsaved.delete(id);
   }
 
   /**
@@ -151,7 +159,8 @@ export class MultipartState {
     try {
       this.save(file, upload);
     } catch {
-      // The upload itself goes on; on resume the store is asked anyway.
+      // The upload itself goes on, remembered for this run; on resume the store is asked anyway.
+      this.unsaved.set(fileFingerprint(file), upload);
     }
   }
 
@@ -162,18 +171,21 @@ export class MultipartState {
   }
 
   clear(file: FileId): void {
-    this.storage.remove(fileFingerprint(file));
+    this.clearId(fileFingerprint(file));
   }
 
   clearId(id: string): void {
-    if (id.startsWith(MULTIPART_KEY_PREFIX)) this.storage.remove(id);
+    if (!id.startsWith(MULTIPART_KEY_PREFIX)) return;
+    this.unsaved.delete(id);
+    this.storage.remove(id);
   }
 
   private loadKey(id: string, nowMs: number, size?: number): SavedUpload | undefined {
-    const saved = this.storage.get<unknown>(id);
+    // What could not be written is newer than anything storage still holds under this id.
+    const saved = this.unsaved.get(id) ?? this.storage.get<unknown>(id);
     if (!isSaved(saved) || (size !== undefined && saved.size !== size)) return undefined;
     if (saved.expiresAtMs <= nowMs) {
-      this.storage.remove(id);
+      this.clearId(id);
       this.onExpired(saved);
       return undefined;
     }
