@@ -16,14 +16,17 @@ export type { MultipartStore } from './store';
 /** `endpoint`: `https://bucket.host` (virtual host) or `https://host/bucket` (path style). */
 export type S3StoreTarget = StoreTarget;
 
-/** How the SDK must address the bucket for an endpoint written the way UPLOAD_ENDPOINT is. */
+/** How the SDK must address the bucket for an endpoint written the way UPLOAD_ENDPOINT is (`bucket`: the SDK's Bucket parameter). */
 export function sdkAddressing(endpoint: string, bucket: string): { endpoint: string; forcePathStyle: boolean; bucketEndpoint: boolean; bucket: string } {
   const { protocol, host, basePath } = parseEndpoint(endpoint);
   if (basePath !== '') {
     // Path style (MinIO, R2, the dev bucket): the first path segment is the bucket the URL names.
     return { endpoint: `${protocol}://${host}`, forcePathStyle: true, bucketEndpoint: false, bucket: basePath.slice(1) };
   }
-  return { endpoint: `${protocol}://${host}`, forcePathStyle: false, bucketEndpoint: true, bucket };
+  // The bucket at its own host (AWS's virtual host, a custom domain): with bucketEndpoint the
+  // SDK takes the Bucket parameter as that URL and sends each call there as is; a bare bucket
+  // name it cannot parse, and every call failed before leaving ("Invalid URL").
+  return { endpoint: `${protocol}://${host}`, forcePathStyle: false, bucketEndpoint: true, bucket: `${protocol}://${host}` };
 }
 
 function storeFailure(sdk: S3Sdk | undefined, error: unknown, action: string): Error {
