@@ -35,7 +35,7 @@ export const UPLOAD_GONE: readonly string[] = ['UploadExpired', 'InvalidUploadTo
 const startedByAnother = (error: unknown) => error instanceof SignerError && error.problem.status === 403 && error.problem.code === 'Forbidden';
 /** The saved upload can never be finished (or abandoned) from here: forget it. */
 export const uploadLost = (error: unknown): boolean =>
-  (error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? '')) || startedByAnother(error);
+  (error instanceof SignerError && UPLOAD_GONE.includes(error.problem.code ?? '')) || startedByAnother(error) || error instanceof DroppedByStore;
 
 export interface PartsContext {
   client: MultipartClient;
@@ -70,6 +70,17 @@ export class PartsFailure extends Error {
   constructor(readonly problem: Problem) {
     super(`parts: ${problem.reason}`);
     this.name = 'PartsFailure';
+  }
+}
+
+/**
+ * A part PUT the store answered 404 NoSuchUpload: the store itself no longer has the upload
+ * (a lifecycle rule or the dev bucket's sweep aborted it), what the signer calls UploadExpired.
+ */
+class DroppedByStore extends PartsFailure {
+  constructor(problem: Problem) {
+    super(problem);
+    this.name = 'DroppedByStore';
   }
 }
 
@@ -338,6 +349,7 @@ async function uploadOnce(ctx: PartsContext, file: PickedFile, run: PartsRun): P
         return;
       }
       if (stopped()) return;
+      if (outcome.kind === 'fatal' && outcome.problem.code === 'NoSuchUpload') throw new DroppedByStore(outcome.problem);
       if (outcome.kind === 'aborted' || outcome.kind === 'transient') {
         // The platforms cut requests a few seconds after the app is hidden: not a failure of the file.
         if (ctx.visibility.hidden()) throw new PartsCutByBackground();
