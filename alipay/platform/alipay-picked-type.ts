@@ -54,11 +54,6 @@ async function namedImageType(entry: PickerEntry): Promise<string | undefined> {
   return imageTypeFromFormat(entry.fileType) ?? imageTypeFromFormat(entry.type) ?? (await imageInfoType(entry.path));
 }
 
-/** The image type of one picked photo whose path says nothing, or undefined when nothing can tell. */
-export async function pickedImageType(entry: PickerEntry): Promise<string | undefined> {
-  return (await namedImageType(entry)) ?? (await sniffedType(entry.path));
-}
-
 /**
  * Photos whose type the path could not give get their real one, and a name with
  * its extension (so the badge, the IDE's fileType and anything reading the name
