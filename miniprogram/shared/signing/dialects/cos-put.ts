@@ -19,9 +19,6 @@ export const COS_PUT_HEADERS = {
   securityToken: COS_FIELDS.securityToken,
 } as const;
 
-/** The headers the signature covers, lower-case as COS lists them in q-header-list (plus the token header when there is one). */
-export const COS_PUT_SIGNED_HEADERS = ['content-length', 'content-type', 'host'] as const;
-
 /** COS answers a successful PUT Object with 200. */
 export const COS_PUT_SUCCESS_STATUS = 200;
 
