@@ -18,7 +18,7 @@ import {
   type Credentials,
   type UploadPartInput,
 } from '../../miniprogram/shared/signing';
-import { AWKWARD_KEY, CREDENTIAL_CASES, NOW, STATIC_CREDENTIALS, STS_CREDENTIALS, atSdkClock, decodedLocation, queryOf } from '../support/dialect-inputs';
+import { AWKWARD_KEY, CREDENTIAL_CASES, NOW, STATIC_CREDENTIALS, atSdkClock, decodedLocation, queryOf } from '../support/dialect-inputs';
 import { s3PresignerClient } from '../support/s3-presigner-client';
 
 const UPLOAD_ID = '2~Vb3+/sample=upload.id';
