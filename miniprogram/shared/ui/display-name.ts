@@ -5,6 +5,7 @@
 // file that has its own name (a chat file, a document) keeps it. The day is worded
 // when the name is shown, so yesterday's photo in the history reads "昨天", not "今天".
 import type { Lang, PickedFile, PickLabel } from '../core/index';
+import { clockTime, dayLabel, uiMessages } from './i18n';
 
 /** What a display name is made from: a picked file, or a history entry of one. */
 export interface NamedFile {
@@ -13,36 +14,20 @@ export interface NamedFile {
   label?: PickLabel;
 }
 
-const WORDS: Record<Lang, { photo: string; video: string; file: string; today: string; yesterday: string }> = {
-  zh: { photo: '照片', video: '视频', file: '文件', today: '今天', yesterday: '昨天' },
-  en: { photo: 'Photo', video: 'Video', file: 'File', today: 'Today', yesterday: 'Yesterday' },
+const NOUNS: Record<Lang, { photo: string; video: string; file: string }> = {
+  zh: { photo: '照片', video: '视频', file: '文件' },
+  en: { photo: 'Photo', video: 'Video', file: 'File' },
 };
 
-const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-const two = (n: number) => String(n).padStart(2, '0');
-const dayStart = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-
-/** "今天 10:03", "昨天 22:15", "11月30日 09:00", "2025年11月30日 09:00" (en: "Today 10:03", "Nov 30 09:00", "Nov 30, 2025 09:00"), in the phone's time zone. */
+/** "今天 10:03", "昨天 22:15", "11月30日 09:00", "2025年11月30日 09:00" (en: "Today 10:03", "Nov 30 09:00", "Nov 30, 2025 09:00"), in the phone's time zone: the history's day words, with the clock. */
 export function pickedWhen(at: number, now: number, lang: Lang): string {
-  const when = new Date(at);
-  const today = new Date(now);
-  const clock = `${two(when.getHours())}:${two(when.getMinutes())}`;
-  const words = WORDS[lang];
-  // Days counted on the calendar, not as 24 h spans: 23:59 yesterday is "昨天" at 00:01.
-  const daysAgo = Math.round((dayStart(today) - dayStart(when)) / DAY_MS);
-  if (daysAgo === 0) return `${words.today} ${clock}`;
-  if (daysAgo === 1) return `${words.yesterday} ${clock}`;
-  const sameYear = when.getFullYear() === today.getFullYear();
-  if (lang === 'zh') return `${sameYear ? '' : `${when.getFullYear()}年`}${when.getMonth() + 1}月${when.getDate()}日 ${clock}`;
-  return `${EN_MONTHS[when.getMonth()]} ${when.getDate()}${sameYear ? '' : `, ${when.getFullYear()}`} ${clock}`;
+  return `${dayLabel(at, now, uiMessages(lang))} ${clockTime(at)}`;
 }
 
 /** The name to show: a numbered, dated "照片 N · 今天 10:03" for a temp-named pick, the file's own name otherwise. */
 export function displayName(file: NamedFile, lang: Lang, now: number): string {
   if (!file.label) return file.name;
-  const words = WORDS[lang];
+  const words = NOUNS[lang];
   const noun = file.kind === 'video' ? words.video : file.kind === 'image' ? words.photo : words.file;
   return `${noun} ${file.label.number} · ${pickedWhen(file.label.pickedAt, now, lang)}`;
 }
