@@ -39,6 +39,14 @@ describe('upload history', () => {
     expect(history.list().map((e) => e.key)).toEqual(['uploads/5.jpg', 'uploads/4.jpg', 'uploads/3.jpg']);
   });
 
+  it('keeps the last 200 by default, as the README promises', () => {
+    const history = createUploadHistory(memoryStore());
+    for (let n = 1; n <= 201; n += 1) history.add(entry(n));
+    const keys = history.list().map((e) => e.key);
+    expect(keys).toHaveLength(200);
+    expect([keys[0], keys[199]]).toEqual(['uploads/201.jpg', 'uploads/2.jpg']);
+  });
+
   it('keeps one entry per object key, moved to the top when added again', () => {
     const history = createUploadHistory(memoryStore());
     history.add(entry(1));
