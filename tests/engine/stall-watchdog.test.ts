@@ -91,6 +91,19 @@ it('after every byte was handed over, a slow link gets longer for its answer: th
   expect(events).toEqual(['slow@125000', 'stall@180000']);
 });
 
+it('the answer waits 2 minutes at most, however long the sending took', () => {
+  const { clock, events, w } = watch();
+  // Ten minutes to "100%": half of that would be five minutes of silence.
+  for (let t = 1; t <= 150; t += 1) {
+    clock.advance(4_000);
+    w.progress(t * 100_000, 15_000_000);
+  }
+  clock.advance(119_999);
+  expect(events).toEqual(['slow@605000']);
+  clock.advance(1);
+  expect(events).toEqual(['slow@605000', 'stall@720000']);
+});
+
 it('a fast link that goes quiet after its last byte is still cut at the usual 15 s', () => {
   const { clock, events, w } = watch();
   clock.advance(500);
