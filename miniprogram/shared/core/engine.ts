@@ -94,7 +94,7 @@ const stalledOutcome = (): AttemptOutcome => ({ kind: 'transient', problem: prob
  * dead upload long before. A slow but steady 20 MB photo must not be cut at the
  * platforms' default 60 s.
  */
-export const WATCHED_UPLOAD_TIMEOUT_MS = 30 * 60 * 1000;
+const WATCHED_UPLOAD_TIMEOUT_MS = 30 * 60 * 1000;
 
 /**
  * A task that cannot report progress cannot be told slow from dead, and was handed the

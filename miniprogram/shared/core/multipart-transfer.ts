@@ -101,7 +101,7 @@ export class PartsCutByBackground extends Error {
  * until the store says so), and the bar never moves back (a part that fails keeps what
  * was shown until real progress passes it).
  */
-export const ESTIMATE_CAP = 0.9;
+const ESTIMATE_CAP = 0.9;
 
 /**
  * For the same reason a part can only be ended by a total time, never for silence, and
@@ -111,9 +111,9 @@ export const ESTIMATE_CAP = 0.9;
  * still taken for a working link, or, once parts of this run have finished, three times
  * what their pace predicts, whichever is less (a dead part on a good link ends sooner).
  */
-export const PART_TIMEOUT_FLOOR_MS = 60_000;
+const PART_TIMEOUT_FLOOR_MS = 60_000;
 /** 16 KiB/s per part: eight parts in flight on about 1 Mbit/s. */
-export const SLOWEST_PART_BYTES_PER_MS = 16 * 1024 / 1000;
+const SLOWEST_PART_BYTES_PER_MS = 16 * 1024 / 1000;
 const PART_TIMEOUT_PACE_FACTOR = 3;
 /** How often the estimate redraws the bar while parts are in flight. */
 export const ESTIMATE_TICK_MS = 500;
