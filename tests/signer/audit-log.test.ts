@@ -64,6 +64,22 @@ test('a batch that reaches the size limit is written at once, not after the wait
   expect(written).toHaveLength(1); // the timer had nothing left to write
 });
 
+test('by default a batch is written once 64 KiB have gathered, or 100 ms after its first line', async () => {
+  const written: string[] = [];
+  const { log } = auditLog((text) => written.push(text));
+  const a = anonymous('10.0.0.1');
+  for (let i = 0; written.length === 0; i += 1) log(a, jpeg(`k${i}.jpg`), [{ size: i }], T);
+  const longestLine = Math.max(...written[0].split('\n').map((line) => line.length + 1));
+  expect(written[0].length).toBeGreaterThanOrEqual(64 * 1024);
+  expect(written[0].length).toBeLessThan(64 * 1024 + longestLine); // written by the line that reached it
+
+  log(a, jpeg('late.jpg'), [{ size: 1 }], T);
+  await waitFor(60);
+  expect(written).toHaveLength(1); // not yet: the wait is 100 ms
+  await waitFor(140);
+  expect(written).toHaveLength(2);
+});
+
 test('at shutdown what has gathered is written, and lines of requests still finishing go at once', () => {
   const written: string[] = [];
   const writer = auditLog((text) => written.push(text));
