@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, nextStep, retryPolicy, ticketIsStale } from '../../miniprogram/shared/core/retry';
+import { DEFAULT_RETRY_POLICY, nextStep, retryDelay, retryPolicy, ticketIsStale } from '../../miniprogram/shared/core/retry';
 import { problem } from '../../miniprogram/shared/core/failure';
 import { Emitter } from '../../miniprogram/shared/core/emitter';
 import { FakeTransport, T0 } from '../support/fake-transport';
@@ -19,6 +19,13 @@ describe('retry policy', () => {
     expect(nextStep(stale, { retries: 0, freshTickets: 2 }, DEFAULT_RETRY_POLICY)).toMatchObject({ action: 'fail', problem: { reason: 'expired' } });
     const fatal = { kind: 'fatal' as const, problem: problem('tooLarge') };
     expect(nextStep(fatal, { retries: 0, freshTickets: 0 }, DEFAULT_RETRY_POLICY)).toEqual({ action: 'fail', problem: { reason: 'tooLarge', retryable: false } });
+  });
+
+  test("a signer's or store's Retry-After is waited for up to a minute, and never shorter than the policy's pause", () => {
+    expect(retryDelay(DEFAULT_RETRY_POLICY, 0, 60_000)).toBe(60_000);
+    expect(retryDelay(DEFAULT_RETRY_POLICY, 0, 60_001)).toBeUndefined(); // longer than a minute: not waited for
+    expect(retryDelay(DEFAULT_RETRY_POLICY, 2, 2_000)).toBe(8_000);
+    expect(retryDelay(DEFAULT_RETRY_POLICY, 3, 2_000)).toBeUndefined(); // the three retries are spent
   });
 
   test('defaults are frozen data', () => {
