@@ -4,7 +4,7 @@
 // login, shortly before it runs out or whenever the signer answers 401, so an upload in
 // progress never fails because a session ended. A signer without sign-in for this
 // platform (its JSON 404, or PlatformNotConfigured) is not asked again: the app works without a session.
-import type { SessionResponse } from '../../../typings/ticket';
+import type { SessionRequest, SessionResponse } from '../../../typings/ticket';
 import { problem } from './failure';
 import type { PlatformName, Transport } from './ports';
 import { errorFromResponse, errorFromTransport, SignerError } from './ticket-client';
@@ -95,7 +95,8 @@ export function createSessionKeeper(options: SessionOptions): SessionKeeper {
         throw new SignerError(problem('signIn', { code: 'LoginCodeUnavailable' }));
       }
       const sentAt = options.now();
-      const response = await post(SESSIONS_PATH, { platform: options.platform, code });
+      const request: SessionRequest = { platform: options.platform, code };
+      const response = await post(SESSIONS_PATH, request);
       if (response.statusCode !== 200) {
         const error = errorFromResponse(response);
         // Only the signer itself (its JSON error) can say it has no sign-in: a proxy's or portal's

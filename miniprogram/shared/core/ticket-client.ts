@@ -5,7 +5,7 @@
 // because a proxy's error page or an older signer must end as a clear `badResponse`,
 // never as a half-built upload.
 import type { CredentialsResponse } from '../../../typings/credentials';
-import type { ApiErrorCode, HealthResponse, TicketRequestFile, UploadLimits, UploadTicket } from '../../../typings/ticket';
+import type { ApiErrorCode, HealthResponse, ObjectUrlsRequest, TicketRequestFile, UploadLimits, UploadTicket } from '../../../typings/ticket';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from './ports';
 import { problem, hostOf, type Problem } from './failure';
 import { effectiveType, UNKNOWN_TYPE } from './mime';
@@ -248,11 +248,12 @@ export function createTicketClient(options: TicketClientOptions): TicketClient {
     },
 
     async objectUrls(keys) {
+      const request: ObjectUrlsRequest = { keys };
       const body = await call({
         url: base + OBJECT_URLS_PATH,
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ keys }),
+        body: JSON.stringify(request),
       });
       const arrivedAt = options.now();
       if (!isObjectUrlsResponse(body, keys)) throw new SignerError(problem('badResponse'));
