@@ -15,7 +15,7 @@ import { MAX_KEYS_PER_LINKS_REQUEST } from '../contract/index';
  * a pasted link should keep working for a while. Capped at half the link's lifetime,
  * so a short UPLOAD_OBJECT_URL_TTL_SECONDS does not make every use a new request.
  */
-export const LINK_MARGIN_MS = 5 * 60 * 1000;
+const LINK_MARGIN_MS = 5 * 60 * 1000;
 
 /** Signing links failed; `failure` says why in the person's words (the upload itself is fine). */
 export class LinkError extends Error {
