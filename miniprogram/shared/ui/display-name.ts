@@ -41,10 +41,11 @@ export function displayName(file: NamedFile, lang: Lang, now: number): string {
  */
 export function tileName(file: NamedFile, lang: Lang, now: number): string {
   if (!file.label || lang !== 'en') return displayName(file, lang, now);
-  const when = new Date(file.label.pickedAt);
-  if (dayStart(when) !== dayStart(new Date(now))) return displayName(file, lang, now);
-  const noun = file.kind === 'video' ? WORDS.en.video : file.kind === 'image' ? WORDS.en.photo : WORDS.en.file;
-  return `${noun} ${file.label.number} · ${two(when.getHours())}:${two(when.getMinutes())}`;
+  const t = uiMessages(lang);
+  if (dayLabel(file.label.pickedAt, now, t) !== t.today) return displayName(file, lang, now);
+  const words = NOUNS.en;
+  const noun = file.kind === 'video' ? words.video : file.kind === 'image' ? words.photo : words.file;
+  return `${noun} ${file.label.number} · ${clockTime(file.label.pickedAt)}`;
 }
 
 /**
