@@ -4,16 +4,12 @@
 // something the person can act on: 放弃 forgets it (it cannot be aborted by this caller),
 // and 继续上传 sends the file again under the current sign-in, as for an upload the signer
 // no longer knows. Real signer and dev bucket, the real services over the Node-backed wx.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createWechatPlatform } from '../../miniprogram/platform/wechat';
 import { appConfig } from '../../miniprogram/config';
 import { buildAppServices } from '../../miniprogram/shared/ui/index';
 import type { UploadItem, UploadEngineApi } from '../../miniprogram/shared/core/index';
 import { createNodeWx, installNodeWx, type NodeWx } from '../support/node-wx';
-import { startSigner, type RunningSigner } from '../support/signer';
+import { videoInParts } from '../support/video-in-parts';
 import { httpGet, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 
 jest.setTimeout(60_000);
@@ -23,21 +19,7 @@ const PART_BYTES = 5 * MIB;
 const FILE_BYTES = 5 * PART_BYTES + 777;
 const SAVED = 'multipart-upload:';
 
-let dir: string;
-let bigFile: string;
-let signer: RunningSigner;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multipart-other-user-'));
-  bigFile = path.join(dir, 'clip.mp4');
-  fs.writeFileSync(bigFile, randomBytes(FILE_BYTES));
-  signer = await startSigner({ UPLOAD_ALLOWED_TYPES: 'video/mp4', UPLOAD_MULTIPART_PART_BYTES: String(PART_BYTES) });
-});
-
-afterAll(async () => {
-  await signer.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const video = videoInParts('multipart-other-user-', { fileBytes: FILE_BYTES, partBytes: PART_BYTES });
 
 const isPartPut = (o: WechatMiniprogram.RequestOption) => o.method === 'PUT' && o.url.includes('partNumber=');
 
@@ -57,7 +39,7 @@ function cutNetwork(wx: NodeWx, cutAfter: number): void {
 
 function launch(wx: NodeWx): { engine: UploadEngineApi; close(): void } {
   const uninstall = installNodeWx(wx);
-  const services = buildAppServices(createWechatPlatform(), { config: { ...appConfig, signerUrl: signer.origin, concurrency: 2 } });
+  const services = buildAppServices(createWechatPlatform(), { config: { ...appConfig, signerUrl: video.signer.origin, concurrency: 2 } });
   return { engine: services.engine, close: uninstall };
 }
 
@@ -73,7 +55,7 @@ async function aliceLeavesAnUpload(wx: NodeWx, user: { name: string }): Promise<
   cutNetwork(wx, 2);
   const first = launch(wx);
   try {
-    await first.engine.add([{ path: bigFile, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' }]);
+    await first.engine.add([{ path: video.path, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' }]);
     const item = await settled(first.engine);
     expect(item.status).toBe('failed');
   } finally {
@@ -118,7 +100,7 @@ describe('a saved upload in parts from another sign-in', () => {
         expect([item.status, item.error?.reason]).toEqual(['done', undefined]);
         expect(item.key).toMatch(/^uploads\/[^/]+\//);
         const stored = await httpGet(item.objectUrl!);
-        expect([stored.status, sha256(stored.body)]).toEqual([200, sha256OfFile(bigFile)]);
+        expect([stored.status, sha256(stored.body)]).toEqual([200, sha256OfFile(video.path)]);
         expect([...wx.node.storage.keys()].filter((k) => k.startsWith(SAVED))).toEqual([]);
       } finally {
         second.close();

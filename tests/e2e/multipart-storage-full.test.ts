@@ -5,13 +5,11 @@
 // first upload is not left open on the store with nobody holding its token. Real signer and
 // dev bucket, the real engine and WeChat adapter over the Node-backed wx.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createWechatPlatform } from '../../miniprogram/platform/wechat';
 import { createUploadEngine, type UploadEngineApi } from '../../miniprogram/shared/core/index';
 import { createNodeWx, installNodeWx, type NodeWx } from '../support/node-wx';
-import { startSigner, type RunningSigner } from '../support/signer';
+import { videoInParts } from '../support/video-in-parts';
 import { httpGet, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 
 jest.setTimeout(60_000);
@@ -22,27 +20,13 @@ const FILE_BYTES = 6 * PART_BYTES + 5;
 const PART_COUNT = 7;
 const CONCURRENCY = 2;
 
-let dir: string;
-let bigFile: string;
-let signer: RunningSigner;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multipart-storage-full-'));
-  bigFile = path.join(dir, 'clip.mp4');
-  fs.writeFileSync(bigFile, randomBytes(FILE_BYTES));
-  signer = await startSigner({ UPLOAD_ALLOWED_TYPES: 'video/mp4', UPLOAD_MULTIPART_PART_BYTES: String(PART_BYTES) });
-});
-
-afterAll(async () => {
-  await signer.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const video = videoInParts('multipart-storage-full-', { fileBytes: FILE_BYTES, partBytes: PART_BYTES });
 
 /** Uploads in parts the dev bucket holds open (neither completed nor aborted), other than those of earlier tests. */
 let earlier = new Set<string>();
-const openUploads = () => fs.readdirSync(path.join(signer.dataDir, 'multipart')).filter((id) => !earlier.has(id));
+const openUploads = () => fs.readdirSync(path.join(video.signer.dataDir, 'multipart')).filter((id) => !earlier.has(id));
 beforeEach(() => {
-  earlier = new Set(fs.readdirSync(path.join(signer.dataDir, 'multipart')));
+  earlier = new Set(fs.readdirSync(path.join(video.signer.dataDir, 'multipart')));
 });
 const partOf = (url: string) => Number(/[?&]partNumber=(\d+)/.exec(url)?.[1]);
 
@@ -66,11 +50,11 @@ function phone(onStored: (stored: number) => void) {
 function launch(wx: NodeWx): { engine: UploadEngineApi; close(): void } {
   const uninstall = installNodeWx(wx);
   const platform = createWechatPlatform();
-  const engine = createUploadEngine({ signerUrl: signer.origin, transport: platform, storage: platform.storage, concurrency: CONCURRENCY, retry: { delays: [10] } });
+  const engine = createUploadEngine({ signerUrl: video.signer.origin, transport: platform, storage: platform.storage, concurrency: CONCURRENCY, retry: { delays: [10] } });
   return { engine, close: uninstall };
 }
 
-const file = () => ({ path: bigFile, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' as const });
+const file = () => ({ path: video.path, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' as const });
 
 describe('an upload in parts with the storage full', () => {
   it('继续 after 暂停 goes on from the stored parts, one upload on the store, every part sent about once', async () => {
@@ -87,7 +71,7 @@ describe('an upload in parts with the storage full', () => {
       await waitUntil(() => ['done', 'failed'].includes(engine!.items()[0].status), 'the file to settle', 30_000);
       const item = engine.items()[0];
       expect(item.status).toBe('done');
-      expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(bigFile));
+      expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(video.path));
       // At most the parts in flight at the pause are sent twice; the three stored are not.
       expect(sent.length).toBeLessThanOrEqual(PART_COUNT + CONCURRENCY);
       expect(openUploads()).toEqual([]);

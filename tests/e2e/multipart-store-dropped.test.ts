@@ -5,15 +5,11 @@
 // after which the app starts the file again once; from a part PUT it must mean the same,
 // not a failure the person has to retry by hand. Real signer and dev bucket, the real engine
 // and WeChat adapter over the Node-backed wx; the rule is played by the S3 SDK's abort.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { AbortMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { createWechatPlatform } from '../../miniprogram/platform/wechat';
 import { createUploadEngine, type UploadEngineApi } from '../../miniprogram/shared/core/index';
 import { createNodeWx, installNodeWx } from '../support/node-wx';
-import { startSigner, type RunningSigner } from '../support/signer';
+import { videoInParts } from '../support/video-in-parts';
 import { httpGet, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 
 jest.setTimeout(60_000);
@@ -22,28 +18,14 @@ const MIB = 1024 * 1024;
 const PART_BYTES = 5 * MIB;
 const FILE_BYTES = 5 * PART_BYTES + 3;
 
-let dir: string;
-let bigFile: string;
-let signer: RunningSigner;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multipart-dropped-'));
-  bigFile = path.join(dir, 'clip.mp4');
-  fs.writeFileSync(bigFile, randomBytes(FILE_BYTES));
-  signer = await startSigner({ UPLOAD_ALLOWED_TYPES: 'video/mp4', UPLOAD_MULTIPART_PART_BYTES: String(PART_BYTES) });
-});
-
-afterAll(async () => {
-  await signer.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const video = videoInParts('multipart-dropped-', { fileBytes: FILE_BYTES, partBytes: PART_BYTES });
 
 function lifecycleRule(): S3Client {
   return new S3Client({
-    region: signer.config.region,
-    endpoint: signer.origin,
+    region: video.signer.config.region,
+    endpoint: video.signer.origin,
     forcePathStyle: true,
-    credentials: { accessKeyId: signer.config.credentials.accessKeyId, secretAccessKey: signer.config.credentials.accessKeySecret },
+    credentials: { accessKeyId: video.signer.config.credentials.accessKeyId, secretAccessKey: video.signer.config.credentials.accessKeySecret },
   });
 }
 
@@ -76,13 +58,13 @@ it('starts the file again when a part PUT hears NoSuchUpload, and ends done with
   let engine: UploadEngineApi;
   try {
     const platform = createWechatPlatform();
-    engine = createUploadEngine({ signerUrl: signer.origin, transport: platform, storage: platform.storage, concurrency: 1, retry: { delays: [10] } });
-    await engine.add([{ path: bigFile, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' }]);
+    engine = createUploadEngine({ signerUrl: video.signer.origin, transport: platform, storage: platform.storage, concurrency: 1, retry: { delays: [10] } });
+    await engine.add([{ path: video.path, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' }]);
     await waitUntil(() => ['done', 'failed'].includes(engine.items()[0]?.status), 'the file to settle', 40_000);
     expect(refusals.some((body) => body.includes('NoSuchUpload'))).toBe(true);
     const item = engine.items()[0];
     expect([item.status, item.error?.code]).toEqual(['done', undefined]);
-    expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(bigFile));
+    expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(video.path));
   } finally {
     uninstall();
     wx.node.dispose();

@@ -5,13 +5,11 @@
 // token for an abort (routes/uploads.ts), and the app must give it. Real signer and dev
 // bucket on a pinned clock, the real engine and WeChat adapter over the Node-backed wx.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createWechatPlatform } from '../../miniprogram/platform/wechat';
 import { createUploadEngine, type UploadItem, type UploadEngineApi } from '../../miniprogram/shared/core/index';
 import { createNodeWx, installNodeWx } from '../support/node-wx';
-import { startSigner, type RunningSigner } from '../support/signer';
+import { videoInParts } from '../support/video-in-parts';
 import { httpGet, sha256, sha256OfFile, waitUntil } from '../support/fixtures';
 
 jest.setTimeout(60_000);
@@ -21,28 +19,11 @@ const PART_BYTES = 5 * MIB;
 const FILE_BYTES = 4 * PART_BYTES + 99;
 const TOKEN_TTL_SECONDS = 60;
 
-let dir: string;
-let bigFile: string;
-let signer: RunningSigner;
 let clock = new Date('2026-11-22T10:00:00.000Z');
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multipart-expiry-'));
-  bigFile = path.join(dir, 'clip.mp4');
-  fs.writeFileSync(bigFile, randomBytes(FILE_BYTES));
-  signer = await startSigner(
-    { UPLOAD_ALLOWED_TYPES: 'video/mp4', UPLOAD_MULTIPART_PART_BYTES: String(PART_BYTES), UPLOAD_MULTIPART_TTL_SECONDS: String(TOKEN_TTL_SECONDS) },
-    { now: () => clock },
-  );
-});
-
-afterAll(async () => {
-  await signer.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const video = videoInParts('multipart-expiry-', { fileBytes: FILE_BYTES, partBytes: PART_BYTES }, { UPLOAD_MULTIPART_TTL_SECONDS: String(TOKEN_TTL_SECONDS) }, { now: () => clock });
 
 /** Uploads in parts the dev bucket holds open (neither completed nor aborted). */
-const openUploads = () => fs.readdirSync(path.join(signer.dataDir, 'multipart'));
+const openUploads = () => fs.readdirSync(path.join(video.signer.dataDir, 'multipart'));
 
 async function settled(engine: UploadEngineApi): Promise<UploadItem> {
   await waitUntil(() => engine.items().length > 0 && engine.items().every((i) => ['done', 'failed', 'cancelled'].includes(i.status)), 'the file to settle', 40_000);
@@ -63,12 +44,12 @@ it('aborts the upload whose token ran out mid-way when it starts the file again'
   const uninstall = installNodeWx(wx);
   try {
     const platform = createWechatPlatform();
-    const engine = createUploadEngine({ signerUrl: signer.origin, transport: platform, storage: platform.storage, retry: { delays: [10] } });
-    await engine.add([{ path: bigFile, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' }]);
+    const engine = createUploadEngine({ signerUrl: video.signer.origin, transport: platform, storage: platform.storage, retry: { delays: [10] } });
+    await engine.add([{ path: video.path, size: FILE_BYTES, name: 'clip.mp4', type: 'video/mp4', kind: 'video' }]);
     const item = await settled(engine);
     expect(item.status).toBe('done');
     expect(completes).toBe(2);
-    expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(bigFile));
+    expect(sha256((await httpGet(item.objectUrl!)).body)).toBe(sha256OfFile(video.path));
     // The first upload, its four parts stored, was given up on the store, not left open.
     await waitUntil(() => openUploads().length === 0, 'the first upload to be aborted', 5_000).catch(() => undefined);
     expect(openUploads()).toEqual([]);
