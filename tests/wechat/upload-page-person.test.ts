@@ -2,42 +2,17 @@
 // wrong: the real page in miniprogram-simulate, the real engine and WeChat adapter,
 // over the step-by-step scripted `wx`. Every assertion reads the rendered tree.
 import { uiMessages } from '../../miniprogram/shared/ui/index';
-import { hasClass, openPage, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
-import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
+import { hasClass, openPage, tap, textOf, type OpenPage } from '../support/open-page';
+import { add, photo, SHEET, tiles, UPLOAD_PAGE } from '../support/upload-page-tiles';
+import { TEST_LIMITS, waitFor } from '../support/scripted-wx';
 
-const UPLOAD_PAGE = 'pages/upload/index';
 const zh = uiMessages('zh');
-const STATUSES = ['waiting', 'uploading', 'paused', 'done', 'failed', 'cancelled'] as const;
-/** The sheet the "+" tile opens on WeChat: camera, album, chats. */
-const SHEET = { camera: 0, album: 1, chat: 2 } as const;
-
-type Node = NonNullable<ReturnType<Rendered['querySelector']>>;
-
-function tiles(page: Rendered) {
-  return page
-    .querySelectorAll('.grid-cell')
-    .map((cell) => ({ cell, tile: cell.querySelector('.tile') }))
-    .filter((t): t is { cell: Node; tile: Node } => !!t.tile)
-    .map(({ cell, tile }) => ({
-      name: textOf(cell.querySelector('.name')),
-      overlay: textOf(cell.querySelector('.overlay-text')),
-      status: STATUSES.find((s) => hasClass(tile, `tile--${s}`)),
-    }));
-}
-
-const photo = (name: string, size = 1000) => ({ path: `http://tmp/${name}`, size });
 
 let session: OpenPage | undefined;
 afterEach(() => {
   session?.close();
   session = undefined;
 });
-
-function add(page: Rendered, wx: ScriptedWx, files: Array<{ path: string; size: number }>, choice: number = SHEET.album) {
-  wx.sheetAnswers.push(choice);
-  wx.picks.push({ files });
-  tap(page, '.add-tile');
-}
 
 describe('upload page, as a person picking photos', () => {
   it('photos whose first ticket request is cut with the app in the background wait for it, and go when it shows', async () => {

@@ -5,52 +5,20 @@ import exifr from 'exifr';
 import { failureMessage, rejectionMessage } from '../../miniprogram/shared/core/index';
 import { uiMessages } from '../../miniprogram/shared/ui/index';
 import { hasClass, openPage, SIGNER_URL, tap, textOf, type OpenPage, type Rendered } from '../support/open-page';
-import { TEST_LIMITS, USER_DATA_PATH, waitFor, type ScriptedWx } from '../support/scripted-wx';
+import { add, photo, SHEET, tiles, UPLOAD_PAGE } from '../support/upload-page-tiles';
+import { TEST_LIMITS, USER_DATA_PATH, waitFor } from '../support/scripted-wx';
 import { cameraJpeg } from '../support/camera-jpeg';
 
-const UPLOAD_PAGE = 'pages/upload/index';
 const zh = uiMessages('zh');
-const STATUSES = ['waiting', 'uploading', 'done', 'failed', 'cancelled'] as const;
-/** The sheet the "+" tile opens on WeChat: camera, album, chats. */
-const SHEET = { camera: 0, album: 1, chat: 2 } as const;
-
-type Node = NonNullable<ReturnType<Rendered['querySelector']>>;
-
-function tiles(page: Rendered) {
-  return page
-    .querySelectorAll('.grid-cell')
-    .map((cell) => ({ cell, tile: cell.querySelector('.tile') }))
-    .filter((t): t is { cell: Node; tile: Node } => !!t.tile)
-    .map(({ cell, tile }) => ({
-      cell,
-      tile,
-      name: textOf(cell.querySelector('.name')),
-      note: textOf(cell.querySelector('.note')),
-      overlay: textOf(cell.querySelector('.overlay-text')),
-      hint: textOf(cell.querySelector('.overlay-hint')),
-      done: !!cell.querySelector('.done-mark'),
-      status: STATUSES.find((s) => hasClass(tile, `tile--${s}`)),
-    }));
-}
-
 const tapTile = (page: Rendered, i: number) => tiles(page)[i].tile.dispatchEvent('tap');
 const holdTile = (page: Rendered, i: number) => tiles(page)[i].tile.dispatchEvent('longpress');
 const tapCorner = (page: Rendered, i: number) => tiles(page)[i].cell.querySelector('.corner')!.dispatchEvent('tap');
-
-const photo = (name: string, size = 1000) => ({ path: `http://tmp/${name}`, size });
 
 let session: OpenPage | undefined;
 afterEach(() => {
   session?.close();
   session = undefined;
 });
-
-/** The "+" tile, then the sheet's choice, then the picker answers with these files. */
-function add(page: Rendered, wx: ScriptedWx, files: Array<{ path: string; size: number }>, choice: number = SHEET.album) {
-  wx.sheetAnswers.push(choice);
-  wx.picks.push({ files });
-  tap(page, '.add-tile');
-}
 
 async function openWithPhotos(names: string[]) {
   session = await openPage(UPLOAD_PAGE);
