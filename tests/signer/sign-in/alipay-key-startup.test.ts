@@ -4,12 +4,11 @@
 // every login then answered 502 PlatformUnavailable "try again in a moment", the log saying
 // only "DECODER routines::unsupported". A key that cannot be used stops the start, naming
 // the variables, never quoting the key.
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSignerBundle } from '../../support/signer-bundle';
+import { buildSignerBundle, runUntilBanner } from '../../support/signer-bundle';
 
 jest.setTimeout(60_000);
 
@@ -22,17 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bundle], { cwd: workDir, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    if (/Limits per user|No rate limit/.test(stdout)) child.kill('SIGTERM');
-  });
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (env: Record<string, string>) => runUntilBanner(bundle, workDir, env);
 
 const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PKCS8_PEM = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

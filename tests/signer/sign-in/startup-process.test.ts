@@ -1,11 +1,10 @@
 // The startup policy as `npm start` meets it: the bundled signer as a real process.
 // A cloud bucket without sign-in stops with the variables that would let it start; the
 // dev bucket's banner says a dev login is on; beyond loopback the dev login is refused.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSignerBundle } from '../../support/signer-bundle';
+import { buildSignerBundle, runUntilBanner } from '../../support/signer-bundle';
 
 jest.setTimeout(60_000);
 
@@ -20,21 +19,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 /** Runs the signer until it exits, or until it prints its banner (then stops it). */
-function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bundle], {
-    cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', UPLOAD_DATA_DIR: path.join(workDir, 'data'), ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    // The banner is complete once its last line (the limits) is out.
-    if (/Limits per user|No rate limit/.test(stdout)) child.kill('SIGTERM');
-  });
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (env: Record<string, string>) => runUntilBanner(bundle, workDir, { UPLOAD_DATA_DIR: path.join(workDir, 'data'), ...env });
 
 const CLOUD = {
   UPLOAD_PROVIDER: 'oss',
