@@ -134,7 +134,8 @@ export function installScriptedWx(target: Record<string, any> = (globalThis as a
     holdTickets: false,
     heldTickets: [],
     hideApp: () => hideListeners.forEach((listener) => listener()),
-    showApp: () => showListeners.forEach((listener) => listener()),
+    // As WeChat calls wx.onAppShow's listeners: with the launch options (path, query, scene, referrerInfo).
+    showApp: () => showListeners.forEach((listener) => (listener as (options: object) => void)({ path: 'pages/upload/index', query: {}, scene: 1001, referrerInfo: {} })),
     restore: () => saved.forEach((value, name) => (target[name] = value)),
   };
   /** Sizes the pickers reported and compressImage made, by path, for getFileInfo. */
