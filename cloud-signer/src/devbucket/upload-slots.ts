@@ -5,8 +5,9 @@
 // hundred uploads share the disk, those chunks outlived two scavenges, moved to V8's
 // old generation and waited there for a full collection: a hundred parallel 12 MB
 // uploads peaked at ~190 MiB of ArrayBuffer memory, mostly dead chunks, and the C
-// allocator kept that peak as RSS. Copied on arrival they die young and go with the
-// next scavenge (the peak is ~60 MiB, the pool included, whatever the pool's size).
+// allocator kept that peak as RSS. Copied on arrival, a chunk is dead at once, and
+// its memory is given back then (free-now.ts: even a young dead chunk would wait for a
+// collection that its small size in V8's heap rarely triggers).
 // The pool bounds what waits in total; an upload that finds no free slot pauses its request.
 //
 // The pool is one SharedArrayBuffer, so the MD5 worker reads the same slots (it is

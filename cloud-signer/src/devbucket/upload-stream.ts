@@ -6,6 +6,7 @@
 // SLOTS_PER_UPLOAD slots, or the pool is empty, the source is paused until one comes back.
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { freeAfterThisTurn } from './free-now';
 import { md5For, type Md5Sink } from './md5';
 import { S3Error } from './s3-error';
 import type { ObjectStore } from './storage';
@@ -110,7 +111,7 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
     return true;
   };
 
-  /** Copies what fits into slots; true when all of `chunk` did. */
+  /** Copies what fits into slots; true when all of `chunk` did (its memory is then freed: free-now.ts says why). */
   const take = (chunk: Buffer): boolean => {
     let offset = 0;
     while (offset < chunk.length) {
@@ -123,6 +124,7 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
       offset += copied;
       if (filled === SLOT_BYTES) dispatch();
     }
+    freeAfterThisTurn(chunk);
     return true;
   };
 
