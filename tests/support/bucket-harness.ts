@@ -31,7 +31,7 @@ export interface RunningBucket {
 }
 
 export async function startBucket(
-  opts: { now?: Date; root?: string; credentials?: Credentials; privateReads?: boolean } = {},
+  opts: { now?: Date; root?: string; credentials?: Credentials; privateReads?: boolean; onError?: (error: unknown) => void } = {},
 ): Promise<RunningBucket> {
   const root = opts.root ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'devbucket-test-')));
   const dataDir = path.join(root, 'data');
@@ -43,6 +43,7 @@ export async function startBucket(
     credentials: opts.credentials ?? CREDENTIALS,
     privateReads: opts.privateReads,
     now: () => now,
+    onError: opts.onError,
   });
   await bucket.ready;
   const server = http.createServer((req, res) => {

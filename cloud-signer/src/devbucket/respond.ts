@@ -11,6 +11,16 @@ export const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export const newRequestId = () => randomBytes(8).toString('hex').toUpperCase();
 
+/**
+ * The client hung up on its request (node's "aborted", ECONNRESET, also when the body had
+ * all arrived and the answer was still being made): nobody is left to answer, and it is how
+ * phones behave (a network cut, the app sent to the background), not the bucket's fault to log.
+ */
+export function clientHungUp(req: IncomingMessage, error: unknown): boolean {
+  if (error instanceof S3Error) return false;
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' || (req.destroyed && !req.complete);
+}
+
 /** Browser uploads (an H5 page, the console) need CORS like a real bucket configured for POST. */
 export function corsHeaders(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');

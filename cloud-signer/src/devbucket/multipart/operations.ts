@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { MAX_PARTS, MAX_PART_BYTES, MIN_PART_BYTES } from '../../../../miniprogram/shared/contract/index';
 import { assertSafeKey } from '../object-key';
-import { answerAfterBody, corsHeaders, newRequestId, sendError, toS3Error } from '../respond';
+import { answerAfterBody, clientHungUp, corsHeaders, newRequestId, sendError, toS3Error } from '../respond';
 import { S3Error, invalidArgument } from '../s3-error';
 import type { BucketIdentity } from '../verify-post';
 import { completeResultXml, initiateResultXml, listPartsXml, parseCompleteBody } from './multipart-xml';
@@ -81,6 +81,10 @@ export async function handleMultipart(req: IncomingMessage, res: ServerResponse,
       throw new S3Error(405, 'MethodNotAllowed', `The specified method ${req.method ?? ''} is not allowed against this resource.`);
     }
   } catch (error) {
+    if (clientHungUp(req, error)) {
+      res.destroy();
+      return;
+    }
     const s3Error = toS3Error(error);
     if (s3Error.status >= 500 && !(error instanceof S3Error)) throw error;
     answerAfterBody(req, res, () => sendError(req, res, s3Error, requestId));
@@ -149,14 +153,8 @@ async function uploadPart(
     corsHeaders(res);
     res.writeHead(200, { ETag: etag, 'Content-Length': 0, 'x-amz-request-id': requestId }).end();
   } catch (error) {
+    // Nothing of a failed part is kept, the client hung up or not (handleMultipart tells which).
     await fs.rm(temp, { force: true });
-    // The client hung up mid-part (Node reports it as "aborted", ECONNRESET): nobody to
-    // answer, nothing was kept, and it is not the bucket's fault to log.
-    const clientGone = !req.complete && (req.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET');
-    if (clientGone && !(error instanceof S3Error)) {
-      res.destroy();
-      return;
-    }
     throw error;
   }
 }
