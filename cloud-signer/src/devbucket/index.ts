@@ -12,7 +12,7 @@ import { CONSOLE_CSP, renderConsole } from './console-page';
 import { startMd5Worker } from './md5';
 import { handlePostObject } from './post-object';
 import { handlePutObject } from './put-object';
-import { answerPreflight, clientHungUp, newRequestId, sendError, toS3Error } from './respond';
+import { answerPreflight, newRequestId, sendError, toS3Error } from './respond';
 import { carriesQueryAuth, verifyPresignedGet } from './presigned-query';
 import { signS3ObjectUrl } from '../../../miniprogram/shared/signing/index';
 import { HOST_NOT_ALLOWED_MESSAGE, hostNameOf } from '../host-gate';
@@ -107,10 +107,6 @@ export function createDevBucket(options: DevBucketOptions): DevBucket {
     onError: options.onError,
   });
   const failSafe = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
-    if (clientHungUp(req, error)) {
-      res.destroy();
-      return;
-    }
     options.onError?.(error);
     sendError(req, res, new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'), newRequestId());
   };

@@ -15,6 +15,7 @@ export const newRequestId = () => randomBytes(8).toString('hex').toUpperCase();
  * The client hung up on its request (node's "aborted", ECONNRESET, also when the body had
  * all arrived and the answer was still being made): nobody is left to answer, and it is how
  * phones behave (a network cut, the app sent to the background), not the bucket's fault to log.
+ * (POST and PUT Object see the same as IncompleteBody on the request's close.)
  */
 export function clientHungUp(req: IncomingMessage, error: unknown): boolean {
   if (error instanceof S3Error) return false;
