@@ -3,8 +3,8 @@
 // (cloud-signer/src/devbucket/free-now.ts says why). Two sides of that: the memory of a
 // busy dev bucket stays low while uploads run, with no collection forced; and freeing a
 // chunk early never costs a byte, whatever way the parser cut the body (a form's file
-// shares its socket reads with the boundaries around it), nor touches a buffer that
-// shares its memory with others.
+// shares its first and last socket reads with the boundaries around it), nor touches a
+// buffer that shares its memory with others.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -140,10 +140,19 @@ describe('freeAfterThisTurn', () => {
     expect(neighbour.toString()).toBe('another buffer in the same slab');
   });
 
-  test('takes the same memory twice without harm (two views of one socket read)', async () => {
+  test('leaves alone a view of part of a buffer, whose other bytes may still be read', async () => {
+    const read = Buffer.allocUnsafeSlow(32 * 1024).fill(9);
+    freeAfterThisTurn(read.subarray(0, 100));
+    freeAfterThisTurn(read.subarray(100));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(read.length).toBe(32 * 1024);
+    expect(read[31_000]).toBe(9);
+  });
+
+  test('takes the same chunk twice without harm', async () => {
     const chunk = Buffer.allocUnsafeSlow(32 * 1024);
-    freeAfterThisTurn(chunk.subarray(0, 100));
-    freeAfterThisTurn(chunk.subarray(100));
+    freeAfterThisTurn(chunk);
+    freeAfterThisTurn(chunk);
     await Promise.resolve();
     expect(chunk.buffer.byteLength).toBe(0);
   });

@@ -17,7 +17,7 @@ const channel = new MessageChannel();
 const sink = channel.port1;
 channel.port2.close();
 
-/** Memory to free once the code running now is done (a set: one buffer may come twice). */
+/** Memory to free once the code running now is done (a set: the same chunk may come twice). */
 let waiting = new Set<ArrayBuffer>();
 
 function freeWaiting(): void {
@@ -34,12 +34,15 @@ function freeWaiting(): void {
  * Frees the memory under `chunk` once the code running now is done (the parser that
  * handed it out may still be reading the rest of the same socket read until then). Only for a
  * chunk nothing else will read again: after this, every view of its memory is empty.
- * Small buffers (node's shared 8 KiB pool slabs and anything else that small) are left
- * to the GC, since their memory may be shared with other buffers.
+ * Only a chunk that is the whole of its memory, and larger than node's shared 8 KiB pool
+ * slabs: a view of part of a buffer (a form's file bytes between its boundaries, a small
+ * buffer cut from a slab) may share that memory with bytes still to be read, so it is left
+ * to the GC (a form's first and last chunk; the middle ones are whole socket reads).
  */
 export function freeAfterThisTurn(chunk: Buffer): void {
   const memory = chunk.buffer;
   if (!(memory instanceof ArrayBuffer) || memory.byteLength <= Buffer.poolSize) return;
+  if (chunk.byteOffset !== 0 || chunk.byteLength !== memory.byteLength) return;
   if (waiting.size === 0) queueMicrotask(freeWaiting);
   waiting.add(memory);
 }

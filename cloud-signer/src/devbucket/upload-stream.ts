@@ -49,6 +49,12 @@ export function startUpload(store: ObjectStore, maxBytes: number, contentLength:
   return { maxBytes, tempPath, out, md5: md5For(contentLength), size: 0, written: false, stop: () => undefined };
 }
 
+/** A chunk waiting for a slot, `from` bytes of it already copied. */
+interface WaitingChunk {
+  chunk: Buffer;
+  from: number;
+}
+
 export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (error: unknown) => void, written: () => void): void {
   const { out, md5 } = upload;
   const max = upload.maxBytes;
@@ -57,8 +63,8 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
   let filled = 0;
   /** Slots this upload holds: the one being filled and those with the disk or the hasher. */
   let held = 0;
-  /** Chunks (or their rest) that found no free slot; the source is paused meanwhile. */
-  const pending: Buffer[] = [];
+  /** Chunks that found no free slot, each with how much of it is already copied; the source is paused meanwhile. */
+  const pending: WaitingChunk[] = [];
   let cancelWait: (() => void) | undefined;
   let ended = false;
   let stopped = false;
@@ -111,12 +117,15 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
     return true;
   };
 
-  /** Copies what fits into slots; true when all of `chunk` did (its memory is then freed: free-now.ts says why). */
-  const take = (chunk: Buffer): boolean => {
-    let offset = 0;
+  /**
+   * Copies what fits of `chunk` from `from` into slots; true when all of it did (its memory
+   * is then freed: free-now.ts says why; the chunk itself waits, not a view of its rest, so it can be).
+   */
+  const take = (chunk: Buffer, from = 0): boolean => {
+    let offset = from;
     while (offset < chunk.length) {
       if (!haveSlot()) {
-        pending.push(offset === 0 ? chunk : chunk.subarray(offset));
+        pending.push({ chunk, from: offset });
         return false;
       }
       const copied = chunk.copy(slotBytes(current as Slot), filled, offset, offset + Math.min(chunk.length - offset, SLOT_BYTES - filled));
@@ -141,9 +150,10 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
   const proceed = () => {
     if (stopped) return;
     while (pending.length > 0) {
-      if (!take(pending.shift() as Buffer)) {
+      const next = pending.shift() as WaitingChunk;
+      if (!take(next.chunk, next.from)) {
         // take put the rest back at the end; it belongs at the front.
-        pending.unshift(pending.pop() as Buffer);
+        pending.unshift(pending.pop() as WaitingChunk);
         return;
       }
     }
@@ -188,7 +198,7 @@ export function streamToDisk(file: Readable, upload: StreamedUpload, fail: (erro
       return;
     }
     // Behind already (a chunk came while pausing): keep the order.
-    if (pending.length > 0) pending.push(chunk);
+    if (pending.length > 0) pending.push({ chunk, from: 0 });
     else if (take(chunk)) return flushWhenQuiet();
     file.pause();
   });
