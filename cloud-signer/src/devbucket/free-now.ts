@@ -13,6 +13,8 @@
 // with it. ~2 µs a chunk, batched.
 import { MessageChannel } from 'node:worker_threads';
 
+// Closed when the module loads, long before the first upload: a message posted before the
+// close has gone through would wait in the port until it has (and be freed only then).
 const channel = new MessageChannel();
 const sink = channel.port1;
 channel.port2.close();
