@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { TicketResponse } from '../../typings/ticket';
 import { freeAfterThisTurn } from '../../cloud-signer/src/devbucket/free-now';
-import { multipart, request, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
+import { formAroundFile, request, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
 import { startSigner } from '../support/signer';
 
 jest.setTimeout(120_000);
@@ -56,13 +56,8 @@ function send(url: string, method: string, headers: Record<string, string>, head
 /** A POST Object form around `file`: what comes before the file's bytes, and what after. */
 function formAround(file: { length: number }, type = 'image/png') {
   const ticket = ticketFor(running, { maxBytes: 16 * MiB, contentType: type });
-  const { body, contentType } = multipart([
-    ...Object.entries(ticket.fields).map(([name, value]) => ({ name, value })),
-    { name: 'file', filename: 'big.png', contentType: type, data: Buffer.from('@@FILE@@') },
-  ]);
-  const at = body.indexOf('@@FILE@@');
   expect(file.length).toBeGreaterThan(0);
-  return { ticket, contentType, head: body.subarray(0, at), tail: body.subarray(at + 8) };
+  return { ticket, ...formAroundFile(ticket.fields, { filename: 'big.png', contentType: type }) };
 }
 
 test('random bytes posted in odd-sized writes are stored exactly', async () => {

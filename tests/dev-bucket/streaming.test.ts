@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DRAIN_LIMIT_BYTES } from '../../cloud-signer/src/devbucket/respond';
-import { eventually, filesUnder, formFor, multipart, post, request, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
+import { eventually, filesUnder, formAroundFile, formFor, post, request, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
 
 let running: RunningBucket;
 
@@ -22,12 +22,8 @@ const MiB = 1024 * 1024;
 
 /** The form's head and tail around a file of `fileBytes` generated on the fly (never held in memory). */
 function streamedForm(fields: Record<string, string>, fileBytes: number) {
-  const { body, contentType } = multipart([
-    ...Object.entries(fields).map(([name, value]) => ({ name, value })),
-    { name: 'file', filename: 'big.bin', contentType: 'image/png', data: Buffer.from('@@FILE@@') },
-  ]);
-  const at = body.indexOf('@@FILE@@');
-  return { head: body.subarray(0, at), tail: body.subarray(at + 8), contentType, length: at + fileBytes + (body.length - at - 8) };
+  const { head, tail, contentType } = formAroundFile(fields, { filename: 'big.bin', contentType: 'image/png' });
+  return { head, tail, contentType, length: head.length + fileBytes + tail.length };
 }
 
 /** Sends a form whose file part is `fileBytes` of a repeated 1 MiB chunk, honouring backpressure. */

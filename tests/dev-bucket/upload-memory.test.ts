@@ -7,7 +7,7 @@ import http from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OFF_THREAD_MIN_BYTES } from '../../cloud-signer/src/devbucket/md5';
-import { multipart, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
+import { formAroundFile, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
 
 jest.setTimeout(120_000);
 
@@ -33,13 +33,7 @@ afterAll(async () => {
 /** Streams a form whose file is `bytes` of one repeated chunk, so the test itself holds almost nothing. */
 function upload(): Promise<number> {
   const ticket = ticketFor(running, { maxBytes: 16 * MiB });
-  const { body, contentType } = multipart([
-    ...Object.entries(ticket.fields).map(([name, value]) => ({ name, value })),
-    { name: 'file', filename: 'big.png', contentType: 'image/png', data: Buffer.from('@@FILE@@') },
-  ]);
-  const at = body.indexOf('@@FILE@@');
-  const head = body.subarray(0, at);
-  const tail = body.subarray(at + 8);
+  const { head, tail, contentType } = formAroundFile(ticket.fields, { filename: 'big.png', contentType: 'image/png' });
   const chunk = Buffer.alloc(MiB, 0x42);
   return new Promise((resolve, reject) => {
     const req = http.request(running.endpoint, {

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import { OFF_THREAD_MIN_BYTES } from '../../cloud-signer/src/devbucket/md5';
 import { POOL_SLOTS, SLOTS_PER_UPLOAD, slotsInUse } from '../../cloud-signer/src/devbucket/upload-slots';
-import { eventually, multipart, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
+import { eventually, formAroundFile, startBucket, ticketFor, type RunningBucket } from '../support/bucket-harness';
 
 jest.setTimeout(120_000);
 
@@ -34,13 +34,7 @@ const etagOf = (bytes: number) => {
 /** Sends `bytes` of a repeated chunk as the form's file; `cutAfter` drops the connection after that many. */
 function upload(bytes: number, opts: { maxBytes?: number; cutAfter?: number } = {}): Promise<{ status: number; etag?: string } | 'cut'> {
   const ticket = ticketFor(running, { maxBytes: opts.maxBytes ?? 16 * MiB });
-  const { body, contentType } = multipart([
-    ...Object.entries(ticket.fields).map(([name, value]) => ({ name, value })),
-    { name: 'file', filename: 'big.png', contentType: 'image/png', data: Buffer.from('@@FILE@@') },
-  ]);
-  const at = body.indexOf('@@FILE@@');
-  const head = body.subarray(0, at);
-  const tail = body.subarray(at + 8);
+  const { head, tail, contentType } = formAroundFile(ticket.fields, { filename: 'big.png', contentType: 'image/png' });
   return new Promise((resolve, reject) => {
     const req = http.request(running.endpoint, {
       method: 'POST',
@@ -94,11 +88,7 @@ test('clients that send a little and go quiet do not hold the pool: an upload be
   const quiet = await Promise.all(
     Array.from({ length: POOL_SLOTS + 8 }, async () => {
       const ticket = ticketFor(running, { maxBytes: 16 * MiB });
-      const { body, contentType } = multipart([
-        ...Object.entries(ticket.fields).map(([name, value]) => ({ name, value })),
-        { name: 'file', filename: 'slow.png', contentType: 'image/png', data: Buffer.from('@@FILE@@') },
-      ]);
-      const head = body.subarray(0, body.indexOf('@@FILE@@'));
+      const { head, contentType } = formAroundFile(ticket.fields, { filename: 'slow.png', contentType: 'image/png' });
       const req = http.request(running.endpoint, { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': String(head.length + 10 * MiB) } });
       req.on('error', () => undefined);
       req.write(head);

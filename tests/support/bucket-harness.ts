@@ -118,6 +118,20 @@ export function multipart(parts: Part[]): MultipartBody {
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * A form of `fields` whose file is streamed by the test: the bytes before the file's and after,
+ * so a test can send any number of file bytes between them without holding them.
+ */
+export function formAroundFile(fields: Record<string, string>, file: { filename: string; contentType: string }): { head: Buffer; tail: Buffer; contentType: string } {
+  const placeholder = '@@FILE@@';
+  const { body, contentType } = multipart([
+    ...Object.entries(fields).map(([name, value]) => ({ name, value })),
+    { name: 'file', filename: file.filename, contentType: file.contentType, data: Buffer.from(placeholder) },
+  ]);
+  const at = body.indexOf(placeholder);
+  return { head: body.subarray(0, at), tail: body.subarray(at + placeholder.length), contentType };
+}
+
 /** The ticket's fields, then the file: the form a mini program sends. */
 export function formFor(ticket: UploadTicket, data: Buffer, fields: Record<string, string> = ticket.fields): MultipartBody {
   return multipart([
