@@ -16,6 +16,12 @@ export interface CredentialSource {
    * expired ones: the signer's log scrubs them (no setting holds them). Static keys need not say.
    */
   keysInUse?(): readonly Credentials[];
+  /**
+   * Whether the credentials in hand at `now` are still valid long enough to sign with, i.e.
+   * `get(now)` would not need a successful fetch to answer. Sources without it (static keys)
+   * are always valid. Cheap and synchronous: GET /healthz asks it on every probe.
+   */
+  validAt?(now: Date): boolean;
 }
 
 export function staticCredentials(credentials: Credentials): CredentialSource {

@@ -162,7 +162,7 @@ export function createSignerServer(deps: SignerDeps): http.Server {
     [TICKETS_PATH, { allow: 'POST', methods: ['POST'], handler: ticketsRoute(ctx), admit: 'api' }],
     [OBJECT_URLS_PATH, { allow: 'POST', methods: ['POST'], handler: objectUrlsRoute(ctx), admit: 'api' }],
     [SESSIONS_PATH, { allow: 'POST', methods: ['POST'], handler: signIn, admit: 'login' }],
-    [HEALTH_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx, signInPlatforms(config.signIn)), admit: 'none' }],
+    [HEALTH_PATH, { allow: 'GET, HEAD', methods: ['GET', 'HEAD'], handler: healthzRoute(ctx, signInPlatforms(config.signIn), (line) => log(redact(line))), admit: 'none' }],
     [
       CREDENTIALS_PATH,
       {

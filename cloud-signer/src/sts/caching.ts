@@ -132,6 +132,8 @@ export function cachingCredentialSource(
 
   return {
     keysInUse: () => [current, previous].filter((keys): keys is TemporaryCredentials => keys !== undefined),
+    // The same bar get() uses for keys it may still serve without a fresh fetch.
+    validAt: (now: Date) => current !== undefined && remainingMs(current, now) >= MIN_REMAINING_MS,
     async get(now: Date): Promise<TemporaryCredentials> {
       if (current && remainingMs(current, now) > refreshMarginMs) {
         if (now.getTime() >= leadStartMs && !inFlight && now.getTime() >= noRetryBefore) {

@@ -12,6 +12,8 @@ export interface TemporaryCredentialSource {
   get(now: Date): Promise<TemporaryCredentials>;
   /** The keys handed out now and the set before (expired or not): what a log line must never quote. */
   keysInUse(): readonly TemporaryCredentials[];
+  /** Whether the keys in hand are still valid enough at `now` to sign with (see CredentialSource.validAt). */
+  validAt(now: Date): boolean;
 }
 
 /** Where the temporary credentials may write: put-object on `bucket/keyPrefix*`, nothing else. */
