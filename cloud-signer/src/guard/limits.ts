@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { ApiFailure } from '../api-error';
+import { ClosedSocketAwareConnector } from '../redis-connector';
 import type { GuardSettings } from './settings';
 
 const MINUTE_SECONDS = 60;
@@ -107,6 +108,8 @@ function firstConnection(client: Redis): { connected: Promise<void>; stopWaiting
 
 function redisClient(url: string, log: (line: string) => void): Redis {
   const client = new Redis(url, {
+    // Closing between reconnect attempts must not leave a 2 s timer holding the process (redis-connector.ts).
+    Connector: ClosedSocketAwareConnector,
     // Fail a command at once while disconnected instead of queueing it: the request is
     // answered 503 now, and ioredis keeps reconnecting in the background.
     enableOfflineQueue: false,
