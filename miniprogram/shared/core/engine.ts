@@ -17,7 +17,7 @@ import { CANCELLED, ItemStore, type Entry, type Run } from './items';
 import { decodeParts } from './multipart-state';
 import { PENDING_KEY_PREFIX, PendingUploads } from './pending-uploads';
 import type { UploadTask } from './ports';
-import { checkBatch } from './restrictions';
+import { checkBatch, checkFile } from './restrictions';
 import { batchProgress } from './progress';
 import { rejectionMessage } from './messages';
 import { effectiveType } from './mime';
@@ -452,6 +452,53 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     if (entry) batchLinks.settled(entry);
   });
 
+  /** Why a file the limits now refuse fails, in the words a refused pick gets. */
+  function refusal(file: PickedFile, current: UploadLimits): Problem | undefined {
+    const accepting = acceptance(current);
+    const reason = checkFile(file, accepting);
+    if (reason === 'tooLarge') return problem('tooLarge', { context: { maxBytes: accepting.maxBytes, fileSize: file.size } });
+    if (reason === 'typeNotAllowed') return problem('typeNotAllowed', { context: { fileType: effectiveType(file), allowedTypes: current.allowedTypes } });
+    if (reason === 'empty') return problem('file');
+    return undefined;
+  }
+
+  /**
+   * Plans files that were not checked against this launch's limits (a photo an earlier launch
+   * left unsent, a file added while the signer could not be reached) as add() plans a new
+   * pick: refused for good when the limits no longer take it, in parts when it is now above
+   * the single-request limit, else in one request.
+   */
+  function admit(entries: Entry[], current: UploadLimits): void {
+    const going: Entry[] = [];
+    for (const entry of entries) {
+      const refused = refusal(entry.item.file, current);
+      if (refused) {
+        fail(entry, refused);
+        continue;
+      }
+      if (bigEnoughForParts(entry.item.file.size)) store.planInParts(entry);
+      going.push(entry);
+    }
+    remember(going);
+    schedule(going);
+  }
+
+  /** `admit`, once the limits are in; without them the files fail with why (a retry asks again). */
+  function admitWhenLimitsKnown(entries: Entry[]): void {
+    if (limits) {
+      admit(entries, limits);
+      return;
+    }
+    const runs = entries.map((entry) => ({ entry, run: entry.run }));
+    const stillWanted = () => runs.filter(({ entry, run }) => isCurrent(entry, run)).map(({ entry }) => entry);
+    loadLimits().then(
+      (current) => admit(stillWanted(), current),
+      (error: unknown) => {
+        for (const entry of stillWanted()) fail(entry, signerProblem(error));
+      },
+    );
+  }
+
   function resumeEntries(entries: Entry[]): void {
     schedule(entries.filter((entry) => entry.item.status === 'paused' && store.requeue(entry)));
   }
@@ -465,6 +512,11 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (status === 'failed' && !(error && KEEPS_TICKET.includes(error.reason))) entry.held = undefined;
       return store.requeue(entry);
     });
+    if (!limits) {
+      // Added (or continued) while the signer could not be reached: never checked, never planned.
+      admitWhenLimitsKnown(again);
+      return;
+    }
     remember(again);
     schedule(again);
   }
@@ -563,12 +615,13 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     },
     continueSaved(id) {
       if (id.startsWith(PENDING_KEY_PREFIX)) {
-        // A photo of one request: sent again from its start (nothing of a half-sent POST is kept).
+        // A photo of one request: sent again from its start (nothing of a half-sent POST is kept),
+        // planned against this launch's limits, which may have changed since it was saved (in
+        // parts now, or refused), as soon as they are known: the list is shown before they are.
         const file = pendingUploads.byId(id);
         if (!file) return undefined;
         const entry = store.create(file);
-        remember([entry]);
-        schedule([entry]);
+        admitWhenLimitsKnown([entry]);
         return store.snapshot(entry);
       }
       const saved = multipartState.byId(id, now());

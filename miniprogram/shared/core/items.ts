@@ -98,6 +98,13 @@ export class ItemStore {
     return entry;
   }
 
+  /** Planned in parts after all (a file continued from an earlier launch, once this launch's limits are known). */
+  planInParts(entry: Entry): void {
+    if (entry.item.inParts === true) return;
+    entry.item.inParts = true;
+    this.events.emit('change', this.snapshot(entry));
+  }
+
   forget(id: string): void {
     this.entries.delete(id);
   }
