@@ -9,6 +9,9 @@
 //   13 timeout; 4 domain; 9 abort; `dataType: 'json'` on a non-JSON body fails 14.
 // - my.chooseImage: tempFilePaths/apFilePaths/tempFiles; cancel is error 11, a refused
 //   permission 2001. my.getStorageSync({key}) answers {data: null} for a missing key.
+// - my.chooseVideo: one video, as {tempFilePath, filePath, size (bytes), duration (s),
+//   width, height}; the same scripted picks, so cancel is error 11 and a refusal 2001.
+//   No my.getVideoInfo: older clients have none (node-my.ts adds one).
 // What happens next is scripted with device-script.ts; see node-my.ts for real I/O.
 import fs from 'node:fs';
 import {
@@ -171,6 +174,20 @@ export function createFakeMy(options: FakeMyOptions = {}): FakeMy {
         const files = script.slice(0, o.count ?? 1);
         const paths = files.map((f) => f.path);
         o.success?.({ tempFilePaths: paths, apFilePaths: paths, tempFiles: files.map((f) => ({ path: f.path, size: f.size })) });
+      });
+    },
+
+    chooseVideo(o: Options = {}) {
+      const source = Array.isArray(o.sourceType) ? o.sourceType.join(',') : String(o.sourceType ?? 'album,camera');
+      // One video per pick: the picker takes no count.
+      device.picks.push({ count: 1, source });
+      const script = pickScripts.next();
+      later(() => {
+        if (script === 'cancel') return o.fail?.({ error: 11, errorMessage: '用户取消操作' });
+        if (script === 'denied') return o.fail?.({ error: 2001, errorMessage: '在申请授权时用户拒绝授权' });
+        const [video] = script;
+        if (!video) return o.fail?.({ error: 11, errorMessage: '用户取消操作' });
+        o.success?.({ tempFilePath: video.path, filePath: video.path, size: video.size, duration: 12.5, width: 1280, height: 720 });
       });
     },
 

@@ -3,8 +3,10 @@
 // as a string as the IDE does, request is real HTTP that fails non-2xx answers with
 // error 19 carrying status/data/headers, chooseImage hands out temp copies of real
 // files under the paths a phone gives (`https://resource/apml<hex>.image`: "真机预览上以
-// .image 为后缀", my.chooseImage docs), and the file system and getImageInfo read the
-// bytes behind them. readFile follows FileSystemManager.readFile as Alipay documents it
+// .image 为后缀", my.chooseImage docs), chooseVideo likewise one video under
+// `https://resource/apml<hex>.video` (the form Alipay's video docs give a picked video's
+// path) with its size, duration, width and height, and the file system, getImageInfo and
+// getVideoInfo read the bytes behind them. readFile follows FileSystemManager.readFile as Alipay documents it
 // (https://opendocs.alipay.com/mini/api/0226oj): filePath and encoding, nothing else, so
 // a WeChat-style {position, length} is ignored and the whole file comes back, and the
 // manager has no open/read by descriptor (Alipay documents none). The rest (clipboard,
@@ -23,7 +25,9 @@ type Options = Record<string, any>;
 
 const UPLOAD_DEFAULT_TIMEOUT_MS = 60_000;
 const REQUEST_DEFAULT_TIMEOUT_MS = 30_000;
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif' };
+const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.mp4': 'video/mp4', '.mov': 'video/quicktime' };
+/** my.getVideoInfo's `type`: the container's short name. */
+const VIDEO_FORMAT: Record<string, string> = { '.mp4': 'mp4', '.mov': 'mov' };
 /** my.getImageInfo's `type`: the format's short name (the typings say number; the docs and phones give text). */
 const IMAGE_FORMAT: Record<string, string> = { '.png': 'png', '.jpg': 'jpg', '.jpeg': 'jpg', '.gif': 'gif' };
 
@@ -38,6 +42,8 @@ export interface NodeMyOptions extends FakeMyOptions {
   pickedPaths?: PickedPathStyle;
   /** my.getImageInfo fails as it does for a path suffix it does not support (error 22). */
   imageInfoFails?: boolean;
+  /** my.getVideoInfo fails (a client that cannot read a local path); the bytes must tell. */
+  videoInfoFails?: boolean;
   /** The authCode each my.getAuthCode hands out (default: fresh random; `dev:<name>` names a dev-login user). */
   authCode?: () => string;
 }
@@ -45,7 +51,7 @@ export interface NodeMyOptions extends FakeMyOptions {
 export interface NodeMy {
   my: Record<string, any>;
   device: DeviceFake;
-  /** Files the next chooseImage calls hand out (one list per call). */
+  /** Files the next chooseImage or chooseVideo calls hand out (one list per call; chooseVideo gives its first). */
   planPicks(...lists: string[][]): void;
   /** Every uploadFile call: its URL, the path the app passed and the outcome (status or error code). */
   readonly uploads: Array<{ url: string; fileType: string; filePath: string; outcome?: number | string }>;
@@ -159,6 +165,15 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
       const format = IMAGE_FORMAT[path.extname(file).toLowerCase()];
       if (!format || !fs.existsSync(file)) return o.fail?.({ error: 18, errorMessage: '获取图片信息失败' });
       o.success?.({ width: 64, height: 48, path: o.src, type: format, orientation: 'up' });
+    });
+  };
+
+  my.getVideoInfo = (o: Options) => {
+    const file = diskPath(o.src);
+    setImmediate(() => {
+      const format = VIDEO_FORMAT[path.extname(file).toLowerCase()];
+      if (options.videoInfoFails || !format || !fs.existsSync(file)) return o.fail?.({ error: 3, errorMessage: '获取视频信息失败' });
+      o.success?.({ type: format, duration: 12500, size: fs.statSync(file).size, width: 1280, height: 720, fps: 30, bitrate: 2000, orientation: 0 });
     });
   };
 
@@ -280,6 +295,21 @@ export function createNodeMy(options: NodeMyOptions = {}): NodeMy {
       });
       const paths = temp.map((t) => t.path);
       o.success?.({ tempFilePaths: paths, apFilePaths: paths, tempFiles: temp });
+    });
+  };
+
+  my.chooseVideo = (o: Options = {}) => {
+    const [file] = picks.length > 0 ? picks.shift()! : [];
+    setImmediate(() => {
+      if (!file) return o.fail?.({ error: 11, errorMessage: '用户取消操作' });
+      // Alipay's own copy, as for photos, under a path named for the kind (`.video`), not the format.
+      const id = `${(++copies).toString(16).padStart(4, '0')}${randomBytes(14).toString('hex')}`;
+      const copy = path.join(tempDir, `apml${id}${path.extname(file)}`);
+      fs.copyFileSync(file, copy);
+      const shown = (options.pickedPaths ?? 'device') === 'device' ? `https://resource/apml${id}.video` : copy;
+      onDisk.set(shown, copy);
+      picked.push({ path: shown, source: file });
+      o.success?.({ tempFilePath: shown, filePath: shown, size: fs.statSync(copy).size, duration: 12.5, width: 1280, height: 720 });
     });
   };
 
