@@ -1,13 +1,15 @@
-// The real type of photos my.chooseImage hands out without one. On a phone their
-// paths are `https://resource/apml<hex>.image` ("真机预览上以 .image 为后缀", the
-// chooseImage docs), so the extension names nothing and every photo would be refused
-// as application/octet-stream. Asked in order of cost: what the picker said, then
-// my.getImageInfo's `type`, then the file's first bytes read through the file system
-// manager (its readFile has no position/length on Alipay, so the whole file is read
-// once and only its start is looked at). Touches `my` only when called.
+// The real type of photos my.chooseImage and videos my.chooseVideo hand out without
+// one. On a phone their paths are `https://resource/apml<hex>.image` ("真机预览上以 .image
+// 为后缀", the chooseImage docs) and `https://resource/apml<hex>.video` (the form Alipay's
+// video docs give a picked video's apFilePath), so the extension names nothing and every
+// file would be refused as application/octet-stream. Asked in order of cost: what the
+// picker said, then my.getImageInfo's / my.getVideoInfo's `type`, then the file's first
+// bytes read through the file system manager (its readFile has no position/length on
+// Alipay, so the whole file is read once and only its start is looked at). Touches `my`
+// only when called.
 import type { PickedFile } from '../shared/miniprogram/shared/core/index';
 import { UNKNOWN_TYPE } from '../shared/miniprogram/shared/core/index';
-import { SNIFF_BYTES, imageTypeFromBytes, imageTypeFromFormat, renameForType } from '../shared/miniprogram/shared/adapter-kit/index';
+import { SNIFF_BYTES, imageTypeFromBytes, imageTypeFromFormat, renameForType, videoTypeFromBytes, videoTypeFromFormat } from '../shared/miniprogram/shared/adapter-kit/index';
 
 /** A picker entry as clients give it; newer ones may name the format. */
 export interface PickerEntry {
@@ -32,14 +34,14 @@ function imageInfoType(path: string): Promise<string | undefined> {
   });
 }
 
-function sniffedType(path: string): Promise<string | undefined> {
+function sniffedType(path: string, judge: (bytes: Uint8Array) => string | undefined = imageTypeFromBytes): Promise<string | undefined> {
   return new Promise((resolve) => {
     try {
       my.getFileSystemManager().readFile({
         filePath: path,
         success: ({ data }) => {
           const bytes = typeof data === 'string' ? undefined : new Uint8Array(data as ArrayBuffer, 0, Math.min(SNIFF_BYTES, (data as ArrayBuffer).byteLength));
-          resolve(bytes ? imageTypeFromBytes(bytes) : undefined);
+          resolve(bytes ? judge(bytes) : undefined);
         },
         fail: () => resolve(undefined),
       });
@@ -71,4 +73,34 @@ export async function withRealImageTypes(files: PickedFile[], entries: readonly 
     if (file.type !== UNKNOWN_TYPE || !type) return file;
     return { ...file, type, kind: 'image' as const, name: renameForType(file.name, type) };
   });
+}
+
+/** my.getVideoInfo's container name; undefined where the client has no such API or refuses the path. */
+function videoInfoType(path: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    try {
+      // Declared by the typings, but absent from older clients (and the IDE of some versions).
+      const getVideoInfo = (my as unknown as { getVideoInfo?: typeof my.getVideoInfo }).getVideoInfo;
+      if (typeof getVideoInfo !== 'function') return resolve(undefined);
+      getVideoInfo({
+        src: path,
+        success: (res) => resolve(videoTypeFromFormat((res as { type?: unknown }).type)),
+        fail: () => resolve(undefined),
+      });
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
+
+/**
+ * A picked video whose type its path could not give gets its real one (my.getVideoInfo,
+ * then its first bytes), and a name with that extension; it stays a video either way.
+ * A video nothing names keeps the unknown type: the page then says it cannot be sent.
+ */
+export async function withRealVideoType(file: PickedFile): Promise<PickedFile> {
+  if (file.type !== UNKNOWN_TYPE) return file;
+  const type = (await videoInfoType(file.path)) ?? (await sniffedType(file.path, videoTypeFromBytes));
+  if (!type) return file;
+  return { ...file, type, kind: 'video', name: renameForType(file.name, type) };
 }

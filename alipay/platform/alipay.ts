@@ -1,17 +1,24 @@
 // The Alipay platform: picker, clipboard, preview, toast, storage and language, plus
 // the transport from alipay-transport.ts. Nothing here runs at import time: the app
 // calls createAlipayPlatform() once it is running. Alipay has no chooseMedia and no
-// chat-file picker: photos come from my.chooseImage (album or camera).
+// chat-file picker: photos come from my.chooseImage, videos from my.chooseVideo (album
+// or camera each).
 import type { Lang, PickedFile } from '../shared/miniprogram/shared/core/index';
 import { PlatformError, type KeyValueStore, type PlatformErrorKind } from '../shared/miniprogram/shared/core/index';
 import type { AppPlatform } from '../shared/miniprogram/shared/core/index';
 import { appVisibility, toPickedFile } from '../shared/miniprogram/shared/adapter-kit/index';
 import { alipayErrorOf, createAlipayTransport, type AlipayError } from './alipay-transport';
-import { withRealImageTypes, type PickerEntry } from './alipay-picked-type';
+import { withRealImageTypes, withRealVideoType, type PickerEntry } from './alipay-picked-type';
 import { createAlipayPhotoTools } from './alipay-photo-tools';
 
 /** my.chooseImage hands out at most 9 photos per pick. */
 export const IMAGE_COUNT_MAX = 9;
+
+/**
+ * my.chooseVideo stops a recording at maxDuration (its default, 60 s, said here so the
+ * app does not depend on it); the same as WeChat's camera, where videos are allowed.
+ */
+export const CAMERA_VIDEO_MAX_SECONDS = 60;
 
 /** Alipay's documented picker failures. */
 export const ALIPAY_PICK_ERROR = {
@@ -74,6 +81,49 @@ async function pickedFiles(res: ChooseImageResult): Promise<PickedFile[]> {
   );
 }
 
+/**
+ * What my.chooseVideo's success gives (typings of @mini-types/my; the docs list the same):
+ * one video as `tempFilePath` (and `filePath`), its `size` in bytes, `duration` in
+ * seconds, `width` and `height`. No thumbnail: the tile shows the format's badge.
+ */
+interface ChooseVideoResult {
+  tempFilePath?: string;
+  filePath?: string;
+  size?: number;
+  duration?: number;
+  width?: number;
+  height?: number;
+}
+
+async function pickedVideo(res: ChooseVideoResult): Promise<PickedFile[]> {
+  const path = res.tempFilePath || res.filePath;
+  if (!path) return [];
+  const said = Number(res.size);
+  const size = Number.isFinite(said) && said > 0 ? said : await fileSize(path);
+  return [await withRealVideoType(toPickedFile({ path, size, kind: 'video' }))];
+}
+
+/**
+ * Runs one of Alipay's pickers: the person closing it (error 11, "用户取消操作") resolves
+ * [], quietly, as every platform's picker does here; any other failure is a PlatformError.
+ */
+function pick<R>(call: (success: (res: R) => void, fail: (err: unknown) => void) => void, files: (res: R) => Promise<PickedFile[]>): Promise<PickedFile[]> {
+  return new Promise<PickedFile[]>((resolve, reject) => {
+    try {
+      call(
+        (res) => files(res).then(resolve, reject),
+        (err) => {
+          const error = alipayErrorOf(err);
+          if (error.error === ALIPAY_PICK_ERROR.cancelled) resolve([]);
+          else reject(toPlatformError(err));
+        },
+      );
+    } catch (err) {
+      reject(toPlatformError(err));
+    }
+  });
+}
+
 function createStorage(): KeyValueStore {
   return {
     get<T>(key: string): T | undefined {
@@ -119,27 +169,36 @@ export function createAlipayPlatform(): AlipayPlatform {
     ...createAlipayPhotoTools(),
 
     chooseMedia({ count, source, mediaTypes = ['image'] }) {
-      // my.chooseImage gives photos only: asked for videos alone, there is nothing it can offer.
-      if (!mediaTypes.includes('image')) return Promise.resolve([]);
-      return new Promise<PickedFile[]>((resolve, reject) => {
-        try {
+      if (!mediaTypes.includes('image')) {
+        // Videos alone: my.chooseImage cannot offer them, my.chooseVideo can (one per pick).
+        if (!mediaTypes.includes('video')) return Promise.resolve([]);
+        return pick<ChooseVideoResult>(
+          (success, fail) =>
+            my.chooseVideo({
+              sourceType: [source],
+              ...(source === 'camera' ? { maxDuration: CAMERA_VIDEO_MAX_SECONDS } : {}),
+              // `compressed` stays Alipay's default (true; iOS always compresses): a video goes in one
+              // request within the signer's single-upload limit here, which a phone's raw recording passes in seconds.
+              success: (res) => success(res as ChooseVideoResult),
+              fail,
+            }),
+          pickedVideo,
+        );
+      }
+      // Photos (with videos allowed too, still photos: Alipay has no picker for both at once).
+      return pick<ChooseImageResult>(
+        (success, fail) =>
           my.chooseImage({
             count: clampCount(count, IMAGE_COUNT_MAX),
             sourceType: [source],
             // The app compresses itself (原图 off), so it knows both sizes.
             sizeType: ['original'],
             // The typings declare tempFiles as one object; the docs (and the phone) give an array.
-            success: (res) => pickedFiles(res as unknown as ChooseImageResult).then(resolve, reject),
-            fail: (err) => {
-              const error = alipayErrorOf(err);
-              if (error.error === ALIPAY_PICK_ERROR.cancelled) resolve([]);
-              else reject(toPlatformError(err));
-            },
-          });
-        } catch (err) {
-          reject(toPlatformError(err));
-        }
-      });
+            success: (res) => success(res as unknown as ChooseImageResult),
+            fail,
+          }),
+        pickedFiles,
+      );
     },
 
     loginCode() {
