@@ -1,5 +1,5 @@
 import { TransportError } from '../../miniprogram/shared/core/ports';
-import { flush, json, photo, s3Error } from '../support/fake-transport';
+import { flush, json, photo, s3Error, type FakeUpload } from '../support/fake-transport';
 import { setup } from '../support/engine-harness';
 
 const POLICY_EXPIRED = s3Error('AccessDenied', 'Invalid according to Policy: Policy expired.');
@@ -283,5 +283,71 @@ describe('engine: retries and fresh tickets', () => {
       await flush();
       expect(engine.items()[0]).toMatchObject({ status: 'failed', error: { reason: 'denied' } });
     });
+  });
+});
+
+describe('engine: a failed try waiting for the next one says why, and when', () => {
+  /** A sleep the test ends by hand, so the engine can be looked at while it waits. */
+  function heldSleeps() {
+    const waits: Array<{ ms: number; end: () => void }> = [];
+    const sleep = (ms: number) => new Promise<void>((resolve) => void waits.push({ ms, end: resolve }));
+    return { waits, sleep };
+  }
+
+  test('a dropped connection: the item keeps its last percent and says it retries in 1 s; the note goes when the next try starts', async () => {
+    const { waits, sleep } = heldSleeps();
+    const { engine, fake, clock } = setup({ sleep });
+    await engine.add([photo(1000, 'a.jpg')]);
+    const first = await fake.nextUpload();
+    first.progress(400, 1000);
+    first.fail('network');
+    await flush();
+    const [waiting] = engine.items();
+    expect(waiting).toMatchObject({ status: 'uploading', percent: 40, retrying: { reason: 'network', at: clock.now() + 1000 } });
+    expect(waits.map((w) => w.ms)).toEqual([1000]);
+
+    waits[0].end();
+    await fake.nextUpload();
+    const [again] = engine.items();
+    expect(again).toMatchObject({ status: 'uploading', attempts: 2 });
+    expect(again.retrying).toBeUndefined();
+  });
+
+  test.each([
+    ['a timeout', (u: FakeUpload) => u.fail('timeout'), 'timeout'],
+    ['a 5xx', (u: FakeUpload) => u.respond(503, s3Error('ServiceUnavailable', 'Please try again.')), 'server'],
+    ['a 429', (u: FakeUpload) => u.respond(429), 'busy'],
+  ] as const)('%s waits with its own reason', async (_what, failTry, reason) => {
+    const { waits, sleep } = heldSleeps();
+    const { engine, fake, clock } = setup({ sleep, retry: { delays: [3000] } });
+    await engine.add([photo(1000, 'a.jpg')]);
+    failTry(await fake.nextUpload());
+    await flush();
+    const [item] = engine.items();
+    expect(item.retrying).toEqual({ reason, at: clock.now() + 3000 });
+    expect(waits).toHaveLength(1);
+  });
+
+  test("a store's Retry-After longer than the policy's pause is the countdown's end", async () => {
+    const { sleep } = heldSleeps();
+    const { engine, fake, clock } = setup({ sleep });
+    await engine.add([photo(1000, 'a.jpg')]);
+    (await fake.nextUpload()).respond(503, '', { 'retry-after': '5' });
+    await flush();
+    const [item] = engine.items();
+    expect(item.retrying).toEqual({ reason: 'server', at: clock.now() + 5000 });
+  });
+
+  test('cancelled while it waits: no countdown is left behind', async () => {
+    const { sleep } = heldSleeps();
+    const { engine, fake } = setup({ sleep });
+    await engine.add([photo(1000, 'a.jpg')]);
+    (await fake.nextUpload()).fail('network');
+    await flush();
+    const [item] = engine.items();
+    expect(item.retrying).toBeDefined();
+    engine.cancel(item.id);
+    expect(engine.items()[0]).toMatchObject({ status: 'cancelled' });
+    expect(engine.items()[0].retrying).toBeUndefined();
   });
 });

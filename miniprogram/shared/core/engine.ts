@@ -33,6 +33,7 @@ import {
   classifyTransportError,
   nextStep,
   retryDelay,
+  retryReasonOf,
   retryPolicy,
   ticketIsStale,
   type AttemptOutcome,
@@ -373,6 +374,8 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
         continue;
       }
       entry.budget.retries += 1;
+      // Transient only (nextStep waits for nothing else): the page says why and counts down.
+      if (outcome.kind === 'transient') store.waitRetry(entry, { reason: retryReasonOf(outcome.problem), at: now() + step.delayMs });
       await run.race(sleep(step.delayMs));
     }
   }

@@ -3,7 +3,7 @@
 // never become done, a done item never changes) and emits `change` only when the
 // status or the integer percent moved, so pages calling setData are not flooded.
 import type { UploadTicket } from '../../../typings/ticket';
-import type { EngineEvents, LinkState, PickedFile, UploadFailure, UploadItem, UploadStatus } from './types';
+import type { EngineEvents, LinkState, PickedFile, RetryWait, UploadFailure, UploadItem, UploadStatus } from './types';
 import type { TransferProgress, UploadTask } from './ports';
 import type { HeldTicket, RetryBudget } from './retry';
 import { Emitter } from './emitter';
@@ -170,6 +170,14 @@ export class ItemStore {
     this.events.emit('change', this.snapshot(entry));
   }
 
+  /** A failed try waits `wait` before the next: the page says why and counts down to `wait.at`. */
+  waitRetry(entry: Entry, wait: RetryWait): void {
+    const item = entry.item;
+    if (item.status !== 'uploading' || !entry.run.active) return;
+    item.retrying = { ...wait };
+    this.events.emit('change', this.snapshot(entry));
+  }
+
   /** `signedLink`: a private bucket, whose link is signed afterwards (the ticket's objectUrl would answer 403). */
   done(entry: Entry, ticket: Pick<UploadTicket, 'key' | 'objectUrl'>, signedLink = false): boolean {
     return this.move(entry, 'done', (item) => {
@@ -214,6 +222,9 @@ export class ItemStore {
     if (!ALLOWED[item.status].includes(to)) return false;
     const before = { status: item.status, percent: item.percent };
     if (STOPS_RUN.includes(to)) entry.run.stop();
+    // Any move ends a retry's wait: the next try started, or the file stopped waiting.
+    const waited = item.retrying !== undefined;
+    delete item.retrying;
     apply(item);
     item.status = to;
     if (SETTLED.includes(to)) {
@@ -221,7 +232,7 @@ export class ItemStore {
       entry.task = undefined;
       delete item.slow;
     }
-    if (before.status !== item.status || before.percent !== item.percent) this.events.emit('change', this.snapshot(entry));
+    if (waited || before.status !== item.status || before.percent !== item.percent) this.events.emit('change', this.snapshot(entry));
     if (SETTLED.includes(to)) this.events.emit('settled', this.snapshot(entry));
     return true;
   }

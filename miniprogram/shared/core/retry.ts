@@ -3,6 +3,7 @@
 // pause, get a fresh ticket, or stop and say why.
 import type { UploadTicket } from '../../../typings/ticket';
 import type { HttpResponse, TransportError } from './ports';
+import type { RetryReason } from './types';
 import { problem, hostOf, type Problem } from './failure';
 import { isExpiryOrSkew, isSlowOrCutBody, parseStoreError, violatedCondition } from './store-errors';
 import { retryAfterMs } from './ticket-client';
@@ -93,6 +94,12 @@ export function classifyTransportError(error: TransportError, url: string): Atte
     default:
       return { kind: 'fatal', problem: problem('unknown', { code: error.message || undefined }) };
   }
+}
+
+/** How the page words a transient failure while it waits to try again: a 429 is "busy", other answers an error. */
+export function retryReasonOf(p: Problem): RetryReason {
+  if (p.reason === 'network' || p.reason === 'timeout') return p.reason;
+  return p.status === TOO_MANY_REQUESTS ? 'busy' : 'server';
 }
 
 /** What the previous tries of this file used up. */

@@ -37,6 +37,19 @@ export interface PickLabel {
  */
 export type UploadStatus = 'waiting' | 'uploading' | 'paused' | 'done' | 'failed' | 'cancelled';
 
+/**
+ * Why a failed try waits before the next one: the connection dropped, the try timed out
+ * (or sent nothing for too long), the store said it is busy (429), or it had an error (5xx).
+ */
+export type RetryReason = 'network' | 'timeout' | 'busy' | 'server';
+
+/** A failed try's pause before the engine tries again by itself. */
+export interface RetryWait {
+  reason: RetryReason;
+  /** Local ms clock: when the next try starts. */
+  at: number;
+}
+
 export type FailureReason =
   | 'network' // no connection / reset
   | 'timeout'
@@ -82,6 +95,11 @@ export interface UploadItem {
   attempts: number;
   /** Uploading, but no bytes have moved for a while: the page says it is waiting for the network. */
   slow?: true;
+  /**
+   * Uploading, between a failed try and the next: why, and when the next starts (the page
+   * counts down to it). Gone once the next try starts, or the file ends, pauses or is cancelled.
+   */
+  retrying?: RetryWait;
   /** Goes up in parts, so it can be paused and resumed (a single POST can only be cancelled). */
   inParts?: true;
   /** Paused: by the person (暂停), or by the app going to the background (resumed when it shows again). */
