@@ -1,5 +1,7 @@
 import { TransportError } from '../../miniprogram/shared/core/ports';
 import { flush, json, photo, s3Error, type FakeUpload } from '../support/fake-transport';
+import { cardView } from '../../miniprogram/shared/ui/upload-view';
+import { uiMessages } from '../../miniprogram/shared/ui/i18n';
 import { setup } from '../support/engine-harness';
 
 const POLICY_EXPIRED = s3Error('AccessDenied', 'Invalid according to Policy: Policy expired.');
@@ -293,6 +295,8 @@ describe('engine: a failed try waiting for the next one says why, and when', () 
     const sleep = (ms: number) => new Promise<void>((resolve) => void waits.push({ ms, end: resolve }));
     return { waits, sleep };
   }
+  const zh = uiMessages('zh');
+  const en = uiMessages('en');
 
   test('a dropped connection: the item keeps its last percent and says it retries in 1 s; the note goes when the next try starts', async () => {
     const { waits, sleep } = heldSleeps();
@@ -305,19 +309,25 @@ describe('engine: a failed try waiting for the next one says why, and when', () 
     const [waiting] = engine.items();
     expect(waiting).toMatchObject({ status: 'uploading', percent: 40, retrying: { reason: 'network', at: clock.now() + 1000 } });
     expect(waits.map((w) => w.ms)).toEqual([1000]);
+    // The tile, at the pinned clock: the reason and the seconds left, counted down as time passes.
+    const card = cardView(waiting, zh, clock.now());
+    expect([card.statusText, card.noteText, card.overlayText, card.overlayHint]).toEqual(['网络中断，1 秒后重试', '网络中断，1 秒后重试', '40%', '1 秒后重试']);
+    expect(card.label).toBe('a.jpg，网络中断，1 秒后重试');
+    expect(cardView(waiting, en, clock.now()).noteText).toBe('Connection lost — retrying in 1 s');
 
     waits[0].end();
     await fake.nextUpload();
     const [again] = engine.items();
     expect(again).toMatchObject({ status: 'uploading', attempts: 2 });
     expect(again.retrying).toBeUndefined();
+    expect(cardView(again, zh, clock.now()).noteText).toBe(cardView(again, zh, clock.now()).sizeText);
   });
 
   test.each([
-    ['a timeout', (u: FakeUpload) => u.fail('timeout'), 'timeout'],
-    ['a 5xx', (u: FakeUpload) => u.respond(503, s3Error('ServiceUnavailable', 'Please try again.')), 'server'],
-    ['a 429', (u: FakeUpload) => u.respond(429), 'busy'],
-  ] as const)('%s waits with its own reason', async (_what, failTry, reason) => {
+    ['a timeout', (u: FakeUpload) => u.fail('timeout'), 'timeout', '上传超时，3 秒后重试', 'Timed out — retrying in 3 s'],
+    ['a 5xx', (u: FakeUpload) => u.respond(503, s3Error('ServiceUnavailable', 'Please try again.')), 'server', '服务器暂时出错，3 秒后重试', 'Server error — retrying in 3 s'],
+    ['a 429', (u: FakeUpload) => u.respond(429), 'busy', '服务器繁忙，3 秒后重试', 'Server busy — retrying in 3 s'],
+  ] as const)('%s waits with its own reason', async (_what, failTry, reason, zhNote, enNote) => {
     const { waits, sleep } = heldSleeps();
     const { engine, fake, clock } = setup({ sleep, retry: { delays: [3000] } });
     await engine.add([photo(1000, 'a.jpg')]);
@@ -325,6 +335,11 @@ describe('engine: a failed try waiting for the next one says why, and when', () 
     await flush();
     const [item] = engine.items();
     expect(item.retrying).toEqual({ reason, at: clock.now() + 3000 });
+    expect(cardView(item, zh, clock.now()).noteText).toBe(zhNote);
+    expect(cardView(item, en, clock.now()).noteText).toBe(enNote);
+    expect(cardView(item, zh, clock.now() + 1000).noteText).toBe(zhNote.replace('3 秒', '2 秒'));
+    // A moment before the try, it still says 1 s: seconds are rounded up.
+    expect(cardView(item, zh, clock.now() + 2999).noteText).toBe(zhNote.replace('3 秒', '1 秒'));
     expect(waits).toHaveLength(1);
   });
 
@@ -336,6 +351,7 @@ describe('engine: a failed try waiting for the next one says why, and when', () 
     await flush();
     const [item] = engine.items();
     expect(item.retrying).toEqual({ reason: 'server', at: clock.now() + 5000 });
+    expect(cardView(item, zh, clock.now()).noteText).toBe('服务器暂时出错，5 秒后重试');
   });
 
   test('cancelled while it waits: no countdown is left behind', async () => {

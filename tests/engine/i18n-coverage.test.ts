@@ -29,6 +29,8 @@ function textsOf(name: keyof UiMessages, value: unknown): string[] {
         return [call(1, 4_100_000, 4_100_000, true), call(9, 4_100_000, 31_000_000, false)];
       case 'tileLabel':
         return [call('IMG_1.jpg', 'state')];
+      case 'retryNote':
+        return (['network', 'timeout', 'busy', 'server'] as const).flatMap((reason) => [call(reason, 1), call(reason, 8)]);
       case 'failedCount':
       case 'cancelledCount':
         return [call(1, true), call(9, false)];
@@ -126,4 +128,22 @@ test('counts say 张 / photos for photos only, and 个 / files once a video or a
 test("a tile's accessible label joins name and state the language's way", () => {
   expect(uiMessages('zh').tileLabel('照片 1 · 今天 10:03', '已上传')).toBe('照片 1 · 今天 10:03，已上传');
   expect(uiMessages('en').tileLabel('Photo 1 · Today 10:03', 'Uploaded')).toBe('Photo 1 · Today 10:03, Uploaded');
+});
+
+test("a retry's note names each reason in the words of the failures, and counts whole seconds", () => {
+  const zh = uiMessages('zh');
+  const en = uiMessages('en');
+  expect((['network', 'timeout', 'busy', 'server'] as const).map((reason) => zh.retryNote(reason, 3))).toEqual([
+    '网络中断，3 秒后重试',
+    '上传超时，3 秒后重试',
+    '服务器繁忙，3 秒后重试',
+    '服务器暂时出错，3 秒后重试',
+  ]);
+  expect((['network', 'timeout', 'busy', 'server'] as const).map((reason) => en.retryNote(reason, 3))).toEqual([
+    'Connection lost — retrying in 3 s',
+    'Timed out — retrying in 3 s',
+    'Server busy — retrying in 3 s',
+    'Server error — retrying in 3 s',
+  ]);
+  expect([zh.retryCountdown(8), en.retryCountdown(8)]).toEqual(['8 秒后重试', 'Retrying in 8 s']);
 });

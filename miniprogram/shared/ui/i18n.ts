@@ -17,7 +17,7 @@
 // Punctuation: whole sentences end with 。/ "."; labels, statuses and counts never do.
 // End users never read developer advice (addresses, computers, settings files): that goes
 // to the console for the developer (see the controllers' `devLog`).
-import type { Lang, UploadStatus } from '../core/index';
+import type { Lang, RetryReason, UploadStatus } from '../core/index';
 import type { UploadLimits } from '../../../typings/ticket';
 import { describeTypes, linkNotYoursMessage, spaceBeforeLatin } from '../core/index';
 import { formatBytes } from '../contract/index';
@@ -81,6 +81,10 @@ export interface UiMessages {
   preparing: string;
   /** An upload's status while no bytes have moved for a while (it is waited for, then retried). */
   waitingForNetwork: string;
+  /** A tile's note while a failed try waits to be tried again by itself: why, and in how many seconds (at least 1). */
+  retryNote: (reason: RetryReason, seconds: number) => string;
+  /** The same countdown alone, on the picture under the percent, where a narrow caption cuts the note. */
+  retryCountdown: (seconds: number) => string;
   cancel: string;
   retry: string;
   remove: string;
@@ -132,6 +136,10 @@ export interface UiMessages {
 const onlyImages = (l: UploadLimits) => l.allowedTypes.length > 0 && l.allowedTypes.every((t) => t.trim().toLowerCase().startsWith('image/'));
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** Why a try is retried, in the words of core/messages.ts's failures (上传超时, 服务器暂时出错). */
+const ZH_RETRY_REASONS: Record<RetryReason, string> = { network: '网络中断', timeout: '上传超时', busy: '服务器繁忙', server: '服务器暂时出错' };
+const EN_RETRY_REASONS: Record<RetryReason, string> = { network: 'Connection lost', timeout: 'Timed out', busy: 'Server busy', server: 'Server error' };
+
 const zh: UiMessages = {
   lang: 'zh',
   uploadTitle: '上传',
@@ -180,6 +188,8 @@ const zh: UiMessages = {
   locationRemoved: '已移除位置信息',
   preparing: '正在处理…',
   waitingForNetwork: '网络很慢，正在等待…',
+  retryNote: (reason, s) => `${ZH_RETRY_REASONS[reason]}，${s} 秒后重试`,
+  retryCountdown: (s) => `${s} 秒后重试`,
   cancel: '取消',
   retry: '重试',
   remove: '移除',
@@ -265,6 +275,8 @@ const en: UiMessages = {
   locationRemoved: 'Location removed',
   preparing: 'Preparing…',
   waitingForNetwork: 'Waiting for the network…',
+  retryNote: (reason, s) => `${EN_RETRY_REASONS[reason]} — retrying in ${s} s`,
+  retryCountdown: (s) => `Retrying in ${s} s`,
   cancel: 'Cancel',
   retry: 'Retry',
   remove: 'Remove',

@@ -11,7 +11,7 @@ import type { UploadLimits } from '../../../typings/ticket';
 import { PlatformError, signerProblem, toFailure } from '../core/index';
 import type { AppServices } from './app-services';
 import { createPickLabeller, displayName } from './display-name';
-import { cardView, diffCards, diffFields, summaryView, type CardView, type Patch, type SummaryView } from './upload-view';
+import { cardView, diffCards, diffFields, retrySeconds, summaryView, type CardView, type Patch, type SummaryView } from './upload-view';
 import { middleEllipsis } from './middle-ellipsis';
 import { pickerOptions, type PickerOptions } from './picker-options';
 import { preparedCopy, preparePhotos } from './photo-prep';
@@ -128,6 +128,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   let limits: UploadLimits | undefined;
   let pickers: PickerOptions | undefined;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let tickTimer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: Array<() => void> = [];
   let alive = true;
 
@@ -146,6 +147,25 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
     const showAdd = !limits || room() > 0;
     if (showAdd !== host.data.showAdd) patch.showAdd = showAdd;
     if (Object.keys(patch).length > 0) host.setData(patch);
+    tickCountdowns(items, at);
+  };
+
+  /**
+   * While a failed try waits to be tried again, its tile counts down (3 秒后重试, 2…): the
+   * engine says nothing during the wait, so the page renders again when the next whole
+   * second of the soonest countdown passes, and stops once none is waiting.
+   */
+  const tickCountdowns = (items: readonly UploadItem[], at: number) => {
+    if (tickTimer !== undefined) clearTimeout(tickTimer);
+    tickTimer = undefined;
+    const untilNext = items
+      .filter((item) => item.status === 'uploading' && item.retrying && retrySeconds(item.retrying.at, at) > 0)
+      .map((item) => ((item.retrying as { at: number }).at - at) % 1000 || 1000);
+    if (untilNext.length === 0) return;
+    tickTimer = setTimeout(() => {
+      tickTimer = undefined;
+      renderNow();
+    }, Math.min(...untilNext));
   };
 
   const scheduleRender = () => {
@@ -373,6 +393,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       alive = false;
       unsubscribe.forEach((off) => off());
       if (flushTimer !== undefined) clearTimeout(flushTimer);
+      if (tickTimer !== undefined) clearTimeout(tickTimer);
       // Nothing of this page left on the phone's disk: copies of files no longer sending go now
       // (a later 重试 would read the picked file's copy no more), the rest once they end; those
       // of saved uploads in parts stay for 继续上传 (discardUnlessSaved).

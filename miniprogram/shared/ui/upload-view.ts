@@ -84,7 +84,12 @@ function overlayText(status: UploadItem['status'], percentText: string, t: UiMes
   return status === 'done' ? '' : t.status[status];
 }
 
-/** `now`: the clock a temp-named photo's "今天 10:03" is worded against. */
+/** Whole seconds until a retry at `at` (rounded up: "1 秒" until it starts), 0 once it is due. */
+export function retrySeconds(at: number, now: number): number {
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** `now`: the clock a temp-named photo's "今天 10:03" is worded against, and a retry's countdown. */
 export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now()): CardView {
   const { file, status } = item;
   // A prepared photo keeps the picked file as its picture (thumbPath): the prepared copy is deleted once sent.
@@ -99,6 +104,10 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
   const name = displayName(file, t.lang, now);
   // Quiet for a while: say so rather than leave a frozen "上传中 99%" (it is retried if it stays quiet).
   const slow = status === 'uploading' && item.slow === true;
+  // A failed try waiting for the next: why, and a countdown to it (the page renders each second meanwhile).
+  const retryIn = status === 'uploading' && item.retrying ? retrySeconds(item.retrying.at, now) : 0;
+  const retryNote = item.retrying && retryIn > 0 ? t.retryNote(item.retrying.reason, retryIn) : '';
+  const stateText = retryNote || (slow ? t.waitingForNetwork : t.status[status]);
   // Only a file in parts keeps what it sent when stopped; a single request can only be cancelled.
   const canPause = item.inParts === true && (status === 'waiting' || status === 'uploading');
   const canResume = status === 'paused';
@@ -110,16 +119,16 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
     thumb,
     badge: fileBadge(file.name),
     status,
-    statusText: slow ? t.waitingForNetwork : t.status[status],
-    label: t.tileLabel(name, slow ? t.waitingForNetwork : t.status[status]),
+    statusText: stateText,
+    label: t.tileLabel(name, stateText),
     percent: item.percent,
     percentText: `${item.percent}%`,
     errorText,
     // A done photo whose private link failed is uploaded: its caption says the link is missing, never 上传失败.
-    noteText: linkFailed ? t.linkMissing : noteIsError ? t.status.failed : slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText,
+    noteText: linkFailed ? t.linkMissing : noteIsError ? t.status.failed : retryNote || (slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText),
     noteIsError,
     overlayText: overlayText(status, `${item.percent}%`, t),
-    overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : status === 'paused' ? t.tapToResume : '',
+    overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : status === 'paused' ? t.tapToResume : retryNote ? t.retryCountdown(retryIn) : '',
     locationRemoved,
     // A private bucket's link that could not be signed: the upload is done, the link retryable unless the signer refused it for good.
     objectUrl: done && item.objectUrl ? item.objectUrl : '',
