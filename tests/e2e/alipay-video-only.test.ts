@@ -60,12 +60,13 @@ it.each([
   await withPage(nodeMy, async (page, services) => {
     expect(page.data.limitsState).toBe('ready');
     nodeMy.planPicks([clip]);
-    nodeMy.planSheet(1); // the + tile's sheet: 拍照, 从相册选择
+    nodeMy.planSheet(1); // the + tile's sheet: 拍摄视频, 从相册选择视频
     await page.onAdd();
     const card = () => (page.data.items as CardView[])[0];
     await waitUntil(() => card()?.status === 'done', 'the video is uploaded');
 
-    expect(nodeMy.sheets).toHaveLength(1);
+    // The sheet promises what the pickers will open: videos, not photos.
+    expect(nodeMy.sheets).toEqual([['拍摄视频', '从相册选择视频']]);
     expect(nodeMy.picked.map((p) => p.path)).toEqual([expect.stringMatching(/^https:\/\/resource\/apml[0-9a-f]{32}\.video$/)]);
     expect(page.data.rejections).toEqual([]);
     expect(nodeMy.device.toasts).toEqual([]);

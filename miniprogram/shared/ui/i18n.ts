@@ -31,6 +31,9 @@ export interface UiMessages {
   add: string;
   takePhoto: string;
   chooseAlbum: string;
+  /** The same two pickers when the upload service takes only videos: they open for videos alone. */
+  recordVideo: string;
+  chooseAlbumVideo: string;
   chooseChatFiles: string;
   original: string;
   retryAll: string;
@@ -148,6 +151,8 @@ const zh: UiMessages = {
   add: '添加',
   takePhoto: '拍照',
   chooseAlbum: '从相册选择',
+  recordVideo: '拍摄视频',
+  chooseAlbumVideo: '从相册选择视频',
   chooseChatFiles: '从聊天选择文件',
   original: '原图',
   retryAll: '全部重试',
@@ -235,6 +240,8 @@ const en: UiMessages = {
   add: 'Add',
   takePhoto: 'Take photo',
   chooseAlbum: 'Choose from album',
+  recordVideo: 'Record video',
+  chooseAlbumVideo: 'Choose video from album',
   chooseChatFiles: 'Choose from chats',
   original: 'Original',
   retryAll: 'Retry all',

@@ -328,6 +328,12 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
   };
 
   const PICKER_LABEL: Record<Picker, string> = { camera: t.takePhoto, album: t.chooseAlbum, chat: t.chooseChatFiles };
+  /** A service that takes only videos: 拍照 would promise a photo the camera will not take. */
+  const VIDEO_PICKER_LABEL: Record<Picker, string> = { ...PICKER_LABEL, camera: t.recordVideo, album: t.chooseAlbumVideo };
+  const pickerLabel = (picker: Picker) => {
+    const onlyVideos = pickers !== undefined && pickers.mediaTypes.length === 1 && pickers.mediaTypes[0] === 'video';
+    return (onlyVideos ? VIDEO_PICKER_LABEL : PICKER_LABEL)[picker];
+  };
 
   const cardOf = (id: string) => host.data.items.find((card) => card.id === id);
 
@@ -416,7 +422,7 @@ export function createUploadController(host: PageHost<UploadPageData>, services:
       const list = availablePickers();
       if (list.length === 0) return;
       if (list.length === 1) return pickWith(list[0]);
-      const index = await platform.actionSheet(list.map((picker) => PICKER_LABEL[picker]));
+      const index = await platform.actionSheet(list.map(pickerLabel));
       if (index !== undefined && list[index]) return pickWith(list[index]);
     },
     addPhotos: () => pickWith('album'),
