@@ -94,13 +94,22 @@ function videoInfoType(path: string): Promise<string | undefined> {
 }
 
 /**
+ * Largest video whose bytes are read to tell its type. readFile has no position/length
+ * here, so telling means holding the whole video in the mini program's memory once; past
+ * this a phone may kill the mini program, which loses every upload on the page.
+ */
+export const MAX_SNIFFED_VIDEO_BYTES = 32 * 1024 * 1024;
+
+/**
  * A picked video whose type its path could not give gets its real one (my.getVideoInfo,
- * then its first bytes), and a name with that extension; it stays a video either way.
- * A video nothing names keeps the unknown type: the page then says it cannot be sent.
+ * then, up to MAX_SNIFFED_VIDEO_BYTES, its first bytes), and a name with that extension;
+ * it stays a video either way. A video nothing names keeps the unknown type: the page then
+ * says it cannot be sent, so nothing is lost silently.
  */
 export async function withRealVideoType(file: PickedFile): Promise<PickedFile> {
   if (file.type !== UNKNOWN_TYPE) return file;
-  const type = (await videoInfoType(file.path)) ?? (await sniffedType(file.path, videoTypeFromBytes));
+  const sniff = () => (file.size <= MAX_SNIFFED_VIDEO_BYTES ? sniffedType(file.path, videoTypeFromBytes) : Promise.resolve(undefined));
+  const type = (await videoInfoType(file.path)) ?? (await sniff());
   if (!type) return file;
   return { ...file, type, kind: 'video', name: renameForType(file.name, type) };
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createFakeMy } from '../support/fake-my';
 import { createAlipayPlatform, CAMERA_VIDEO_MAX_SECONDS } from '../../alipay/platform/alipay';
+import { MAX_SNIFFED_VIDEO_BYTES } from '../../alipay/platform/alipay-picked-type';
 import { PlatformError } from '../../miniprogram/shared/core/ports';
 
 const g = globalThis as Record<string, unknown>;
@@ -95,6 +96,20 @@ it("believes my.getVideoInfo's container name before reading any byte", async ()
   expect(asked).toEqual([clip.path]);
   expect(reads).toEqual([]);
   expect(file).toMatchObject({ type: 'video/quicktime', name: 'apml0f.mov' });
+});
+
+it('a video too large to hold in memory is never read whole to tell its type: it stays unknown, for the page to refuse aloud', async () => {
+  const { device, my, platform } = install();
+  const clip = video('apml1f.video', 'isom');
+  // Sparse: the size the picker reports, without writing 33 MB to disk.
+  fs.truncateSync(clip.path, MAX_SNIFFED_VIDEO_BYTES + 1);
+  const manager = my.getFileSystemManager();
+  const reads: string[] = [];
+  my.getFileSystemManager = () => ({ ...manager, readFile: (o: { filePath: string }) => (reads.push(o.filePath), manager.readFile(o)) });
+  device.scriptPick([{ path: clip.path, size: MAX_SNIFFED_VIDEO_BYTES + 1 }]);
+  const [file] = await platform.chooseMedia({ count: 1, source: 'album', mediaTypes: ['video'] });
+  expect(reads).toEqual([]);
+  expect(file).toMatchObject({ path: clip.path, type: 'application/octet-stream', name: 'apml1f.video' });
 });
 
 // Unchanged by the video picker (a guard, it passed before too).
