@@ -29,6 +29,8 @@ function textsOf(name: keyof UiMessages, value: unknown): string[] {
         return [call(1, 4_100_000, 4_100_000, true), call(9, 4_100_000, 31_000_000, false)];
       case 'tileLabel':
         return [call('IMG_1.jpg', 'state')];
+      case 'retryReason':
+        return (['network', 'timeout', 'busy', 'server'] as const).map((reason) => call(reason));
       case 'retryNote':
         return (['network', 'timeout', 'busy', 'server'] as const).flatMap((reason) => [call(reason, 1), call(reason, 8)]);
       case 'failedCount':
@@ -146,4 +148,5 @@ test("a retry's note names each reason in the words of the failures, and counts 
     'Server error — retrying in 3 s',
   ]);
   expect([zh.retryCountdown(8), en.retryCountdown(8)]).toEqual(['8 秒后重试', 'Retrying in 8 s']);
+  expect([zh.retryReason('busy'), en.retryReason('busy')]).toEqual(['服务器繁忙', 'Server busy']);
 });

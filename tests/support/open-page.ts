@@ -24,7 +24,7 @@ export interface OpenPage {
   close(): void;
 }
 
-export async function openPage(pagePath: string, options: { language?: string; concurrency?: number; now?: () => number; before?: (wx: ScriptedWx) => void } = {}): Promise<OpenPage> {
+export async function openPage(pagePath: string, options: { language?: string; concurrency?: number; now?: () => number; before?: (wx: ScriptedWx) => void; retryDelays?: number[] } = {}): Promise<OpenPage> {
   jest.resetModules();
   const wx = installScriptedWx();
   if (options.language) {
@@ -37,14 +37,16 @@ export async function openPage(pagePath: string, options: { language?: string; c
   const services = servicesModule.buildServices({
     config: { signerUrl: SIGNER_URL, concurrency: options.concurrency ?? 3, authToken: '' },
     now: options.now ?? (() => PAGE_NOW),
-    // No automatic retries: a failure shows at once and the retry button is the test's to tap.
+    // No automatic retries unless asked: a failure shows at once and the retry button is the test's to tap.
     createEngine: (platform, config) =>
       engineModule.createUploadEngine({
         signerUrl: config.signerUrl,
         transport: platform,
         lang: platform.language(),
         concurrency: config.concurrency,
-        retry: { delays: [] },
+        // A pinned clock is the engine's too, as the app's one clock is: a retry's countdown is its time against the page's.
+        ...(options.now ? { now: options.now } : {}),
+        retry: { delays: options.retryDelays ?? [] },
         // Uploads in parts are remembered where the app remembers them (for 继续上传).
         storage: platform.storage,
       }),

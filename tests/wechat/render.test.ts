@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HISTORY_STORAGE_KEY, type HistoryEntry } from '../../miniprogram/shared/core/history';
 import { uiMessages } from '../../miniprogram/shared/ui/i18n';
-import { openPage, tap, type OpenPage } from '../support/open-page';
+import { openPage, PAGE_NOW, tap, type OpenPage } from '../support/open-page';
 import { PHONE_HEIGHT_PX, PHONE_WIDTH_PX, toHtml, type RenderPlatform } from '../support/render-html';
 import { TEST_LIMITS, waitFor, type ScriptedWx } from '../support/scripted-wx';
 import { measureLayout, type Layout } from '../support/measure-layout';
@@ -88,6 +88,19 @@ async function mixed(language?: string, source = CHATS): Promise<OpenPage> {
   wx.uploads[2].progress(252_000, 720_000); // c: 35%
   wx.uploads[3].progress(576_000, 720_000); // the long one: 80%
   await waitFor(() => session.page.data.items[3]?.overlayText === '80%', '80% shows', STATE_WAIT_MS);
+  return session;
+}
+
+/** A photo whose connection dropped at 40 %, waiting a minute to be tried again, beside one still going. */
+async function retrying(language?: string): Promise<OpenPage> {
+  const session = await openPage(UPLOAD_PAGE, { concurrency: 2, language, retryDelays: [60_000], now: () => PAGE_NOW });
+  const { wx } = session;
+  addPhotos(session, ['IMG_0101.jpg', 'IMG_0102.jpg'].map(photo), CHATS);
+  await waitFor(() => wx.uploads.length === 2, 'two uploads start', STATE_WAIT_MS);
+  wx.uploads[0].progress(288_000, 720_000);
+  wx.uploads[0].fail('network');
+  wx.uploads[1].progress(504_000, 720_000);
+  await waitFor(() => /\D60\D/.test(session.page.data.items[0]?.label ?? ''), 'the countdown shows', STATE_WAIT_MS);
   return session;
 }
 
@@ -193,6 +206,8 @@ const STATES: Record<string, State> = {
   'upload-album-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => mixed('en_US', ALBUM) },
   // Alipay has no chat-file picker: its photos come from the album, so they carry human names.
   'upload-mixed-alipay': { pagePath: UPLOAD_PAGE, platform: 'alipay', open: () => mixed(undefined, ALBUM) },
+  'upload-retrying': { pagePath: UPLOAD_PAGE, open: () => retrying() },
+  'upload-retrying-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => retrying('en_US') },
   'upload-paused': { pagePath: UPLOAD_PAGE, open: () => paused() },
   'upload-paused-en': { pagePath: UPLOAD_PAGE, lang: 'en', open: () => paused('en_US') },
   'upload-resume-list': { pagePath: UPLOAD_PAGE, open: () => openPage(UPLOAD_PAGE, { before: (wx) => (withParts(wx), leftOver(wx)) }) },
@@ -389,6 +404,19 @@ describe('the pages as a person sees them (headless Chromium, 375 px)', () => {
     const english = layouts['upload-paused-en'];
     expectUsable(english);
     expect(english.tapTargets.filter((t) => t.name === 'action').map((t) => t.label.split('，')[0])).toEqual([en.resume, en.pause]);
+  });
+
+  it('upload, a dropped photo waiting to be tried again: its percent stays, the caption says why and when, in Chinese and English', () => {
+    for (const [name, t] of [['upload-retrying', zh], ['upload-retrying-en', en]] as const) {
+      const layout = layouts[name];
+      expectUsable(layout);
+      expect(layout.tiles.map((tile) => tile.status)).toEqual(['uploading', 'uploading']);
+      expect(layout.tiles[0].overlay).toBe('40%');
+      // The caption's width holds the reason; the countdown is on the picture (and the whole sentence in the label).
+      expect(layout.tiles[0].note).toBe(t.retryReason('network'));
+      expect(layout.tapTargets.find((target) => target.label.includes(t.retryNote('network', 60)))).toBeDefined();
+      expect(layout.tiles[1].overlay).toBe('70%');
+    }
   });
 
   it('upload, 继续上传 list: each unfinished upload with its size and how far, a gone file said plainly with only 放弃', () => {

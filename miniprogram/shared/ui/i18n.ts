@@ -88,6 +88,8 @@ export interface UiMessages {
   retryNote: (reason: RetryReason, seconds: number) => string;
   /** The same countdown alone, on the picture under the percent, where a narrow caption cuts the note. */
   retryCountdown: (seconds: number) => string;
+  /** Why, alone: the tile's caption, whose width fits no countdown (that is on the picture). */
+  retryReason: (reason: RetryReason) => string;
   cancel: string;
   retry: string;
   remove: string;
@@ -195,6 +197,7 @@ const zh: UiMessages = {
   waitingForNetwork: '网络很慢，正在等待…',
   retryNote: (reason, s) => `${ZH_RETRY_REASONS[reason]}，${s} 秒后重试`,
   retryCountdown: (s) => `${s} 秒后重试`,
+  retryReason: (reason) => ZH_RETRY_REASONS[reason],
   cancel: '取消',
   retry: '重试',
   remove: '移除',
@@ -284,6 +287,7 @@ const en: UiMessages = {
   waitingForNetwork: 'Waiting for the network…',
   retryNote: (reason, s) => `${EN_RETRY_REASONS[reason]} — retrying in ${s} s`,
   retryCountdown: (s) => `Retrying in ${s} s`,
+  retryReason: (reason) => EN_RETRY_REASONS[reason],
   cancel: 'Cancel',
   retry: 'Retry',
   remove: 'Remove',

@@ -125,7 +125,7 @@ export function cardView(item: UploadItem, t: UiMessages, now: number = Date.now
     percentText: `${item.percent}%`,
     errorText,
     // A done photo whose private link failed is uploaded: its caption says the link is missing, never 上传失败.
-    noteText: linkFailed ? t.linkMissing : noteIsError ? t.status.failed : retryNote || (slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText),
+    noteText: linkFailed ? t.linkMissing : noteIsError ? t.status.failed : retryNote && item.retrying ? t.retryReason(item.retrying.reason) : (slow ? t.waitingForNetwork : done && locationRemoved ? t.locationRemoved : sizeText),
     noteIsError,
     overlayText: overlayText(status, `${item.percent}%`, t),
     overlayHint: canRetry && (status === 'failed' || status === 'cancelled') ? t.tapToRetry : status === 'paused' ? t.tapToResume : retryNote ? t.retryCountdown(retryIn) : '',
