@@ -58,7 +58,7 @@ function accessLines(config: Config): string[] {
   ].filter(Boolean);
   lines.push(
     limits.length > 0
-      ? `  Limits per user (per IP without a session): ${limits.join(', ')}, counted ${guard.redisUrl ? 'in Redis' : 'in this process'}`
+      ? `  Limits per user (per IP without a session): ${limits.join(', ')}, counted ${guard.redisUrl ? (guard.redisCluster ? 'in a Redis Cluster' : 'in Redis') : 'in this process'}`
       : '  No rate limit or quota (UPLOAD_RATE_PER_MINUTE, UPLOAD_QUOTA_FILES_PER_DAY, UPLOAD_QUOTA_BYTES_PER_DAY)',
   );
   return lines;

@@ -1,8 +1,10 @@
 // Rate limit and daily quotas, counted by rate-limiter-flexible: in this process by
 // default, in Redis (ioredis) when UPLOAD_REDIS_URL is set, so every signer sharing the
 // Redis enforces one limit. Redis unreachable → 503 LimitsUnavailable: a limit we cannot
-// count is refused, never waived (no insurance limiter on purpose).
-import Redis from 'ioredis';
+// count is refused, never waived (no insurance limiter on purpose). With
+// UPLOAD_REDIS_CLUSTER=true the client is an ioredis Cluster, and every key one command or
+// script touches carries the caller as its hash tag, so it is one slot (no CROSSSLOT).
+import Redis, { Cluster } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { ApiFailure } from '../api-error';
@@ -14,6 +16,18 @@ const MINUTE_SECONDS = 60;
 const DAY_COUNTER_SECONDS = 2 * 24 * 3600;
 const KEY_PREFIX = 'mdu';
 
+/** Either client: one Redis, or a Redis Cluster (both run the same commands and scripts). */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * The daily counters' key after the limiter's prefix: `{<who>}:<UTC day>`, e.g.
+ * `mdu:files:{user:0123…}:2026-11-22`. The braces are a Redis Cluster hash tag: only
+ * `<who>` is hashed, so the files and bytes counters of one caller (and anything else a
+ * script of that caller touches) share a slot and one script may touch them all.
+ */
+export function dailyKey(who: string, now: Date): string {
+  return `{${who}}:${utcDay(now)}`;
+}
 export interface Limits {
   /** One API request by `who`; throws 429 RateLimited (with Retry-After) when over the minute's limit. */
   countRequest(who: string): Promise<void>;
@@ -59,7 +73,8 @@ const unavailable = () =>
  * the rest of the day. The keys and values are rate-limiter-flexible's own (a counter
  * made with its TTL in seconds; returnBatch rewards them through it). ARGV: points and
  * limit per key, then the TTL. Answers 0 when admitted, else the 1-based index of the
- * first counter the batch would take past its limit.
+ * first counter the batch would take past its limit. Its keys are one caller's
+ * (dailyKey): one hash tag, one slot, so a Redis Cluster runs it too.
  */
 const ADMIT_BATCH_SCRIPT = `
 local n = #KEYS
@@ -79,8 +94,8 @@ type AdmitBatchCommand = (numberOfKeys: number, ...keysThenArgs: (string | numbe
 export interface LimitsDeps {
   /** Where Redis connection trouble is reported (the URL, which may hold a password, never is). */
   log: (line: string) => void;
-  /** A Redis client to use instead of one made from settings.redisUrl (tests). */
-  redis?: Redis;
+  /** A Redis (or Redis Cluster) client to use instead of one made from settings.redisUrl (tests). */
+  redis?: RedisClient;
 }
 
 /** How long ioredis waits for a connection; also how long a just-started signer's counters wait for their first one. */
@@ -91,7 +106,7 @@ const REDIS_CONNECT_TIMEOUT_MS = 2000;
  * signer just started (a deploy, a restart under traffic) would answer its first requests 503,
  * each then waited out 5 s by the app, for the few milliseconds Redis takes to connect.
  */
-function firstConnection(client: Redis): { connected: Promise<void>; stopWaiting(): void } {
+function firstConnection(client: RedisClient): { connected: Promise<void>; stopWaiting(): void } {
   if (client.status === 'ready') return { connected: Promise.resolve(), stopWaiting: () => undefined };
   let done = () => undefined as void;
   const connected = new Promise<void>((resolve) => {
@@ -106,20 +121,48 @@ function firstConnection(client: Redis): { connected: Promise<void>; stopWaiting
   return { connected, stopWaiting: () => done() };
 }
 
-function redisClient(url: string, log: (line: string) => void): Redis {
-  const client = new Redis(url, {
-    // Closing between reconnect attempts must not leave a 2 s timer holding the process (redis-connector.ts).
-    Connector: ClosedSocketAwareConnector,
-    // Fail a command at once while disconnected instead of queueing it: the request is
-    // answered 503 now, and ioredis keeps reconnecting in the background.
+const reconnectDelay = (attempt: number) => Math.min(attempt * 200, 2000);
+
+/**
+ * A Redis Cluster reached through one of its nodes, the URL's host and port: the client
+ * asks it for the others (CLUSTER SLOTS). The URL's user, password and rediss:// (TLS) go
+ * to every node; a cluster has only database 0 (settings.ts refuses another).
+ */
+function clusterClient(url: string): Cluster {
+  const parsed = new URL(url);
+  const tls = parsed.protocol === 'rediss:';
+  return new Cluster([{ host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 6379) }], {
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    // A Redis that holds the connection open and stops answering (hung, paused, a dead peer
-    // behind a NAT) would hold every request with it: a command gets a second, then 503.
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    clusterRetryStrategy: reconnectDelay,
+    // TLS certificates name the host asked for: keep the cluster's own names, do not resolve them first.
+    ...(tls ? { dnsLookup: (address: string, done: (error: null, address: string) => void) => done(null, address) } : {}),
+    redisOptions: {
+      maxRetriesPerRequest: 1,
+      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(tls ? { tls: {} } : {}),
+    },
   });
+}
+
+function redisClient(url: string, cluster: boolean, log: (line: string) => void): RedisClient {
+  const client: RedisClient = cluster
+    ? clusterClient(url)
+    : new Redis(url, {
+        // Closing between reconnect attempts must not leave a 2 s timer holding the process (redis-connector.ts).
+        Connector: ClosedSocketAwareConnector,
+        // Fail a command at once while disconnected instead of queueing it: the request is
+        // answered 503 now, and ioredis keeps reconnecting in the background.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+        // A Redis that holds the connection open and stops answering (hung, paused, a dead peer
+        // behind a NAT) would hold every request with it: a command gets a second, then 503.
+        commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+        retryStrategy: reconnectDelay,
+      });
   let reported = false;
   client.on('error', (error: Error) => {
     if (reported) return;
@@ -134,7 +177,7 @@ function redisClient(url: string, log: (line: string) => void): Redis {
 }
 
 export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits {
-  const redis = settings.redisUrl !== undefined ? (deps.redis ?? redisClient(settings.redisUrl, deps.log)) : undefined;
+  const redis = settings.redisUrl !== undefined ? (deps.redis ?? redisClient(settings.redisUrl, settings.redisCluster === true, deps.log)) : undefined;
   const limiter = (name: string, points: number, duration: number): RateLimiterAbstract | undefined => {
     if (points <= 0) return undefined;
     const keyPrefix = `${KEY_PREFIX}:${name}`;
@@ -162,7 +205,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
   if (redis !== undefined && daily.length > 0) redis.defineCommand('mduAdmitBatch', { lua: ADMIT_BATCH_SCRIPT });
 
   /** The counter a batch would take past its limit (none counted then), or undefined once all are counted. */
-  const admitInRedis = async (client: Redis, key: string, fileCount: number, byteCount: number): Promise<'files' | 'bytes' | undefined> => {
+  const admitInRedis = async (client: RedisClient, key: string, fileCount: number, byteCount: number): Promise<'files' | 'bytes' | undefined> => {
     if (client.status !== 'ready') throw unavailable();
     const args: (string | number)[] = daily.map((entry) => entry.counter.getKey(key));
     for (const entry of daily) args.push(entry.name === 'files' ? fileCount : byteCount, entry.limit);
@@ -231,7 +274,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
 
     async admitBatch(who, fileCount, byteCount, now) {
       await connected();
-      const key = `${who}:${utcDay(now)}`;
+      const key = dailyKey(who, now);
       const refused = redis !== undefined ? await admitInRedis(redis, key, fileCount, byteCount) : await admitInProcess(key, fileCount, byteCount);
       if (refused === 'files') {
         throw new ApiFailure(
@@ -256,7 +299,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
     },
 
     async returnBatch(who, fileCount, byteCount, now) {
-      const key = `${who}:${utcDay(now)}`;
+      const key = dailyKey(who, now);
       if (files !== undefined) await giveBack(files, key, fileCount);
       if (bytes !== undefined) await giveBack(bytes, key, byteCount);
     },

@@ -12,6 +12,8 @@ export interface GuardSettings {
   bytesPerDay: number;
   /** Counters shared by every signer pointing here; undefined = this process only. */
   redisUrl?: string;
+  /** UPLOAD_REDIS_CLUSTER=true: redisUrl names one node of a Redis Cluster (ioredis Cluster). */
+  redisCluster?: boolean;
   /** Append-only file of one JSON line per ticket; undefined = stdout (main.ts). */
   auditLog?: string;
   /** The signer sits behind a proxy that appends the client address to X-Forwarded-For. */
@@ -43,7 +45,7 @@ export function quotasAgainstGrants(guard: Pick<GuardSettings, 'filesPerDay' | '
 const MAX_COUNT = 1_000_000_000;
 const MAX_BYTES_PER_DAY = 2 ** 50;
 
-function redisUrl(env: Env): string | undefined {
+function redisUrl(env: Env, cluster: boolean): string | undefined {
   const raw = read(env, 'UPLOAD_REDIS_URL');
   if (raw === undefined) return undefined;
   let url: URL;
@@ -56,18 +58,25 @@ function redisUrl(env: Env): string | undefined {
     // The URL may carry a password: name the scheme only.
     throw new ConfigError(`UPLOAD_REDIS_URL must start with redis:// or rediss:// (got "${url.protocol}//…").`);
   }
+  // A cluster has only database 0; the path is the one part of the URL that is no secret.
+  if (cluster && url.pathname !== '' && url.pathname !== '/' && url.pathname !== '/0') {
+    throw new ConfigError(`UPLOAD_REDIS_URL names database "${url.pathname.slice(1)}", but a Redis Cluster (UPLOAD_REDIS_CLUSTER=true) has only database 0.`);
+  }
   return raw;
 }
 
 export function loadGuardSettings(env: Env, provider: string): GuardSettings {
   const cloud = provider !== 'local';
   const auditLog = read(env, 'UPLOAD_AUDIT_LOG');
-  const redis = redisUrl(env);
+  const redisCluster = boolean(env, 'UPLOAD_REDIS_CLUSTER');
+  const redis = redisUrl(env, redisCluster);
+  if (redisCluster && redis === undefined) throw new ConfigError('UPLOAD_REDIS_CLUSTER=true needs UPLOAD_REDIS_URL: the URL of one node of the cluster.');
   return {
     ratePerMinute: integer(env, 'UPLOAD_RATE_PER_MINUTE', cloud ? CLOUD_LIMIT_DEFAULTS.ratePerMinute : 0, 0, MAX_COUNT, 'requests'),
     filesPerDay: integer(env, 'UPLOAD_QUOTA_FILES_PER_DAY', cloud ? CLOUD_LIMIT_DEFAULTS.filesPerDay : 0, 0, MAX_COUNT, 'files'),
     bytesPerDay: integer(env, 'UPLOAD_QUOTA_BYTES_PER_DAY', cloud ? CLOUD_LIMIT_DEFAULTS.bytesPerDay : 0, 0, MAX_BYTES_PER_DAY, 'bytes'),
     ...(redis ? { redisUrl: redis } : {}),
+    ...(redisCluster ? { redisCluster } : {}),
     ...(auditLog ? { auditLog } : {}),
     trustProxy: boolean(env, 'UPLOAD_TRUST_PROXY'),
   };

@@ -63,6 +63,8 @@ test.each([
   ['a short session secret', { UPLOAD_SESSION_SECRET: 'short' }, /UPLOAD_SESSION_SECRET must be at least 32/],
   ['Redis without a session secret', { UPLOAD_REDIS_URL: 'redis://127.0.0.1:6379' }, /set UPLOAD_SESSION_SECRET/],
   ['a Redis URL of another scheme, its password not repeated', { UPLOAD_REDIS_URL: 'http://user:hunter2@host', UPLOAD_SESSION_SECRET: 'x'.repeat(32) }, /redis:\/\/ or rediss:\/\//],
+  ['a Redis Cluster without its URL', { UPLOAD_REDIS_CLUSTER: 'true' }, /UPLOAD_REDIS_CLUSTER=true needs UPLOAD_REDIS_URL/],
+  ['a Redis Cluster URL naming another database, its password not repeated', { UPLOAD_REDIS_URL: 'redis://:hunter2@host:6379/2', UPLOAD_REDIS_CLUSTER: 'true', UPLOAD_SESSION_SECRET: 'x'.repeat(32) }, /has only database 0/],
   ['a negative quota', { UPLOAD_QUOTA_FILES_PER_DAY: '-1' }, /UPLOAD_QUOTA_FILES_PER_DAY must be a whole number/],
   ['a session lifetime under a minute', { UPLOAD_SESSION_TTL_SECONDS: '5' }, /UPLOAD_SESSION_TTL_SECONDS/],
 ])('%s stops the signer with a plain message', (_name, env, message) => {
