@@ -18,6 +18,12 @@ export interface TicketRequestFile {
   size: number;
   /** MIME type; optional when the extension says it. */
   type?: string;
+  /**
+   * The same on every request for this file (16–64 of A–Z a–z 0–9 - _): a request asked
+   * again after its answer was lost is then not counted twice against the daily quotas,
+   * and the file keeps the key the signer picked first. Optional.
+   */
+  idempotencyKey?: string;
 }
 
 export interface TicketRequest {
@@ -108,6 +114,8 @@ export type ApiErrorCode =
   | 'InvalidName'
   | 'UnknownType'
   | 'TypeNotAllowed'
+  | 'InvalidIdempotencyKey'
+  | 'IdempotencyKeyReused'
   | 'Unauthorized'
   | 'Forbidden'
   /** The dev bucket's signer was called by a Host it is not reachable by (DNS rebinding, a typo). */

@@ -13,6 +13,7 @@ import {
 } from './mime';
 import {
   formatBytes,
+  IDEMPOTENCY_KEY,
   MAX_FILE_NAME_LENGTH,
   MAX_FILES_PER_TICKET_REQUEST,
   NAME_CONTROL_CHARACTER,
@@ -30,6 +31,8 @@ export interface ValidFile {
   contentType: string;
   /** Canonical extension for the key, without the dot. */
   extension: string;
+  /** The app's key for this file, the same on every request for it (guard/limits.ts remembers it). */
+  idempotencyKey?: string;
 }
 
 const BAD = 400;
@@ -104,6 +107,19 @@ function resolveType(name: string, declared: string | undefined, index: number):
   );
 }
 
+function checkIdempotencyKey(value: unknown, index: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+    throw new ApiFailure(
+      BAD,
+      'InvalidIdempotencyKey',
+      `${fileLabel(index)}: idempotencyKey must be 16 to 64 letters, digits, "-" or "_" (one per file, the same on every request for it).`,
+      index,
+    );
+  }
+  return value;
+}
+
 /** Distinct content types remembered per pattern list; a batch of odd types just starts over. */
 const MAX_REMEMBERED_TYPES = 64;
 const allowedByPatterns = new WeakMap<readonly string[], Map<string, boolean>>();
@@ -151,7 +167,7 @@ export function validateTicketRequest(body: unknown, limits: TicketLimits): Vali
     if (typeof file !== 'object' || file === null || Array.isArray(file)) {
       throw new ApiFailure(BAD, 'InvalidFile', `${fileLabel(index)} must be an object such as {"name":"a.jpg","size":1234}.`, index);
     }
-    const { name, size, type } = file as { name?: unknown; size?: unknown; type?: unknown };
+    const { name, size, type, idempotencyKey } = file as { name?: unknown; size?: unknown; type?: unknown; idempotencyKey?: unknown };
     const checkedName = checkName(name, index);
     const checkedSize = checkSize(size, index, limits.maxBytes);
     const resolved = resolveType(checkedName, checkType(type, index), index);
@@ -163,7 +179,23 @@ export function validateTicketRequest(body: unknown, limits: TicketLimits): Vali
         index,
       );
     }
-    valid[index] = { size: checkedSize, contentType: resolved.contentType, extension: resolved.extension };
+    const checkedKey = checkIdempotencyKey(idempotencyKey, index);
+    if (checkedKey !== undefined) {
+      for (let before = 0; before < index; before++) {
+        if (valid[before].idempotencyKey === checkedKey) {
+          throw new ApiFailure(
+            BAD,
+            'InvalidIdempotencyKey',
+            `${fileLabel(index)} has the same idempotencyKey as ${fileLabel(before)}; each file needs its own.`,
+            index,
+          );
+        }
+      }
+    }
+    valid[index] =
+      checkedKey === undefined
+        ? { size: checkedSize, contentType: resolved.contentType, extension: resolved.extension }
+        : { size: checkedSize, contentType: resolved.contentType, extension: resolved.extension, idempotencyKey: checkedKey };
   }
   return valid;
 }

@@ -11,7 +11,7 @@ import { sessionTokens, type SessionTokens } from '../sign-in/session-tokens';
 import { auditLog, fileAuditLog, type AuditLog } from './audit';
 import { callerIdentifier, type Caller } from './caller';
 import { clientIpResolver, limitKeyOf } from './client-ip';
-import { createLimits, type Limits, type LimitsDeps } from './limits';
+import { createLimits, type BatchFile, type Limits, type LimitsDeps, type Remember } from './limits';
 
 export type { Caller } from './caller';
 
@@ -24,8 +24,14 @@ export interface Guard {
   admitRequest(req: IncomingMessage, now: Date): Caller | Promise<Caller>;
   /** The caller of POST /api/sessions, counted per client IP. */
   admitLogin(req: IncomingMessage): Promise<Caller>;
-  /** Undefined when no daily quota is set. All of the batch or none of it (429). */
-  admitBatch?: (caller: Caller, files: readonly { size: number }[], now: Date) => Promise<void>;
+  /**
+   * Undefined when no daily quota is set. All of the batch or none of it (429). With
+   * `remember` (the ticket route), a file whose idempotencyKey this caller sent within
+   * `remember.seconds` is not counted again, and the answer gives, per file, the object key
+   * to ticket: the one picked the first time, or `remember.keys[i]` for a new file
+   * (undefined when no file was remembered: use remember.keys).
+   */
+  admitBatch?: (caller: Caller, files: readonly BatchFile[], now: Date, remember?: Remember) => Promise<readonly string[] | undefined>;
   /** Set with admitBatch: gives its count back when the batch it admitted could not be issued. */
   returnBatch?: (caller: Caller, files: readonly { size: number }[], now: Date) => Promise<void>;
   /**
@@ -75,7 +81,7 @@ export function createGuard(config: Config, deps: GuardDeps = {}): Guard {
     return bytes;
   };
   const admitBatch = limits.batchesCounted
-    ? (caller: Caller, files: readonly { size: number }[], now: Date) => limits.admitBatch(caller.countAs, files.length, bytesOf(files), now)
+    ? (caller: Caller, files: readonly BatchFile[], now: Date, remember?: Remember) => limits.admitBatch(caller.countAs, files, now, remember)
     : undefined;
   const returnBatch = limits.batchesCounted
     ? (caller: Caller, files: readonly { size: number }[], now: Date) => limits.returnBatch(caller.countAs, files.length, bytesOf(files), now)

@@ -31,14 +31,36 @@ export function dailyKey(who: string, now: Date): string {
 export interface Limits {
   /** One API request by `who`; throws 429 RateLimited (with Retry-After) when over the minute's limit. */
   countRequest(who: string): Promise<void>;
-  /** A batch of `files` declaring `bytes` in total, on the UTC day of `now`: all admitted, or none (429). */
-  admitBatch(who: string, files: number, bytes: number, now: Date): Promise<void>;
+  /**
+   * A batch of `files` on the UTC day of `now`: all admitted, or none (429). With `remember`,
+   * a file with an idempotencyKey that `who` sent within `remember.seconds` (its answer lost,
+   * asked again) is not counted again: the answer then holds, per file, the object key picked
+   * for it the first time (a new file: its own `remember.keys[i]`); undefined when no file was
+   * remembered. The same key for another size or type is 409 IdempotencyKeyReused.
+   */
+  admitBatch(who: string, files: readonly BatchFile[], now: Date, remember?: Remember): Promise<readonly string[] | undefined>;
   /** Gives back what admitBatch counted, when what it admitted could not be issued after all. */
   returnBatch(who: string, files: number, bytes: number, now: Date): Promise<void>;
   readonly requestsCounted: boolean;
   readonly batchesCounted: boolean;
   close(): Promise<void>;
 }
+
+export interface BatchFile {
+  size: number;
+  contentType: string;
+  idempotencyKey?: string;
+}
+
+export interface Remember {
+  /** The object key picked for each file of the batch, remembered for the new ones. */
+  keys: readonly string[];
+  /** How long a file is remembered: the ticket lifetime. */
+  seconds: number;
+}
+
+/** Files remembered in this process at most (memory bounded); past it the oldest are forgotten first. */
+const MAX_REMEMBERED_FILES = 100_000;
 
 const DAY_MS = 24 * 3600 * 1000;
 let lastDayNumber = NaN;
@@ -70,26 +92,90 @@ const unavailable = () =>
  * checked, then all are counted, or none is. Counting first and giving back when over
  * (consume, then reward) held a refused batch's points for a round trip or two, and a
  * batch of the same person that fitted, counted meanwhile at any signer, was refused for
- * the rest of the day. The keys and values are rate-limiter-flexible's own (a counter
- * made with its TTL in seconds; returnBatch rewards them through it). ARGV: points and
- * limit per key, then the TTL. Answers 0 when admitted, else the 1-based index of the
- * first counter the batch would take past its limit. Its keys are one caller's
- * (dailyKey): one hash tag, one slot, so a Redis Cluster runs it too.
+ * the rest of the day. The counters' keys and values are rate-limiter-flexible's own (a
+ * counter made with its TTL in seconds; returnBatch rewards them through it).
+ *
+ * A file with an idempotency key that is already remembered (`mdu:retry:{<who>}:<key>`,
+ * holding "<until, ms> <size> <type> <object key>", until by the signer's clock, which
+ * also sets the day) is not counted: the same step reads it, so a retry
+ * racing its first request at another signer is counted once. The keys of new files are
+ * remembered only when the batch is admitted.
+ *
+ * KEYS: the n counters, then the remembered-file keys. ARGV: n, the counters' TTL, the
+ * remembering TTL, now and until (ms), then per counter its kind ("files" or "bytes") and limit, then per file
+ * the 1-based index of its remembered-file key among KEYS after the counters (0: none), its
+ * size, its fingerprint ("<size> <type> ") and its object key. Answers {0, per file the
+ * object key remembered for it or ""} when admitted, {i} when counter i would pass its
+ * limit, {-j} when file j's key is remembered for another size or type. Every key is one
+ * caller's (dailyKey, retryKey): one hash tag, one slot, so a Redis Cluster runs it too.
  */
 const ADMIT_BATCH_SCRIPT = `
-local n = #KEYS
-for i = 1, n do
-  local current = tonumber(redis.call('get', KEYS[i]) or '0')
-  if current + tonumber(ARGV[2 * i - 1]) > tonumber(ARGV[2 * i]) then return i end
+local n = tonumber(ARGV[1])
+local now = tonumber(ARGV[4])
+local base = 5 + 2 * n
+local f = (#ARGV - base) / 4
+local points = {}
+for i = 1, n do points[i] = 0 end
+local prior = {}
+for j = 1, f do
+  local at = base + 4 * (j - 1)
+  local slot = tonumber(ARGV[at + 1])
+  local found = false
+  if slot > 0 then found = redis.call('get', KEYS[n + slot]) end
+  if found then
+    local space = string.find(found, ' ', 1, true)
+    if space == nil or tonumber(string.sub(found, 1, space - 1)) <= now then found = false else found = string.sub(found, space + 1) end
+  end
+  if found then
+    local fingerprint = ARGV[at + 3]
+    if string.sub(found, 1, #fingerprint) ~= fingerprint then return {-j} end
+    prior[j] = string.sub(found, #fingerprint + 1)
+  else
+    prior[j] = ''
+    for i = 1, n do
+      if ARGV[4 + 2 * i] == 'files' then points[i] = points[i] + 1 else points[i] = points[i] + tonumber(ARGV[at + 2]) end
+    end
+  end
 end
 for i = 1, n do
-  redis.call('set', KEYS[i], 0, 'EX', ARGV[2 * n + 1], 'NX')
-  redis.call('incrby', KEYS[i], ARGV[2 * i - 1])
-  if redis.call('ttl', KEYS[i]) == -1 then redis.call('expire', KEYS[i], ARGV[2 * n + 1]) end
+  if points[i] > 0 then
+    local current = tonumber(redis.call('get', KEYS[i]) or '0')
+    if current + points[i] > tonumber(ARGV[5 + 2 * i]) then return {i} end
+  end
 end
-return 0`;
+for j = 1, f do
+  local at = base + 4 * (j - 1)
+  local slot = tonumber(ARGV[at + 1])
+  if slot > 0 and prior[j] == '' then redis.call('set', KEYS[n + slot], ARGV[5] .. ' ' .. ARGV[at + 3] .. ARGV[at + 4], 'EX', ARGV[3]) end
+end
+for i = 1, n do
+  if points[i] > 0 then
+    redis.call('set', KEYS[i], 0, 'EX', ARGV[2], 'NX')
+    redis.call('incrby', KEYS[i], string.format('%d', points[i]))
+    if redis.call('ttl', KEYS[i]) == -1 then redis.call('expire', KEYS[i], ARGV[2]) end
+  end
+end
+local answer = {0}
+for j = 1, f do answer[j + 1] = prior[j] end
+return answer`;
 
-type AdmitBatchCommand = (numberOfKeys: number, ...keysThenArgs: (string | number)[]) => Promise<number>;
+/** Where a remembered file lives in Redis: `mdu:retry:{<who>}:<idempotency key>`, in its caller's slot. */
+export function retryKey(who: string, idempotencyKey: string): string {
+  return `${KEY_PREFIX}:retry:{${who}}:${idempotencyKey}`;
+}
+
+/** What a remembered file must match: its size and type (the object key follows it). */
+const fingerprintOf = (file: BatchFile) => `${file.size} ${file.contentType} `;
+
+const reused = (index: number) =>
+  new ApiFailure(
+    409,
+    'IdempotencyKeyReused',
+    `File ${index + 1}: this idempotencyKey was sent moments ago for a file of another size or type; each file needs its own key.`,
+    index,
+  );
+
+type AdmitBatchCommand = (numberOfKeys: number, ...keysThenArgs: (string | number)[]) => Promise<(number | string)[]>;
 
 export interface LimitsDeps {
   /** Where Redis connection trouble is reported (the URL, which may hold a password, never is). */
@@ -204,19 +290,118 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
   // Defined once on the client (EVALSHA, the script sent again only when Redis lost it).
   if (redis !== undefined && daily.length > 0) redis.defineCommand('mduAdmitBatch', { lua: ADMIT_BATCH_SCRIPT });
 
-  /** The counter a batch would take past its limit (none counted then), or undefined once all are counted. */
-  const admitInRedis = async (client: RedisClient, key: string, fileCount: number, byteCount: number): Promise<'files' | 'bytes' | undefined> => {
+  interface Admitted {
+    /** The counter the batch would take past its limit (nothing counted or remembered then). */
+    refused?: 'files' | 'bytes';
+    /** Per file, the object key remembered for it; undefined when no file was. */
+    keys?: readonly string[];
+  }
+
+  /** Counted, and remembered, in one script (ADMIT_BATCH_SCRIPT). */
+  const admitInRedis = async (client: RedisClient, who: string, key: string, files: readonly BatchFile[], remember: Remember | undefined, nowMs: number): Promise<Admitted> => {
     if (client.status !== 'ready') throw unavailable();
     const args: (string | number)[] = daily.map((entry) => entry.counter.getKey(key));
-    for (const entry of daily) args.push(entry.name === 'files' ? fileCount : byteCount, entry.limit);
-    args.push(DAY_COUNTER_SECONDS);
-    let refused: number;
+    const fileArgs: (string | number)[] = [];
+    let remembered = 0;
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      const idempotencyKey = remember !== undefined ? file.idempotencyKey : undefined;
+      if (idempotencyKey !== undefined) args.push(retryKey(who, idempotencyKey));
+      fileArgs.push(idempotencyKey !== undefined ? ++remembered : 0, file.size, fingerprintOf(file), remember?.keys[i] ?? '');
+    }
+    const numberOfKeys = args.length;
+    const seconds = remember?.seconds ?? 1;
+    args.push(daily.length, DAY_COUNTER_SECONDS, seconds, nowMs, nowMs + seconds * 1000);
+    for (const entry of daily) args.push(entry.name, entry.limit);
+    for (const arg of fileArgs) args.push(arg);
+    let answer: (number | string)[];
     try {
-      refused = await (client as unknown as { mduAdmitBatch: AdmitBatchCommand }).mduAdmitBatch(daily.length, ...args);
+      answer = await (client as unknown as { mduAdmitBatch: AdmitBatchCommand }).mduAdmitBatch(numberOfKeys, ...args);
     } catch {
       throw unavailable();
     }
-    return refused === 0 ? undefined : daily[refused - 1].name;
+    const outcome = Number(answer[0]);
+    if (outcome > 0) return { refused: daily[outcome - 1].name };
+    if (outcome < 0) throw reused(-outcome - 1);
+    if (remembered === 0 || remember === undefined) return {};
+    let keys: string[] | undefined;
+    for (let i = 0; i < files.length; i++) {
+      const prior = answer[i + 1];
+      if (typeof prior === 'string' && prior !== '') (keys ??= remember.keys.slice())[i] = prior;
+    }
+    return keys ? { keys } : {};
+  };
+
+  /** Files remembered in this process, by `<who>\n<idempotency key>`; inserted in time order, so the oldest come first. */
+  const rememberedHere = new Map<string, { fingerprint: string; key: string; expiresAtMs: number; settling?: Promise<void> }>();
+  const forgetExpired = (nowMs: number) => {
+    for (const [id, entry] of rememberedHere) {
+      if (entry.expiresAtMs > nowMs && rememberedHere.size < MAX_REMEMBERED_FILES) break;
+      if (entry.settling !== undefined) break;
+      rememberedHere.delete(id);
+    }
+  };
+
+  /**
+   * In this process: remembered files are looked up and the new ones reserved in one
+   * synchronous step, so a copy of the request arriving while the first is being counted
+   * waits for it instead of counting the same files again.
+   */
+  const admitRememberedInProcess = async (who: string, key: string, files: readonly BatchFile[], remember: Remember, nowMs: number): Promise<Admitted> => {
+    const idOf = (file: BatchFile) => (file.idempotencyKey === undefined ? undefined : `${who}\n${file.idempotencyKey}`);
+    for (;;) {
+      let waiting: Promise<void> | undefined;
+      for (const file of files) {
+        const id = idOf(file);
+        const entry = id === undefined ? undefined : rememberedHere.get(id);
+        if (entry?.settling !== undefined) waiting = entry.settling;
+      }
+      if (waiting === undefined) break;
+      await waiting;
+    }
+    forgetExpired(nowMs);
+    let keys: string[] | undefined;
+    let fileCount = 0;
+    let byteCount = 0;
+    /** The ids of the new files that have a key, and their index in the batch. */
+    const reserved: [string, number][] = [];
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      const id = idOf(file);
+      const entry = id === undefined ? undefined : rememberedHere.get(id);
+      if (entry !== undefined && entry.expiresAtMs > nowMs) {
+        if (entry.fingerprint !== fingerprintOf(file)) throw reused(i);
+        (keys ??= remember.keys.slice())[i] = entry.key;
+        continue;
+      }
+      fileCount += 1;
+      byteCount += file.size;
+      if (id !== undefined) reserved.push([id, i]);
+    }
+    let settle = () => undefined as void;
+    const settling = new Promise<void>((resolve) => (settle = resolve));
+    for (const [id, i] of reserved) {
+      rememberedHere.delete(id); // an expired entry: the new one goes last, in time order
+      rememberedHere.set(id, { fingerprint: fingerprintOf(files[i]), key: remember.keys[i], expiresAtMs: nowMs + remember.seconds * 1000, settling });
+    }
+    let refused: 'files' | 'bytes' | undefined;
+    try {
+      refused = fileCount > 0 ? await admitInProcess(key, fileCount, byteCount) : undefined;
+    } catch (error) {
+      for (const [id] of reserved) rememberedHere.delete(id);
+      settle();
+      throw error;
+    }
+    for (const [id] of reserved) {
+      if (refused !== undefined) rememberedHere.delete(id);
+      else {
+        const entry = rememberedHere.get(id);
+        if (entry !== undefined) delete entry.settling;
+      }
+    }
+    settle();
+    if (refused !== undefined) return { refused };
+    return keys ? { keys } : {};
   };
 
   /** Consumes `points`; on refusal gives them back (a refused batch must not eat the quota) and returns false. */
@@ -272,10 +457,20 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
       }
     },
 
-    async admitBatch(who, fileCount, byteCount, now) {
+    async admitBatch(who, batch, now, remember) {
       await connected();
       const key = dailyKey(who, now);
-      const refused = redis !== undefined ? await admitInRedis(redis, key, fileCount, byteCount) : await admitInProcess(key, fileCount, byteCount);
+      const fileCount = batch.length;
+      let admitted: Admitted;
+      if (redis !== undefined) admitted = await admitInRedis(redis, who, key, batch, remember, now.getTime());
+      else if (remember !== undefined && batch.some((file) => file.idempotencyKey !== undefined)) {
+        admitted = await admitRememberedInProcess(who, key, batch, remember, now.getTime());
+      } else {
+        let byteCount = 0;
+        for (let i = 0; i < batch.length; i++) byteCount += batch[i].size;
+        admitted = { refused: await admitInProcess(key, fileCount, byteCount) };
+      }
+      const refused = admitted.refused;
       if (refused === 'files') {
         throw new ApiFailure(
           429,
@@ -296,6 +491,7 @@ export function createLimits(settings: GuardSettings, deps: LimitsDeps): Limits 
           secondsToUtcMidnight(now),
         );
       }
+      return admitted.keys;
     },
 
     async returnBatch(who, fileCount, byteCount, now) {

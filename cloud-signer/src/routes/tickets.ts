@@ -23,7 +23,11 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
   // A byte quota counts declared sizes, so each ticket then allows exactly its size: no shared preparation.
   const ticketJson = ticketJsonSigner(dialect, ctx.crypto, !exactSizes);
 
-  const answer = (req: IncomingMessage, res: ServerResponse, caller: Caller, files: ValidFile[], now: Date, credentials: Credentials) => {
+  /**
+   * `keys`: the object key of each file when they were picked before (a quota to count, with
+   * files the caller asked for moments ago keeping their first key); else picked here.
+   */
+  const answer = (req: IncomingMessage, res: ServerResponse, caller: Caller, files: ValidFile[], now: Date, credentials: Credentials, keys?: readonly string[]) => {
     const { endpoint, publicBaseUrl } = ctx.targetFor(req);
     const ttlSeconds = lifetimeSeconds(config.ticketTtlSeconds, credentials, now);
     // What the audit log records of each ticket, only when there is one.
@@ -44,7 +48,7 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
         now,
         ttlSeconds,
       };
-      const key = objectKey(caller.keyPrefix, now, file.extension);
+      const key = keys !== undefined ? keys[i] : objectKey(caller.keyPrefix, now, file.extension);
       if (i > 0) body += ',';
       body += ticketJson(input, key, file.size);
       if (audited !== undefined) audited[i] = { key, contentType: file.contentType };
@@ -72,9 +76,17 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
         // A shared quota to count against, or temporary credentials being fetched: the cases that wait.
         // The keys first: keys that cannot be had (STS, the instance role down) must not cost the quota.
         (async () => {
-          const keys = credentials ?? (await ctx.credentials.get(now));
-          if (admitBatch !== undefined) await admitBatch(caller, files, now);
-          answer(req, res, caller, files, now, keys);
+          const signingKeys = credentials ?? (await ctx.credentials.get(now));
+          if (admitBatch === undefined) {
+            answer(req, res, caller, files, now, signingKeys);
+            return;
+          }
+          // Keys picked first, so a file with an idempotencyKey is remembered with its key for
+          // the ticket lifetime: asked again (its answer lost), it is not counted again and
+          // gets a fresh ticket for the same key.
+          const picked = files.map((file) => objectKey(caller.keyPrefix, now, file.extension));
+          const objectKeys = await admitBatch(caller, files, now, { keys: picked, seconds: config.ticketTtlSeconds });
+          answer(req, res, caller, files, now, signingKeys, objectKeys ?? picked);
         })().catch((failure: unknown) => fail(res, failure));
       } catch (failure) {
         fail(res, failure);

@@ -13,3 +13,8 @@ export const MAX_FILE_NAME_LENGTH = 255;
 export const NAME_SEPARATOR = /[/\\]/;
 /** NUL and the other C0 controls plus DEL: no legitimate file name has them, and they break logs and headers. */
 export const NAME_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/**
+ * A file's `idempotencyKey` in a ticket request: 16 to 64 letters, digits, "-" or "_". The app
+ * makes one per file and sends it on every request for that file; the signer refuses another shape.
+ */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,64}$/;

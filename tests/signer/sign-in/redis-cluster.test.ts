@@ -4,7 +4,8 @@
 // LimitsUnavailable for every ticket. The counters carry the caller in a hash tag
 // (`mdu:files:{user:…}:<day>`) so all keys of one call share a slot. A real one-node cluster
 // (every slot on one redis-server, cluster_state:ok), reached through ioredis.Cluster, over
-// the public HTTP surface with a pinned clock.
+// the public HTTP surface with a pinned clock. Files the app may ask for again are remembered
+// by the same script (`mdu:retry:{user:…}:<idempotency key>`), in the same slot.
 import { Cluster } from 'ioredis';
 import { askTickets, photo, postJson } from '../../support/api-helpers';
 import { startRedisCluster, type RunningRedis } from '../../support/redis-server';
@@ -68,11 +69,16 @@ describe('a signer given an ioredis.Cluster client', () => {
   });
 
   test('every key of one caller lands in one slot, named readably with the caller as hash tag', async () => {
-    await askTickets(signer.origin, batch(1), await login(signer.origin, 'dev:cluster-bob'));
+    const bob = await login(signer.origin, 'dev:cluster-bob');
+    // A file the app may ask for again: its idempotency key is remembered in the same script, in the same slot.
+    const again = { files: [photo({ name: 'a.jpg', size: 1000, idempotencyKey: 'cluster-bob-file-0001' })] };
+    const first = await askTickets(signer.origin, again, bob);
+    expect((await askTickets(signer.origin, again, bob)).json.tickets[0].key).toBe(first.json.tickets[0].key);
     const keys = (await client.keys('mdu:*')).sort();
-    const daily = keys.filter((key) => /^mdu:(files|bytes):/.test(key));
-    expect(daily.length).toBeGreaterThanOrEqual(4);
-    for (const key of daily) expect(key).toMatch(/^mdu:(files|bytes):\{user:[0-9a-f]{24}\}:2026-11-22$/);
+    const daily = keys.filter((key) => /^mdu:(files|bytes|retry):/.test(key));
+    expect(daily.length).toBeGreaterThanOrEqual(5);
+    expect(daily).toContainEqual(expect.stringMatching(/^mdu:retry:\{user:[0-9a-f]{24}\}:cluster-bob-file-0001$/));
+    for (const key of daily) expect(key).toMatch(/^mdu:(files|bytes):\{user:[0-9a-f]{24}\}:2026-11-22$|^mdu:retry:\{user:[0-9a-f]{24}\}:[\w-]+$/);
     const byCaller = new Map<string, number[]>();
     for (const key of daily) {
       const caller = /\{([^}]*)\}/.exec(key)![1];
