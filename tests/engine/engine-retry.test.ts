@@ -64,6 +64,32 @@ describe('engine: retries and fresh tickets', () => {
     ]);
   });
 
+  test('every ticket request for a file names it by the same idempotencyKey, and each file has its own', async () => {
+    const { engine, fake } = setup();
+    const bodies: { files: { name: string; idempotencyKey?: string }[] }[] = [];
+    const tickets = fake.routes['POST /api/tickets'];
+    let calls = 0;
+    fake.routes['POST /api/tickets'] = (request) => {
+      bodies.push(JSON.parse(request.body as string));
+      // The fresh ticket's first answer is lost on the way back: asked again (signer-retry.ts).
+      if (++calls === 2) throw new TransportError('timeout', 'request:fail timeout');
+      return tickets(request);
+    };
+    await engine.add([photo(10, 'x.jpg'), photo(10, 'y.jpg')]);
+    const [x, y] = [await fake.nextUpload(), await fake.nextUpload()];
+    y.succeed();
+    x.respond(403, POLICY_EXPIRED);
+    (await fake.nextUpload()).succeed();
+    await flush();
+    expect(engine.items().map((i) => i.status)).toEqual(['done', 'done']);
+    const keyOf = (name: string) => bodies.flatMap((b) => b.files).filter((f) => f.name === name).map((f) => f.idempotencyKey);
+    expect(keyOf('x.jpg')).toHaveLength(3);
+    expect(new Set(keyOf('x.jpg')).size).toBe(1);
+    expect(keyOf('x.jpg')[0]).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(keyOf('y.jpg')[0]).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(keyOf('y.jpg')[0]).not.toBe(keyOf('x.jpg')[0]);
+  });
+
   test('the fresh ticket of a file already going, refused once by a busy signer (429) or lost on the way, is asked again, and the file goes', async () => {
     const { engine, fake, sleeps } = setup();
     const tickets = fake.routes['POST /api/tickets'];

@@ -17,9 +17,9 @@ describe('engine: a batch from pick to links', () => {
     expect(ticketCall.headers?.Authorization).toBe('Bearer secret-token');
     expect(JSON.parse(ticketCall.body ?? '')).toEqual({
       files: [
-        { name: 'a.jpg', size: 1000, type: 'image/jpeg' },
-        { name: 'b.png', size: 2000, type: 'image/png' },
-        { name: 'c.jpg', size: 3000, type: 'image/jpeg' },
+        { name: 'a.jpg', size: 1000, type: 'image/jpeg', idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
+        { name: 'b.png', size: 2000, type: 'image/png', idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
+        { name: 'c.jpg', size: 3000, type: 'image/jpeg', idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
       ],
     });
 
@@ -75,7 +75,7 @@ describe('engine: a batch from pick to links', () => {
     expect(rejected[0].message).toBe('The file is larger than the 20 MB limit (this one is 21 MB).');
     expect(accepted.map((i) => i.file.name)).toEqual(['chat.png']);
     await flush();
-    expect(JSON.parse(fake.requests[1].body ?? '').files).toEqual([{ name: 'chat.png', size: 5, type: 'image/png' }]);
+    expect(JSON.parse(fake.requests[1].body ?? '').files).toEqual([{ name: 'chat.png', size: 5, type: 'image/png', idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) }]);
   });
 
   test('a big batch asks for tickets in requests of at most 20 files', async () => {

@@ -218,7 +218,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
       if (pending.length === 0) return;
       const hidesAtStart = hides;
       try {
-        const batch = await source.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file)));
+        const batch = await source.tickets(pending.map(({ entry }) => ticketRequestFile(entry.item.file, entry.idempotencyKey)));
         pending.forEach(({ entry, run }, i) => {
           if (!isCurrent(entry, run)) return;
           hold(entry, batch, i);
@@ -262,7 +262,7 @@ export function createUploadEngine(options: EngineOptions): UploadEngineApi {
     const hidesAtStart = hides;
     try {
       const asking = { policy, sleep: sleepWhile(run), isCurrent: () => isCurrent(entry, run), hidden: () => hidden };
-      const batch = await run.race(askSigner(asking, () => source.tickets([ticketRequestFile(entry.item.file)])));
+      const batch = await run.race(askSigner(asking, () => source.tickets([ticketRequestFile(entry.item.file, entry.idempotencyKey)])));
       if (batch === CANCELLED || !isCurrent(entry, run)) return false;
       hold(entry, batch, 0);
       return true;

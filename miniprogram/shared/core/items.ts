@@ -35,6 +35,12 @@ export class Run {
 
 export interface Entry {
   readonly item: UploadItem;
+  /**
+   * Sent with every ticket request for this file (its idempotencyKey): a request asked again
+   * after its answer was lost, or the person's retry, is not counted twice against the
+   * signer's daily quota, and the file keeps the key the signer picked for it.
+   */
+  readonly idempotencyKey: string;
   held?: HeldTicket;
   run: Run;
   task?: UploadTask;
@@ -58,6 +64,19 @@ const STOPS_RUN: readonly UploadStatus[] = [...SETTLED, 'paused'];
 
 /** Percent stays below 100 until the store has answered: "100%" on a card means stored. */
 const LAST_PERCENT_BEFORE_DONE = 99;
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * 22 characters of 64 (132 bits), as the contract allows (IDEMPOTENCY_KEY). Math.random is
+ * enough: the signer keeps a key per signed-in caller, so it only has to differ from that
+ * person's other files of the last few minutes, and guessing it gains nothing.
+ */
+export function newIdempotencyKey(random: () => number = Math.random): string {
+  let key = '';
+  for (let i = 0; i < 22; i++) key += KEY_ALPHABET[Math.floor(random() * 64) & 63];
+  return key;
+}
 
 export class ItemStore {
   private readonly entries = new Map<string, Entry>();
@@ -92,7 +111,7 @@ export class ItemStore {
       percent: 0,
       attempts: 0,
     };
-    const entry: Entry = { item, run: new Run(), budget: { retries: 0, freshTickets: 0 } };
+    const entry: Entry = { item, idempotencyKey: newIdempotencyKey(), run: new Run(), budget: { retries: 0, freshTickets: 0 } };
     this.entries.set(item.id, entry);
     this.events.emit('change', this.snapshot(entry));
     return entry;

@@ -82,11 +82,16 @@ export function signerFileName(name: string): string {
   return clean.slice(0, cut) + '…' + extension;
 }
 
-/** What the signer is told about a file: its type only when we know one (else the signer reads the extension). */
-export function ticketRequestFile(file: { name: string; size: number; type: string }): TicketRequestFile {
+/**
+ * What the signer is told about a file: its type only when we know one (else the signer reads
+ * the extension), and the file's idempotencyKey when there is one (the same on every request for it).
+ */
+export function ticketRequestFile(file: { name: string; size: number; type: string }, idempotencyKey?: string): TicketRequestFile {
   const type = effectiveType(file);
   const name = signerFileName(file.name);
-  return type === UNKNOWN_TYPE ? { name, size: file.size } : { name, size: file.size, type };
+  const request: TicketRequestFile = type === UNKNOWN_TYPE ? { name, size: file.size } : { name, size: file.size, type };
+  if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
+  return request;
 }
 
 /** The classified problem of any error a signer call threw. */
