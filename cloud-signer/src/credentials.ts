@@ -17,9 +17,10 @@ export interface CredentialSource {
    */
   keysInUse?(): readonly Credentials[];
   /**
-   * Whether the credentials in hand at `now` are still valid long enough to sign with, i.e.
-   * `get(now)` would not need a successful fetch to answer. Sources without it (static keys)
-   * are always valid. Cheap and synchronous: GET /healthz asks it on every probe.
+   * False when the credentials in hand at `now` are no longer valid long enough to sign with
+   * (`get(now)` would need a successful fetch to answer), or when the last fetch failed with
+   * none in hand; true before any were asked for. Sources without it (static keys) are always
+   * valid. Cheap and synchronous: GET /healthz asks it on every probe.
    */
   validAt?(now: Date): boolean;
 }

@@ -132,8 +132,10 @@ export function cachingCredentialSource(
 
   return {
     keysInUse: () => [current, previous].filter((keys): keys is TemporaryCredentials => keys !== undefined),
-    // The same bar get() uses for keys it may still serve without a fresh fetch.
-    validAt: (now: Date) => current !== undefined && remainingMs(current, now) >= MIN_REMAINING_MS,
+    // The same bar get() uses for keys it may still serve without a fresh fetch. None asked for
+    // yet is no failure: the first ticket fetches them, and a health probe must not (in client
+    // signing the signer's own keys may never be needed). A first fetch that failed is one.
+    validAt: (now: Date) => (current === undefined ? lastFailure === undefined : remainingMs(current, now) >= MIN_REMAINING_MS),
     async get(now: Date): Promise<TemporaryCredentials> {
       if (current && remainingMs(current, now) > refreshMarginMs) {
         if (now.getTime() >= leadStartMs && !inFlight && now.getTime() >= noRetryBefore) {
