@@ -223,6 +223,8 @@ function clusterClient(url: string): Cluster {
     // TLS certificates name the host asked for: keep the cluster's own names, do not resolve them first.
     ...(tls ? { dnsLookup: (address: string, done: (error: null, address: string) => void) => done(null, address) } : {}),
     redisOptions: {
+      // Each node's client, as the single one: closing between reconnect attempts holds nothing 2 s (redis-connector.ts).
+      Connector: ClosedSocketAwareConnector,
       maxRetriesPerRequest: 1,
       connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
