@@ -162,6 +162,8 @@ export function validateTicketRequest(body: unknown, limits: TicketLimits): Vali
     );
   }
   const valid: ValidFile[] = new Array(files.length);
+  // Each key seen so far and the file that had it: one lookup per file, not a scan of the earlier ones.
+  const keyedAt = new Map<string, number>();
   for (let index = 0; index < files.length; index++) {
     const file: unknown = files[index];
     if (typeof file !== 'object' || file === null || Array.isArray(file)) {
@@ -181,16 +183,16 @@ export function validateTicketRequest(body: unknown, limits: TicketLimits): Vali
     }
     const checkedKey = checkIdempotencyKey(idempotencyKey, index);
     if (checkedKey !== undefined) {
-      for (let before = 0; before < index; before++) {
-        if (valid[before].idempotencyKey === checkedKey) {
-          throw new ApiFailure(
-            BAD,
-            'InvalidIdempotencyKey',
-            `${fileLabel(index)} has the same idempotencyKey as ${fileLabel(before)}; each file needs its own.`,
-            index,
-          );
-        }
+      const before = keyedAt.get(checkedKey);
+      if (before !== undefined) {
+        throw new ApiFailure(
+          BAD,
+          'InvalidIdempotencyKey',
+          `${fileLabel(index)} has the same idempotencyKey as ${fileLabel(before)}; each file needs its own.`,
+          index,
+        );
       }
+      keyedAt.set(checkedKey, index);
     }
     valid[index] =
       checkedKey === undefined

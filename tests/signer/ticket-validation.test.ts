@@ -191,3 +191,22 @@ describe('a file type', () => {
     expectError(await askTickets(api.origin, { files: [photo({ name: 'notes.xyz', type: '' })] }), 400, 'UnknownType', 0);
   });
 });
+
+describe('idempotency keys within one request', () => {
+  const key = (n: number) => `file-key-${String(n).padStart(12, '0')}`;
+
+  test('twenty files with twenty keys are ticketed (no quota on: the keys are only checked)', async () => {
+    const reply = await askTickets(api.origin, { files: Array.from({ length: 20 }, (_, i) => photo({ idempotencyKey: key(i) })) });
+    expect(reply.status).toBe(200);
+    expect(reply.json.tickets).toHaveLength(20);
+  });
+
+  test('a key an earlier file already had is InvalidIdempotencyKey, on the later file, naming the first that had it', async () => {
+    const files = Array.from({ length: 20 }, (_, i) => photo({ idempotencyKey: key(i) }));
+    files[19] = photo({ idempotencyKey: key(4) });
+    files[12] = photo({ idempotencyKey: key(4) });
+    const reply = await askTickets(api.origin, { files });
+    expectError(reply, 400, 'InvalidIdempotencyKey', 12);
+    expect(reply.json.error.message).toBe('File 13 has the same idempotencyKey as File 5; each file needs its own.');
+  });
+});
