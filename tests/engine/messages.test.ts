@@ -1,7 +1,7 @@
 import { describeTypes, failureMessage, rejectionMessage } from '../../miniprogram/shared/core/messages';
 import type { FailureReason, Lang, RejectionReason } from '../../miniprogram/shared/core/types';
 
-const FAILURES: FailureReason[] = ['network', 'timeout', 'server', 'tooLarge', 'typeNotAllowed', 'expired', 'denied', 'unauthorized', 'signerUnreachable', 'signerRejected', 'badResponse', 'domain', 'file', 'unknown'];
+const FAILURES: FailureReason[] = ['network', 'timeout', 'server', 'tooLarge', 'typeNotAllowed', 'expired', 'denied', 'unauthorized', 'signerUnreachable', 'signerRejected', 'appFault', 'badResponse', 'domain', 'file', 'unknown'];
 const REJECTIONS: RejectionReason[] = ['tooLarge', 'typeNotAllowed', 'tooMany', 'empty'];
 const LANGS: Lang[] = ['zh', 'en'];
 
@@ -40,5 +40,14 @@ describe('messages', () => {
     expect(describeTypes(['application/zip', 'image/heic', 'audio/mpeg'], 'en')).toBe('archives, HEIC images or MP3 audio');
     // Nothing people would recognise: the type as configured, rather than a wrong name.
     expect(describeTypes(['application/octet-stream'], 'zh')).toBe('application/octet-stream');
+  });
+
+  test("the signer refusing an idempotency key is the app's fault, said so, with what the person can do: pick the file again", () => {
+    for (const code of ['IdempotencyKeyReused', 'InvalidIdempotencyKey']) {
+      expect(failureMessage('appFault', 'zh', { code, status: code === 'IdempotencyKeyReused' ? 409 : 400 })).toBe(`应用出错（${code}），这个文件没有上传；请移除它，再重新选择`);
+      expect(failureMessage('appFault', 'en', { code })).toBe(`The app made an error (${code}), so this file was not uploaded. Remove it and pick it again.`);
+    }
+    // The signer's own English sentence is for the developer's console, not for the person.
+    expect(failureMessage('appFault', 'zh', { code: 'InvalidIdempotencyKey', detail: 'File 2 has the same idempotencyKey as File 1' })).not.toMatch(/File 2/);
   });
 });

@@ -135,6 +135,27 @@ test.each([
   expect(fake.uploads).toHaveLength(0);
 });
 
+test.each([
+  [409, 'IdempotencyKeyReused'],
+  [400, 'InvalidIdempotencyKey'],
+] as const)("%i %s for one file of a batch: that file fails in plain words as the app's fault, the others are asked for again and go", async (status, code) => {
+  const { engine, fake, settled } = signedIn();
+  const tickets = fake.routes['POST /api/tickets'];
+  let asked = 0;
+  fake.routes['POST /api/tickets'] = (request: HttpRequest) =>
+    ++asked === 1 ? json(status, { error: { code, message: 'File 2: idempotencyKey …', index: 1 } }) : tickets(request);
+  await engine.add([photo(10, 'a.jpg'), photo(10, 'b.jpg'), photo(10, 'c.jpg')]);
+  for (let i = 0; i < 2; i++) (await fake.nextUpload()).succeed();
+  await flush();
+  expect(engine.items().map((item) => [item.file.name, item.status])).toEqual([
+    ['a.jpg', 'done'],
+    ['b.jpg', 'failed'],
+    ['c.jpg', 'done'],
+  ]);
+  const failed = settled.find((item) => item.status === 'failed')!;
+  expect(failed.error).toEqual({ reason: 'appFault', retryable: false, status, code, message: `应用出错（${code}），这个文件没有上传；请移除它，再重新选择` });
+});
+
 test('quota and rate messages exist in English too', () => {
   expect(failureMessage('quota', 'en', { code: 'FileQuotaExceeded' })).toMatch(/^Today's upload limit/);
   expect(failureMessage('rateLimited', 'en')).toMatch(/Too many uploads/);

@@ -27,6 +27,7 @@ const RETRYABLE: Readonly<Record<FailureReason, boolean>> = Object.freeze({
   signerUnreachable: true,
   signerSlow: true,
   signerRejected: false,
+  appFault: false, // the same request (same file, same key) is refused again; picked again, the file gets a new key
   badResponse: true, // a proxy's error page is often transient
   domain: false,
   file: false,

@@ -173,6 +173,7 @@ const FAILURES: Texts<FailureReason> = {
     signerUnreachable: () => '连不上上传服务，请检查网络后重试',
     signerSlow: () => '上传服务响应太慢，迟迟没有回应，请稍后重试',
     signerRejected: (c) => `上传服务拒绝了请求${c.detail ? `：${c.detail}` : withParens('zh', httpStatus(c), c.code)}`,
+    appFault: (c) => `应用出错${withParens('zh', c.code)}，这个文件没有上传；请移除它，再重新选择`,
     badResponse: () => '上传服务的回应无法识别，请稍后重试；仍失败请联系管理员',
     domain: (c) => `${c.host ? `域名 ${c.host} ` : '该地址'}不在小程序的合法域名列表中，请在后台添加后重试`,
     file: () => '无法读取这个文件，请重新选择',
@@ -200,6 +201,7 @@ const FAILURES: Texts<FailureReason> = {
     signerSlow: () => 'The upload service is taking too long to answer. Try again in a moment.',
     signerRejected: (c) =>
       `The upload service refused the request${c.detail ? `: ${c.detail}` : withParens('en', httpStatus(c), c.code)}`,
+    appFault: (c) => `The app made an error${withParens('en', c.code)}, so this file was not uploaded. Remove it and pick it again.`,
     badResponse: () => 'The upload service sent an answer the app does not understand. Try again later or contact the administrator.',
     domain: (c) => `${c.host ? `The domain ${c.host} is` : 'This address is'} not on the mini program's allowed domain list. Add it in the admin console, then retry.`,
     file: () => 'This file cannot be read. Pick it again.',

@@ -136,6 +136,9 @@ const REASON_FOR_CODE: Partial<Record<ApiErrorCode, Problem['reason']>> = {
   FileQuotaExceeded: 'quota',
   ByteQuotaExceeded: 'quota',
   RateLimited: 'rateLimited',
+  // Never from a working app (one key per file, the same size and type on every request for it).
+  InvalidIdempotencyKey: 'appFault',
+  IdempotencyKeyReused: 'appFault',
 };
 
 /** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3), as ms from `nowMs`; undefined when absent or unreadable. */

@@ -62,6 +62,7 @@ export type FailureReason =
   | 'signerUnreachable'
   | 'signerSlow' // the signer was reached (or may be) but did not answer in time: a retry may work
   | 'signerRejected' // 4xx from the signer with its own message
+  | 'appFault' // the signer refused what only a faulty app sends (InvalidIdempotencyKey, IdempotencyKeyReused): the file must be picked again
   | 'badResponse' // the signer's answer is not a valid ticket response
   | 'domain' // the platform refused the domain (allow-list)
   | 'file' // the local file cannot be read
