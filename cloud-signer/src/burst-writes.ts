@@ -11,7 +11,7 @@ import type { ServerResponse } from 'node:http';
 // Imported, not the global: the signer also runs inside jsdom-based end-to-end tests, which have none.
 import { setImmediate } from 'node:timers';
 
-let queued: { res: ServerResponse; body: Buffer | string }[] = [];
+let queued: { res: ServerResponse; body: string }[] = [];
 
 function endQueued(): void {
   const batch = queued;
@@ -26,7 +26,7 @@ function endQueued(): void {
 }
 
 /** `res.end(body)` at the end of this turn of the event loop, with every other answer of the turn. */
-export function endThisTurn(res: ServerResponse, body: Buffer | string): void {
+export function endThisTurn(res: ServerResponse, body: string): void {
   if (queued.length === 0) setImmediate(endQueued);
   queued.push({ res, body });
 }

@@ -1,0 +1,42 @@
+// JSON replies go to node as text (api-error.ts), so their Content-Length is counted in
+// UTF-8 bytes, not in characters: a reply with Chinese or an emoji in it must arrive
+// whole, and the connection must carry the next reply intact after it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendJsonText } from '../../cloud-signer/src/api-error';
+import { endThisTurn } from '../../cloud-signer/src/burst-writes';
+
+test('a reply with multi-byte characters says its byte length and arrives whole, then the kept-alive connection serves the next one', async () => {
+  const wide = JSON.stringify({ message: '照片 1 · 今天 10:03 🙂', n: 1 });
+  const plain = JSON.stringify({ message: 'photo 2', n: 2 });
+  const server = http.createServer((req, res) => {
+    if (req.url === '/wide') sendJsonText(res, 200, wide, undefined, endThisTurn);
+    else sendJsonText(res, 200, plain);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path: string) =>
+    new Promise<{ length: string | undefined; text: string; socket: unknown }>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ length: res.headers['content-length'], text: Buffer.concat(chunks).toString('utf8'), socket: res.socket }));
+        })
+        .on('error', reject);
+    });
+  try {
+    const first = await get('/wide');
+    expect(first.length).toBe(String(Buffer.byteLength(wide, 'utf8')));
+    expect(Number(first.length)).toBeGreaterThan(wide.length);
+    expect(JSON.parse(first.text)).toEqual({ message: '照片 1 · 今天 10:03 🙂', n: 1 });
+    const second = await get('/plain');
+    expect(second.socket).toBe(first.socket); // the same connection, not cut by a miscounted body
+    expect(JSON.parse(second.text)).toEqual({ message: 'photo 2', n: 2 });
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
