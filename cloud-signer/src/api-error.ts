@@ -42,12 +42,20 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 const endNow = (res: ServerResponse, body: string) => void res.end(body);
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** Whether every character is ASCII, so the text's UTF-8 byte count is its length. */
+export const isAscii = (text: string): boolean => ASCII_ONLY.test(text);
+
 /**
  * Sends an already serialised JSON body (callers on the hot path serialise once). `end`
  * is how the body goes out: at once, or with the turn's other answers (burst-writes.ts).
  * The body goes to node as text, not as a Buffer: node then joins it to the header text
  * and the socket writes one string, where a Buffer body is a second chunk of a writev and
  * costs a Buffer besides (about 3 µs of a ticket's CPU under the bench's load).
+ * `byteLength`, when the caller knows it (a body made of pieces known to be ASCII), spares
+ * node counting it: Buffer.byteLength must first flatten the body, a string joined from
+ * many pieces, into a copy that the socket write then copies again (~2 µs of a ticket's
+ * CPU at a fixed 15k requests/s).
  */
 export function sendJsonText(
   res: ServerResponse,
@@ -55,10 +63,11 @@ export function sendJsonText(
   body: string,
   extraHeaders?: Record<string, string>,
   end: (res: ServerResponse, body: string) => void = endNow,
+  byteLength: number = Buffer.byteLength(body, 'utf8'),
 ): void {
   const headers: Record<string, string | number> = {
     'Content-Type': JSON_CONTENT_TYPE,
-    'Content-Length': Buffer.byteLength(body, 'utf8'),
+    'Content-Length': byteLength,
     // Tickets are single-use secrets of a sort: no proxy or browser should keep them.
     'Cache-Control': 'no-store',
   };

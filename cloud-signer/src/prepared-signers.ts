@@ -4,21 +4,38 @@
 // joins. This is what lets the ticket route keep pace with a bare HTTP server (see `npm run bench`).
 import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
 import type { Credentials, Dialect, KeySigner, PreparableInput } from '../../miniprogram/shared/signing/index';
+import { isAscii } from './api-error';
 
 /** Content types × bucket URLs seen within one second; past this the cache starts over. */
 const MAX_PREPARED = 64;
 
+/** A prepared KeySigner, and whether its JSON around the key is all ASCII. */
+export interface PreparedSigner extends KeySigner {
+  /**
+   * Checked on the text the signer gives for a probe key: everything but the key's own
+   * pieces (the key as JSON, the policy's base64, the hex signature, the percent-encoded
+   * object URL) is that text, and those pieces are ASCII whenever the key is.
+   */
+  readonly asciiAroundKey: boolean;
+}
+
 interface Prepared {
   second: number;
   credentials: Credentials;
-  sign: KeySigner;
+  sign: PreparedSigner;
+}
+
+const PROBE_KEY = 'probe/key.jpg';
+
+function checkedForAscii(sign: KeySigner): PreparedSigner {
+  return { ticket: sign.ticket, json: sign.json, asciiAroundKey: isAscii(sign.json(PROBE_KEY)) };
 }
 
 /** A function returning the KeySigner for `input`, or undefined when the dialect signs each ticket whole. */
 export function preparedSigners(
   dialect: Dialect,
   crypto: SigningCrypto<Buffer>,
-): ((input: PreparableInput) => KeySigner) | undefined {
+): ((input: PreparableInput) => PreparedSigner) | undefined {
   const prepareUpload = dialect.prepareUpload;
   if (prepareUpload === undefined) return undefined;
   const cache = new Map<string, Prepared>();
@@ -42,7 +59,7 @@ export function preparedSigners(
     // Credentials are compared by identity: a refreshed STS session is a new object.
     if (prepared === undefined || prepared.second !== second || prepared.credentials !== input.credentials) {
       if (cache.size >= MAX_PREPARED) cache.clear();
-      prepared = { second, credentials: input.credentials, sign: prepareUpload(input, crypto) };
+      prepared = { second, credentials: input.credentials, sign: checkedForAscii(prepareUpload(input, crypto)) };
       cache.set(id, prepared);
     }
     last = { ...prepared, contentType: input.contentType, endpoint: input.endpoint, publicBaseUrl: input.publicBaseUrl };
@@ -50,12 +67,31 @@ export function preparedSigners(
   };
 }
 
-/** One ticket as JSON text: `(input, key, size) => JSON.stringify(ticket)`, prepared where the dialect allows. */
-export type TicketJsonSigner = (input: PreparableInput, key: string, size: number) => string;
+/** A JSON reply being assembled, and whether all of it so far is ASCII (its byte count is then its length). */
+export interface JsonReply {
+  text: string;
+  ascii: boolean;
+}
+
+/**
+ * Appends one ticket's JSON text, `JSON.stringify(ticket)`, to `reply`, prepared where the
+ * dialect allows, and clears `reply.ascii` unless that text is known to be ASCII.
+ */
+export type TicketJsonSigner = (input: PreparableInput, key: string, size: number, reply: JsonReply) => void;
 
 /** `prepare: false` signs every ticket whole (each then binds its own exact size, for byte quotas). */
 export function ticketJsonSigner(dialect: Dialect, crypto: SigningCrypto<Buffer>, prepare = true): TicketJsonSigner {
-  const prepared = prepare ? preparedSigners(dialect, crypto) : undefined;
-  if (prepared !== undefined) return (input, key) => prepared(input).json(key);
-  return (input, key, size) => JSON.stringify(dialect.signUpload({ ...input, key, size }, crypto));
+  const signerFor = prepare ? preparedSigners(dialect, crypto) : undefined;
+  if (signerFor !== undefined) {
+    return (input, key, _size, reply) => {
+      const sign = signerFor(input);
+      reply.text += sign.json(key);
+      if (reply.ascii && !(sign.asciiAroundKey && isAscii(key))) reply.ascii = false;
+    };
+  }
+  // Not counted here: this path (byte quotas) lets node count the reply's bytes.
+  return (input, key, size, reply) => {
+    reply.text += JSON.stringify(dialect.signUpload({ ...input, key, size }, crypto));
+    reply.ascii = false;
+  };
 }

@@ -1,10 +1,13 @@
 // JSON replies go to node as text (api-error.ts), so their Content-Length is counted in
 // UTF-8 bytes, not in characters: a reply with Chinese or an emoji in it must arrive
-// whole, and the connection must carry the next reply intact after it.
+// whole, and the connection must carry the next reply intact after it. A ticket reply is
+// counted from its length when the route vouches it is ASCII: that count must be exact too.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendJsonText } from '../../cloud-signer/src/api-error';
 import { endThisTurn } from '../../cloud-signer/src/burst-writes';
+import { photo, signingOnly } from '../support/api-helpers';
+import { startSigner } from '../support/signer';
 
 test('a reply with multi-byte characters says its byte length and arrives whole, then the kept-alive connection serves the next one', async () => {
   const wide = JSON.stringify({ message: '照片 1 · 今天 10:03 🙂', n: 1 });
@@ -38,5 +41,33 @@ test('a reply with multi-byte characters says its byte length and arrives whole,
     agent.destroy();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('ticket replies, counted from their length, say their exact byte count on a kept-alive connection', async () => {
+  const api = await startSigner({}, signingOnly());
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (files: unknown[]) =>
+    new Promise<{ length: string | undefined; text: string; socket: unknown }>((resolve, reject) => {
+      const req = http.request(`${api.origin}/api/tickets`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ length: res.headers['content-length'], text: Buffer.concat(chunks).toString('utf8'), socket: res.socket }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ files }));
+    });
+  try {
+    // Names in Chinese: the request is not ASCII, the reply (keys, policies, URLs) is.
+    const three = await post([photo({ name: '照片 1.jpg' }), photo({ name: '照片 2.png', type: 'image/png' }), photo()]);
+    expect(three.length).toBe(String(Buffer.byteLength(three.text, 'utf8')));
+    expect(JSON.parse(three.text).tickets).toHaveLength(3);
+    const one = await post([photo()]);
+    expect(one.socket).toBe(three.socket);
+    expect(one.length).toBe(String(Buffer.byteLength(one.text, 'utf8')));
+    expect(JSON.parse(one.text).tickets).toHaveLength(1);
+  } finally {
+    agent.destroy();
+    await api.close();
   }
 });

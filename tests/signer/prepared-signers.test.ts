@@ -4,7 +4,7 @@ import { s3Dialect } from '../../miniprogram/shared/signing/dialects/s3';
 import { ossDialect } from '../../miniprogram/shared/signing/dialects/oss';
 import { nodeCrypto } from '../../cloud-signer/src/node-crypto';
 import { cachingCrypto } from '../../cloud-signer/src/caching-crypto';
-import { preparedSigners, ticketJsonSigner } from '../../cloud-signer/src/prepared-signers';
+import { preparedSigners, ticketJsonSigner, type JsonReply, type TicketJsonSigner } from '../../cloud-signer/src/prepared-signers';
 import type { PreparableInput } from '../../miniprogram/shared/signing/dialects/dialect';
 
 const NOW = new Date('2026-11-22T10:00:00.250Z');
@@ -19,6 +19,13 @@ const base: PreparableInput = {
   now: NOW,
   ttlSeconds: 600,
 };
+/** One ticket's JSON text from `signer`, and whether the signer vouched for it being ASCII. */
+function signed(signer: TicketJsonSigner, input: PreparableInput, key: string): JsonReply {
+  const reply: JsonReply = { text: '', ascii: true };
+  signer(input, key, 1234, reply);
+  return reply;
+}
+
 const KEYS = ['uploads/2026/11/22/0123456789abcdef.jpg', 'uploads/2026/11/22/fedcba9876543210.jpg', 'odd key/with "quotes" & ü.jpg'];
 
 test('one prepared signer signs every key exactly as whole signing does', () => {
@@ -51,9 +58,10 @@ test('a new second, new credentials or another content type prepare afresh', () 
 test('a dialect without a prepared form is signed whole by the route', () => {
   expect(preparedSigners(ossDialect, nodeCrypto)).toBeUndefined();
   const input = { ...base, endpoint: 'https://b.oss-cn-hangzhou.aliyuncs.com', publicBaseUrl: 'https://b.oss-cn-hangzhou.aliyuncs.com', region: 'cn-hangzhou' };
-  expect(ticketJsonSigner(ossDialect, nodeCrypto)(input, KEYS[0], 1234)).toBe(
-    JSON.stringify(ossDialect.signUpload({ ...input, key: KEYS[0], size: 1234 }, nodeCrypto)),
-  );
+  const reply = signed(ticketJsonSigner(ossDialect, nodeCrypto), input, KEYS[0]);
+  expect(reply.text).toBe(JSON.stringify(ossDialect.signUpload({ ...input, key: KEYS[0], size: 1234 }, nodeCrypto)));
+  expect(reply.ascii).toBe(false); // not vouched for: node counts its bytes
+
 });
 
 // The route answers the prepared JSON text, never the object: it must be the very bytes
@@ -68,9 +76,28 @@ test('the prepared JSON text is JSON.stringify of the ticket, byte for byte', ()
   for (const input of inputs) {
     const signer = ticketJsonSigner(s3Dialect, cachingCrypto(nodeCrypto));
     for (const key of keys) {
-      const text = signer(input, key, 1234);
+      const { text, ascii } = signed(signer, input, key);
+      // Vouched ASCII only when it is: the route then sends its length as its byte count.
+      expect(ascii).toBe(/^[\x00-\x7f]*$/.test(text));
+      if (ascii) expect(text.length).toBe(Buffer.byteLength(text, 'utf8'));
       expect(text).toBe(JSON.stringify(s3Dialect.signUpload({ ...input, key, size: 1234 }, nodeCrypto)));
       expect(JSON.parse(text).key).toBe(key);
     }
   }
+});
+
+// The reply's Content-Length is its length when every piece is vouched ASCII: a ticket
+// that is not (a non-ASCII key or URL) must say so, or the reply would be cut short.
+test('a ticket is vouched ASCII exactly when its key and everything around it are', () => {
+  const signer = ticketJsonSigner(s3Dialect, nodeCrypto);
+  expect(signed(signer, base, KEYS[0]).ascii).toBe(true);
+  expect(signed(signer, base, 'uploads/ü.jpg').ascii).toBe(false);
+  expect(signed(signer, base, 'uploads/😀.png').ascii).toBe(false);
+  expect(signed(signer, { ...base, publicBaseUrl: 'https://照片.example.com/b' }, KEYS[0]).ascii).toBe(false);
+  expect(signed(signer, { ...base, credentials: { ...base.credentials, securityToken: 'tök' } }, KEYS[0]).ascii).toBe(false);
+  // Once cleared, a later ASCII ticket of the same reply does not set it again.
+  const reply: JsonReply = { text: '', ascii: true };
+  signer(base, 'uploads/ü.jpg', 1, reply);
+  signer(base, KEYS[0], 1, reply);
+  expect(reply.ascii).toBe(false);
 });

@@ -5,14 +5,14 @@
 // (prepared-signers.ts), and the answer written with a single end(), together with the
 // other answers of the same turn of the event loop (burst-writes.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJsonText } from '../api-error';
+import { isAscii, sendJsonText } from '../api-error';
 import { endThisTurn } from '../burst-writes';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
 import type { Caller } from '../guard';
 import { checkJsonContentType, readJsonBodyThen } from '../json-body';
 import { isoTime } from '../iso-time';
 import { objectKey } from '../keys';
-import { ticketJsonSigner } from '../prepared-signers';
+import { ticketJsonSigner, type JsonReply } from '../prepared-signers';
 import { lifetimeSeconds } from '../ticket-lifetime';
 import { validateTicketRequest, type ValidFile } from '../validate-tickets';
 import type { RouteContext, RouteHandler } from './context';
@@ -22,6 +22,7 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
   const { admitBatch, audit, exactSizes } = ctx.guard;
   // A byte quota counts declared sizes, so each ticket then allows exactly its size: no shared preparation.
   const ticketJson = ticketJsonSigner(dialect, ctx.crypto, !exactSizes);
+  const limitsAscii = isAscii(ctx.limitsJson);
 
   /**
    * `keys`: the object key of each file when they were picked before (a quota to count, with
@@ -32,8 +33,9 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
     const ttlSeconds = lifetimeSeconds(config.ticketTtlSeconds, credentials, now);
     // What the audit log records of each ticket, only when there is one.
     const audited = audit !== undefined ? new Array<{ key: string; contentType: string }>(files.length) : undefined;
-    // Assembled by hand so the constant parts are serialised once, not per request.
-    let body = `{"serverTime":"${isoTime(now)}","tickets":[`;
+    // Assembled by hand so the constant parts are serialised once, not per request; the ISO
+    // time is ASCII, and the tickets and limits say whether they are.
+    const reply: JsonReply = { text: `{"serverTime":"${isoTime(now)}","tickets":[`, ascii: limitsAscii };
     for (let i = 0; i < files.length; i++) {
       const file = files[i];
       const input = {
@@ -49,13 +51,13 @@ export function ticketsRoute(ctx: RouteContext): RouteHandler {
         ttlSeconds,
       };
       const key = keys !== undefined ? keys[i] : objectKey(caller.keyPrefix, now, file.extension);
-      if (i > 0) body += ',';
-      body += ticketJson(input, key, file.size);
+      if (i > 0) reply.text += ',';
+      ticketJson(input, key, file.size, reply);
       if (audited !== undefined) audited[i] = { key, contentType: file.contentType };
     }
     if (audit !== undefined && audited !== undefined) audit(caller, audited, files, now);
-    body += `],"limits":${ctx.limitsJson}}`;
-    sendJsonText(res, 200, body, undefined, endThisTurn);
+    reply.text += `],"limits":${ctx.limitsJson}}`;
+    sendJsonText(res, 200, reply.text, undefined, endThisTurn, reply.ascii ? reply.text.length : undefined);
   };
 
   return (req, res, caller, fail) => {
