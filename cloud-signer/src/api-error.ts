@@ -42,10 +42,6 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 const endNow = (res: ServerResponse, body: string) => void res.end(body);
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-/** Whether every character is ASCII, so the text's UTF-8 byte count is its length. */
-export const isAscii = (text: string): boolean => ASCII_ONLY.test(text);
-
 /**
  * Sends an already serialised JSON body (callers on the hot path serialise once). `end`
  * is how the body goes out: at once, or with the turn's other answers (burst-writes.ts).

@@ -4,7 +4,7 @@
 // joins. This is what lets the ticket route keep pace with a bare HTTP server (see `npm run bench`).
 import type { SigningCrypto } from '../../miniprogram/shared/signing/index';
 import type { Credentials, Dialect, KeySigner, PreparableInput } from '../../miniprogram/shared/signing/index';
-import { isAscii } from './api-error';
+import { isAscii } from './ascii-text';
 
 /** Content types × bucket URLs seen within one second; past this the cache starts over. */
 const MAX_PREPARED = 64;
@@ -12,9 +12,10 @@ const MAX_PREPARED = 64;
 /** A prepared KeySigner, and whether its JSON around the key is all ASCII. */
 export interface PreparedSigner extends KeySigner {
   /**
-   * Checked on the text the signer gives for a probe key: everything but the key's own
-   * pieces (the key as JSON, the policy's base64, the hex signature, the percent-encoded
-   * object URL) is that text, and those pieces are ASCII whenever the key is.
+   * Checked on the text the signer gives for two probe keys, one written as it is and one
+   * that needs escaping (the two ways a dialect writes a key and its object URL): everything
+   * but the key's own pieces is that text, and those pieces are ASCII whenever the key is
+   * (KeySigner.json's contract).
    */
   readonly asciiAroundKey: boolean;
 }
@@ -25,10 +26,10 @@ interface Prepared {
   sign: PreparedSigner;
 }
 
-const PROBE_KEY = 'probe/key.jpg';
+const PROBE_KEYS = ['probe/key.jpg', 'probe/a "quoted" key (1).jpg'];
 
 function checkedForAscii(sign: KeySigner): PreparedSigner {
-  return { ticket: sign.ticket, json: sign.json, asciiAroundKey: isAscii(sign.json(PROBE_KEY)) };
+  return { ticket: sign.ticket, json: sign.json, asciiAroundKey: PROBE_KEYS.every((key) => isAscii(sign.json(key))) };
 }
 
 /** A function returning the KeySigner for `input`, or undefined when the dialect signs each ticket whole. */

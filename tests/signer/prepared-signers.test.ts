@@ -61,7 +61,6 @@ test('a dialect without a prepared form is signed whole by the route', () => {
   const reply = signed(ticketJsonSigner(ossDialect, nodeCrypto), input, KEYS[0]);
   expect(reply.text).toBe(JSON.stringify(ossDialect.signUpload({ ...input, key: KEYS[0], size: 1234 }, nodeCrypto)));
   expect(reply.ascii).toBe(false); // not vouched for: node counts its bytes
-
 });
 
 // The route answers the prepared JSON text, never the object: it must be the very bytes
@@ -72,7 +71,8 @@ test('the prepared JSON text is JSON.stringify of the ticket, byte for byte', ()
     { ...base, credentials: { ...base.credentials, securityToken: 'tok/en+"quoted"\\back' } },
     { ...base, contentType: 'image/svg+xml', publicBaseUrl: 'https://cdn.example.com/a "b"/', endpoint: 'https://s3.example.com/\u2028x' },
   ];
-  const keys = [...KEYS, 'uploads/\u0001ctl/\u2028line.jpg', 'uploads/😀/emoji.png'];
+  // An ASCII key that needs escaping (vouched ASCII through the escaped branch) and non-ASCII ones.
+  const keys = [...KEYS, 'uploads/odd key/with "quotes" & (1).jpg', 'uploads/\u0001ctl/\u2028line.jpg', 'uploads/😀/emoji.png'];
   for (const input of inputs) {
     const signer = ticketJsonSigner(s3Dialect, cachingCrypto(nodeCrypto));
     for (const key of keys) {

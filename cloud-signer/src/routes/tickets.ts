@@ -5,7 +5,8 @@
 // (prepared-signers.ts), and the answer written with a single end(), together with the
 // other answers of the same turn of the event loop (burst-writes.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isAscii, sendJsonText } from '../api-error';
+import { sendJsonText } from '../api-error';
+import { isAscii } from '../ascii-text';
 import { endThisTurn } from '../burst-writes';
 import type { Credentials } from '../../../miniprogram/shared/signing/index';
 import type { Caller } from '../guard';

@@ -47,7 +47,12 @@ export type PreparableInput = Omit<TicketInput, 'key' | 'size'>;
 /** Signs one key with everything else already worked out. */
 export interface KeySigner {
   ticket(key: string): UploadTicket;
-  /** `JSON.stringify(ticket(key))` byte for byte, without building the object (the signer's hot path). */
+  /**
+   * `JSON.stringify(ticket(key))` byte for byte, without building the object (the signer's
+   * hot path). What depends on the key (the key as JSON, a policy's base64, a signature in
+   * hex or base64, a percent-encoded URL) must be ASCII whenever the key is: the signer then
+   * counts an ASCII reply's bytes from its length (cloud-signer/src/prepared-signers.ts).
+   */
   json(key: string): string;
 }
 
