@@ -15,7 +15,7 @@ export interface PreparedSigner extends KeySigner {
    * Checked on the text the signer gives for two probe keys, one written as it is and one
    * that needs escaping (the two ways a dialect writes a key and its object URL): everything
    * but the key's own pieces is that text, and those pieces are ASCII whenever the key is
-   * (KeySigner.json's contract).
+   * (what KeySigner's json method promises).
    */
   readonly asciiAroundKey: boolean;
 }
