@@ -29,7 +29,7 @@ interface Prepared {
 const PROBE_KEYS = ['probe/key.jpg', 'probe/a "quoted" key (1).jpg'];
 
 function checkedForAscii(sign: KeySigner): PreparedSigner {
-  return { ticket: sign.ticket, json: sign.json, asciiAroundKey: PROBE_KEYS.every((key) => isAscii(sign.json(key))) };
+  return { ...sign, asciiAroundKey: PROBE_KEYS.every((key) => isAscii(sign.json(key))) };
 }
 
 /** A function returning the KeySigner for `input`, or undefined when the dialect signs each ticket whole. */

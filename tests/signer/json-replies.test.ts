@@ -9,6 +9,26 @@ import { endThisTurn } from '../../cloud-signer/src/burst-writes';
 import { photo, signingOnly } from '../support/api-helpers';
 import { startSigner } from '../support/signer';
 
+interface Received {
+  length: string | undefined;
+  text: string;
+  socket: unknown;
+}
+
+/** One request through `agent` (kept alive, one socket): the declared length, the body, the socket it came on. */
+function exchange(agent: http.Agent, url: string, method: 'GET' | 'POST', body?: string): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    const req = http.request(url, { method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ length: res.headers['content-length'], text: Buffer.concat(chunks).toString('utf8'), socket: res.socket }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 test('a reply with multi-byte characters says its byte length and arrives whole, then the kept-alive connection serves the next one', async () => {
   const wide = JSON.stringify({ message: '照片 1 · 今天 10:03 🙂', n: 1 });
   const plain = JSON.stringify({ message: 'photo 2', n: 2 });
@@ -19,16 +39,7 @@ test('a reply with multi-byte characters says its byte length and arrives whole,
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (path: string) =>
-    new Promise<{ length: string | undefined; text: string; socket: unknown }>((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port, path, agent }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ length: res.headers['content-length'], text: Buffer.concat(chunks).toString('utf8'), socket: res.socket }));
-        })
-        .on('error', reject);
-    });
+  const get = (path: string) => exchange(agent, `http://127.0.0.1:${port}${path}`, 'GET');
   try {
     const first = await get('/wide');
     expect(first.length).toBe(String(Buffer.byteLength(wide, 'utf8')));
@@ -47,16 +58,7 @@ test('a reply with multi-byte characters says its byte length and arrives whole,
 test('ticket replies, counted from their length, say their exact byte count on a kept-alive connection', async () => {
   const api = await startSigner({}, signingOnly());
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const post = (files: unknown[]) =>
-    new Promise<{ length: string | undefined; text: string; socket: unknown }>((resolve, reject) => {
-      const req = http.request(`${api.origin}/api/tickets`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ length: res.headers['content-length'], text: Buffer.concat(chunks).toString('utf8'), socket: res.socket }));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify({ files }));
-    });
+  const post = (files: unknown[]) => exchange(agent, `${api.origin}/api/tickets`, 'POST', JSON.stringify({ files }));
   try {
     // Names in Chinese: the request is not ASCII, the reply (keys, policies, URLs) is.
     const three = await post([photo({ name: '照片 1.jpg' }), photo({ name: '照片 2.png', type: 'image/png' }), photo()]);
