@@ -120,9 +120,25 @@ test('an audit log path that cannot be opened stops startup and names the variab
   }
 });
 
-test('isoTime reads as toISOString, the remembered millisecond included', () => {
-  const moments = ['2026-12-01T23:59:59.999Z', '2026-12-02T00:00:00.000Z', '2026-12-02T00:00:00.000Z', '1999-01-01T00:00:00.001Z', '2026-12-01T23:59:59.999Z'];
+test('isoTime reads as toISOString, the remembered millisecond and second included', () => {
+  const moments = [
+    '2026-12-01T23:59:59.999Z',
+    '2026-12-02T00:00:00.000Z',
+    '2026-12-02T00:00:00.000Z',
+    // The same second again, each width of milliseconds.
+    '2026-12-02T00:00:00.007Z',
+    '2026-12-02T00:00:00.042Z',
+    '2026-12-02T00:00:00.500Z',
+    '1999-01-01T00:00:00.001Z',
+    '2026-12-01T23:59:59.999Z',
+    // Before 1970 (a negative time) and the longer form of far years.
+    '1969-12-31T23:59:59.999Z',
+    '+010000-01-01T00:00:00.250Z',
+  ];
   for (const text of moments) expect(isoTime(new Date(text))).toBe(text);
+  // Every millisecond of a second, after the second is remembered.
+  const start = Date.parse('2026-12-04T21:00:00.000Z');
+  for (let ms = start; ms < start + 1000; ms++) expect(isoTime(new Date(ms))).toBe(new Date(ms).toISOString());
 });
 
 test('a disk that refuses the audit log is reported with the lines lost, not once per batch, and the signer goes on', () => {
