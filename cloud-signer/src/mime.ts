@@ -38,11 +38,19 @@ export function extensionForType(type: string): string | undefined {
  * MIME type at all. Parameters are dropped: the policy binds the bare type.
  */
 export function normaliseType(raw: string): string | undefined {
+  if (raw === lastRawType) return lastNormalisedType;
   const semicolon = raw.indexOf(';');
   const bare = (semicolon < 0 ? raw : raw.slice(0, semicolon)).trim().toLowerCase();
-  if (!MIME_TYPE_PATTERN.test(bare)) return undefined;
-  return own(TYPE_ALIASES, bare) ?? bare;
+  const normalised = MIME_TYPE_PATTERN.test(bare) ? (own(TYPE_ALIASES, bare) ?? bare) : undefined;
+  lastRawType = raw;
+  lastNormalisedType = normalised;
+  return normalised;
 }
+
+// The last type asked for and its answer: a ticket stream sends one spelling over and over,
+// and each spelling costs a trim, a lower-casing, a regex and a table lookup.
+let lastRawType: string | undefined;
+let lastNormalisedType: string | undefined;
 
 // The same matching the app uses before it sends anything (script-capable types only by exact name).
 export { typeAllowed } from '../../miniprogram/shared/contract/index';

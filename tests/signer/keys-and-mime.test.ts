@@ -49,3 +49,18 @@ test('types normalise and match patterns exactly', () => {
   expect(typeAllowed('image/svg+xml', ['image/*'])).toBe(false);
   expect(typeAllowed('image/svg+xml', ['image/*', 'image/svg+xml'])).toBe(true);
 });
+
+test('a type asked for again, right after itself or after another, gets the same answer', () => {
+  // The last spelling is remembered: each answer, refusals included, must be its own.
+  const spellings: Array<[string, string | undefined]> = [
+    ['image/jpeg', 'image/jpeg'],
+    ['image/jpeg', 'image/jpeg'],
+    [' IMAGE/JPG ; q=1', 'image/jpeg'],
+    ['image', undefined],
+    ['image', undefined],
+    ['image/png', 'image/png'],
+    ['image/jpeg\nX: y', undefined],
+    ['image/png', 'image/png'],
+  ];
+  for (const [raw, expected] of spellings) expect(normaliseType(raw)).toBe(expected);
+});
