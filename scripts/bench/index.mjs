@@ -11,10 +11,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from './free-port.mjs';
 import { benchSignedIn } from './signed-in.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -31,14 +31,6 @@ const report = (name, value, baseline, unit, target, higherIsBetter, note) => {
   const ok = higherIsBetter ? ratio >= target : ratio <= target;
   rows.push({ name, value, baseline, unit, ratio, target: `${higherIsBetter ? '≥' : '≤'} ${target}`, ok, note });
 };
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function startProcess(script, env, readyText) {
   const port = await freePort();

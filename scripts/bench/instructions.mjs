@@ -8,15 +8,15 @@
 // off, gets WARM requests so the JIT settles, then has its main thread counted over COUNT requests
 // at the bench's 64 connections. Caveats: user space only (the kernel's socket work, the same for
 // both, is not counted); valgrind hides SHA-NI, so OpenSSL hashes with AVX2 here (~26k of the
-// signer's instructions, ~4× what the real CPU spends); and at valgrind's pace (~1–2k requests
+// signer's instructions, several times what SHA-NI spends); and at valgrind's pace (~1–2k requests
 // a second) work the signer shares per second (the prepared signer) weighs more than under load.
 // With --top N it also lists the N costliest functions of the signer by name, JIT code included.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from './free-port.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const WARM = Number(process.env.WARM ?? 20_000);
@@ -31,14 +31,6 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
   process.exit(0);
 }
 
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 // callgrind_control finds the process by a FIFO valgrind names after LOGNAME and HOST, and
 // the signer reads HOST as the address to listen on: both sides get the same values.
 const identity = { USER: os.userInfo().username, LOGNAME: os.userInfo().username, HOST: '127.0.0.1' };
@@ -49,7 +41,7 @@ async function count(name, script, urlPath, env) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-instructions-'));
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${work}/callgrind.%p`, process.execPath, '--perf-basic-prof', script],
+    ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${work}/callgrind.%p`, process.execPath, ...(TOP > 0 ? ['--perf-basic-prof'] : []), script],
     { cwd: root, env: { ...process.env, ...identity, ...env(work), PORT: String(port) }, stdio: 'ignore' },
   );
   const url = `http://127.0.0.1:${port}${urlPath}`;

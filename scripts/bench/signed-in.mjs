@@ -9,19 +9,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from './free-port.mjs';
 
 const BODY = JSON.stringify({ files: [{ name: 'IMG_0001.jpg', size: 2345678, type: 'image/jpeg' }] });
 // High enough never to refuse during a run: the bench measures the counting, not the refusals.
 const LIMITS = { UPLOAD_RATE_PER_MINUTE: '1000000000', UPLOAD_QUOTA_FILES_PER_DAY: '1000000000' };
 const SESSION_SECRET = 'bench-session-secret-0123456789abcdef';
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function pong(port) {
   return new Promise((resolve) => {
