@@ -1,58 +1,77 @@
 // `npm run bench:instructions`: the ticket route's cost counted in CPU instructions per request
 // instead of timed, for a developer weighing a change to the signer's hot path. On a shared
 // machine timed rounds swing by ±3 µs per request, more than most single changes are worth;
-// valgrind's callgrind counts the same instructions on every run (±1 %), so a change of a few
-// hundred instructions shows. It needs valgrind (`apt-get install valgrind`); not part of the suite.
+// valgrind's callgrind counts the same instructions on every run (within ~1 %), so a change of a
+// couple of thousand instructions shows. It needs valgrind (`apt-get install valgrind`); not part
+// of the suite.
 //
-// Each server (the bench's fair floor, then the signer) runs under callgrind with instrumentation
-// off, gets WARM requests so the JIT settles, then has its main thread counted over COUNT requests
-// at the bench's 64 connections. Caveats: user space only (the kernel's socket work, the same for
-// both, is not counted); valgrind hides SHA-NI, so OpenSSL hashes with AVX2 here (~26k of the
-// signer's instructions, several times what SHA-NI spends); and at valgrind's pace (~1–2k requests
-// a second) work the signer shares per second (the prepared signer) weighs more than under load.
-// With --top N it also lists the N costliest functions of the signer by name, JIT code included.
+// Each server (the signer, then the bench's fair floor answering as many bytes) runs under
+// callgrind with instrumentation off, gets WARM requests so the JIT settles, then has its main
+// thread counted over COUNT requests at the bench's 64 connections. Caveats: user space only (the
+// kernel's socket work, the same for both, is not counted); valgrind hides SHA-NI, so OpenSSL
+// hashes with AVX2 here (~26k of the signer's instructions, several times what SHA-NI spends);
+// and at valgrind's pace (~1–2k requests a second) work the signer shares per second (the
+// prepared signer) weighs more than under load. `-- --top N` also lists the N costliest
+// functions of the signer by name, JIT code included (callgrind-functions.mjs).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { costliestFunctions } from './callgrind-functions.mjs';
 import { freePort } from './free-port.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const WARM = Number(process.env.WARM ?? 20_000);
 const COUNT = Number(process.env.COUNT ?? 3_000);
 const CONNECTIONS = 64;
-const topArg = process.argv.indexOf('--top');
-const TOP = topArg >= 0 ? Number(process.argv[topArg + 1] ?? 40) : 0;
+const topAt = process.argv.indexOf('--top');
+const TOP = topAt < 0 ? 0 : Number(process.argv[topAt + 1] ?? 40);
+const STARTUP_MS = 5 * 60_000; // the signer's bundle parses slowly under valgrind
 const body = JSON.stringify({ files: [{ name: 'IMG_0001.jpg', size: 2345678, type: 'image/jpeg' }] });
 
+if (!Number.isInteger(TOP) || TOP < 0) {
+  console.error('usage: npm run bench:instructions [-- --top N]');
+  process.exit(2);
+}
 if (spawnSync('valgrind', ['--version']).status !== 0) {
-  console.log('valgrind is not installed: apt-get install valgrind');
-  process.exit(0);
+  console.error('valgrind is not installed: apt-get install valgrind');
+  process.exit(1);
 }
 
-// callgrind_control finds the process by a FIFO valgrind names after LOGNAME and HOST, and
-// the signer reads HOST as the address to listen on: both sides get the same values.
+// callgrind_control reaches the process through FIFOs valgrind names after its prefix, LOGNAME
+// and HOST; the signer reads HOST as the address to listen on, so both sides get the same values,
+// and the prefix puts the FIFOs in the run's own folder, removed with it.
 const identity = { USER: os.userInfo().username, LOGNAME: os.userInfo().username, HOST: '127.0.0.1' };
-const control = (pid, ...args) => execFileSync('callgrind_control', [...args, String(pid)], { env: { ...process.env, ...identity }, stdio: 'ignore' });
 
-async function count(name, script, urlPath, env) {
+/** Instructions per request of `script`'s main thread, and the bytes of one answer. */
+async function count(name, script, urlPath, envFor) {
   const port = await freePort();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-instructions-'));
+  const vgdbPrefix = `--vgdb-prefix=${path.join(work, 'vgdb')}`;
+  const stderr = fs.openSync(path.join(work, 'stderr'), 'w');
+  // Run from the run's folder: node's --perf-basic-prof leaves its V8 log in the working directory.
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${work}/callgrind.%p`, process.execPath, ...(TOP > 0 ? ['--perf-basic-prof'] : []), script],
-    { cwd: root, env: { ...process.env, ...identity, ...env(work), PORT: String(port) }, stdio: 'ignore' },
+    ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', vgdbPrefix, `--callgrind-out-file=${path.join(work, 'callgrind.%p')}`,
+      process.execPath, ...(TOP > 0 ? ['--perf-basic-prof'] : []), path.join(root, script)],
+    { cwd: work, env: { ...process.env, ...identity, ...envFor(work), PORT: String(port) }, stdio: ['ignore', 'ignore', stderr] },
   );
+  const exited = once(child, 'exit');
+  const control = (...args) => execFileSync('callgrind_control', [vgdbPrefix, ...args, String(child.pid)], { env: { ...process.env, ...identity }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}${urlPath}`;
-  let answerBytes = 0;
   try {
-    for (let tries = 0; ; tries++) {
+    let answerBytes = 0;
+    for (const startedAt = Date.now(); ; ) {
+      if (child.exitCode !== null || child.signalCode !== null || Date.now() - startedAt > STARTUP_MS) {
+        const said = fs.readFileSync(path.join(work, 'stderr'), 'utf8').trim().split('\n').slice(-5).join('\n');
+        throw new Error(`${name} did not start under valgrind:\n${said}`);
+      }
       try {
         answerBytes = Buffer.byteLength(await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text());
         break;
-      } catch (error) {
-        if (tries > 600) throw error;
+      } catch {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -62,11 +81,11 @@ async function count(name, script, urlPath, env) {
       return result.requests.total;
     };
     await load(WARM);
-    control(child.pid, '-z');
-    control(child.pid, '-i', 'on');
+    control('-z');
+    control('-i', 'on');
     const requests = await load(COUNT);
-    control(child.pid, '-i', 'off');
-    control(child.pid, '-d');
+    control('-i', 'off');
+    control('-d');
     // The dump is one file per thread; the main thread is the one that did nearly all the work.
     let busiest = { instructions: 0, file: '' };
     for (const file of fs.readdirSync(work).filter((f) => f.startsWith('callgrind.'))) {
@@ -74,54 +93,33 @@ async function count(name, script, urlPath, env) {
       const instructions = totals ? Number(totals[1]) : 0;
       if (instructions > busiest.instructions) busiest = { instructions, file: path.join(work, file) };
     }
+    if (busiest.instructions === 0) throw new Error(`${name}: callgrind wrote no counts`);
     const perRequest = busiest.instructions / requests;
     console.log(`${name}: ${Math.round(perRequest).toLocaleString('en')} instructions per request (main thread, ${requests} requests)`);
-    if (TOP > 0 && name === 'signer') printTop(busiest.file, `/tmp/perf-${child.pid}.map`, requests);
+    if (TOP > 0) {
+      for (const [fn, instructions] of costliestFunctions(busiest.file, `/tmp/perf-${child.pid}.map`, requests, TOP)) {
+        console.log(`${String(Math.round(instructions)).padStart(8)}  ${fn}`);
+      }
+    }
     return { perRequest, answerBytes };
   } finally {
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 10_000, false))]);
+      if (!stopped) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+    fs.closeSync(stderr);
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(`/tmp/perf-${child.pid}.map`, { force: true });
   }
 }
 
-/** Self instructions per request by function; JIT code named from node's perf map. */
-function printTop(callgrindFile, perfMap, requests) {
-  const ranges = fs.existsSync(perfMap)
-    ? fs.readFileSync(perfMap, 'utf8').trim().split('\n').map((line) => {
-        const [start, size, ...label] = line.split(' ');
-        return { start: parseInt(start, 16), end: parseInt(start, 16) + parseInt(size, 16), name: label.join(' ') };
-      }).sort((a, b) => a.start - b.start)
-    : [];
-  const jitName = (address) => {
-    let low = 0;
-    let high = ranges.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (ranges[mid].end <= address) low = mid + 1;
-      else if (ranges[mid].start > address) high = mid - 1;
-      else return `JS ${ranges[mid].name.replace(/^JS:[*~^+-]?/, '')}`;
-    }
-    return 'JIT code';
-  };
-  const text = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', callgrindFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const byName = new Map();
-  for (const line of text.split('\n')) {
-    const match = /^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/.exec(line);
-    if (!match || match[2].includes('PROGRAM TOTALS')) continue;
-    const address = /^\?\?\?:0x([0-9a-f]+)/.exec(match[2]);
-    const name = address ? jitName(parseInt(address[1], 16)) : match[2].replace(/\(.*$/, '').replace(/^\?\?\?:/, '').slice(0, 100);
-    byName.set(name, (byName.get(name) ?? 0) + Number(match[1].replaceAll(',', '')) / requests);
-  }
-  for (const [name, instructions] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-    console.log(`${String(Math.round(instructions)).padStart(8)}  ${name}`);
-  }
-}
-
-const dataDir = (work) => ({ UPLOAD_DATA_DIR: work, UPLOAD_AUDIT_LOG: path.join(work, 'audit.log') });
+const signerEnv = (work) => ({ UPLOAD_DATA_DIR: work, UPLOAD_AUDIT_LOG: path.join(work, 'audit.log') });
 execFileSync(process.execPath, ['scripts/build/signer.mjs'], { cwd: root, stdio: 'ignore' });
 // The signer first: the floor then answers exactly as many bytes as a ticket answer has.
-const signer = await count('signer', 'cloud-signer/dist/signer.js', '/api/tickets', dataDir);
+const signer = await count('signer', 'cloud-signer/dist/signer.js', '/api/tickets', signerEnv);
 const floor = await count('floor', 'scripts/bench/bare-json-server.mjs', '/', () => ({ BODY_BYTES: String(signer.answerBytes) }));
 console.log(`the signer's own work: ${Math.round(signer.perRequest - floor.perRequest).toLocaleString('en')} instructions per request (${(signer.perRequest / floor.perRequest).toFixed(2)}× the floor's)`);
