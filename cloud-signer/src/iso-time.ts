@@ -1,7 +1,7 @@
 // `Date.prototype.toISOString` without formatting a date per ticket. Under load dozens of
 // tickets share a millisecond, and the ticket path names it twice (the answer's serverTime
 // and the audit line); under light load each ticket has a millisecond of its own, and V8
-// formats every ISO time through a printf-style routine (~5k instructions, counted with
+// formats every ISO time through a printf-style routine (~6.7k instructions, counted with
 // `npm run bench:instructions`). So the text up to the second is remembered for the last
 // second asked, and the milliseconds are written on.
 let lastSecond = NaN;

@@ -33,6 +33,11 @@ export function extensionForType(type: string): string | undefined {
   return own(EXTENSION_BY_TYPE, type);
 }
 
+// The last type asked for and its answer: a ticket stream sends one spelling over and over,
+// and each spelling costs a trim, a lower-casing, a regex and a table lookup.
+let lastRawType: string | undefined;
+let lastNormalisedType: string | undefined;
+
 /**
  * "Image/JPG; charset=x" -> "image/jpeg". Returns undefined when the text is not a
  * MIME type at all. Parameters are dropped: the policy binds the bare type.
@@ -46,11 +51,6 @@ export function normaliseType(raw: string): string | undefined {
   lastNormalisedType = normalised;
   return normalised;
 }
-
-// The last type asked for and its answer: a ticket stream sends one spelling over and over,
-// and each spelling costs a trim, a lower-casing, a regex and a table lookup.
-let lastRawType: string | undefined;
-let lastNormalisedType: string | undefined;
 
 // The same matching the app uses before it sends anything (script-capable types only by exact name).
 export { typeAllowed } from '../../miniprogram/shared/contract/index';

@@ -139,6 +139,8 @@ test('isoTime reads as toISOString, the remembered millisecond and second includ
   // Every millisecond of a second, after the second is remembered.
   const start = Date.parse('2026-12-04T21:00:00.000Z');
   for (let ms = start; ms < start + 1000; ms++) expect(isoTime(new Date(ms))).toBe(new Date(ms).toISOString());
+  // An invalid date is refused as toISOString refuses it, even right after a valid one.
+  expect(() => isoTime(new Date(NaN))).toThrow(RangeError);
 });
 
 test('a disk that refuses the audit log is reported with the lines lost, not once per batch, and the signer goes on', () => {
