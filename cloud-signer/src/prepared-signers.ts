@@ -33,12 +33,11 @@ function checkedForAscii(sign: KeySigner): PreparedSigner {
   // ticket route's call of json stays optimised when the next second's signer arrives (a
   // spread copy measured a deoptimisation every two or three seconds under load, with
   // `--trace-deopt`). A member KeySigner gains is a compile error here until it is copied.
-  const prepared: Required<KeySigner> & Pick<PreparedSigner, 'asciiAroundKey'> = {
+  return {
     ticket: sign.ticket,
     json: sign.json,
     asciiAroundKey: PROBE_KEYS.every((key) => isAscii(sign.json(key))),
   };
-  return prepared;
 }
 
 /** A function returning the KeySigner for `input`, or undefined when the dialect signs each ticket whole. */
